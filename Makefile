@@ -1,0 +1,72 @@
+# Concurrency Lab — the README's commands. Each target installs what it needs.
+SHELL := /bin/bash
+
+GO       ?= go
+BIN      := concurrency-lab
+TOOLS    := $(CURDIR)/.bin
+STATICCHECK_VERSION := v0.8.2
+FYNE_TOOLS_VERSION  := v1.7.4
+
+# Fyne logs a locale error under the bare C locale.
+ifeq ($(filter-out C POSIX,$(or $(LANG),C)),)
+export LANG := C.UTF-8
+endif
+
+BUILD_DEBS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+TEST_DEBS  := $(BUILD_DEBS) xvfb xauth xdotool x11-utils
+
+.PHONY: run build test check e2e bench lint package deps test-deps clean
+
+run: deps build
+	./$(BIN)
+
+build:
+	$(GO) build -o $(BIN) .
+
+# deps installs the Debian packages a build needs, printing what it installs.
+deps:
+	@./.ci/apt-install $(BUILD_DEBS)
+
+test-deps:
+	@./.ci/apt-install $(TEST_DEBS)
+
+$(TOOLS)/staticcheck:
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(TOOLS)/fyne:
+	GOBIN=$(TOOLS) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+test: test-deps check e2e
+
+# check: formatting, vet, staticcheck and the unit tests under the race detector.
+check: $(TOOLS)/staticcheck
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(TOOLS)/staticcheck ./...
+	$(GO) test -race -count=1 ./...
+
+# e2e drives the real binary (a -race build) under Xvfb.
+e2e: test-deps
+	$(GO) build -race -o $(BIN)-race .
+	xvfb-run -a -s "-screen 0 1400x900x24" env LAB_BIN=$(CURDIR)/$(BIN)-race \
+	  $(GO) test -count=1 -v -timeout 20m ./e2e/
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./techniques/...
+
+lint: $(TOOLS)/staticcheck
+	$(GO) vet ./...
+	$(TOOLS)/staticcheck ./...
+
+# package leaves the tree as it found it: fyne package bumps Build in FyneApp.toml.
+package: deps $(TOOLS)/fyne
+	@mkdir -p dist
+	cp FyneApp.toml .FyneApp.toml.orig
+	$(TOOLS)/fyne package -os linux --release --name $(BIN) || { mv .FyneApp.toml.orig FyneApp.toml; exit 1; }
+	mv .FyneApp.toml.orig FyneApp.toml
+	mv $(BIN).tar.xz dist/
+	@echo "dist/$(BIN).tar.xz: $$(du -h dist/$(BIN).tar.xz | cut -f1)"
+
+clean:
+	rm -rf $(BIN) $(BIN)-race dist

@@ -1,0 +1,423 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/assets"
+	"concurrencylab/techniques"
+	"concurrencylab/views"
+)
+
+// Preference keys.
+const (
+	prefPanel  = "lastPanel"
+	prefTheme  = "theme"
+	prefWidth  = "windowWidth"
+	prefHeight = "windowHeight"
+)
+
+const (
+	defaultWidth, defaultHeight = 1180, 760
+	screenshotTimeout           = 60 * time.Second
+	settleBeforeShot            = 600 * time.Millisecond // lets the last updates draw
+)
+
+// shell is the main window and everything it owns. Its methods run on the
+// Fyne goroutine.
+type shell struct {
+	app    fyne.App
+	win    fyne.Window
+	opts   options
+	panels []views.Panel
+	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
+
+	current   int
+	nav       *widget.List
+	title     *widget.Label
+	intro     *widget.Label
+	tabs      *container.AppTabs
+	demoTab   *container.TabItem
+	codeTab   *container.TabItem
+	aboutTab  *container.TabItem
+	runBtn    *widget.Button
+	blockBtn  *widget.Button
+	cancelBtn *widget.Button
+	status    *widget.Label
+	meter     *meter
+	started   time.Time
+
+	stopProbe context.CancelFunc
+	exitCode  int
+	shotTaken bool
+}
+
+func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
+	meta.Icon = fyne.NewStaticResource("icon.png", assets.Icon())
+	fyneapp.SetMetadata(meta)
+	a := fyneapp.NewWithID(meta.ID)
+	a.SetIcon(meta.Icon)
+	a.Settings().SetTheme(themeFor(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
+
+	s := newShell(a, opts)
+	s.win.Show()
+	a.Lifecycle().SetOnStarted(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stopProbe = cancel
+		go s.meter.probe(ctx)
+		if opts.autorun {
+			// Give the window a moment to map and draw its first frame, so a
+			// blocking demo freezes a window the user can see.
+			go func() {
+				time.Sleep(400 * time.Millisecond)
+				fyne.Do(func() { s.autorun(stderr) })
+			}()
+		}
+	})
+	a.Run()
+	return s.exitCode
+}
+
+func newShell(a fyne.App, opts options) *shell {
+	s := &shell{
+		app:    a,
+		win:    a.NewWindow(a.Metadata().Name),
+		opts:   opts,
+		panels: views.Panels(),
+		demos:  map[int]*views.Demo{},
+		meter:  newMeter(),
+		status: widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
+	}
+	s.current = -1
+
+	s.nav = widget.NewList(
+		func() int { return len(s.panels) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.InfoIcon()), widget.NewLabel("Concurrency vs parallelism"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(s.panels[id].Icon())
+			row.Objects[1].(*widget.Label).SetText(s.panels[id].Title)
+		})
+	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
+
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title.SizeName = theme.SizeNameSubHeadingText
+	s.intro = widget.NewLabel("")
+	s.intro.Wrapping = fyne.TextWrapWord
+	s.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), s.run)
+	s.runBtn.Importance = widget.HighImportance
+	s.blockBtn = widget.NewButtonWithIcon("Run blocking (freezes the window)", theme.WarningIcon(), s.runBlocking)
+	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.cancel)
+	s.cancelBtn.Disable()
+
+	s.demoTab = container.NewTabItemWithIcon("Demo", theme.MediaPlayIcon(), widget.NewLabel(""))
+	s.codeTab = container.NewTabItemWithIcon("Code", theme.FileTextIcon(), widget.NewLabel(""))
+	s.aboutTab = container.NewTabItemWithIcon("About this technique", theme.InfoIcon(), widget.NewLabel(""))
+	s.tabs = container.NewAppTabs(s.demoTab, s.codeTab, s.aboutTab)
+
+	header := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.runBtn, s.blockBtn, s.cancelBtn), s.title),
+		s.intro,
+	)
+	body := container.NewBorder(header, nil, nil, nil, s.tabs)
+	split := container.NewHSplit(s.nav, container.NewPadded(body))
+	split.Offset = 0.22
+	statusBar := container.NewBorder(widget.NewSeparator(), nil, nil, s.meter.Content, s.status)
+	s.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, split))
+	s.win.SetMainMenu(s.menu())
+	s.addShortcuts()
+
+	p := a.Preferences()
+	s.win.Resize(fyne.NewSize(
+		clamp(float32(p.FloatWithFallback(prefWidth, defaultWidth)), 640, 4000),
+		clamp(float32(p.FloatWithFallback(prefHeight, defaultHeight)), 480, 3000)))
+	s.win.SetOnClosed(s.closed)
+
+	start := panelIndex(opts.panel)
+	if start < 0 {
+		start = max(panelIndex(p.StringWithFallback(prefPanel, "")), 0)
+	}
+	s.nav.Select(start)
+	if opts.tab != "" && !opts.autorun {
+		s.tabs.SelectIndex(tabIndex(opts.tab))
+	}
+	return s
+}
+
+// show switches to panel i: the old panel's run is cancelled, the new one's
+// widgets are built on first visit and kept afterwards.
+func (s *shell) show(i int) {
+	if i == s.current || i < 0 || i >= len(s.panels) {
+		return
+	}
+	if old := s.demos[s.current]; old != nil {
+		old.Cancel()
+	}
+	s.current = i
+	p := s.panels[i]
+	d := s.demos[i]
+	if d == nil {
+		d = p.NewDemo()
+		d.OnFinished(func(err error) { s.finished(i, err) })
+		d.OnBusy(func(busy bool) { s.busy(i, busy) })
+		s.demos[i] = d
+	}
+	s.win.SetTitle("Concurrency Lab — " + p.Title)
+	s.title.SetText(p.Title)
+	s.intro.SetText(p.Intro)
+	s.demoTab.Content = d.Content
+	s.codeTab.Content = s.codeView(p)
+	about := widget.NewRichTextFromMarkdown(p.About)
+	about.Wrapping = fyne.TextWrapWord
+	s.aboutTab.Content = container.NewVScroll(about)
+	s.tabs.Refresh()
+	s.busy(i, d.Busy())
+	if p.Built() {
+		s.runBtn.Enable()
+		s.blockBtn.Enable()
+	} else {
+		s.runBtn.Disable()
+		s.blockBtn.Disable()
+	}
+	s.app.Preferences().SetString(prefPanel, p.ID)
+}
+
+func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
+	src, err := techniques.Source(p.Source)
+	if err != nil {
+		l := widget.NewLabel("The source of this technique is not available: " + err.Error())
+		l.Importance = widget.DangerImportance
+		return l
+	}
+	return newCodeView(src, currentVariant(s.app))
+}
+
+func (s *shell) demo() *views.Demo { return s.demos[s.current] }
+
+func (s *shell) run() {
+	if err := s.demo().Run(); err != nil {
+		s.setStatus(err)
+	}
+}
+
+func (s *shell) runBlocking() {
+	s.status.SetText("Running on the UI goroutine: the window is frozen until it is done…")
+	if err := s.demo().RunBlocking(); err != nil && !errors.Is(err, views.ErrBusy) {
+		return // finished has reported it
+	} else if err != nil {
+		s.setStatus(err)
+	}
+}
+
+func (s *shell) cancel() {
+	if d := s.demo(); d != nil && d.Busy() {
+		d.Cancel()
+		s.status.SetText("Cancelling…")
+	}
+}
+
+func (s *shell) busy(i int, busy bool) {
+	if i != s.current {
+		return
+	}
+	if busy {
+		s.started = time.Now()
+		s.status.SetText("Running…")
+		s.cancelBtn.Enable()
+		s.runBtn.Disable()
+		s.blockBtn.Disable()
+		return
+	}
+	s.cancelBtn.Disable()
+	if s.panels[i].Built() {
+		s.runBtn.Enable()
+		s.blockBtn.Enable()
+	}
+}
+
+func (s *shell) finished(i int, err error) {
+	if i != s.current {
+		return
+	}
+	took := time.Since(s.started).Round(time.Millisecond)
+	switch {
+	case err == nil:
+		s.status.SetText(fmt.Sprintf("Finished in %v.", took))
+	case errors.Is(err, context.Canceled):
+		s.status.SetText(fmt.Sprintf("Cancelled after %v.", took))
+	default:
+		s.setStatus(err)
+	}
+}
+
+func (s *shell) setStatus(err error) {
+	s.status.SetText("Error: " + err.Error())
+}
+
+// autorun starts the current panel's primary demo as --autorun asks, and
+// takes the screenshot when it ends.
+func (s *shell) autorun(stderr io.Writer) {
+	i, d := s.current, s.demo()
+	p := s.panels[i]
+	d.OnFinished(func(err error) {
+		s.finished(i, err)
+		s.autorunDone(p, err, stderr)
+	})
+	var err error
+	if s.opts.blocking {
+		err = d.RunBlocking()
+	} else {
+		err = d.Run()
+	}
+	if err != nil && !d.Busy() {
+		s.autorunDone(p, err, stderr)
+	}
+	if s.opts.screenshot != "" {
+		go func() {
+			time.Sleep(screenshotTimeout)
+			fyne.Do(func() {
+				s.autorunDone(p, fmt.Errorf("the demo did not finish within %v", screenshotTimeout), stderr)
+			})
+		}()
+	}
+}
+
+func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
+	if s.shotTaken {
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "concurrency-lab: panel %s: %v\n", p.ID, err)
+		s.exitCode = exitFail
+	}
+	if s.opts.tab != "" {
+		s.tabs.SelectIndex(tabIndex(s.opts.tab))
+	}
+	if s.opts.screenshot == "" {
+		return
+	}
+	s.shotTaken = true
+	go func() {
+		time.Sleep(settleBeforeShot)
+		fyne.Do(func() {
+			if err := s.screenshot(s.opts.screenshot); err != nil {
+				fmt.Fprintln(stderr, "concurrency-lab:", err)
+				s.exitCode = exitFail
+			}
+			s.app.Quit()
+		})
+	}()
+}
+
+// screenshot renders the window's content with the software painter: on the
+// GL driver under Xvfb, Canvas().Capture() returned a black image.
+func (s *shell) screenshot(path string) error {
+	img := software.Render(s.win.Content(), s.app.Settings().Theme())
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("screenshot %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func (s *shell) closed() {
+	for _, d := range s.demos {
+		d.Cancel()
+	}
+	if s.stopProbe != nil {
+		s.stopProbe()
+	}
+	size := s.win.Canvas().Size()
+	p := s.app.Preferences()
+	p.SetFloat(prefWidth, float64(size.Width))
+	p.SetFloat(prefHeight, float64(size.Height))
+}
+
+func (s *shell) step(by int) {
+	next := (s.current + by + len(s.panels)) % len(s.panels)
+	s.nav.Select(next)
+}
+
+func (s *shell) addShortcuts() {
+	c := s.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { s.run() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { s.step(-1) })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { s.step(1) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			s.cancel()
+		}
+	})
+}
+
+func (s *shell) menu() *fyne.MainMenu {
+	runItem := fyne.NewMenuItem("Run demo", s.run)
+	runItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	cancelItem := fyne.NewMenuItem("Cancel (Esc)", s.cancel)
+	prev := fyne.NewMenuItem("Previous panel", func() { s.step(-1) })
+	prev.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl}
+	next := fyne.NewMenuItem("Next panel", func() { s.step(1) })
+	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl}
+
+	themeItems := []*fyne.MenuItem{}
+	current := s.app.Preferences().StringWithFallback(prefTheme, themeSystem)
+	for _, choice := range []string{themeSystem, themeLight, themeDark} {
+		item := fyne.NewMenuItem(map[string]string{themeSystem: "System", themeLight: "Light", themeDark: "Dark"}[choice], nil)
+		item.Checked = choice == current
+		item.Action = func() {
+			s.app.Preferences().SetString(prefTheme, choice)
+			s.app.Settings().SetTheme(themeFor(choice))
+			for _, it := range themeItems {
+				it.Checked = it == item
+			}
+			if s.current >= 0 {
+				s.codeTab.Content = s.codeView(s.panels[s.current])
+				s.tabs.Refresh()
+			}
+		}
+		themeItems = append(themeItems, item)
+	}
+	themeMenu := fyne.NewMenuItem("Theme", nil)
+	themeMenu.ChildMenu = fyne.NewMenu("", themeItems...)
+
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File", runItem, cancelItem),
+		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu),
+		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
+	)
+}
+
+func (s *shell) about() {
+	m := s.app.Metadata()
+	text := widget.NewLabel(fmt.Sprintf("%s %s\n\nA lab for learning concurrency by running it: every panel starts a real\n"+
+		"workload — threads, goroutines, futures, observables, coroutines, a server —\n"+
+		"and shows it live, next to the same work done the wrong way.\n\n"+
+		"Built with Go %s and Fyne. The status bar's meter measures, all the time,\n"+
+		"how late the UI goroutine answers: that is what \"not responding\" means.",
+		m.Name, m.Version, runtime.Version()))
+	dialog.ShowCustom("About", "Close", container.NewBorder(nil, nil,
+		container.NewGridWrap(fyne.NewSize(96, 96), widget.NewIcon(m.Icon)), nil, text), s.win)
+}
+
+func clamp(v, lo, hi float32) float32 { return max(lo, min(v, hi)) }

@@ -1,0 +1,107 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// consoleLimit bounds a console: older lines are dropped and counted.
+const consoleLimit = 500
+
+// consoleLine is one line of a console.
+type consoleLine struct {
+	at   time.Time
+	text string
+	err  bool
+}
+
+// console is a scrolling, monospace log with a timestamp per line. Errors are
+// shown in the theme's error colour. It keeps at most consoleLimit lines and
+// says how many older ones it dropped. Use it on the Fyne goroutine only.
+type console struct {
+	widget.BaseWidget
+	lines   []consoleLine
+	dropped int
+	list    *widget.List
+	header  *widget.Label
+	start   time.Time // timestamps are shown relative to the first line after Clear
+}
+
+func newConsole() *console {
+	c := &console{header: widget.NewLabel("")}
+	c.header.TextStyle.Italic = true
+	c.header.Hide()
+	c.list = widget.NewList(
+		func() int { return len(c.lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.TextStyle.Monospace = true
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			line := c.lines[id]
+			l.Importance = widget.MediumImportance
+			if line.err {
+				l.Importance = widget.DangerImportance
+			}
+			l.SetText(fmt.Sprintf("%8.3fs  %s", line.at.Sub(c.start).Seconds(), line.text))
+		})
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// Printf appends a line.
+func (c *console) Printf(format string, args ...any) { c.add(false, fmt.Sprintf(format, args...)) }
+
+// Errorf appends a line shown in the error colour.
+func (c *console) Errorf(format string, args ...any) { c.add(true, fmt.Sprintf(format, args...)) }
+
+func (c *console) add(isErr bool, text string) {
+	now := time.Now()
+	if c.start.IsZero() {
+		c.start = now
+	}
+	// One console line per text line, so nothing is hidden behind a newline.
+	for _, t := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		c.lines = append(c.lines, consoleLine{at: now, text: t, err: isErr})
+	}
+	if over := len(c.lines) - consoleLimit; over > 0 {
+		c.lines = append(c.lines[:0:0], c.lines[over:]...)
+		c.dropped += over
+		c.header.SetText(fmt.Sprintf("%d older lines trimmed", c.dropped))
+		c.header.Show()
+	}
+	c.list.Refresh()
+	c.list.ScrollToBottom()
+}
+
+// Clear empties the console and restarts its clock.
+func (c *console) Clear() {
+	c.lines, c.dropped, c.start = nil, 0, time.Time{}
+	c.header.Hide()
+	c.list.Refresh()
+}
+
+// Text returns the console's lines without timestamps, for tests and Copy.
+func (c *console) Text() string {
+	var b strings.Builder
+	for _, l := range c.lines {
+		b.WriteString(l.text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Lines returns how many lines the console holds now.
+func (c *console) Lines() int { return len(c.lines) }
+
+func (c *console) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(c.header, nil, nil, nil, c.list))
+}

@@ -1,0 +1,89 @@
+package views
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// ErrNotBuilt is what a panel whose demo does not exist yet answers to Run.
+var ErrNotBuilt = errors.New("this panel's demo is not built yet")
+
+// Demo is a panel's live part: its widgets and the control of its primary demo,
+// which the shell uses for --autorun, --blocking, Ctrl+R and Esc. All methods
+// but Wait are called on the Fyne goroutine.
+type Demo struct {
+	// Content is what the Demo tab shows.
+	Content fyne.CanvasObject
+
+	runs     *runs
+	primary  func() error // starts the primary demo off the Fyne goroutine, as its main button would
+	blocking func() error // does the primary demo's work on the Fyne goroutine: the freeze
+}
+
+func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error) *Demo {
+	return &Demo{Content: content, runs: r, primary: primary, blocking: blocking}
+}
+
+// Run starts the primary demo exactly as its main button would, and returns at
+// once. It returns ErrBusy if a run is in flight, or ErrNotBuilt.
+func (d *Demo) Run() error {
+	if d.primary == nil {
+		return ErrNotBuilt
+	}
+	return d.primary()
+}
+
+// RunBlocking does the primary demo's work on the calling (Fyne) goroutine, so
+// the window freezes until it is done. It is the wrong way, kept to be felt.
+func (d *Demo) RunBlocking() error {
+	if d.blocking == nil {
+		return ErrNotBuilt
+	}
+	return d.blocking()
+}
+
+// Cancel stops the run in flight, if any, without waiting for it.
+func (d *Demo) Cancel() {
+	if d.runs != nil {
+		d.runs.Cancel()
+	}
+}
+
+// Busy reports whether a run is in flight.
+func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
+
+// Wait blocks until every goroutine of the demo has returned. Never call it on
+// the Fyne goroutine.
+func (d *Demo) Wait() {
+	if d.runs != nil {
+		d.runs.Wait()
+	}
+}
+
+// OnFinished sets f to be called on the Fyne goroutine whenever a run of this
+// demo ends, with nil or the error it ended with.
+func (d *Demo) OnFinished(f func(err error)) {
+	if d.runs != nil {
+		d.runs.finished = f
+	}
+}
+
+// notBuilt is the honest stand-in for a panel whose demo is still to come.
+func notBuilt(p Panel) *Demo {
+	msg := widget.NewLabel("The live demo of \"" + p.Title + "\" is not built yet. " +
+		"The About tab explains the technique; the experiment arrives in a later version of Concurrency Lab.")
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.WarningImportance
+	return &Demo{Content: container.NewVBox(widget.NewIcon(p.Icon()), msg)}
+}
+
+// OnBusy adds f to be called on the Fyne goroutine when a run starts (true)
+// or ends (false).
+func (d *Demo) OnBusy(f func(busy bool)) {
+	if d.runs != nil {
+		d.runs.onBusy(f)
+	}
+}

@@ -1,0 +1,124 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"github.com/sourcegraph/conc"
+	"github.com/sourcegraph/conc/panics"
+)
+
+// ErrBusy is returned when a panel is asked to start a run while one is in flight.
+var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
+
+// runs owns the goroutines of one panel. At most one run is in flight at a time;
+// each has its own context, cancelled by Cancel, by leaving the panel or by
+// closing the window. Its methods are called on the Fyne goroutine, except Wait.
+type runs struct {
+	wg conc.WaitGroup
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // non-nil while a run is in flight
+
+	// busyChanged is called on the Fyne goroutine when a run starts or ends,
+	// so the panel can switch its buttons between Run and Cancel.
+	busyChanged []func(busy bool)
+	// finished is called on the Fyne goroutine after each run ends, with its error.
+	finished func(err error)
+}
+
+// start runs work on a new goroutine owned by r and returns at once. When work
+// returns, done (if not nil) and then the finished hook run on the Fyne
+// goroutine. A panic in work becomes an error; it never takes the app down.
+// If a run is already in flight, start does nothing and returns ErrBusy.
+func (r *runs) start(work func(ctx context.Context) error, done func(err error)) error {
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.mu.Unlock()
+		return ErrBusy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	r.mu.Unlock()
+	r.setBusy(true)
+
+	r.wg.Go(func() {
+		err := safely(ctx, work)
+		cancel()
+		fyne.Do(func() { r.end(err, done) })
+	})
+	return nil
+}
+
+// block runs work on the calling goroutine, which is the Fyne goroutine: the
+// wrong way, kept so the freeze can be seen. Nothing can be drawn, and no
+// Cancel can be pressed, until work returns.
+func (r *runs) block(work func(ctx context.Context) error, done func(err error)) error {
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.mu.Unlock()
+		return ErrBusy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	r.mu.Unlock()
+
+	err := safely(ctx, work)
+	cancel()
+	r.end(err, done)
+	return nil
+}
+
+func (r *runs) end(err error, done func(error)) {
+	r.mu.Lock()
+	r.cancel = nil
+	r.mu.Unlock()
+	if done != nil {
+		done(err)
+	}
+	r.setBusy(false)
+	if r.finished != nil {
+		r.finished(err)
+	}
+}
+
+// Cancel asks the run in flight, if any, to stop. It does not wait.
+func (r *runs) Cancel() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// Busy reports whether a run is in flight.
+func (r *runs) Busy() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cancel != nil
+}
+
+// Wait blocks until every goroutine started by r has returned. Tests use it
+// before asserting on widgets. It must not be called on the Fyne goroutine.
+func (r *runs) Wait() { r.wg.Wait() }
+
+func (r *runs) onBusy(f func(busy bool)) { r.busyChanged = append(r.busyChanged, f) }
+
+func (r *runs) setBusy(busy bool) {
+	for _, f := range r.busyChanged {
+		f(busy)
+	}
+}
+
+// safely runs work and turns a panic into an error that carries its stack.
+func safely(ctx context.Context, work func(context.Context) error) (err error) {
+	var c panics.Catcher
+	c.Try(func() { err = work(ctx) })
+	if r := c.Recovered(); r != nil {
+		return fmt.Errorf("the workload panicked: %w", r.AsError())
+	}
+	return err
+}
