@@ -18,6 +18,7 @@ const (
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
+	selfRedraw   = 60 * time.Millisecond // probes sent this soon after the meter's own redraw are not counted
 )
 
 var (
@@ -44,6 +45,7 @@ func latencyColor(d time.Duration) color.Color {
 type meter struct {
 	lat         latencies
 	lastRefresh time.Time
+	redrawn     time.Time // when the meter last changed its widgets
 
 	dot        *canvas.Circle
 	text       *widget.Label
@@ -112,43 +114,87 @@ func (m *meter) probe(ctx context.Context) {
 
 // record runs on the Fyne goroutine.
 func (m *meter) record(sent, ran time.Time) {
+	// Without a GPU, the redraw that the meter itself causes takes tens of
+	// milliseconds and would delay the next probe; counting that would make
+	// the meter measure itself, and redraw again, forever. So a probe sent
+	// just after the meter changed is skipped — unless it shows a stall.
+	if sent.Sub(m.redrawn) < selfRedraw && ran.Sub(sent) < notResponse {
+		return
+	}
 	m.lat.add(sent, ran)
 	if ran.Sub(m.lastRefresh) < meterRefresh && ran.Sub(sent) < notResponse {
 		return
 	}
 	m.lastRefresh = ran
-	m.refresh(ran)
+	if m.refresh(ran) {
+		m.redrawn = ran
+	}
 }
 
-func (m *meter) refresh(now time.Time) {
+// refresh redraws the meter, but only the parts whose look changed: on a
+// machine without a GPU every redraw costs real CPU, and an idle window
+// should cost almost nothing.
+// It reports whether anything changed.
+func (m *meter) refresh(now time.Time) bool {
 	cur, worst := m.lat.current(), m.lat.worst()
-	m.text.SetText(fmt.Sprintf("UI %s · worst %s", ms(cur), ms(worst)))
-	m.dot.FillColor = latencyColor(worst)
-	m.dot.Refresh()
+	changed := setText(m.text, fmt.Sprintf("UI %s · worst %s", roughMs(cur), roughMs(worst)))
+	if c := latencyColor(worst); c != m.dot.FillColor {
+		m.dot.FillColor = c
+		m.dot.Refresh()
+		changed = true
+	}
 	if s := m.lat.stall; !s.ran.IsZero() {
-		m.stall.SetText(fmt.Sprintf("froze %s at %s", ms(s.late), s.ran.Format("15:04:05")))
+		changed = setText(m.stall, fmt.Sprintf("froze %s at %s", ms(s.late), s.ran.Format("15:04:05"))) || changed
 	}
-	m.goroutines.SetText(fmt.Sprintf("%d goroutines", runtime.NumGoroutine()))
+	changed = setText(m.goroutines, fmt.Sprintf("%d goroutines", runtime.NumGoroutine())) || changed
+	sparkChanged := false
 	for i, d := range m.lat.buckets(now, sparkBars) {
-		m.bars[i].FillColor = latencyColor(d)
-		m.heights[i] = sparkHeight(d)
+		c, h := latencyColor(d), sparkHeight(d)
+		if c != m.bars[i].FillColor || h != m.heights[i] {
+			m.bars[i].FillColor, m.heights[i] = c, h
+			sparkChanged = true
+		}
 	}
-	m.spark.Refresh()
+	if sparkChanged {
+		m.spark.Refresh()
+	}
+	return changed || sparkChanged
 }
 
-// sparkHeight maps a latency to a bar height in (0, 1]: one frame is a third,
-// 100 ms and more is full height.
+// setText changes l's text if it differs, and reports whether it did.
+func setText(l *widget.Label, s string) bool {
+	if l.Text == s {
+		return false
+	}
+	l.SetText(s)
+	return true
+}
+
+// sparkHeight maps a latency to a bar height in (0, 1], in a few steps so
+// that jitter too small to matter does not redraw the sparkline: under 5 ms
+// is the floor, a frame a third, 100 ms and more full height.
 func sparkHeight(d time.Duration) float32 {
 	switch {
-	case d <= 0:
-		return 0.05
-	case d >= notResponse:
-		return 1
-	case d <= frame:
-		return 0.05 + 0.28*float32(d)/float32(frame)
+	case d < 5*time.Millisecond:
+		return 0.08
+	case d < frame:
+		return 0.33
+	case d < 50*time.Millisecond:
+		return 0.55
+	case d < notResponse:
+		return 0.77
 	default:
-		return 0.33 + 0.67*float32(d-frame)/float32(notResponse-frame)
+		return 1
 	}
+}
+
+// roughMs formats a latency for the meter's text; everything under 5 ms
+// reads the same, so jitter does not redraw it.
+func roughMs(d time.Duration) string {
+	if d < 5*time.Millisecond {
+		return "<5 ms"
+	}
+	return ms(d)
 }
 
 func ms(d time.Duration) string {

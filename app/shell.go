@@ -206,7 +206,7 @@ func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 		return l
 	}
-	return newCodeView(src, currentVariant(s.app))
+	return views.NewCodeView(src)
 }
 
 func (s *shell) demo() *views.Demo { return s.demos[s.current] }
@@ -326,10 +326,16 @@ func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
 	}()
 }
 
-// screenshot renders the window's content with the software painter: on the
-// GL driver under Xvfb, Canvas().Capture() returned a black image.
+// screenshot renders the window's content with the software painter, at the
+// window's size: on the GL driver under Xvfb, Canvas().Capture() returned a
+// black image. It is taken just before quitting, as it moves the content
+// to another canvas.
 func (s *shell) screenshot(path string) error {
-	img := software.Render(s.win.Content(), s.app.Settings().Theme())
+	c := software.NewCanvas()
+	c.SetPadded(false)
+	c.Resize(s.win.Canvas().Size())
+	c.SetContent(s.win.Content())
+	img := c.Capture()
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)

@@ -35,11 +35,3 @@ func themeFor(choice string) fyne.Theme {
 		return theme.DefaultTheme()
 	}
 }
-
-// currentVariant is the variant the app is drawn in now.
-func currentVariant(a fyne.App) fyne.ThemeVariant {
-	if t, ok := a.Settings().Theme().(variantTheme); ok {
-		return t.variant
-	}
-	return a.Settings().ThemeVariant()
-}

@@ -82,8 +82,8 @@ Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleep
 		},
 		{
 			ID: "callbacks", Title: "Callbacks", Icon: theme.MailReplyIcon,
-			Source: "doc.go",
-			Intro:  "Pass a function that is called later, when the event happens or the work is done. The caller moves on at once.",
+			Source: "callbacks.go", build: callbacksPanel,
+			Intro: "Pass a function that is called later, when the event happens or the work is done. The caller moves on at once.",
 			About: `A callback is a function handed to someone else to call later: when a button is clicked, when a file has been read.
 
 GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event. The handler must return quickly — while it runs, nothing else in the window can happen.

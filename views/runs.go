@@ -65,6 +65,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	r.mu.Unlock()
+	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
 	err := safely(ctx, work)
 	cancel()

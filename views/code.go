@@ -1,4 +1,4 @@
-package app
+package views
 
 import (
 	"image/color"
@@ -53,10 +53,24 @@ func plainRows(src string) []widget.TextGridRow {
 	return g.Rows
 }
 
-// newCodeView shows Go source, highlighted, with line numbers, scrollable.
-func newCodeView(src string, variant fyne.ThemeVariant) *widget.TextGrid {
+// NewCodeView shows Go source, highlighted for the theme now in use, with
+// line numbers, scrollable.
+func NewCodeView(src string) *widget.TextGrid {
 	g := widget.NewTextGrid()
 	g.ShowLineNumbers = true
-	g.Rows = highlight(src, variant)
+	g.Scroll = fyne.ScrollBoth // NewTextGrid turns scrolling off
+	g.Rows = highlight(src, drawnVariant())
 	return g
+}
+
+// drawnVariant tells whether the app is drawn dark or light, from the
+// luminance of the theme's background, so a theme that forces a variant
+// is honoured too.
+func drawnVariant() fyne.ThemeVariant {
+	s := fyne.CurrentApp().Settings()
+	r, g, b, _ := s.Theme().Color(theme.ColorNameBackground, s.ThemeVariant()).RGBA()
+	if 299*r+587*g+114*b < 1000*0x8000 {
+		return theme.VariantDark
+	}
+	return theme.VariantLight
 }

@@ -1,0 +1,98 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newCallbacks builds the panel in the test driver with no simulated delay.
+func newCallbacks(t *testing.T) (*callbacksView, *Demo) {
+	test.NewTempApp(t)
+	v := newCallbacksView()
+	test.NewTempWindow(t, v.demo.Content)
+	v.delay.SetValue(0)
+	return v, v.demo
+}
+
+func TestCallbacksClickMe(t *testing.T) {
+	v, _ := newCallbacks(t)
+	for range 3 {
+		test.Tap(findButton(t, v.root, "Click me!"))
+	}
+	if got := strings.Count(v.out.Text(), "Hello World\n"); got != 3 {
+		t.Errorf("console has %d Hello World lines after 3 clicks, want 3:\n%s", got, v.out.Text())
+	}
+}
+
+func TestCallbacksReadLandsAfterDone(t *testing.T) {
+	v, d := newCallbacks(t)
+	test.Tap(findButton(t, v.root, "Read foo.txt with a callback"))
+	d.Wait()
+	text := v.out.Text()
+	done := strings.Index(text, "done.")
+	content := strings.Index(text, "Concurrency is about structure")
+	if done < 0 || content < 0 || content < done {
+		t.Errorf("want \"done.\" before the file's content; console:\n%s", text)
+	}
+}
+
+func TestCallbacksBlockingReadFreezesThenDone(t *testing.T) {
+	v, d := newCallbacks(t)
+	if err := d.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	text := v.out.Text()
+	if done, content := strings.Index(text, "done."), strings.Index(text, "Concurrency is about structure"); content < 0 || done < content {
+		t.Errorf("a blocking read shows the content before \"done.\"; console:\n%s", text)
+	}
+}
+
+func TestCallbacksErrors(t *testing.T) {
+	v, d := newCallbacks(t)
+	fsys := fstest.MapFS{"bin": {Data: []byte{0, 1, 2}}}
+	for _, name := range []string{"missing.txt", "bin"} {
+		if err := v.read(fsys, name); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
+	}
+	errs := 0
+	for _, l := range v.out.lines {
+		if l.err {
+			errs++
+		}
+	}
+	if errs != 2 || !strings.Contains(v.out.Text(), "file does not exist") || !strings.Contains(v.out.Text(), "binary") {
+		t.Errorf("want two error lines (missing, binary); console:\n%s", v.out.Text())
+	}
+}
+
+func TestCallbacksNestedAndFlat(t *testing.T) {
+	v, d := newCallbacks(t)
+	test.Tap(findButton(t, v.root, "Run nested and flattened"))
+	d.Wait()
+	if v.nested.Text != v.flat.Text || !strings.Contains(v.nested.Text, "foo.txt: 7 lines") {
+		t.Errorf("nested %q, flat %q: want the same count of foo.txt", v.nested.Text, v.flat.Text)
+	}
+	v.failAt.SetSelectedIndex(2)
+	test.Tap(findButton(t, v.root, "Run nested and flattened"))
+	d.Wait()
+	if v.nested.Text != v.flat.Text || !strings.Contains(v.nested.Text, "step 2") || v.nested.Importance != widget.DangerImportance {
+		t.Errorf("nested %q, flat %q: want the same step 2 error, in red", v.nested.Text, v.flat.Text)
+	}
+}
+
+func TestCallbacksConsoleIsBounded(t *testing.T) {
+	v, _ := newCallbacks(t)
+	click := findButton(t, v.root, "Click me!")
+	for range consoleLimit {
+		test.Tap(click)
+	}
+	if v.out.Lines() != consoleLimit || v.out.dropped != consoleLimit {
+		t.Errorf("console holds %d lines, dropped %d; want %d and %d", v.out.Lines(), v.out.dropped, consoleLimit, consoleLimit)
+	}
+}
