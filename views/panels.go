@@ -66,8 +66,8 @@ Threads are the oldest way to do several things at once. They are simple to star
 		},
 		{
 			ID: "race", Title: "Race conditions and locks", Icon: theme.WarningIcon,
-			Source: "doc.go",
-			Intro:  "A thousand goroutines add one and a thousand subtract one from the same counter. The answer should be zero.",
+			Source: "race.go", build: racePanel,
+			Intro: "A thousand goroutines add one and a thousand subtract one from the same counter. The answer should be zero.",
 			About: `Incrementing a shared counter is three steps: read it, add one, write it back. If two workers read the same old value, one of the writes is lost — a **race condition**.
 
 A **lock** (sync.Mutex) lets only one worker at a time run the read–modify–write. An **atomic** operation does the three steps as one indivisible instruction. Or give the counter a single **owner** goroutine and send it requests over a channel: nothing is shared, so nothing races.`,

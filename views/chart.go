@@ -1,0 +1,46 @@
+package views
+
+import (
+	"image"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// chartColors are the series colours of every chart, readable on light and dark.
+var chartColors = []color.Color{
+	color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0xff},
+	color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
+	color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
+	color.NRGBA{R: 0xfb, G: 0x8c, B: 0x00, A: 0xff},
+}
+
+// renderPlot draws p into an image of w×h points at 2× for sharp text.
+// It may be called off the Fyne goroutine: it touches no widget.
+func renderPlot(p *plot.Plot, w, h vg.Length) image.Image {
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
+	p.Draw(draw.New(c))
+	return c.Image()
+}
+
+// barPlot is a bar chart of values over nominal labels.
+func barPlot(title, xLabel, yLabel string, labels []string, values []float64, fill color.Color) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	bars, err := plotter.NewBarChart(plotter.Values(values), vg.Points(14))
+	if err != nil { // only for NaN or infinite values, which callers never pass
+		return p
+	}
+	bars.Color = fill
+	bars.LineStyle.Width = 0
+	p.Add(bars)
+	p.NominalX(labels...)
+	p.Y.Min = 0
+	return p
+}

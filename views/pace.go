@@ -1,0 +1,32 @@
+package views
+
+import (
+	"image"
+	"image/draw"
+	"time"
+)
+
+// uiEvery is how often a worker may push progress to the widgets: about 30
+// times a second, whatever the rate of the work itself.
+const uiEvery = 33 * time.Millisecond
+
+// pacer tells a worker goroutine when it is time to update the UI again, so
+// a million results cost thirty redraws a second, not a million. Its zero
+// value is ready; use it from one goroutine.
+type pacer struct{ last time.Time }
+
+// due reports whether uiEvery has passed since it last returned true.
+func (p *pacer) due() bool {
+	now := time.Now()
+	if now.Sub(p.last) < uiEvery {
+		return false
+	}
+	p.last = now
+	return true
+}
+
+// drawAt copies src into dst with its top at y.
+func drawAt(dst draw.Image, src image.Image, y int) {
+	b := src.Bounds()
+	draw.Draw(dst, image.Rect(0, y, b.Dx(), y+b.Dy()), src, b.Min, draw.Src)
+}
