@@ -64,6 +64,22 @@ func (c *console) Printf(format string, args ...any) { c.add(false, fmt.Sprintf(
 func (c *console) Errorf(format string, args ...any) { c.add(true, fmt.Sprintf(format, args...)) }
 
 func (c *console) add(isErr bool, text string) {
+	c.push(isErr, text)
+	c.list.Refresh()
+	c.list.ScrollToBottom()
+}
+
+// PrintLines appends many lines and redraws once.
+func (c *console) PrintLines(lines []string) {
+	for _, l := range lines {
+		c.push(false, l)
+	}
+	c.list.Refresh()
+	c.list.ScrollToBottom()
+}
+
+// push appends without redrawing.
+func (c *console) push(isErr bool, text string) {
 	now := time.Now()
 	if c.start.IsZero() {
 		c.start = now
@@ -78,8 +94,6 @@ func (c *console) add(isErr bool, text string) {
 		c.header.SetText(fmt.Sprintf("%d older lines trimmed", c.dropped))
 		c.header.Show()
 	}
-	c.list.Refresh()
-	c.list.ScrollToBottom()
 }
 
 // Clear empties the console and restarts its clock.

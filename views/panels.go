@@ -58,8 +58,8 @@ Little's law ties the numbers together: requests in flight = throughput × laten
 		},
 		{
 			ID: "threads", Title: "Threads", Icon: theme.ListIcon,
-			Source: "doc.go",
-			Intro:  "Ten workers, each on its own operating-system thread, printing as they go. Their lines interleave differently on every run.",
+			Source: "threads.go", build: threadsPanel,
+			Intro: "Ten workers, each on its own operating-system thread, printing as they go. Their lines interleave differently on every run.",
 			About: `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel, possibly in parallel with others on other cores.
 
 Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.`,

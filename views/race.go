@@ -211,7 +211,7 @@ func (v *raceView) runHistogram() error {
 			fyne.Do(v.progress.Hide)
 			return err
 		}
-		img := histogramImage(values, cfg)
+		img := histogramImage(values)
 		fyne.Do(func() {
 			v.progress.Hide()
 			v.chart.Image = img
@@ -222,7 +222,7 @@ func (v *raceView) runHistogram() error {
 }
 
 // histogramImage draws one histogram per strategy, stacked.
-func histogramImage(values map[techniques.Strategy][]int64, cfg techniques.RaceConfig) image.Image {
+func histogramImage(values map[techniques.Strategy][]int64) image.Image {
 	const w, h = 300, 110 // points, per strategy
 	out := image.NewNRGBA(image.Rect(0, 0, 2*w, 2*h*len(techniques.Strategies)))
 	for i, s := range techniques.Strategies {
@@ -233,7 +233,7 @@ func histogramImage(values map[techniques.Strategy][]int64, cfg techniques.RaceC
 			labels[j] = fmt.Sprint(edges[j])
 			ys[j] = float64(counts[j])
 		}
-		title := fmt.Sprintf("%v: final values of %d runs (%d+%d goroutines × %d updates)", s, len(values[s]), cfg.Pairs, cfg.Pairs, cfg.Updates)
+		title := fmt.Sprintf("%v: final values of %d runs", s, len(values[s]))
 		img := renderPlot(barPlot(title, "", "runs", labels, ys, chartColors[i]), w, h)
 		drawAt(out, img, i*2*h)
 	}

@@ -1,0 +1,283 @@
+package techniques
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TaskTimes gives task i of n a duration spread evenly up to longest:
+// task 0 takes longest/n, the last task takes longest.
+func TaskTimes(n int, longest time.Duration) []time.Duration {
+	d := make([]time.Duration, n)
+	for i := range d {
+		d[i] = longest * time.Duration(i+1) / time.Duration(n)
+	}
+	return d
+}
+
+// StartAndSleep is the article's program: start n tasks with `go task(i)`,
+// then sleep and hope they are done. It returns the tasks that printed
+// before the sleep was over; when main returns, a real program ends and
+// the others never print. (Here they are still waited for, silently, so no
+// goroutine outlives the call.)
+func StartAndSleep(ctx context.Context, n int, longest, sleep time.Duration) ([]int, error) {
+	var mu sync.Mutex
+	var printed []int
+	over := false
+	var wg sync.WaitGroup
+	for i, d := range TaskTimes(n, longest) {
+		wg.Go(func() {
+			if !sleepCtx(ctx, d) {
+				return
+			}
+			mu.Lock()
+			if !over { // the program has not ended yet: the line appears
+				printed = append(printed, i)
+			}
+			mu.Unlock()
+		})
+	}
+	sleepCtx(ctx, sleep) // a guess at how long the tasks take
+	mu.Lock()
+	over = true
+	got := printed
+	mu.Unlock()
+	wg.Wait()
+	return got, ctx.Err()
+}
+
+// StartAndWait starts the same tasks and waits for exactly as long as they
+// take, with a WaitGroup: every task prints.
+func StartAndWait(ctx context.Context, n int, longest time.Duration) ([]int, error) {
+	var mu sync.Mutex
+	var printed []int
+	var wg sync.WaitGroup
+	for i, d := range TaskTimes(n, longest) {
+		wg.Go(func() {
+			if !sleepCtx(ctx, d) {
+				return
+			}
+			mu.Lock()
+			printed = append(printed, i)
+			mu.Unlock()
+		})
+	}
+	wg.Wait() // returns when the last task is done: no guessing
+	return printed, ctx.Err()
+}
+
+// sleepCtx sleeps for d or until ctx is done, and reports whether it slept fully.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// Kind is what Park starts: goroutines, or goroutines each locked to an OS thread.
+type Kind int
+
+// The kinds of Park.
+const (
+	Goroutines Kind = iota
+	Threads
+)
+
+func (k Kind) String() string {
+	if k == Threads {
+		return "OS threads"
+	}
+	return "goroutines"
+}
+
+// MaxThreads caps how many OS threads Park starts. The Go runtime kills the
+// whole process when it passes 10,000 threads (debug.SetMaxThreads), and
+// each thread reserves its own stack: 5,000 shows the cost with room to spare.
+const MaxThreads = 5000
+
+// MaxGoroutines caps how many goroutines Park starts.
+const MaxGoroutines = 2_000_000
+
+// Usage is a snapshot of what the process uses.
+type Usage struct {
+	Goroutines int
+	Threads    int    // OS threads of the process, from /proc/self/status
+	RSS        uint64 // resident memory, bytes, from /proc/self/status
+	Stacks     uint64 // bytes of goroutine stacks, from runtime/metrics
+}
+
+// Measure reads the process's usage now.
+func Measure() Usage {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}
+	metrics.Read(s)
+	u := Usage{Goroutines: runtime.NumGoroutine()}
+	for _, m := range s {
+		if m.Value.Kind() == metrics.KindUint64 {
+			u.Stacks += m.Value.Uint64()
+		}
+	}
+	u.Threads, u.RSS = procStatus()
+	return u
+}
+
+// procStatus reads the thread count and resident size from /proc (Linux);
+// zeros elsewhere.
+func procStatus() (threads int, rss uint64) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		key, val, _ := strings.Cut(sc.Text(), ":")
+		fields := strings.Fields(val)
+		if len(fields) == 0 {
+			continue
+		}
+		n, _ := strconv.ParseUint(fields[0], 10, 64)
+		switch key {
+		case "Threads":
+			threads = int(n)
+		case "VmRSS":
+			rss = n * 1024
+		}
+	}
+	return threads, rss
+}
+
+// AvailableMemory is what the kernel says can still be allocated (MemAvailable), or 0 if unknown.
+func AvailableMemory() uint64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) > 0 {
+				n, _ := strconv.ParseUint(fields[0], 10, 64)
+				return n * 1024
+			}
+		}
+	}
+	return 0
+}
+
+// ErrTooMany is returned by Park for a count that will not fit.
+var ErrTooMany = errors.New("too many")
+
+// CheckFits refuses n units of kind when n times the cost of one, measured
+// or estimated, would take more than half the available memory.
+func CheckFits(kind Kind, n int, bytesEach, available uint64) error {
+	limit := MaxGoroutines
+	if kind == Threads {
+		limit = MaxThreads
+	}
+	if n < 1 || n > limit {
+		return fmt.Errorf("%w: %d %v; from 1 to %d", ErrTooMany, n, kind, limit)
+	}
+	if need := uint64(n) * bytesEach; available > 0 && need > available/2 {
+		return fmt.Errorf("%w: %d %v would need about %d MB at %d bytes each; only %d MB are available",
+			ErrTooMany, n, kind, need>>20, bytesEach, available>>20)
+	}
+	return nil
+}
+
+// Parked is a crowd of parked goroutines or threads started by Park. Its
+// owner must call Release.
+type Parked struct {
+	Kind    Kind
+	N       int
+	Took    time.Duration // time to start them all
+	Before  Usage         // just before
+	After   Usage         // with all of them parked
+	release chan struct{}
+	wg      sync.WaitGroup
+}
+
+// Park starts n goroutines (kind Goroutines) or n goroutines locked to OS
+// threads of their own (kind Threads), all parked on one channel, and
+// measures what they cost. progress (never called concurrently) is told how
+// many have started, now and then. If ctx is cancelled, the ones started
+// so far are released and Park returns the context's error.
+func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*Parked, error) {
+	if err := CheckFits(kind, n, 0, 0); err != nil {
+		return nil, err
+	}
+	runtime.GC() // start from a clean heap, so the difference is theirs
+	p := &Parked{Kind: kind, N: n, Before: Measure(), release: make(chan struct{})}
+	start := time.Now()
+	started := make(chan struct{}, 1024)
+	for i := range n {
+		if i%1024 == 0 {
+			if ctx.Err() != nil {
+				p.Release()
+				return nil, ctx.Err()
+			}
+			if progress != nil {
+				progress(i)
+			}
+		}
+		p.wg.Go(func() {
+			if kind == Threads {
+				// Keep an OS thread to ourselves: while we are parked, the
+				// runtime must start another thread for everyone else.
+				runtime.LockOSThread()
+				started <- struct{}{}
+			}
+			<-p.release
+		})
+		if kind == Threads {
+			<-started // one at a time: the thread exists before we count it
+		}
+	}
+	p.Took = time.Since(start)
+	if progress != nil {
+		progress(n)
+	}
+	p.After = Measure()
+	return p, nil
+}
+
+// BytesEach is the resident memory each unit added.
+func (p *Parked) BytesEach() uint64 {
+	if p.After.RSS <= p.Before.RSS {
+		return 0
+	}
+	return (p.After.RSS - p.Before.RSS) / uint64(p.N)
+}
+
+// StackBytesEach is the goroutine stack memory each unit added, by the runtime's count.
+func (p *Parked) StackBytesEach() uint64 {
+	if p.After.Stacks <= p.Before.Stacks {
+		return 0
+	}
+	return (p.After.Stacks - p.Before.Stacks) / uint64(p.N)
+}
+
+// Release lets every parked goroutine return and waits for them. Locked
+// threads end with their goroutines. It is safe to call more than once.
+func (p *Parked) Release() {
+	select {
+	case <-p.release:
+	default:
+		close(p.release)
+	}
+	p.wg.Wait()
+}

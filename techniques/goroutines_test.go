@@ -1,0 +1,166 @@
+package techniques
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestSleepIsAGuessWaitGroupIsExact(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// Ten tasks taking 20, 40 … 200 ms; the article sleeps 100 ms.
+		printed, err := StartAndSleep(t.Context(), 10, 200*time.Millisecond, 100*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(printed)
+		// Task 4 ends at exactly 100 ms, as the sleep does: which goes first is
+		// a coin toss, so only tasks 0–3 are certain.
+		if len(printed) < 4 || len(printed) > 5 || !slices.Equal(printed[:4], []int{0, 1, 2, 3}) {
+			t.Errorf("sleep: printed %v, want tasks 0–3 (and maybe 4)", printed)
+		}
+		waited, _ := StartAndWait(t.Context(), 10, 200*time.Millisecond)
+		slices.Sort(waited)
+		if !slices.Equal(waited, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+			t.Errorf("WaitGroup: printed %v, want all ten", waited)
+		}
+	})
+}
+
+func TestPark(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, tt := range []struct {
+		kind Kind
+		n    int
+	}{{Goroutines, 10_000}, {Threads, 50}} {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			before := Measure()
+			var last int
+			p, err := Park(context.Background(), tt.kind, tt.n, func(n int) { last = n })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last != tt.n {
+				t.Errorf("progress ended at %d, want %d", last, tt.n)
+			}
+			if got := p.After.Goroutines - before.Goroutines; got < tt.n {
+				t.Errorf("%d more goroutines while parked, want at least %d", got, tt.n)
+			}
+			if tt.kind == Threads && before.Threads > 0 {
+				if got := p.After.Threads - before.Threads; got < tt.n {
+					t.Errorf("%d more OS threads while parked, want at least %d", got, tt.n)
+				}
+			}
+			p.Release()
+			p.Release() // twice is fine
+		})
+	}
+}
+
+func TestParkCancelReleases(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := Park(ctx, Goroutines, 100_000, func(n int) {
+		if n > 5000 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || p != nil {
+		t.Errorf("Park = %v, %v; want nil, context.Canceled", p, err)
+	}
+}
+
+func TestCheckFits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind      Kind
+		n         int
+		each, mem uint64
+		ok        bool
+	}{
+		{Goroutines, 1_000_000, 2700, 16 << 30, true},
+		{Goroutines, 0, 2700, 16 << 30, false},
+		{Goroutines, MaxGoroutines + 1, 0, 0, false},
+		{Threads, MaxThreads, 0, 0, true},
+		{Threads, MaxThreads + 1, 0, 0, false},
+		{Goroutines, 1_000_000, 2700, 1 << 30, false}, // 2.7 GB of 1 GB
+	}
+	for _, tt := range tests {
+		err := CheckFits(tt.kind, tt.n, tt.each, tt.mem)
+		if (err == nil) != tt.ok {
+			t.Errorf("CheckFits(%v, %d, %d, %d) = %v, want ok %v", tt.kind, tt.n, tt.each, tt.mem, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrTooMany) {
+			t.Errorf("error %v is not ErrTooMany", err)
+		}
+	}
+}
+
+func ExampleStartAndWait() {
+	printed, _ := StartAndWait(context.Background(), 10, 10*time.Millisecond)
+	fmt.Println(len(printed), "of 10 tasks printed")
+	// Output: 10 of 10 tasks printed
+}
+
+// BenchmarkParkedGoroutine reports the memory of a parked goroutine against
+// the runtime's floor, its minimum 2 KiB stack. Each measurement runs in a
+// fresh child process: in a process that has parked goroutines before, the
+// runtime reuses their memory and the growth would read as zero.
+func BenchmarkParkedGoroutine(b *testing.B) {
+	benchmarkPark(b, Goroutines, 1_000_000)
+}
+
+// BenchmarkParkedThread reports the memory of a parked goroutine locked to
+// its own OS thread, measured the same way.
+func BenchmarkParkedThread(b *testing.B) {
+	benchmarkPark(b, Threads, 2000)
+}
+
+func benchmarkPark(b *testing.B, kind Kind, n int) {
+	var each, stacks, rate float64
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestParkHelper$", "-test.v")
+		cmd.Env = append(os.Environ(), fmt.Sprintf("PARK_HELPER=%d,%d", kind, n))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+		_, rest, _ := strings.Cut(string(out), "PARKED ")
+		if _, err := fmt.Sscan(rest, &each, &stacks, &rate); err != nil {
+			b.Fatalf("helper said %q: %v", out, err)
+		}
+	}
+	b.ReportMetric(each, "RSS-bytes/unit")
+	b.ReportMetric(stacks, "stack-bytes/unit")
+	b.ReportMetric(rate, "starts/s")
+	if kind == Goroutines {
+		b.ReportMetric(each/2048, "x-2KiB-floor")
+	}
+}
+
+// TestParkHelper is the child process of benchmarkPark; it does nothing in
+// an ordinary test run.
+func TestParkHelper(t *testing.T) {
+	spec := os.Getenv("PARK_HELPER")
+	if spec == "" {
+		t.Skip("only run as the child process of a benchmark")
+	}
+	var kind, n int
+	fmt.Sscanf(spec, "%d,%d", &kind, &n)
+	p, err := Park(context.Background(), Kind(kind), n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release()
+	fmt.Printf("PARKED %d %d %.0f\n", p.BytesEach(), p.StackBytesEach(), float64(n)/p.Took.Seconds())
+}
