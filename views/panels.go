@@ -74,8 +74,8 @@ A **lock** (sync.Mutex) lets only one worker at a time run the read–modify–w
 		},
 		{
 			ID: "goroutines", Title: "Green threads", Icon: theme.MediaFastForwardIcon,
-			Source: "doc.go",
-			Intro:  "A goroutine starts with a small stack and is scheduled by Go, not the kernel. You can have millions.",
+			Source: "goroutines.go", build: goroutinesPanel,
+			Intro: "A goroutine starts with a small stack and is scheduled by Go, not the kernel. You can have millions.",
 			About: `Green threads are scheduled by a language runtime rather than the operating system. Go's goroutines start with a few kilobytes of stack that grows on demand, and the runtime multiplexes them onto a handful of OS threads.
 
 Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleeping "long enough" is a guess; a WaitGroup waits exactly.`,

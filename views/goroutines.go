@@ -1,0 +1,281 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"concurrencylab/techniques"
+)
+
+const (
+	articleTasks = 10
+	articleSleep = 100 * time.Millisecond // what the article's main sleeps
+)
+
+// goroutinesView is the green threads panel: why sleeping is not waiting,
+// and what a goroutine costs next to an OS thread.
+type goroutinesView struct {
+	runs     runs
+	longest  *widget.Slider
+	tasks    []*widget.Label
+	verdict  *widget.Label
+	nG, nT   *widget.Entry
+	message  *widget.Label
+	progress *widget.ProgressBar
+	table    map[techniques.Kind][4]*widget.Label
+	usage    *widget.Label
+	chart    *canvas.Image
+	points   map[techniques.Kind]plotter.XYs // total RSS growth (bytes) by N, every measurement so far
+	each     map[techniques.Kind]uint64      // the last measured bytes per unit, for the fit check
+	demo     *Demo
+}
+
+func goroutinesPanel() *Demo { return newGoroutinesView().demo }
+
+func newGoroutinesView() *goroutinesView {
+	v := &goroutinesView{
+		longest:  widget.NewSlider(10, 1000),
+		verdict:  wrapped(""),
+		nG:       countEntry(100_000, 1, techniques.MaxGoroutines),
+		nT:       countEntry(1000, 1, techniques.MaxThreads),
+		message:  wrapped(""),
+		progress: widget.NewProgressBar(),
+		table:    map[techniques.Kind][4]*widget.Label{},
+		usage:    wrapped(""),
+		chart:    canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))),
+		points:   map[techniques.Kind]plotter.XYs{},
+		// Until measured: about a goroutine's 2 KiB stack plus its bookkeeping,
+		// and the pages an idle thread touches.
+		each: map[techniques.Kind]uint64{techniques.Goroutines: 2800, techniques.Threads: 20_000},
+	}
+	v.message.Importance = widget.DangerImportance
+	v.chart.FillMode = canvas.ImageFillContain
+	v.chart.SetMinSize(fyne.NewSize(360, 260))
+	v.progress.Hide()
+
+	// Part 1: sleep vs WaitGroup.
+	longestLabel := widget.NewLabel("")
+	v.longest.Step = 10
+	v.longest.OnChanged = func(ms float64) {
+		longestLabel.SetText(fmt.Sprintf("Longest task: %.0f ms (task i takes (i+1)/10 of it)", ms))
+	}
+	v.longest.SetValue(200)
+	grid := container.NewGridWithColumns(5)
+	for i := range articleTasks {
+		l := widget.NewLabel(fmt.Sprintf("task %d", i))
+		v.tasks = append(v.tasks, l)
+		grid.Add(l)
+	}
+	sleepBtn := widget.NewButton("go task(i) ×10, then sleep 100 ms", func() { v.sleepOrWait(true) })
+	waitBtn := widget.NewButton("go task(i) ×10, then wg.Wait()", func() { v.sleepOrWait(false) })
+	part1 := container.NewVBox(
+		bold("Sleeping is a guess; a WaitGroup waits exactly"),
+		container.NewBorder(nil, nil, longestLabel, nil, v.longest),
+		container.NewHBox(sleepBtn, waitBtn), grid, v.verdict)
+
+	// Part 2: the scale experiment.
+	measure := widget.NewButton("Start, measure, release", func() { v.scale(false) })
+	measure.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	cancel.Disable()
+	v.runs.onBusy(func(busy bool) { enable(!busy, measure, sleepBtn, waitBtn); enable(busy, cancel) })
+	table := container.NewGridWithColumns(5, bold(""), bold("N · start time"), bold("memory each"), bold("stack each"), bold("OS threads: parked → after"))
+	for _, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
+		var cells [4]*widget.Label
+		table.Add(widget.NewLabel(k.String()))
+		for i := range cells {
+			cells[i] = widget.NewLabel("—")
+			table.Add(cells[i])
+		}
+		v.table[k] = cells
+	}
+	part2 := container.NewVBox(
+		bold("A crowd of goroutines vs a crowd of OS threads, parked on a channel"),
+		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
+			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT),
+			measure, cancel),
+		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
+			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
+		v.message, v.progress, table, v.usage)
+	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
+	split := container.NewHSplit(left, v.chart)
+	split.Offset = 0.65
+	v.showUsage()
+	v.demo = newDemo(split, &v.runs, func() error { return v.scale(false) }, func() error { return v.scale(true) })
+	return v
+}
+
+// sleepOrWait runs the article's ten tasks and shows which ones printed.
+func (v *goroutinesView) sleepOrWait(sleep bool) error {
+	longest := time.Duration(v.longest.Value) * time.Millisecond
+	for i, l := range v.tasks {
+		l.Importance = widget.MediumImportance
+		l.SetText(fmt.Sprintf("task %d: running", i))
+	}
+	return v.runs.start(func(ctx context.Context) error {
+		var printed []int
+		var err error
+		if sleep {
+			printed, err = techniques.StartAndSleep(ctx, articleTasks, longest, articleSleep)
+		} else {
+			printed, err = techniques.StartAndWait(ctx, articleTasks, longest)
+		}
+		fyne.Do(func() {
+			did := map[int]bool{}
+			for _, i := range printed {
+				did[i] = true
+			}
+			times := techniques.TaskTimes(articleTasks, longest)
+			for i, l := range v.tasks {
+				if did[i] {
+					l.Importance = widget.SuccessImportance
+					l.SetText(fmt.Sprintf("task %d (%v): printed", i, times[i]))
+				} else {
+					l.Importance = widget.DangerImportance
+					l.SetText(fmt.Sprintf("task %d (%v): cut off", i, times[i]))
+				}
+			}
+			if sleep {
+				v.verdict.SetText(fmt.Sprintf("main slept 100 ms and returned: %d of %d tasks printed. The rest were still running — in a real program their output never appears.", len(printed), articleTasks))
+			} else {
+				v.verdict.SetText(fmt.Sprintf("wg.Wait() returned when the last task finished: %d of %d printed, with no time wasted and none cut off.", len(printed), articleTasks))
+			}
+		})
+		return err
+	}, nil)
+}
+
+// counts reads and checks the two entries.
+func (v *goroutinesView) counts() (g, t int, err error) {
+	g, err = parseCount(v.nG.Text, "the number of goroutines", 1, techniques.MaxGoroutines)
+	if err == nil {
+		t, err = parseCount(v.nT.Text, "the number of threads", 1, techniques.MaxThreads)
+	}
+	avail := techniques.AvailableMemory()
+	if err == nil {
+		err = techniques.CheckFits(techniques.Goroutines, g, v.each[techniques.Goroutines], avail)
+	}
+	if err == nil {
+		err = techniques.CheckFits(techniques.Threads, t, v.each[techniques.Threads], avail)
+	}
+	if err != nil {
+		v.message.SetText(err.Error())
+		return 0, 0, err
+	}
+	v.message.SetText("")
+	return g, t, nil
+}
+
+// scale parks the goroutines, then the threads, measuring each, and releases them.
+func (v *goroutinesView) scale(blocking bool) error {
+	g, t, err := v.counts()
+	if err != nil {
+		return err
+	}
+	for _, cells := range v.table {
+		for _, c := range cells {
+			c.SetText("…")
+		}
+	}
+	v.progress.SetValue(0)
+	v.progress.Show()
+	work := func(ctx context.Context, update func(func())) error {
+		for _, job := range []struct {
+			kind techniques.Kind
+			n    int
+		}{{techniques.Goroutines, g}, {techniques.Threads, t}} {
+			var pace pacer
+			p, err := techniques.Park(ctx, job.kind, job.n, func(started int) {
+				if pace.due() {
+					update(func() { v.progress.SetValue(float64(started) / float64(job.n)) })
+				}
+			})
+			if err != nil {
+				return err
+			}
+			p.Release()
+			after := techniques.Measure()
+			update(func() { v.showParked(p, after) })
+		}
+		return nil
+	}
+	done := func(error) { v.progress.Hide(); v.showUsage() }
+	if blocking {
+		return v.runs.block(func(ctx context.Context) error {
+			return work(ctx, func(f func()) { f() })
+		}, done)
+	}
+	return v.runs.start(func(ctx context.Context) error { return work(ctx, fyne.Do) }, done)
+}
+
+func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage) {
+	cells := v.table[p.Kind]
+	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, p.Took.Round(time.Millisecond)))
+	cells[1].SetText(bytesText(p.BytesEach()))
+	cells[2].SetText(bytesText(p.StackBytesEach()))
+	cells[3].SetText(fmt.Sprintf("%d → %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
+	if each := p.BytesEach(); each > 0 {
+		v.each[p.Kind] = each
+		v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})
+		v.chart.Image = memoryChart(v.points)
+		v.chart.Refresh()
+	} else {
+		cells[1].SetText("reused (see note)")
+	}
+}
+
+func (v *goroutinesView) showUsage() {
+	u := techniques.Measure()
+	v.usage.SetText(fmt.Sprintf("Now: %d goroutines, %d OS threads, %s resident. "+
+		"Note: the runtime keeps freed memory for reuse, so a second run at the same N may show little growth.",
+		u.Goroutines, u.Threads, bytesText(u.RSS)))
+}
+
+func bytesText(b uint64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", b)
+}
+
+// memoryChart plots memory growth against N for both kinds, log–log.
+func memoryChart(points map[techniques.Kind]plotter.XYs) image.Image {
+	p := plot.New()
+	p.Title.Text = "Memory vs how many are parked"
+	p.X.Label.Text = "N"
+	p.Y.Label.Text = "resident memory added (bytes)"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	for i, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
+		xy := points[k]
+		if len(xy) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(xy)
+		if err != nil {
+			continue
+		}
+		s.Color = chartColors[i+1]
+		s.Radius = vg.Points(4)
+		p.Add(s)
+		p.Legend.Add(k.String(), s)
+	}
+	return renderPlot(p, 300, 230)
+}
