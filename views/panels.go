@@ -116,8 +116,8 @@ Operators transform streams the way functions transform values: map, filter, buf
 		},
 		{
 			ID: "coroutines", Title: "Coroutines", Icon: theme.MediaReplayIcon,
-			Source: "doc.go",
-			Intro:  "A function that can pause in the middle, hand control back to its caller, and later resume where it stopped.",
+			Source: "coroutines.go", build: coroutinesPanel,
+			Intro: "A function that can pause in the middle, hand control back to its caller, and later resume where it stopped.",
 			About: `A coroutine is a function that can **suspend** itself and be **resumed** later, keeping its local state. Control passes back and forth: the caller sends a value in, the coroutine runs until its next pause and hands a value back.
 
 Coroutines give concurrency without parallelism: only one side runs at a time, and switching between them is cheap.`,
