@@ -92,8 +92,8 @@ Callbacks that start more asynchronous work need callbacks of their own; nested 
 		},
 		{
 			ID: "futures", Title: "Promises and futures", Icon: theme.HistoryIcon,
-			Source: "doc.go",
-			Intro:  "Instead of taking a callback, an asynchronous function returns a value that will hold the result later.",
+			Source: "futures.go", build: futuresPanel,
+			Intro: "Instead of taking a callback, an asynchronous function returns a value that will hold the result later.",
 			About: `A **future** (or promise) stands for a result that is not ready yet. The function that starts the work returns it at once; whoever needs the value waits for it, or chains what to do next: *then* on success, *catch* on failure.
 
 Futures compose: wait for **all** of them, or take the **first** to succeed and cancel the rest.`,

@@ -1,0 +1,208 @@
+package techniques
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/conc/panics"
+)
+
+// Future is a value that is not ready yet: the result of a function running
+// on its own goroutine. It resolves exactly once, with a value or an error.
+// Any number of goroutines may Await it, before or after it resolves.
+// A Future must not be copied.
+type Future[T any] struct {
+	done chan struct{} // closed once val and err are set
+	val  T
+	err  error
+}
+
+// Go starts fn on a new goroutine and returns its future at once. fn should
+// stop early when ctx is cancelled. A panic in fn does not take the program
+// down: the future fails with an error that carries the panic value and
+// the stack where it happened.
+func Go[T any](ctx context.Context, fn func(context.Context) (T, error)) *Future[T] {
+	f := &Future[T]{done: make(chan struct{})}
+	go func() {
+		var c panics.Catcher
+		c.Try(func() { f.val, f.err = fn(ctx) })
+		if r := c.Recovered(); r != nil {
+			f.err = fmt.Errorf("task panicked: %w", r.AsError())
+		}
+		close(f.done)
+	}()
+	return f
+}
+
+// Resolved returns a future that is already resolved with v.
+func Resolved[T any](v T) *Future[T] {
+	f := &Future[T]{done: make(chan struct{}), val: v}
+	close(f.done)
+	return f
+}
+
+// Await waits until the future resolves and returns its value or error. If
+// ctx is done first, it returns ctx's error; the future itself goes on.
+func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	select {
+	case <-f.done:
+		return f.val, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// Done is closed when the future has resolved.
+func (f *Future[T]) Done() <-chan struct{} { return f.done }
+
+// Then returns a future of fn applied to f's value. fn runs on a new
+// goroutine once f has resolved; if f fails, fn is not called and the new
+// future fails with the same error.
+func Then[T, U any](ctx context.Context, f *Future[T], fn func(context.Context, T) (U, error)) *Future[U] {
+	return Go(ctx, func(ctx context.Context) (U, error) {
+		v, err := f.Await(ctx)
+		if err != nil {
+			var zero U
+			return zero, err
+		}
+		return fn(ctx, v)
+	})
+}
+
+// Catch returns a future that resolves like f, except that if f fails,
+// handle is called (on a new goroutine) with the error and decides the result.
+func Catch[T any](ctx context.Context, f *Future[T], handle func(error) (T, error)) *Future[T] {
+	return Go(ctx, func(ctx context.Context) (T, error) {
+		v, err := f.Await(ctx)
+		if err != nil {
+			return handle(err)
+		}
+		return v, nil
+	})
+}
+
+// All waits for every future and returns their values in order, or, as soon
+// as one fails, that error without waiting for the others. The futures are
+// the caller's: All does not cancel them.
+func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
+	watch, stop := context.WithCancel(ctx)
+	defer stop()
+	failed := make(chan error, len(fs)) // in the order the failures happened
+	var wg sync.WaitGroup
+	for _, f := range fs {
+		wg.Go(func() {
+			select {
+			case <-f.done:
+				if f.err != nil {
+					failed <- f.err
+					stop() // no need to watch the others any longer
+				}
+			case <-watch.Done():
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case err := <-failed:
+		return nil, err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	vals := make([]T, len(fs))
+	for i, f := range fs {
+		vals[i] = f.val
+	}
+	return vals, nil
+}
+
+// First starts every fn with a context of its own and returns the value of
+// the first to succeed, cancelling the others. If every one fails, it
+// returns all their errors joined. It returns when every fn has returned,
+// so no goroutine outlives it.
+func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fs := make([]*Future[T], len(fns))
+	for i, fn := range fns {
+		fs[i] = Go(ctx, fn)
+	}
+	won := make(chan T, len(fns))
+	var errs []error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, f := range fs {
+		wg.Go(func() {
+			<-f.done
+			if f.err == nil {
+				won <- f.val
+				cancel() // the race is over: stop the losers
+				return
+			}
+			mu.Lock()
+			errs = append(errs, f.err)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	select {
+	case v := <-won:
+		return v, nil
+	default:
+		var zero T
+		return zero, errors.Join(errs...)
+	}
+}
+
+// ReadFileAsync is the promise-style file read: it returns a future of the
+// file's content at once. delay is a simulated device latency.
+func ReadFileAsync(ctx context.Context, fsys fs.FS, name string, delay time.Duration) *Future[string] {
+	return Go(ctx, func(ctx context.Context) (string, error) {
+		return ReadFileSync(ctx, fsys, name, delay)
+	})
+}
+
+// Resource is what Fetch brings back.
+type Resource struct {
+	ID   int
+	Body string
+	Took time.Duration
+}
+
+// FetchConfig describes the simulated network of Fetch.
+type FetchConfig struct {
+	MinLatency, MaxLatency time.Duration // each fetch waits a random time in this range: a simulated network
+	FailRate               float64       // the chance, 0 to 1, that a fetch fails
+	PanicID                int           // the resource whose fetch panics; -1 for none
+}
+
+// ErrFetchFailed is the simulated network failure of Fetch.
+var ErrFetchFailed = errors.New("simulated network failure")
+
+// Fetch pretends to fetch resource id over a network: it waits a random
+// simulated latency (or until ctx is cancelled), then succeeds or fails.
+// rng must not be shared with other goroutines.
+func Fetch(ctx context.Context, id int, cfg FetchConfig, rng *rand.Rand) (Resource, error) {
+	latency := cfg.MinLatency
+	if spread := cfg.MaxLatency - cfg.MinLatency; spread > 0 {
+		latency += time.Duration(rng.Int64N(int64(spread)))
+	}
+	fail := rng.Float64() < cfg.FailRate
+	if !sleepCtx(ctx, latency) {
+		return Resource{}, ctx.Err()
+	}
+	if id == cfg.PanicID {
+		panic(fmt.Sprintf("resource %d: a bug in the task", id))
+	}
+	if fail {
+		return Resource{}, fmt.Errorf("resource %d: %w", id, ErrFetchFailed)
+	}
+	return Resource{ID: id, Body: fmt.Sprintf("resource #%d", id), Took: latency}, nil
+}

@@ -1,0 +1,179 @@
+package techniques
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func after[T any](d time.Duration, v T, err error) func(context.Context) (T, error) {
+	return func(ctx context.Context) (T, error) {
+		if !sleepCtx(ctx, d) {
+			var zero T
+			return zero, ctx.Err()
+		}
+		return v, err
+	}
+}
+
+func TestFutureResolvesOnce(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		f := Go(t.Context(), func(ctx context.Context) (int, error) {
+			calls.Add(1)
+			time.Sleep(time.Second)
+			return 42, nil
+		})
+		// Await before resolution, from two goroutines, and after.
+		got := make(chan int, 2)
+		for range 2 {
+			go func() { v, _ := f.Await(t.Context()); got <- v }()
+		}
+		if a, b := <-got, <-got; a != 42 || b != 42 {
+			t.Errorf("awaited %d and %d, want 42", a, b)
+		}
+		if v, err := f.Await(t.Context()); v != 42 || err != nil {
+			t.Errorf("after: %d, %v", v, err)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("fn ran %d times", calls.Load())
+		}
+	})
+}
+
+func TestFutureAwaitCancelled(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		f := Go(ctx, after(time.Hour, 1, nil))
+		go func() { time.Sleep(time.Second); cancel() }()
+		if _, err := f.Await(context.Background()); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+}
+
+func TestThenCatchOrder(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx := t.Context()
+		var order []string
+		f := Go(ctx, after(time.Second, 20, nil))
+		g := Then(ctx, f, func(_ context.Context, v int) (int, error) { order = append(order, "then 1"); return v + 1, nil })
+		h := Then(ctx, g, func(_ context.Context, v int) (string, error) { order = append(order, "then 2"); return fmt.Sprint(v * 2), nil })
+		if v, err := h.Await(ctx); v != "42" || err != nil {
+			t.Errorf("chain = %q, %v", v, err)
+		}
+		if strings.Join(order, ",") != "then 1,then 2" {
+			t.Errorf("order %v", order)
+		}
+
+		boom := errors.New("boom")
+		bad := Go(ctx, after(time.Second, 0, boom))
+		skipped := Then(ctx, bad, func(context.Context, int) (int, error) { t.Error("then ran after a failure"); return 0, nil })
+		caught := Catch(ctx, skipped, func(err error) (int, error) {
+			if !errors.Is(err, boom) {
+				t.Errorf("catch got %v", err)
+			}
+			return -1, nil
+		})
+		if v, err := caught.Await(ctx); v != -1 || err != nil {
+			t.Errorf("caught = %d, %v", v, err)
+		}
+	})
+}
+
+func TestAll(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx := t.Context()
+		vals, err := All(ctx, Go(ctx, after(3*time.Second, "c", nil)), Go(ctx, after(time.Second, "a", nil)), Resolved("b"))
+		if err != nil || strings.Join(vals, "") != "cab" {
+			t.Errorf("All = %v, %v; want [c a b] in order", vals, err)
+		}
+		boom := errors.New("boom")
+		start := time.Now()
+		slow := Go(ctx, after(time.Hour, "slow", nil))
+		_, err = All(ctx, slow, Go(ctx, after(2*time.Second, "", boom)))
+		if !errors.Is(err, boom) || time.Since(start) != 2*time.Second {
+			t.Errorf("All with a failure = %v after %v; want boom after 2s, not waiting for the slow one", err, time.Since(start))
+		}
+	})
+}
+
+func TestFirstCancelsTheLosers(t *testing.T) {
+	t.Parallel()
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	synctest.Test(t, func(t *testing.T) {
+		var cancelled atomic.Int32
+		loser := func(ctx context.Context) (string, error) {
+			<-ctx.Done()
+			cancelled.Add(1)
+			return "", ctx.Err()
+		}
+		v, err := First(t.Context(), loser, after(time.Second, "fast", nil), loser, after(time.Second/2, "", errors.New("failed fast")))
+		if v != "fast" || err != nil {
+			t.Errorf("First = %q, %v", v, err)
+		}
+		if cancelled.Load() != 2 {
+			t.Errorf("%d losers cancelled, want 2", cancelled.Load())
+		}
+		_, err = First(t.Context(), after(time.Second, "", errors.New("a")), after(time.Second, "", errors.New("b")))
+		if err == nil || !strings.Contains(err.Error(), "a") || !strings.Contains(err.Error(), "b") {
+			t.Errorf("all failing: %v, want both errors", err)
+		}
+	})
+}
+
+func TestPanicBecomesError(t *testing.T) {
+	t.Parallel()
+	f := Go(context.Background(), func(context.Context) (int, error) { panic("kaboom") })
+	_, err := f.Await(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "kaboom") || !strings.Contains(err.Error(), "futures_test.go") {
+		t.Errorf("err = %v, want the panic value and its stack", err)
+	}
+}
+
+func TestFetch(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		cfg := FetchConfig{MinLatency: time.Second, MaxLatency: 2 * time.Second, PanicID: -1}
+		start := time.Now()
+		r, err := Fetch(t.Context(), 3, cfg, rng)
+		if err != nil || r.ID != 3 || r.Took < time.Second || r.Took >= 2*time.Second || time.Since(start) != r.Took {
+			t.Errorf("Fetch = %+v, %v after %v", r, err, time.Since(start))
+		}
+		cfg.FailRate = 1
+		if _, err := Fetch(t.Context(), 1, cfg, rng); !errors.Is(err, ErrFetchFailed) {
+			t.Errorf("fail rate 1: %v", err)
+		}
+	})
+}
+
+func TestReadFileAsync(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"foo.txt": {Data: []byte("hi")}}
+	v, err := ReadFileAsync(context.Background(), fsys, "foo.txt", 0).Await(context.Background())
+	if v != "hi" || err != nil {
+		t.Errorf("ReadFileAsync = %q, %v", v, err)
+	}
+}
+
+func ExampleThen() {
+	ctx := context.Background()
+	f := Go(ctx, func(context.Context) (int, error) { return 21, nil })
+	doubled := Then(ctx, f, func(_ context.Context, v int) (int, error) { return 2 * v, nil })
+	fmt.Println(doubled.Await(ctx))
+	// Output: 42 <nil>
+}

@@ -1,0 +1,106 @@
+package views
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"go.uber.org/goleak"
+)
+
+func newFutures(t *testing.T) *futuresView {
+	test.NewTempApp(t)
+	v := newFuturesView()
+	test.NewTempWindow(t, v.demo.Content)
+	v.minLat.SetText("1")
+	v.maxLat.SetText("20")
+	return v
+}
+
+func count(rows []futureState, status string) int {
+	n := 0
+	for _, r := range rows {
+		if r.status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFuturesAll(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	v := newFutures(t)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	if got := count(v.rows, "resolved"); got != 8 {
+		t.Errorf("%d of 8 resolved: %+v", got, v.rows)
+	}
+	if !strings.HasPrefix(v.summary.Text, "All resolved") || !strings.Contains(v.goroutines.Text, "nothing leaked") {
+		t.Errorf("summary %q, goroutines %q", v.summary.Text, v.goroutines.Text)
+	}
+}
+
+func TestFuturesPanicIsShownNotCrashed(t *testing.T) {
+	v := newFutures(t)
+	v.panics.SetChecked(true)
+	v.maxLat.SetText("2000") // the panicking task (latency ≥ 1 ms) fails before most others finish
+	v.demo.Run()
+	v.demo.Wait()
+	if v.rows[0].status != "rejected" || !strings.Contains(v.rows[0].detail, "panicked") {
+		t.Errorf("row 0 = %+v, want rejected with the panic", v.rows[0])
+	}
+	if !strings.HasPrefix(v.summary.Text, "All rejected") {
+		t.Errorf("summary %q", v.summary.Text)
+	}
+	if count(v.rows, "pending") != 0 {
+		t.Errorf("rows still pending after the run: %+v", v.rows)
+	}
+}
+
+func TestFuturesFirst(t *testing.T) {
+	v := newFutures(t)
+	v.minLat.SetText("50")
+	v.maxLat.SetText("3000")
+	test.Tap(findButton(t, v.demo.Content, "First"))
+	v.demo.Wait()
+	if count(v.rows, "resolved") < 1 || count(v.rows, "cancelled") < 1 || !strings.HasPrefix(v.summary.Text, "First resolved") {
+		t.Errorf("summary %q, rows %+v: want one winner and cancelled losers", v.summary.Text, v.rows)
+	}
+}
+
+func TestFuturesCancelAndBadInput(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	v := newFutures(t)
+	v.minLat.SetText("5000")
+	v.maxLat.SetText("6000")
+	v.demo.Run()
+	v.demo.Cancel()
+	v.demo.Wait()
+	if got := count(v.rows, "cancelled"); got != 8 {
+		t.Errorf("%d of 8 cancelled: %+v", got, v.rows)
+	}
+	for _, bad := range [][2]string{{"0", "10"}, {"201", "10"}, {"8", "-1"}} {
+		v.n.SetText(bad[0])
+		v.maxLat.SetText(bad[1])
+		if err := v.demo.Run(); err == nil || v.message.Text == "" {
+			t.Errorf("%v: err %v, message %q", bad, err, v.message.Text)
+		}
+	}
+}
+
+func TestFuturesBlockingAndPromise(t *testing.T) {
+	v := newFutures(t)
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	if count(v.rows, "resolved") != 8 || !strings.Contains(v.summary.Text, "UI goroutine") {
+		t.Errorf("summary %q rows %+v", v.summary.Text, v.rows)
+	}
+	test.Tap(findButton(t, v.demo.Content, "ReadFileAsync(foo.txt).Then(show).Catch(showError)"))
+	v.demo.Wait()
+	if !strings.HasPrefix(v.promise.Text, "then: 7 lines") {
+		t.Errorf("promise read: %q", v.promise.Text)
+	}
+}
