@@ -70,7 +70,10 @@ func TestThenCatchOrder(t *testing.T) {
 		var order []string
 		f := Go(ctx, after(time.Second, 20, nil))
 		g := Then(ctx, f, func(_ context.Context, v int) (int, error) { order = append(order, "then 1"); return v + 1, nil })
-		h := Then(ctx, g, func(_ context.Context, v int) (string, error) { order = append(order, "then 2"); return fmt.Sprint(v * 2), nil })
+		h := Then(ctx, g, func(_ context.Context, v int) (string, error) {
+			order = append(order, "then 2")
+			return fmt.Sprint(v * 2), nil
+		})
 		if v, err := h.Await(ctx); v != "42" || err != nil {
 			t.Errorf("chain = %q, %v", v, err)
 		}
