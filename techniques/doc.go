@@ -13,6 +13,9 @@ package techniques
 import (
 	"embed"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"strings"
 )
 
@@ -30,4 +33,31 @@ func Source(name string) (string, error) {
 		return "", fmt.Errorf("source %q: %w", name, err)
 	}
 	return string(b), nil
+}
+
+// FuncSource returns the source of one top-level function of the named file
+// of this package, with its doc comment, so a panel can show it beside
+// another.
+func FuncSource(file, name string) (string, error) {
+	src, err := Source(file)
+	if err != nil {
+		return "", err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != name || fn.Recv != nil {
+			continue
+		}
+		start := fn.Pos()
+		if fn.Doc != nil {
+			start = fn.Doc.Pos()
+		}
+		return src[fset.Position(start).Offset:fset.Position(fn.End()).Offset], nil
+	}
+	return "", fmt.Errorf("source %q: no function %s", file, name)
 }

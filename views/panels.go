@@ -100,8 +100,8 @@ Futures compose: wait for **all** of them, or take the **first** to succeed and 
 		},
 		{
 			ID: "async-await", Title: "Async / await", Icon: theme.MediaPlayIcon,
-			Source: "doc.go",
-			Intro:  "Asynchronous steps written as straight-line code: each step is awaited, and errors are handled where they happen.",
+			Source: "asyncawait.go", build: asyncAwaitPanel,
+			Intro: "Asynchronous steps written as straight-line code: each step is awaited, and errors are handled where they happen.",
 			About: `Async/await lets asynchronous code read like ordinary sequential code. Each ` + "`await`" + ` suspends the function until a future is resolved, without blocking the thread it runs on.
 
 Errors come back as ordinary errors at the point of the await, so loops, conditions and error handling look the same as in synchronous code.`,
