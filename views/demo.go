@@ -19,6 +19,7 @@ type Demo struct {
 	Content fyne.CanvasObject
 
 	runs     *runs
+	streams  *streams     // long-lived pipelines the panel may run beside its runs, or nil
 	primary  func() error // starts the primary demo off the Fyne goroutine, as its main button would
 	blocking func() error // does the primary demo's work on the Fyne goroutine: the freeze
 }
@@ -45,10 +46,14 @@ func (d *Demo) RunBlocking() error {
 	return d.blocking()
 }
 
-// Cancel stops the run in flight, if any, without waiting for it.
+// Cancel stops the run in flight, if any, and the panel's streams, without
+// waiting for them.
 func (d *Demo) Cancel() {
 	if d.runs != nil {
 		d.runs.Cancel()
+	}
+	if d.streams != nil {
+		d.streams.Cancel()
 	}
 }
 
@@ -60,6 +65,9 @@ func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
 func (d *Demo) Wait() {
 	if d.runs != nil {
 		d.runs.Wait()
+	}
+	if d.streams != nil {
+		d.streams.Wait()
 	}
 }
 

@@ -89,7 +89,7 @@ func newGoroutinesView() *goroutinesView {
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(!busy, measure, sleepBtn, waitBtn); enable(busy, cancel) })
-	table := container.NewGridWithColumns(5, bold(""), bold("N · start time"), bold("memory each"), bold("stack each"), bold("OS threads: parked → after"))
+	table := container.NewGridWithColumns(5, bold(""), bold("N · start time"), bold("memory each"), bold("stack each"), bold("OS threads: parked, after"))
 	for _, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
 		var cells [4]*widget.Label
 		table.Add(widget.NewLabel(k.String()))
@@ -223,7 +223,7 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, p.Took.Round(time.Millisecond)))
 	cells[1].SetText(bytesText(p.BytesEach()))
 	cells[2].SetText(bytesText(p.StackBytesEach()))
-	cells[3].SetText(fmt.Sprintf("%d → %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
+	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
 	if each := p.BytesEach(); each > 0 {
 		v.each[p.Kind] = each
 		v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})

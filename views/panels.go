@@ -108,8 +108,8 @@ Errors come back as ordinary errors at the point of the await, so loops, conditi
 		},
 		{
 			ID: "reactive", Title: "Reactive programming", Icon: theme.MediaRecordIcon,
-			Source: "doc.go",
-			Intro:  "An observable pushes items to its subscribers — lines of a file, clicks, keystrokes — then says it is complete.",
+			Source: "reactive.go", build: reactivePanel,
+			Intro: "An observable pushes items to its subscribers — lines of a file, clicks, keystrokes — then says it is complete.",
 			About: `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*).
 
 Operators transform streams the way functions transform values: map, filter, buffer, debounce, take. The same pipeline works for a file's lines, a network socket or the user's clicks.`,

@@ -1,0 +1,264 @@
+package techniques
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/reactivex/rxgo/v2"
+)
+
+// MaxLineLength caps one line of Lines: the rest of a longer line is cut, so
+// memory stays bounded whatever the file holds.
+const MaxLineLength = 64 << 10
+
+// Lines returns an observable of the lines of the file that open opens,
+// streamed: the file is read as items are emitted, never whole, so a file of
+// any size takes a bounded amount of memory. The stream ends when the file
+// does, fails with the read error if reading fails, and stops when ctx is
+// cancelled. pace is a simulated delay between lines (0 for none), to make a
+// small file take long enough to watch. Invalid UTF-8 is escaped (\xNN); a
+// NUL byte makes the stream fail with ErrBinary.
+//
+// The observable is cold: each subscription opens and reads the file anew.
+func Lines(ctx context.Context, open func() (io.ReadCloser, error), pace time.Duration) rxgo.Observable {
+	produce := func(ctx context.Context, next chan<- rxgo.Item) {
+		send := func(it rxgo.Item) bool {
+			select {
+			case next <- it:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		f, err := open()
+		if err != nil {
+			send(rxgo.Error(err))
+			return
+		}
+		defer f.Close()
+		r := bufio.NewReaderSize(f, 64<<10)
+		for n := 1; ; n++ {
+			line, err := readLine(r)
+			if len(line) > 0 || err == nil {
+				if bytes.IndexByte(line, 0) >= 0 {
+					send(rxgo.Error(fmt.Errorf("line %d: %w", n, ErrBinary)))
+					return
+				}
+				if !sleepCtx(ctx, pace) || !send(rxgo.Of(escapeInvalid(line))) {
+					return
+				}
+			}
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				send(rxgo.Error(fmt.Errorf("reading line %d: %w", n, err)))
+				return
+			}
+		}
+	}
+	// WithContext makes every stage stop when ctx is cancelled; without it,
+	// rxgo v2.5.0 leaves its goroutines running.
+	return rxgo.Defer([]rxgo.Producer{produce}, rxgo.WithContext(ctx))
+}
+
+// readLine reads one line without its newline, keeping at most
+// MaxLineLength bytes of it. It returns io.EOF with the last line, if any.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if len(line) < MaxLineLength {
+			line = append(line, chunk[:min(len(chunk), MaxLineLength-len(line))]...)
+		}
+		if err != nil || !isPrefix {
+			return line, err
+		}
+	}
+}
+
+// escapeInvalid shows bytes that are not UTF-8 as \xNN rather than as garbage.
+func escapeInvalid(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var s strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&s, `\x%02x`, b[0])
+		} else {
+			s.Write(b[:size])
+		}
+		b = b[size:]
+	}
+	return s.String()
+}
+
+// PipelineConfig selects the operators of Pipeline.
+type PipelineConfig struct {
+	Map    bool // upper-case each line
+	Filter bool // keep lines longer than FilterLength
+	Buffer int  // group lines by this many; 0 for no buffering
+}
+
+// FilterLength is the Filter operator's threshold, in characters.
+const FilterLength = 60
+
+// Stage names, as Pipeline reports them to tap.
+const (
+	StageSource = "source"
+	StageMap    = "map"
+	StageFilter = "filter"
+	StageBuffer = "buffer"
+)
+
+// Pipeline chains the selected operators onto src. tap is told of every item
+// that leaves a stage — never concurrently, though the stages run on
+// goroutines of their own.
+func Pipeline(ctx context.Context, src rxgo.Observable, cfg PipelineConfig, tap func(stage string, item any)) rxgo.Observable {
+	var mu sync.Mutex
+	report := func(stage string, item any) {
+		mu.Lock()
+		defer mu.Unlock()
+		tap(stage, item)
+	}
+	opt := rxgo.WithContext(ctx)
+	obs := src.Map(func(_ context.Context, v any) (any, error) { report(StageSource, v); return v, nil }, opt)
+	if cfg.Map {
+		obs = obs.Map(func(_ context.Context, v any) (any, error) {
+			out := strings.ToUpper(v.(string))
+			report(StageMap, out)
+			return out, nil
+		}, opt)
+	}
+	if cfg.Filter {
+		obs = obs.Filter(func(v any) bool {
+			keep := utf8.RuneCountInString(v.(string)) > FilterLength
+			if keep {
+				report(StageFilter, v)
+			}
+			return keep
+		}, opt)
+	}
+	if cfg.Buffer > 0 {
+		obs = obs.BufferWithCount(cfg.Buffer, opt).Map(func(_ context.Context, v any) (any, error) {
+			report(StageBuffer, v)
+			return v, nil
+		}, opt)
+	}
+	return obs
+}
+
+// Subscribe consumes obs on the calling goroutine, with the three functions
+// of a subscriber: next for each item, then exactly one of onError or
+// complete. (rxgo's own ForEach calls complete even after an error, and
+// when cancelled.) If ctx is cancelled, onError gets ctx's error. cancel
+// must cancel the context obs was built with: Subscribe calls it after an
+// error, then waits for the stream's goroutines to stop.
+func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observable,
+	next func(any), onError func(error), complete func()) {
+	items := obs.Observe()
+	for it := range items {
+		if it.Error() {
+			cancel()
+			for range items { // let every stage see the cancel and close
+			}
+			onError(it.E)
+			return
+		}
+		next(it.V)
+	}
+	if err := ctx.Err(); err != nil {
+		onError(err)
+		return
+	}
+	complete()
+}
+
+// Backpressure sends n items as fast as it can to a consumer that takes
+// delay per item, through an rxgo event source whose buffer holds 8. With
+// rxgo.Block the producer waits for the consumer and nothing is lost; with
+// rxgo.Drop an item that finds the buffer full is thrown away.
+//
+// rxgo v2.5.0 applies a backpressure strategy only to FromEventSource, and
+// its event source deadlocks if its context is cancelled mid-send (it returns
+// holding a lock, with its subscribers' channels open). So the source here
+// gets no context: cancelling stops the producer, which closes the channel,
+// and the event source then ends cleanly.
+func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int, delay time.Duration) (produced, delivered int, err error) {
+	src := make(chan rxgo.Item)
+	obs := rxgo.FromEventSource(src, rxgo.WithBackPressureStrategy(strategy))
+	// Subscribe before producing (an event source is hot), asking for the
+	// buffer here: v2.5.0 ignores options given to FromEventSource for it.
+	items := obs.Observe(rxgo.WithBufferedChannel(8))
+	go func() {
+		defer close(src)
+		for i := range n {
+			select {
+			case src <- rxgo.Of(i):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range items {
+		delivered++
+		sleepCtx(ctx, delay)
+	}
+	// Every item was taken from src before it closed: the producer's sends
+	// are the ones the event source received.
+	if err := ctx.Err(); err != nil {
+		return 0, delivered, err
+	}
+	return n, delivered, nil
+}
+
+// Debounced emits a value from in only once no newer value has arrived for
+// quiet: the type-ahead of a search box. It ends when in is closed or ctx is
+// cancelled.
+func Debounced(ctx context.Context, in <-chan string, quiet time.Duration) rxgo.Observable {
+	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx)).
+		Debounce(rxgo.WithDuration(quiet), rxgo.WithContext(ctx))
+}
+
+// Bursts groups the events of in by windows of span and emits the count of
+// each non-empty window: the classic double-click detector.
+func Bursts(ctx context.Context, in <-chan string, span time.Duration) rxgo.Observable {
+	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx)).
+		BufferWithTime(rxgo.WithDuration(span), rxgo.WithContext(ctx)).
+		Filter(func(v any) bool { return len(v.([]any)) > 0 }, rxgo.WithContext(ctx)).
+		Map(func(_ context.Context, v any) (any, error) { return len(v.([]any)), nil }, rxgo.WithContext(ctx))
+}
+
+// stringItems turns a channel of strings into one of rxgo items.
+func stringItems(ctx context.Context, in <-chan string) <-chan rxgo.Item {
+	out := make(chan rxgo.Item)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case s, ok := <-in:
+				if !ok {
+					return
+				}
+				select {
+				case out <- rxgo.Of(s):
+				case <-ctx.Done():
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
