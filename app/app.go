@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"github.com/BurntSushi/toml"
 
+	"concurrencylab/techniques"
 	"concurrencylab/views"
 )
 
@@ -41,6 +42,9 @@ type options struct {
 // Run runs the app with the command-line arguments (without the program name)
 // and the contents of FyneApp.toml, and returns the process exit code.
 func Run(args []string, fyneAppTOML []byte) int {
+	// The overview panel runs its one-CPU mode in a child process of this
+	// same binary; as that child, do its work and exit.
+	techniques.RunChildIfAsked()
 	return run(args, fyneAppTOML, os.Stdout, os.Stderr)
 }
 

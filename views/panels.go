@@ -38,8 +38,8 @@ func Panels() []Panel {
 	return []Panel{
 		{
 			ID: "overview", Title: "Concurrency vs parallelism", Icon: theme.GridIcon,
-			Source: "doc.go",
-			Intro:  "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait.",
+			Source: "overview.go", build: overviewPanel,
+			Intro: "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait.",
 			About: `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU.
 
 Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. On one CPU they take turns; on many they may also run in parallel.

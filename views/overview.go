@@ -1,0 +1,225 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"runtime"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/techniques"
+)
+
+var stateColors = map[string]color.Color{
+	"running": color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
+	"waiting": color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
+	"blocked": color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
+}
+
+var (
+	overviewModes = []techniques.Mode{techniques.Sequential, techniques.OneCPU, techniques.Parallel}
+	overviewKinds = []techniques.TaskKind{techniques.CPUBound, techniques.Blocking}
+)
+
+// overviewView is the concurrency vs parallelism panel: the same tasks run
+// three ways, for two kinds of task, drawn from measured times.
+type overviewView struct {
+	runs    runs
+	n       *widget.Entry
+	length  *widget.Entry
+	message *widget.Label
+	lanes   map[string]*timeline // by mode and kind
+	heads   map[string]*widget.Label
+	demo    *Demo
+}
+
+func key(m techniques.Mode, k techniques.TaskKind) string { return string(m) + "/" + string(k) }
+
+func overviewPanel() *Demo { return newOverviewView().demo }
+
+func newOverviewView() *overviewView {
+	v := &overviewView{
+		n:       countEntry(4, 1, 16),
+		length:  countEntry(250, 20, 2000),
+		message: wrapped(""),
+		lanes:   map[string]*timeline{},
+		heads:   map[string]*widget.Label{},
+	}
+	v.message.Importance = widget.DangerImportance
+	run := widget.NewButton("Run all six", func() { v.run() })
+	run.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	cancel.Disable()
+	v.runs.onBusy(func(busy bool) { enable(!busy, run); enable(busy, cancel) })
+
+	legend := wrapped(fmt.Sprintf("This machine has %d CPUs. Green: running on a CPU. Amber: ready, waiting for a CPU. Blue: blocked (a simulated wait — the CPU is free). "+
+		"Each mode runs in a child process of the app, with GOMAXPROCS=1 for \"one CPU\": one CPU is real, and the work never competes with the window for the app's own scheduler.", runtime.NumCPU()))
+	grid := container.NewVBox(container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)")))
+	for _, m := range overviewModes {
+		row := container.NewGridWithColumns(2)
+		for _, k := range overviewKinds {
+			tl := newTimeline()
+			head := widget.NewLabel(modeTitle(m))
+			head.Truncation = fyne.TextTruncateEllipsis
+			v.lanes[key(m, k)], v.heads[key(m, k)] = tl, head
+			row.Add(container.NewBorder(head, nil, nil, nil, tl))
+		}
+		grid.Add(row)
+	}
+	top := container.NewVBox(
+		container.NewHBox(widget.NewLabel("Tasks (1–16):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
+			widget.NewLabel("each of (ms):"), container.NewGridWrap(fyne.NewSize(80, 36), v.length), run, cancel),
+		v.message, legend)
+	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, container.NewVScroll(grid)), &v.runs, v.run, v.runBlocking)
+	return v
+}
+
+func modeTitle(m techniques.Mode) string {
+	return map[techniques.Mode]string{
+		techniques.Sequential: "Sequential: one after another",
+		techniques.OneCPU:     "Concurrent on one CPU",
+		techniques.Parallel:   fmt.Sprintf("Parallel on all %d CPUs", runtime.NumCPU()),
+	}[m]
+}
+
+// timelineBuckets is how many slices of time a lane is drawn in: a task that
+// switched a thousand times between running and waiting becomes a few
+// hundred rectangles, each coloured by the state it spent most time in.
+const timelineBuckets = 300
+
+// coarsen redraws segments as spans of at least width, each taking the state
+// that filled most of it.
+func coarsen(segs []techniques.Segment, width time.Duration) []span {
+	if width <= 0 {
+		width = time.Millisecond
+	}
+	segs = append([]techniques.Segment(nil), segs...) // trimmed below; the caller's stay whole
+	var out []span
+	for i := 0; i < len(segs); {
+		from, to := segs[i].From, segs[i].From+width
+		share := map[string]time.Duration{}
+		for i < len(segs) && segs[i].From < to {
+			share[segs[i].State] += min(segs[i].To, to) - segs[i].From
+			if segs[i].To > to { // the rest of this segment starts the next bucket
+				break
+			}
+			i++
+		}
+		if i < len(segs) && segs[i].From < to {
+			segs[i].From = to
+		}
+		end := to
+		if i == len(segs) {
+			end = segs[len(segs)-1].To
+		}
+		best, most := "", time.Duration(-1)
+		for _, state := range []string{"running", "waiting", "blocked"} {
+			if share[state] > most {
+				best, most = state, share[state]
+			}
+		}
+		c := stateColors[best]
+		if n := len(out); n > 0 && out[n-1].Color == c && out[n-1].To >= from {
+			out[n-1].To = end
+		} else {
+			out = append(out, span{From: from, To: end, Color: c})
+		}
+	}
+	return out
+}
+
+func (v *overviewView) config() (int, time.Duration, error) {
+	n, err := parseCount(v.n.Text, "the number of tasks", 1, 16)
+	var ms int
+	if err == nil {
+		ms, err = parseCount(v.length.Text, "the length of a task", 20, 2000)
+	}
+	if err != nil {
+		v.message.SetText(err.Error())
+		return 0, 0, err
+	}
+	v.message.SetText("")
+	return n, time.Duration(ms) * time.Millisecond, nil
+}
+
+// show draws one run; every timeline shares the longest wall time as its axis.
+func (v *overviewView) show(results map[string]techniques.RunResult) {
+	var longest time.Duration
+	for _, r := range results {
+		longest = max(longest, r.Wall)
+	}
+	for _, k := range overviewKinds {
+		base, ok := results[key(techniques.Sequential, k)]
+		for _, m := range overviewModes {
+			r, done := results[key(m, k)]
+			tl, head := v.lanes[key(m, k)], v.heads[key(m, k)]
+			if !done {
+				continue
+			}
+			head.SetText(fmt.Sprintf("%s — %v", modeTitle(m), r.Wall.Round(time.Millisecond)))
+			if ok && m != techniques.Sequential {
+				head.SetText(head.Text + fmt.Sprintf(", %.1f× the sequential speed", techniques.Speedup(base.Wall, r.Wall)))
+			}
+			tl.Lanes = make([]string, len(r.Tasks))
+			tl.Spans = make([][]span, len(r.Tasks))
+			for i, t := range r.Tasks {
+				tl.Lanes[i] = fmt.Sprintf("task %d", t.Task)
+				tl.Spans[i] = coarsen(t.Segments, longest/timelineBuckets)
+			}
+			tl.Total = longest
+			tl.Refresh()
+		}
+	}
+}
+
+func (v *overviewView) run() error {
+	n, length, err := v.config()
+	if err != nil {
+		return err
+	}
+	return v.runs.start(func(ctx context.Context) error {
+		// The timelines are drawn once all six runs are over: without a GPU,
+		// drawing them takes CPU that the runs still going would feel.
+		results := map[string]techniques.RunResult{}
+		for _, k := range overviewKinds {
+			work := techniques.NewWork(k, n, length)
+			for _, m := range overviewModes {
+				fyne.Do(func() { v.message.SetText(fmt.Sprintf("Running %s tasks: %s…", k, modeTitle(m))) })
+				r, err := techniques.RunInChild(ctx, m, work)
+				if err != nil {
+					return err
+				}
+				results[key(m, k)] = r
+			}
+		}
+		fyne.Do(func() {
+			v.message.SetText("")
+			v.show(results)
+		})
+		return nil
+	}, nil)
+}
+
+// runBlocking runs the sequential mode of both kinds on the Fyne goroutine.
+func (v *overviewView) runBlocking() error {
+	n, length, err := v.config()
+	if err != nil {
+		return err
+	}
+	return v.runs.block(func(ctx context.Context) error {
+		results := map[string]techniques.RunResult{}
+		for _, k := range overviewKinds {
+			r, err := techniques.RunTasks(ctx, techniques.Sequential, techniques.NewWork(k, n, length))
+			if err != nil {
+				return err
+			}
+			results[key(techniques.Sequential, k)] = r
+		}
+		v.show(results)
+		return nil
+	}, nil)
+}
