@@ -60,8 +60,8 @@ func (d *Demo) Cancel() {
 // Busy reports whether a run is in flight.
 func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
 
-// Wait blocks until every goroutine of the demo has returned. Never call it on
-// the Fyne goroutine.
+// Wait blocks until every goroutine of the demo has returned, streams
+// included: those run until Cancel. Never call it on the Fyne goroutine.
 func (d *Demo) Wait() {
 	if d.runs != nil {
 		d.runs.Wait()

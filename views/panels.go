@@ -48,8 +48,8 @@ Concurrency pays off when tasks **block** — on a disk, a network, a database. 
 		},
 		{
 			ID: "server", Title: "Blocking: the server", Icon: theme.ComputerIcon,
-			Source: "doc.go",
-			Intro:  "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database.",
+			Source: "server.go", build: serverPanel,
+			Intro: "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database.",
 			About: `A request handler that queries a database spends most of its life **blocked**: the CPU is idle while the query travels and the database answers.
 
 A server that handles one request at a time wastes all that waiting. A server that starts a goroutine per request lets the Go runtime run other requests while one is blocked, so throughput grows with the number of clients until some other limit (the database, the CPU, a pool) is reached.
