@@ -51,15 +51,35 @@ func TestOverviewModes(t *testing.T) {
 		t.Errorf("the one-CPU child ran with GOMAXPROCS %d", one.Procs)
 	}
 
-	// CPU-bound tasks gain nothing from taking turns on one CPU: they wait.
-	cpu := NewWork(CPUBound, n, length)
-	cpuSeq, cpuOne := run(Sequential, cpu), run(OneCPU, cpu)
-	if s := Speedup(cpuSeq.Wall, cpuOne.Wall); s > 1.4 {
-		t.Errorf("CPU-bound on one CPU is %.1f× faster than sequential (%v vs %v): one CPU cannot do that", s, cpuOne.Wall, cpuSeq.Wall)
-	}
-	if running, waiting := busy(cpuOne); running <= 0 || waiting <= 0 {
+	// CPU-bound tasks on one CPU take turns: they wait, and (timing aside,
+	// which belongs in benchmarks) no two of them run at the same instant.
+	cpuOne := run(OneCPU, NewWork(CPUBound, n, length))
+	running, waiting := busy(cpuOne)
+	if running <= 0 || waiting <= 0 {
 		t.Errorf("CPU-bound on one CPU: running %v, waiting %v; want both (the tasks take turns)", running, waiting)
 	}
+	// A chunk interrupted midway is drawn as running first, then waiting,
+	// wherever in it the task really ran: allow that much overlap.
+	if o := overlap(cpuOne); o > running/4 {
+		t.Errorf("on one CPU, tasks ran at the same time for %v of %v", o, running)
+	}
+}
+
+// overlap is how long two or more tasks were running at once, summed.
+func overlap(r RunResult) time.Duration {
+	var total time.Duration
+	for i, a := range r.Tasks {
+		for _, b := range r.Tasks[i+1:] {
+			for _, sa := range a.Segments {
+				for _, sb := range b.Segments {
+					if sa.State == "running" && sb.State == "running" {
+						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
+					}
+				}
+			}
+		}
+	}
+	return total
 }
 
 func TestSpeedup(t *testing.T) {
