@@ -9,6 +9,7 @@ require (
 	github.com/reactivex/rxgo/v2 v2.5.0
 	github.com/sourcegraph/conc v0.3.0
 	go.uber.org/goleak v1.3.0
+	golang.org/x/exp v0.0.0-20261113113407-e3970619a1a4
 	gonum.org/v1/plot v0.17.0
 	modernc.org/sqlite v1.62.0
 )

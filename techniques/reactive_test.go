@@ -156,7 +156,9 @@ func TestDebouncedAndBursts(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	close(in)
 	<-done
-	if len(got) != 2 || got[0] != "par" || got[1] != "para" {
+	// Typed 5 ms apart, the first three are one burst: only "par" comes out
+	// of it (a very loaded machine may split it, but never skip its end).
+	if n := len(got); n < 2 || n > 4 || got[n-2] != "par" || got[n-1] != "para" {
 		t.Errorf("debounced %v, want [par para]", got)
 	}
 	cancel()

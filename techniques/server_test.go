@@ -64,7 +64,7 @@ func TestServerModesBoundConcurrency(t *testing.T) {
 	}{
 		{OneAtATime, 0, 1, 1},
 		{BoundedPool, 4, 2, 4},
-		{PerRequest, 0, 8, 16},
+		{PerRequest, 0, 3, 16}, // 16 clients at once: more than one, however loaded the machine
 	}
 	for _, tt := range tests {
 		s.SetMode(tt.mode, tt.pool, 20*time.Millisecond)

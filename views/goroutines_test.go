@@ -47,8 +47,8 @@ func TestGoroutinesSleepVsWait(t *testing.T) {
 			cut++
 		}
 	}
-	if cut < 6 {
-		t.Errorf("%d tasks cut off after sleeping 100 ms, want at least 6 (tasks of 120 ms and more)", cut)
+	if cut < 4 { // tasks of 180 ms and more, with room for a loaded machine
+		t.Errorf("%d tasks cut off after sleeping 100 ms, want at least 4", cut)
 	}
 	test.Tap(findButton(t, v.demo.Content, "go task(i) ×10, then wg.Wait()"))
 	v.demo.Wait()

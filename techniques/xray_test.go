@@ -1,0 +1,111 @@
+package techniques
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"runtime/trace"
+	"sync"
+	"testing"
+	"time"
+)
+
+// traced records an execution trace of work, run as a trace task named task.
+func traced(t *testing.T, task string, work func(ctx context.Context)) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := trace.Start(&buf); err != nil {
+		t.Skipf("tracing is not available: %v", err) // e.g. another trace is running
+	}
+	ctx, tk := trace.NewTask(context.Background(), task)
+	work(ctx)
+	tk.End()
+	trace.Stop()
+	return &buf
+}
+
+func TestXrayPingPongAndMutex(t *testing.T) {
+	buf := traced(t, "pingpong", func(ctx context.Context) {
+		ping, pong := make(chan int), make(chan int)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		wg.Go(func() { // ping
+			for i := range 50 {
+				ping <- i
+				<-pong
+			}
+			close(ping)
+		})
+		wg.Go(func() { // pong
+			for i := range ping {
+				pong <- i
+			}
+		})
+		mu.Lock()
+		wg.Go(func() { // waits for the lock held below
+			mu.Lock()
+			mu.Unlock()
+		})
+		time.Sleep(20 * time.Millisecond)
+		mu.Unlock()
+		wg.Wait()
+	})
+	x, err := ReadXray(bytes.NewReader(buf.Bytes()), "pingpong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Total != 4 {
+		t.Errorf("%d goroutines in the run, want 4 (the task's and the three it started)", x.Total)
+	}
+	if x.Blocked["chan receive"]+x.Blocked["chan send"] < 50 {
+		t.Errorf("blocked on channels %d + %d times, want at least 50 in all: %v", x.Blocked["chan receive"], x.Blocked["chan send"], x.Blocked)
+	}
+	if x.Blocked["sync"] < 1 {
+		t.Errorf("no goroutine blocked on the mutex: %v", x.Blocked)
+	}
+	if x.Blocked["sleep"] < 1 {
+		t.Errorf("the task's goroutine did not block in its sleep: %v", x.Blocked)
+	}
+	if x.Time[StateRunning] <= 0 || x.Length < 20*time.Millisecond {
+		t.Errorf("running %v in a run of %v", x.Time[StateRunning], x.Length)
+	}
+	var onProcs int
+	for _, spans := range x.Procs {
+		onProcs += len(spans)
+	}
+	if onProcs == 0 {
+		t.Error("no goroutine was seen running on a processor")
+	}
+	for _, g := range x.Goroutines {
+		for _, s := range g.Spans {
+			if s.To < s.From || s.From < 0 {
+				t.Errorf("goroutine %d: span %+v runs backwards", g.ID, s)
+			}
+		}
+	}
+	if _, err := ReadXray(bytes.NewReader(buf.Bytes()), "another"); !errors.Is(err, ErrNoRun) {
+		t.Errorf("an absent task: %v, want ErrNoRun", err)
+	}
+}
+
+// TestXraySummarisesALargeRun: ten thousand goroutines make ten thousand
+// members but only MaxXrayLanes lanes.
+func TestXraySummarisesALargeRun(t *testing.T) {
+	buf := traced(t, "crowd", func(ctx context.Context) {
+		p, err := Park(ctx, Goroutines, 10_000, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Release()
+	})
+	x, err := ReadXray(buf, "crowd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Total < 10_000 || len(x.Goroutines) != MaxXrayLanes {
+		t.Errorf("%d goroutines, %d lanes; want at least 10000 and %d", x.Total, len(x.Goroutines), MaxXrayLanes)
+	}
+	if x.Blocked["chan receive"] < 5000 {
+		t.Errorf("parked goroutines blocked on receive %d times, want most of 10000: %v", x.Blocked["chan receive"], x.Blocked)
+	}
+}
