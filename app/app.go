@@ -26,7 +26,7 @@ const (
 )
 
 // tabs are the names --tab accepts, in the order the panel shows them.
-var tabs = []string{"demo", "code", "about"}
+var tabs = []string{"demo", "code", "about", "xray"}
 
 // options is the parsed command line.
 type options struct {
@@ -100,9 +100,6 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unknown panel %q; valid panels: %s", o.panel, strings.Join(ids, ", "))
 	}
 	if o.tab != "" && tabIndex(o.tab) < 0 {
-		if o.tab == "xray" {
-			return o, fmt.Errorf("the xray tab is not built yet; valid tabs: %s", strings.Join(tabs, ", "))
-		}
 		return o, fmt.Errorf("unknown tab %q; valid tabs: %s", o.tab, strings.Join(tabs, ", "))
 	}
 	if o.blocking && !o.autorun {

@@ -38,7 +38,7 @@ func TestCommandLine(t *testing.T) {
 		{"list panels", []string{"--list-panels"}, exitOK, wantPanels, ""},
 		{"version", []string{"--version"}, exitOK, "Concurrency Lab 0.1.0\n", ""},
 		{"unknown panel lists the valid ones", []string{"--panel", "nope"}, exitUsage, "", "valid panels: overview, server, threads"},
-		{"unknown tab", []string{"--tab", "sideways"}, exitUsage, "", "valid tabs: demo, code, about"},
+		{"unknown tab", []string{"--tab", "sideways"}, exitUsage, "", "valid tabs: demo, code, about, xray"},
 		{"blocking needs autorun", []string{"--blocking"}, exitUsage, "", "--blocking needs --autorun"},
 		{"screenshot needs autorun", []string{"--screenshot", "x.png"}, exitUsage, "", "--screenshot needs --autorun"},
 		{"screenshot must be a png", []string{"--autorun", "--screenshot", "x.jpg"}, exitUsage, "", "must end in .png"},

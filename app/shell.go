@@ -47,22 +47,27 @@ type shell struct {
 	panels []views.Panel
 	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
 
-	current   int
-	nav       *widget.List
-	title     *widget.Label
-	intro     *widget.Label
-	tabs      *container.AppTabs
-	demoTab   *container.TabItem
-	codeTab   *container.TabItem
-	aboutTab  *container.TabItem
-	runBtn    *widget.Button
-	blockBtn  *widget.Button
-	cancelBtn *widget.Button
-	status    *widget.Label
-	meter     *meter
-	started   time.Time
+	current       int
+	nav           *widget.List
+	title         *widget.Label
+	intro         *widget.Label
+	tabs          *container.AppTabs
+	demoTab       *container.TabItem
+	codeTab       *container.TabItem
+	aboutTab      *container.TabItem
+	xrayTab       *container.TabItem
+	xrays         map[int]fyne.CanvasObject // each panel's X-ray of its last run
+	xray          *xrayer
+	shootWhenXray bool // --tab xray --screenshot: the picture waits for the X-ray
+	runBtn        *widget.Button
+	blockBtn      *widget.Button
+	cancelBtn     *widget.Button
+	status        *widget.Label
+	meter         *meter
+	started       time.Time
 
 	stopProbe context.CancelFunc
+	stderr    io.Writer
 	exitCode  int
 	shotTaken bool
 }
@@ -75,6 +80,8 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	a.Settings().SetTheme(themeFor(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
 
 	s := newShell(a, opts)
+	s.xray = startXray()
+	defer s.xray.stop()
 	s.win.Show()
 	a.Lifecycle().SetOnStarted(func() {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -100,6 +107,7 @@ func newShell(a fyne.App, opts options) *shell {
 		opts:   opts,
 		panels: views.Panels(),
 		demos:  map[int]*views.Demo{},
+		xrays:  map[int]fyne.CanvasObject{},
 		meter:  newMeter(),
 		status: widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
 	}
@@ -130,7 +138,8 @@ func newShell(a fyne.App, opts options) *shell {
 	s.demoTab = container.NewTabItemWithIcon("Demo", theme.MediaPlayIcon(), widget.NewLabel(""))
 	s.codeTab = container.NewTabItemWithIcon("Code", theme.FileTextIcon(), widget.NewLabel(""))
 	s.aboutTab = container.NewTabItemWithIcon("About this technique", theme.InfoIcon(), widget.NewLabel(""))
-	s.tabs = container.NewAppTabs(s.demoTab, s.codeTab, s.aboutTab)
+	s.xrayTab = container.NewTabItemWithIcon("X-ray", theme.VisibilityIcon(), widget.NewLabel(""))
+	s.tabs = container.NewAppTabs(s.demoTab, s.codeTab, s.aboutTab, s.xrayTab)
 
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.runBtn, s.blockBtn, s.cancelBtn), s.title),
@@ -187,6 +196,11 @@ func (s *shell) show(i int) {
 	about := widget.NewRichTextFromMarkdown(p.About)
 	about.Wrapping = fyne.TextWrapWord
 	s.aboutTab.Content = container.NewVScroll(about)
+	s.xrayTab.Content = s.xrays[i]
+	if s.xrayTab.Content == nil {
+		s.xrayTab.Content = views.XrayMessage("Run the demo: when it ends, this tab shows what the Go runtime recorded of it — " +
+			"each goroutine's states over time, and which processor ran what.")
+	}
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
 	if p.Built() {
@@ -253,6 +267,7 @@ func (s *shell) busy(i int, busy bool) {
 }
 
 func (s *shell) finished(i int, err error) {
+	s.readXray(i)
 	if i != s.current {
 		return
 	}
@@ -274,6 +289,7 @@ func (s *shell) setStatus(err error) {
 // autorun starts the current panel's primary demo as --autorun asks, and
 // takes the screenshot when it ends.
 func (s *shell) autorun(stderr io.Writer) {
+	s.stderr = stderr
 	i, d := s.current, s.demo()
 	p := s.panels[i]
 	d.OnFinished(func(err error) {
@@ -313,6 +329,18 @@ func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
 	if s.opts.screenshot == "" {
 		return
 	}
+	if s.opts.tab == "xray" && s.xray.fr != nil && err == nil {
+		s.shootWhenXray = true // readXray takes the picture once the X-ray is drawn
+		return
+	}
+	s.shoot(stderr)
+}
+
+// shoot takes the screenshot after a moment for the last updates to draw, and quits.
+func (s *shell) shoot(stderr io.Writer) {
+	if s.shotTaken {
+		return
+	}
 	s.shotTaken = true
 	go func() {
 		time.Sleep(settleBeforeShot)
@@ -345,6 +373,42 @@ func (s *shell) screenshot(path string) error {
 		return fmt.Errorf("screenshot %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// readXray reads panel i's last run out of the flight recorder, off the
+// Fyne goroutine, and shows it in the X-ray tab.
+func (s *shell) readXray(i int) {
+	p := s.panels[i]
+	if s.xray == nil || !p.Built() {
+		return
+	}
+	go func() {
+		began := time.Now()
+		x, err := s.xray.snapshot(p.ID)
+		took := time.Since(began)
+		fyne.Do(func() {
+			var view fyne.CanvasObject
+			if err != nil {
+				view = views.XrayMessage("No X-ray of this run: " + err.Error())
+			} else {
+				note := p.XrayNote
+				if note != "" {
+					note += " "
+				}
+				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(time.Millisecond))
+				view = views.NewXrayView(x, note)
+			}
+			s.xrays[i] = view
+			if i == s.current {
+				s.xrayTab.Content = view
+				s.tabs.Refresh()
+			}
+			if s.shootWhenXray {
+				s.shootWhenXray = false
+				s.shoot(s.stderr)
+			}
+		})
+	}()
 }
 
 func (s *shell) closed() {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/trace"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -180,8 +181,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ServerRegion names the trace region of every request handled, so that
+// the X-ray can find the handlers: net/http starts their goroutines.
+const ServerRegion = "server"
+
 // handle reads the database, fills the template and responds.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, latency time.Duration) {
+	defer trace.StartRegion(r.Context(), ServerRegion).End()
 	n := s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	for m := s.maxInFlight.Load(); n > m && !s.maxInFlight.CompareAndSwap(m, n); m = s.maxInFlight.Load() {

@@ -58,15 +58,19 @@ type Xray struct {
 // summarised.
 const MaxXrayLanes = 40
 
-// maxSpansPerLane caps what one goroutine or processor keeps to draw.
-const maxSpansPerLane = 2000
+// maxSpansPerLane caps what one goroutine or processor keeps to draw: past
+// it, neighbouring spans are merged in pairs (see compact), so a long run
+// keeps its whole length at a coarser grain.
+const maxSpansPerLane = 20_000
 
 // ErrNoRun is returned when the trace has no run of the task.
 var ErrNoRun = errors.New("the trace holds no run of this panel: it may have ended too long ago for the flight recorder's window")
 
 // ReadXray reads an execution trace and returns the last run of task found
 // in it: the goroutine that began the task and every goroutine created,
-// directly or not, by those, from the task's beginning to its end.
+// directly or not, by those, from the task's beginning to its end. A
+// goroutine that enters a trace region of the task's name joins it too: the
+// server's handlers do, as net/http, not the run, starts their goroutines.
 func ReadXray(r io.Reader, task string) (*Xray, error) {
 	rd, err := trace.NewReader(r)
 	if err != nil {
@@ -96,6 +100,10 @@ func ReadXray(r io.Reader, task string) (*Xray, error) {
 		case trace.EventStateTransition:
 			if b != nil && !b.ended {
 				b.transition(ev)
+			}
+		case trace.EventRegionBegin:
+			if b != nil && !b.ended && ev.Region().Type == task {
+				b.join(ev)
 			}
 		}
 	}
@@ -141,6 +149,16 @@ func newXrayBuilder(task string, ev trace.Event) *xrayBuilder {
 	return b
 }
 
+// join makes the goroutine of ev, running now, one of the run's.
+func (b *xrayBuilder) join(ev trace.Event) {
+	id := ev.Goroutine()
+	if b.member[id] {
+		return
+	}
+	b.member[id] = true
+	b.open[id] = openSpan{state: StateRunning, since: ev.Time(), proc: int64(ev.Proc())}
+}
+
 func goState(s trace.GoState) string {
 	switch s {
 	case trace.GoRunning:
@@ -176,9 +194,9 @@ func (b *xrayBuilder) transition(ev trace.Event) {
 	}
 	o := openSpan{state: state, since: ev.Time(), proc: int64(ev.Proc())}
 	if state == StateBlocked {
-		o.reason = st.Reason
+		o.reason = cmp.Or(st.Reason, "other")
 		o.where = firstUserFrame(st.Stack)
-		b.x.Blocked[st.Reason]++
+		b.x.Blocked[o.reason]++
 	}
 	b.open[id] = o
 }
@@ -212,12 +230,32 @@ func (b *xrayBuilder) close(id trace.GoID, now trace.Time) {
 	}
 	b.times[id][s.State] += s.To - s.From
 	b.x.Time[s.State] += s.To - s.From
-	if len(b.spans[id]) < maxSpansPerLane {
-		b.spans[id] = append(b.spans[id], s)
+	b.spans[id] = appendCompact(b.spans[id], s)
+	if s.State == StateRunning {
+		b.x.Procs[o.proc] = appendCompact(b.x.Procs[o.proc], s)
 	}
-	if s.State == StateRunning && len(b.x.Procs[o.proc]) < maxSpansPerLane {
-		b.x.Procs[o.proc] = append(b.x.Procs[o.proc], s)
+}
+
+// appendCompact appends s, first merging the lane's spans in pairs if it is
+// full. A merged span covers both and takes the state and goroutine of the
+// longer: the picture keeps its shape, at half the detail.
+func appendCompact(lane []XraySpan, s XraySpan) []XraySpan {
+	if len(lane) >= maxSpansPerLane {
+		half := lane[:0]
+		for i := 0; i+1 < len(lane); i += 2 {
+			a, c := lane[i], lane[i+1]
+			if c.To-c.From > a.To-a.From {
+				a.State, a.Goroutine, a.Reason, a.Where = c.State, c.Goroutine, c.Reason, c.Where
+			}
+			a.To = c.To
+			half = append(half, a)
+		}
+		if len(lane)%2 == 1 {
+			half = append(half, lane[len(lane)-1])
+		}
+		lane = half
 	}
+	return append(lane, s)
 }
 
 func (b *xrayBuilder) end(t trace.Time) {

@@ -109,3 +109,46 @@ func TestXraySummarisesALargeRun(t *testing.T) {
 		t.Errorf("parked goroutines blocked on receive %d times, want most of 10000: %v", x.Blocked["chan receive"], x.Blocked)
 	}
 }
+
+func TestAppendCompact(t *testing.T) {
+	t.Parallel()
+	var lane []XraySpan
+	n := 3*maxSpansPerLane + 7
+	for i := range n {
+		state := StateRunning
+		if i%4 == 0 {
+			state = StateBlocked
+		}
+		lane = appendCompact(lane, XraySpan{From: time.Duration(i), To: time.Duration(i + 1), State: state})
+	}
+	if len(lane) > maxSpansPerLane || lane[0].From != 0 || lane[len(lane)-1].To != time.Duration(n) {
+		t.Fatalf("%d spans from %v to %v; want at most %d covering 0 to %d", len(lane), lane[0].From, lane[len(lane)-1].To, maxSpansPerLane, n)
+	}
+	for i := 1; i < len(lane); i++ {
+		if lane[i].From != lane[i-1].To {
+			t.Fatalf("gap or overlap at %d: %v then %v", i, lane[i-1], lane[i])
+		}
+	}
+}
+
+// BenchmarkFlightRecorderOverhead runs the same workload (the mutex counter,
+// 1000+1000 goroutines × 100 updates) with and without a flight recorder
+// like the app's, to show what keeping the X-ray's trace costs.
+func BenchmarkFlightRecorderOverhead(b *testing.B) {
+	work := func() { RunRace(context.Background(), Mutex, RaceConfig{Pairs: 1000, Updates: 100}) }
+	b.Run("off", func(b *testing.B) {
+		for b.Loop() {
+			work()
+		}
+	})
+	b.Run("on", func(b *testing.B) {
+		fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 10 * time.Second, MaxBytes: 64 << 20})
+		if err := fr.Start(); err != nil {
+			b.Skip(err)
+		}
+		defer fr.Stop()
+		for b.Loop() {
+			work()
+		}
+	})
+}

@@ -88,46 +88,62 @@ func modeTitle(m techniques.Mode) string {
 
 // timelineBuckets is how many slices of time a lane is drawn in: a task that
 // switched a thousand times between running and waiting becomes a few
-// hundred rectangles, each coloured by the state it spent most time in.
+// hundred rectangles, each coloured by what filled most of it.
 const timelineBuckets = 300
 
-// coarsen redraws segments as spans of at least width, each taking the state
-// that filled most of it.
-func coarsen(segs []techniques.Segment, width time.Duration) []span {
+// coarsen redraws spans (in time order) as spans of at least width, each
+// taking the colour that filled most of it. Gaps stay gaps.
+func coarsen(spans []span, width time.Duration) []span {
 	if width <= 0 {
 		width = time.Millisecond
 	}
-	segs = append([]techniques.Segment(nil), segs...) // trimmed below; the caller's stay whole
 	var out []span
-	for i := 0; i < len(segs); {
-		from, to := segs[i].From, segs[i].From+width
-		share := map[string]time.Duration{}
-		for i < len(segs) && segs[i].From < to {
-			share[segs[i].State] += min(segs[i].To, to) - segs[i].From
-			if segs[i].To > to { // the rest of this segment starts the next bucket
+	// head is the span being consumed: spans[i], or what is left of it
+	// once a slice boundary has cut it.
+	i, head := 0, span{}
+	if len(spans) > 0 {
+		head = spans[0]
+	}
+	for i < len(spans) {
+		from := head.From
+		to := from + width
+		share := map[color.Color]time.Duration{}
+		var order []color.Color // first seen first, so ties are stable
+		end := from
+		for i < len(spans) && head.From < to {
+			if _, ok := share[head.Color]; !ok {
+				order = append(order, head.Color)
+			}
+			share[head.Color] += min(head.To, to) - head.From
+			end = max(end, min(head.To, to))
+			if head.To > to {
+				head.From = to // the rest starts the next slice
 				break
 			}
-			i++
-		}
-		if i < len(segs) && segs[i].From < to {
-			segs[i].From = to
-		}
-		end := to
-		if i == len(segs) {
-			end = segs[len(segs)-1].To
-		}
-		best, most := "", time.Duration(-1)
-		for _, state := range []string{"running", "waiting", "blocked"} {
-			if share[state] > most {
-				best, most = state, share[state]
+			if i++; i < len(spans) {
+				head = spans[i]
 			}
 		}
-		c := stateColors[best]
-		if n := len(out); n > 0 && out[n-1].Color == c && out[n-1].To >= from {
+		var best color.Color
+		for _, c := range order {
+			if best == nil || share[c] > share[best] {
+				best = c
+			}
+		}
+		if n := len(out); n > 0 && out[n-1].Color == best && out[n-1].To >= from {
 			out[n-1].To = end
 		} else {
-			out = append(out, span{From: from, To: end, Color: c})
+			out = append(out, span{From: from, To: end, Color: best})
 		}
+	}
+	return out
+}
+
+// segmentSpans colours a task's measured segments by state.
+func segmentSpans(segs []techniques.Segment) []span {
+	out := make([]span, len(segs))
+	for i, s := range segs {
+		out[i] = span{From: s.From, To: s.To, Color: stateColors[s.State]}
 	}
 	return out
 }
@@ -168,7 +184,7 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			tl.Spans = make([][]span, len(r.Tasks))
 			for i, t := range r.Tasks {
 				tl.Lanes[i] = fmt.Sprintf("task %d", t.Task)
-				tl.Spans[i] = coarsen(t.Segments, longest/timelineBuckets)
+				tl.Spans[i] = coarsen(segmentSpans(t.Segments), longest/timelineBuckets)
 			}
 			tl.Total = longest
 			tl.Refresh()

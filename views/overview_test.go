@@ -46,7 +46,7 @@ func TestCoarsen(t *testing.T) {
 	for i, state := range strings.Fields("running waiting waiting waiting waiting running running waiting running running") {
 		segs = append(segs, techniques.Segment{From: time.Duration(i) * ms, To: time.Duration(i+1) * ms, State: state})
 	}
-	got := coarsen(segs, 5*ms)
+	got := coarsen(segmentSpans(segs), 5*ms)
 	if len(got) != 2 || got[0].Color != stateColors["waiting"] || got[1].Color != stateColors["running"] ||
 		got[0].From != 0 || got[1].To != 10*ms {
 		t.Errorf("coarsen = %+v", got)

@@ -19,6 +19,10 @@ type Panel struct {
 	Source string               // the file of package techniques shown in the Code tab
 	Icon   func() fyne.Resource // shown in the navigation; a func, since theme icons need a running app
 
+	// XrayNote, if set, is shown above the panel's X-ray: what the trace
+	// of this process cannot see.
+	XrayNote string
+
 	build func() *Demo // nil while the panel's demo is not built yet
 }
 
@@ -30,7 +34,11 @@ func (p Panel) NewDemo() *Demo {
 	if p.build == nil {
 		return notBuilt(p)
 	}
-	return p.build()
+	d := p.build()
+	if d.runs != nil {
+		d.runs.task = p.ID // the X-ray finds the panel's runs in the trace by this name
+	}
+	return d
 }
 
 // Panels returns every panel in the order of the source article.
@@ -39,7 +47,8 @@ func Panels() []Panel {
 		{
 			ID: "overview", Title: "Concurrency vs parallelism", Icon: theme.GridIcon,
 			Source: "overview.go", build: overviewPanel,
-			Intro: "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait.",
+			XrayNote: "The tasks run in child processes, outside this process's trace: the X-ray shows only the app's side — the goroutine that starts each child and waits for it.",
+			Intro:    "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait.",
 			About: `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU.
 
 Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. On one CPU they take turns; on many they may also run in parallel.
@@ -47,6 +56,7 @@ Concurrency is a property of **design**: tasks are written so that none depends 
 Concurrency pays off when tasks **block** — on a disk, a network, a database. While one waits, another can run, even on a single CPU. CPU-bound work gains nothing from taking turns on one CPU; it only speeds up when there are more CPUs.`,
 		},
 		{
+			// The ID is also the trace region of the server's handlers (techniques.ServerRegion).
 			ID: "server", Title: "Blocking: the server", Icon: theme.ComputerIcon,
 			Source: "server.go", build: serverPanel,
 			Intro: "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database.",

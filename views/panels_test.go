@@ -54,3 +54,11 @@ func TestEveryPanelBuilds(t *testing.T) {
 		})
 	}
 }
+
+func TestServerPanelIsItsTraceRegion(t *testing.T) {
+	for _, p := range Panels() {
+		if p.Source == "server.go" && p.ID != techniques.ServerRegion {
+			t.Errorf("the server panel's ID %q is not the trace region of its handlers %q: the X-ray would miss them", p.ID, techniques.ServerRegion)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -18,7 +19,8 @@ var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
 // each has its own context, cancelled by Cancel, by leaving the panel or by
 // closing the window. Its methods are called on the Fyne goroutine, except Wait.
 type runs struct {
-	wg conc.WaitGroup
+	wg   conc.WaitGroup
+	task string // each run is a runtime/trace task of this name, for the X-ray
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // non-nil while a run is in flight
@@ -46,7 +48,9 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 	r.setBusy(true)
 
 	r.wg.Go(func() {
+		ctx, task := trace.NewTask(ctx, r.task)
 		err := safely(ctx, work)
+		task.End()
 		cancel()
 		fyne.Do(func() { r.end(err, done) })
 	})
@@ -67,7 +71,9 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	r.mu.Unlock()
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
+	ctx, task := trace.NewTask(ctx, r.task)
 	err := safely(ctx, work)
+	task.End()
 	cancel()
 	r.end(err, done)
 	return nil

@@ -1,0 +1,66 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"runtime/trace"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"concurrencylab/techniques"
+)
+
+func TestXrayViewBuildsFromATrace(t *testing.T) {
+	test.NewTempApp(t)
+	var buf bytes.Buffer
+	if err := trace.Start(&buf); err != nil {
+		t.Skipf("tracing is not available: %v", err)
+	}
+	_, task := trace.NewTask(context.Background(), "xray-view")
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() { time.Sleep(5 * time.Millisecond) })
+	}
+	wg.Wait()
+	task.End()
+	trace.Stop()
+	x, err := techniques.ReadXray(&buf, "xray-view")
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := NewXrayView(x, "a note")
+	test.NewTempWindow(t, view)
+	var lanes []*timeline
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *timeline:
+			lanes = append(lanes, o)
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		}
+	}
+	walk(view)
+	if len(lanes) != 2 {
+		t.Fatalf("%d timelines, want 2 (processors, goroutines)", len(lanes))
+	}
+	if got := len(lanes[1].Lanes); got != 4 {
+		t.Errorf("%d goroutine lanes, want 4 (the task's and its three sleepers)", got)
+	}
+	if len(lanes[0].Lanes) == 0 {
+		t.Error("no processor lane")
+	}
+	if s := xraySummary(x); !strings.Contains(s, "4 goroutines") || !strings.Contains(s, "on sleep") {
+		t.Errorf("summary %q", s)
+	}
+}
