@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"math"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +16,9 @@ import (
 )
 
 const (
-	probeEvery   = 10 * time.Millisecond  // how often the probe asks the Fyne goroutine for a turn
+	probeEvery   = 10 * time.Millisecond  // how often the probe asks the Fyne goroutine for a turn while a demo runs
+	probeIdle    = 50 * time.Millisecond  // and when none has for a while: a freeze still shows, to within this
+	keepFast     = 5 * time.Second        // how long after a run the probe stays fast
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
@@ -43,6 +47,8 @@ func latencyColor(d time.Duration) color.Color {
 // ran. Only one probe is outstanding at a time, so a frozen window shows up as
 // one very late probe — measured, and drawn once the window thaws.
 type meter struct {
+	fastUntil atomic.Int64 // unix nanoseconds; math.MaxInt64 while a run is in flight
+
 	lat         latencies
 	lastRefresh time.Time
 	redrawn     time.Time // when the meter last changed its widgets
@@ -88,16 +94,29 @@ func newMeter() *meter {
 	return m
 }
 
+// busy tells the meter whether a run is in flight: it probes every
+// probeEvery then, and for keepFast after; every probeIdle otherwise, so
+// an idle window costs almost nothing.
+func (m *meter) busy(b bool) {
+	if b {
+		m.fastUntil.Store(math.MaxInt64)
+	} else {
+		m.fastUntil.Store(time.Now().Add(keepFast).UnixNano())
+	}
+}
+
 // probe runs until ctx is cancelled. Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
 	ack := make(chan struct{}, 1)
-	tick := time.NewTicker(probeEvery)
-	defer tick.Stop()
 	for {
+		every := probeIdle
+		if time.Now().UnixNano() < m.fastUntil.Load() {
+			every = probeEvery
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-time.After(every):
 		}
 		sent := time.Now()
 		fyne.Do(func() {

@@ -248,6 +248,7 @@ func (s *shell) cancel() {
 }
 
 func (s *shell) busy(i int, busy bool) {
+	s.meter.busy(busy)
 	if i != s.current {
 		return
 	}

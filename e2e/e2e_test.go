@@ -151,3 +151,17 @@ func TestBinaryCommandLine(t *testing.T) {
 		t.Errorf("--panel nope: exit %d, want 2 and the valid IDs; output %q", r.code, r.output)
 	}
 }
+
+// TestXrayTabScreenshot: with --tab xray the picture waits for the run's X-ray.
+func TestXrayTabScreenshot(t *testing.T) {
+	lab(t)
+	shot := filepath.Join(t.TempDir(), "xray.png")
+	r := start(t, 90*time.Second, "--panel", "futures", "--autorun", "--tab", "xray", "--screenshot", shot)
+	noThreadingBugs(t, r)
+	if r.code != 0 {
+		t.Fatalf("exit code %d; output:\n%s", r.code, r.output)
+	}
+	if _, err := os.Stat(shot); err != nil {
+		t.Fatal(err)
+	}
+}
