@@ -63,9 +63,10 @@ lint: $(TOOLS)/staticcheck
 package: deps $(TOOLS)/fyne
 	@mkdir -p dist
 	cp FyneApp.toml .FyneApp.toml.orig
-	$(TOOLS)/fyne package -os linux --release --name $(BIN) || { mv .FyneApp.toml.orig FyneApp.toml; exit 1; }
+	rm -f *.tar.xz
+	$(TOOLS)/fyne package -os linux --release || { mv .FyneApp.toml.orig FyneApp.toml; exit 1; }
 	mv .FyneApp.toml.orig FyneApp.toml
-	mv $(BIN).tar.xz dist/
+	mv *.tar.xz dist/$(BIN).tar.xz
 	@echo "dist/$(BIN).tar.xz: $$(du -h dist/$(BIN).tar.xz | cut -f1)"
 
 clean:

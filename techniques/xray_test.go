@@ -41,14 +41,19 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 				pong <- i
 			}
 		})
+		shared := 0
 		mu.Lock()
 		wg.Go(func() { // waits for the lock held below
 			mu.Lock()
+			shared++
 			mu.Unlock()
 		})
 		time.Sleep(20 * time.Millisecond)
 		mu.Unlock()
 		wg.Wait()
+		if shared != 1 {
+			t.Errorf("shared = %d", shared)
+		}
 	})
 	x, err := ReadXray(bytes.NewReader(buf.Bytes()), "pingpong")
 	if err != nil {
