@@ -15,7 +15,7 @@ endif
 BUILD_DEBS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 TEST_DEBS  := $(BUILD_DEBS) xvfb xauth xdotool x11-utils
 
-.PHONY: run build test check e2e bench lint package deps test-deps clean
+.PHONY: run build test check e2e bench lint package screenshots deps test-deps clean
 
 run: deps build
 	./$(BIN)
@@ -52,8 +52,23 @@ e2e: test-deps
 	xvfb-run -a -s "-screen 0 1400x900x24" env LAB_BIN=$(CURDIR)/$(BIN)-race \
 	  $(GO) test -count=1 -v -timeout 20m ./e2e/
 
+# screenshots renders every panel after its primary demo (and the server's
+# X-ray) into docs/screenshots, each in a fresh home so the window has its
+# default size.
+screenshots: test-deps build
+	@mkdir -p docs/screenshots
+	@for id in $$(./$(BIN) --list-panels | cut -f1); do \
+	  home=$$(mktemp -d); \
+	  HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24" \
+	    ./$(BIN) --panel $$id --autorun --screenshot docs/screenshots/$$id.png 2>/dev/null || echo "$$id: failed"; \
+	  rm -rf $$home; \
+	done
+	@home=$$(mktemp -d); HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24" \
+	  ./$(BIN) --panel server --autorun --tab xray --screenshot docs/screenshots/server-xray.png 2>/dev/null; rm -rf $$home
+	@ls -la docs/screenshots
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./techniques/...
+	$(GO) test -run '^$$' -bench . ./techniques/...
 
 lint: $(TOOLS)/staticcheck
 	$(GO) vet ./...
