@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/assets"
@@ -174,22 +173,7 @@ func (v *callbacksView) show(name, content string, err error, how string) {
 
 // openFile lets the user pick a file and reads it with a callback.
 func (v *callbacksView) openFile() {
-	w := windowOf(v.root)
-	if w == nil {
-		return
-	}
-	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			v.out.Errorf("open: %v", err)
-			return
-		}
-		if rc == nil {
-			return // the user cancelled
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		v.read(os.DirFS(filepath.Dir(path)), filepath.Base(path))
-	}, w)
+	pickFile(v.root, v.out, func(path string) { v.read(os.DirFS(filepath.Dir(path)), filepath.Base(path)) })
 }
 
 // runBoth runs the nested and the flattened workflow side by side.

@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/reactivex/rxgo/v2"
 
@@ -47,12 +46,9 @@ type reactiveView struct {
 	pressure *widget.Label
 	demo     *Demo
 
-	// The inputs of the UI-event streams; each is a mailbox of one, written
-	// only on the Fyne goroutine, and remade when the streams are cancelled.
-	typed     chan string
-	typedCtx  context.Context
-	tapped    chan string
-	tappedCtx context.Context
+	// The UI's own events, as streams.
+	typed  eventStream
+	tapped eventStream
 }
 
 func reactivePanel() *Demo { return newReactiveView().demo }
@@ -255,83 +251,73 @@ func cloneLanes(lanes [][]span) [][]span {
 	return out
 }
 
+// openFile lets the user pick a file and streams its lines.
 func (v *reactiveView) openFile() {
-	w := windowOf(v.demo.Content)
-	if w == nil {
-		return
-	}
-	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			v.out.Errorf("open: %v", err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
+	pickFile(v.demo.Content, v.out, func(path string) {
 		v.read(func() (io.ReadCloser, error) { return os.Open(path) }, path)
-	}, w)
+	})
 }
 
-// mailbox hands s to a one-slot channel without ever blocking the sender:
-// an unread older value is replaced by the newer one.
-func mailbox(ch chan string, s string) {
+// eventStream feeds the UI's events (keystrokes, clicks) to a pipeline
+// that runs as one of the panel's streams. Use it on the Fyne goroutine.
+type eventStream struct {
+	in  chan string
+	ctx context.Context
+}
+
+// send hands text to the pipeline, first starting it with run if it is not
+// running (never yet, or cancelled since). It never blocks: the channel is a
+// mailbox of one, and an unread older event is replaced by the newer one.
+func (e *eventStream) send(s *streams, text string, run func(ctx context.Context, cancel context.CancelFunc, in <-chan string)) {
+	if e.ctx == nil || e.ctx.Err() != nil {
+		e.in = make(chan string, 1)
+		in := e.in
+		e.ctx = s.context()
+		s.Go(func(ctx context.Context) {
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			run(ctx, cancel, in)
+		})
+	}
 	select {
-	case <-ch:
+	case <-e.in:
 	default:
 	}
-	ch <- s
+	e.in <- text
 }
 
-// typedKey feeds a keystroke to the type-ahead stream, starting it if needed.
+// typedKey feeds a keystroke to the type-ahead stream.
 func (v *reactiveView) typedKey(text string) {
-	if v.typedCtx == nil || v.typedCtx.Err() != nil {
-		v.typed = make(chan string, 1)
-		in := v.typed
-		v.typedCtx = v.streams.context()
-		v.streams.Go(func(ctx context.Context) {
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			content, _ := techniques.ReadFileSync(ctx, assets.Samples(), "foo.txt", 0)
-			techniques.Subscribe(ctx, cancel, techniques.Debounced(ctx, in, typeAheadQuiet),
-				func(item any) {
-					q := strings.ToLower(strings.TrimSpace(item.(string)))
-					var found []string
-					for _, line := range strings.Split(strings.TrimSpace(content), "\n") {
-						if q != "" && strings.Contains(strings.ToLower(line), q) {
-							found = append(found, line)
-						}
+	v.typed.send(&v.streams, text, func(ctx context.Context, cancel context.CancelFunc, in <-chan string) {
+		content, _ := techniques.ReadFileSync(ctx, assets.Samples(), "foo.txt", 0)
+		techniques.Subscribe(ctx, cancel, techniques.Debounced(ctx, in, typeAheadQuiet),
+			func(item any) {
+				q := strings.ToLower(strings.TrimSpace(item.(string)))
+				var found []string
+				for _, line := range strings.Split(strings.TrimSpace(content), "\n") {
+					if q != "" && strings.Contains(strings.ToLower(line), q) {
+						found = append(found, line)
 					}
-					text := fmt.Sprintf("After a %v pause, searched %s: %d matching lines.\n%s", typeAheadQuiet, shownName(q), len(found), strings.Join(found, "\n"))
-					v.streams.do(func() { v.matches.SetText(text) })
-				}, func(error) {}, func() {})
-		})
-	}
-	mailbox(v.typed, text)
+				}
+				text := fmt.Sprintf("After a %v pause, searched %s: %d matching lines.\n%s", typeAheadQuiet, shownName(q), len(found), strings.Join(found, "\n"))
+				v.streams.do(func() { v.matches.SetText(text) })
+			}, func(error) {}, func() {})
+	})
 }
 
-// tap feeds a click to the click stream, starting it if needed.
+// tap feeds a click to the click stream.
 func (v *reactiveView) tap() {
-	if v.tappedCtx == nil || v.tappedCtx.Err() != nil {
-		v.tapped = make(chan string, 1)
-		in := v.tapped
-		v.tappedCtx = v.streams.context()
-		v.streams.Go(func(ctx context.Context) {
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			techniques.Subscribe(ctx, cancel, techniques.Bursts(ctx, in, clickWindow),
-				func(item any) {
-					n := item.(int)
-					what := map[int]string{1: "a single click", 2: "a double click!", 3: "a triple click!"}[n]
-					if what == "" {
-						what = fmt.Sprintf("%d clicks in a burst", n)
-					}
-					v.streams.do(func() { v.clicks.SetText(fmt.Sprintf("%d clicks within %v: %s", n, clickWindow, what)) })
-				}, func(error) {}, func() {})
-		})
-	}
-	mailbox(v.tapped, "click")
+	v.tapped.send(&v.streams, "click", func(ctx context.Context, cancel context.CancelFunc, in <-chan string) {
+		techniques.Subscribe(ctx, cancel, techniques.Bursts(ctx, in, clickWindow),
+			func(item any) {
+				n := item.(int)
+				what := map[int]string{1: "a single click", 2: "a double click!", 3: "a triple click!"}[n]
+				if what == "" {
+					what = fmt.Sprintf("%d clicks in a burst", n)
+				}
+				v.streams.do(func() { v.clicks.SetText(fmt.Sprintf("%d clicks within %v: %s", n, clickWindow, what)) })
+			}, func(error) {}, func() {})
+	})
 }
 
 func (v *reactiveView) backpressure() error {
