@@ -233,6 +233,9 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 			if progress != nil {
 				progress(i)
 			}
+			// Let others have the CPU now and then: spawning in a tight loop
+			// would keep a processor from, say, a window's event loop.
+			runtime.Gosched()
 		}
 		p.wg.Go(func() {
 			if kind == Threads {

@@ -60,7 +60,7 @@ func newGoroutinesView() *goroutinesView {
 	}
 	v.message.Importance = widget.DangerImportance
 	v.chart.FillMode = canvas.ImageFillContain
-	v.chart.SetMinSize(fyne.NewSize(360, 260))
+	v.chart.SetMinSize(fyne.NewSize(300, 230))
 	v.progress.Hide()
 
 	// Part 1: sleep vs WaitGroup.
@@ -102,8 +102,8 @@ func newGoroutinesView() *goroutinesView {
 	part2 := container.NewVBox(
 		bold("A crowd of goroutines vs a crowd of OS threads, parked on a channel"),
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
-			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT),
-			measure, cancel),
+			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
+		container.NewHBox(measure, cancel),
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
 			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
 		v.message, v.progress, table, v.usage)
