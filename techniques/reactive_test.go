@@ -1,9 +1,11 @@
 package techniques
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +188,62 @@ func TestDebouncedAndBursts(t *testing.T) {
 	if total != 3 || len(bursts) < 2 {
 		t.Errorf("bursts %v, want the 3 clicks in at least 2 windows", bursts)
 	}
+}
+
+// BenchmarkLines compares lines per second through the Lines observable with
+// a plain bufio.Scanner loop over the same 64 MiB of text, and reports the
+// peak heap beyond the text while each runs: the stream must not hold it.
+func BenchmarkLines(b *testing.B) {
+	line := strings.Repeat("x", 63) + "\n"
+	const size = 64 << 20
+	text := strings.Repeat(line, size/len(line))
+	lines := len(text) / len(line)
+	open := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }
+	measure := func(b *testing.B, run func() int) {
+		var peak uint64
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() { // sample the heap while the benchmark runs
+			defer close(sampled)
+			var m runtime.MemStats
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+					runtime.ReadMemStats(&m)
+					peak = max(peak, m.HeapInuse)
+				}
+			}
+		}()
+		for b.Loop() {
+			if got := run(); got != lines {
+				b.Fatalf("%d lines, want %d", got, lines)
+			}
+		}
+		close(stop)
+		<-sampled
+		b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		// The 64 MiB input itself is on the heap too; what matters is the rest.
+		b.ReportMetric((float64(peak)-float64(len(text)))/(1<<20), "peak-heap-beyond-input-MiB")
+	}
+	b.Run("bufio.Scanner", func(b *testing.B) {
+		measure(b, func() int {
+			sc := bufio.NewScanner(strings.NewReader(text))
+			n := 0
+			for sc.Scan() {
+				n++
+			}
+			return n
+		})
+	})
+	b.Run("rxgo observable", func(b *testing.B) {
+		measure(b, func() int {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n := 0
+			Subscribe(ctx, cancel, Lines(ctx, open, 0), func(any) { n++ }, func(error) {}, func() {})
+			return n
+		})
+	})
 }
