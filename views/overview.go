@@ -108,11 +108,13 @@ func coarsen(spans []span, width time.Duration) []span {
 		from := head.From
 		to := from + width
 		share := map[color.Color]time.Duration{}
-		var order []color.Color // first seen first, so ties are stable
+		info := map[color.Color]string{} // the first span's, per colour
+		var order []color.Color          // first seen first, so ties are stable
 		end := from
 		for i < len(spans) && head.From < to {
 			if _, ok := share[head.Color]; !ok {
 				order = append(order, head.Color)
+				info[head.Color] = head.Info
 			}
 			share[head.Color] += min(head.To, to) - head.From
 			end = max(end, min(head.To, to))
@@ -133,7 +135,7 @@ func coarsen(spans []span, width time.Duration) []span {
 		if n := len(out); n > 0 && out[n-1].Color == best && out[n-1].To >= from {
 			out[n-1].To = end
 		} else {
-			out = append(out, span{From: from, To: end, Color: best})
+			out = append(out, span{From: from, To: end, Color: best, Info: info[best]})
 		}
 	}
 	return out

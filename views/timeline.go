@@ -15,6 +15,7 @@ import (
 type span struct {
 	From, To time.Duration
 	Color    color.Color
+	Info     string // what a tap on it tells, if anything
 }
 
 // timeline draws lanes on a shared time axis, one row per lane, from
@@ -23,7 +24,12 @@ type timeline struct {
 	widget.BaseWidget
 	Lanes []string
 	Spans [][]span      // per lane
+	Start time.Duration // where the axis begins: more than 0 to look at a later part, zoomed in
 	Total time.Duration // the width of the axis; 0 fits the data
+
+	// OnTapped, if set, is told what was tapped: the lane's name, and the
+	// span under the pointer (nil between spans).
+	OnTapped func(lane string, s *span)
 }
 
 func newTimeline() *timeline {
@@ -41,6 +47,42 @@ func (t *timeline) MinSize() fyne.Size {
 	return fyne.NewSize(laneLabel+200, float32(len(t.Lanes))*laneHeight+24)
 }
 
+// Tapped finds the lane and the span under the pointer.
+func (t *timeline) Tapped(ev *fyne.PointEvent) {
+	if t.OnTapped == nil {
+		return
+	}
+	lane := int(ev.Position.Y / laneHeight)
+	if lane < 0 || lane >= len(t.Lanes) {
+		return
+	}
+	width := max(t.Size().Width-laneLabel-8, 10)
+	at := t.Start + time.Duration(float32(t.total())*(ev.Position.X-laneLabel)/width)
+	if lane < len(t.Spans) {
+		for i := range t.Spans[lane] {
+			if s := &t.Spans[lane][i]; at >= s.From && at <= max(s.To, s.From+t.total()/200) {
+				t.OnTapped(t.Lanes[lane], s)
+				return
+			}
+		}
+	}
+	t.OnTapped(t.Lanes[lane], nil)
+}
+
+// total is the width of the axis.
+func (t *timeline) total() time.Duration {
+	if t.Total > 0 {
+		return t.Total
+	}
+	var end time.Duration
+	for _, lane := range t.Spans {
+		for _, s := range lane {
+			end = max(end, s.To)
+		}
+	}
+	return max(end, time.Millisecond)
+}
+
 func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
 	r := &timelineRenderer{t: t}
 	r.build(t.Size())
@@ -52,27 +94,16 @@ type timelineRenderer struct {
 	objs []fyne.CanvasObject
 }
 
-func (r *timelineRenderer) total() time.Duration {
-	if r.t.Total > 0 {
-		return r.t.Total
-	}
-	var end time.Duration
-	for _, lane := range r.t.Spans {
-		for _, s := range lane {
-			end = max(end, s.To)
-		}
-	}
-	return max(end, time.Millisecond)
-}
-
 // build makes the canvas objects for the current data at size.
 func (r *timelineRenderer) build(size fyne.Size) {
 	fg := theme.Color(theme.ColorNameForeground)
 	grid := theme.Color(theme.ColorNameSeparator)
 	r.objs = r.objs[:0]
 	width := max(size.Width-laneLabel-8, 10)
-	total := r.total()
-	x := func(d time.Duration) float32 { return laneLabel + width*float32(d)/float32(total) }
+	total := r.t.total()
+	x := func(d time.Duration) float32 {
+		return laneLabel + width*float32(min(max(d-r.t.Start, 0), total))/float32(total)
+	}
 	for i, name := range r.t.Lanes {
 		y := float32(i) * laneHeight
 		label := canvas.NewText(name, fg)
@@ -86,6 +117,9 @@ func (r *timelineRenderer) build(size fyne.Size) {
 			continue
 		}
 		for _, s := range r.t.Spans[i] {
+			if s.To < r.t.Start || s.From > r.t.Start+total {
+				continue // outside the part of the axis shown
+			}
 			rect := canvas.NewRectangle(s.Color)
 			w := max(x(s.To)-x(s.From), 2)
 			rect.Move(fyne.NewPos(x(s.From), y+3))
@@ -96,7 +130,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	// The time axis: 0 and the total.
 	y := float32(len(r.t.Lanes)) * laneHeight
 	for _, tick := range []time.Duration{0, total / 2, total} {
-		txt := canvas.NewText(tick.Round(time.Millisecond).String(), fg)
+		txt := canvas.NewText((r.t.Start + tick).Round(time.Millisecond).String(), fg)
 		txt.TextSize = theme.CaptionTextSize()
 		txt.Move(fyne.NewPos(min(x(tick), size.Width-60), y+2))
 		r.objs = append(r.objs, txt)

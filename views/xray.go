@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -52,30 +53,83 @@ func NewXrayView(x *techniques.Xray, note string) fyne.CanvasObject {
 		"Goroutine lanes — green: running on a processor · amber: runnable, waiting for one · blue: blocked · purple: in a system call. "+
 			"Processor lanes: one colour per goroutine; several lanes busy at once is parallelism, many goroutines taking turns on one lane is concurrency."))
 
-	goroutines := newTimeline()
-	goroutines.Total = x.Length
+	goroutines, procs := newTimeline(), newTimeline()
 	for _, g := range x.Goroutines {
 		goroutines.Lanes = append(goroutines.Lanes, fmt.Sprintf("goroutine %d", g.ID))
-		var spans []span
-		for _, s := range g.Spans {
-			spans = append(spans, span{From: s.From, To: s.To, Color: xrayColors[s.State]})
-		}
-		goroutines.Spans = append(goroutines.Spans, coarsen(spans, x.Length/timelineBuckets))
 	}
-	procs := newTimeline()
-	procs.Total = x.Length
 	ids := slices.Sorted(maps.Keys(x.Procs))
 	for _, p := range ids {
 		procs.Lanes = append(procs.Lanes, fmt.Sprintf("processor P%d", p))
-		var spans []span
-		for _, s := range x.Procs[p] {
-			spans = append(spans, span{From: s.From, To: s.To, Color: procColor(s.Goroutine)})
-		}
-		procs.Spans = append(procs.Spans, coarsen(spans, x.Length/timelineBuckets))
 	}
-	parts = append(parts, bold(fmt.Sprintf("Processors (%d used by this run)", len(ids))), procs,
+	// draw fills the lanes at a zoom, looking at the part of the run that
+	// starts at pos (0 to 1 of what is left): the finer the zoom, the finer
+	// the slices the spans are merged into.
+	zoom, pos := 1.0, 0.0
+	draw := func() {
+		width := time.Duration(float64(x.Length) / (timelineBuckets * zoom))
+		goroutines.Spans = goroutines.Spans[:0]
+		for _, g := range x.Goroutines {
+			spans := make([]span, len(g.Spans))
+			for i, s := range g.Spans {
+				spans[i] = span{From: s.From, To: s.To, Color: xrayColors[s.State], Info: spanInfo(s)}
+			}
+			goroutines.Spans = append(goroutines.Spans, coarsen(spans, width))
+		}
+		procs.Spans = procs.Spans[:0]
+		for _, p := range ids {
+			spans := make([]span, len(x.Procs[p]))
+			for i, s := range x.Procs[p] {
+				spans[i] = span{From: s.From, To: s.To, Color: procColor(s.Goroutine), Info: spanInfo(s)}
+			}
+			procs.Spans = append(procs.Spans, coarsen(spans, width))
+		}
+		for _, tl := range []*timeline{goroutines, procs} {
+			tl.Total = time.Duration(float64(x.Length) / zoom)
+			tl.Start = time.Duration(pos * float64(x.Length-tl.Total))
+			tl.Refresh()
+		}
+	}
+	draw()
+
+	detail := wrapped("Tap a lane to see what it was doing there.")
+	show := func(lane string, s *span) {
+		if s == nil || s.Info == "" {
+			detail.SetText(lane + ": nothing of this run here.")
+			return
+		}
+		detail.SetText(fmt.Sprintf("%s, %v to %v: %s", lane, s.From.Round(time.Microsecond), s.To.Round(time.Microsecond), s.Info))
+	}
+	goroutines.OnTapped, procs.OnTapped = show, show
+	zoomLabel := widget.NewLabel("Zoom: 1×")
+	zoomSlider := widget.NewSlider(0, 6) // 2^0 … 2^6
+	zoomSlider.OnChangeEnded = func(z float64) {
+		zoom = math.Pow(2, z)
+		zoomLabel.SetText(fmt.Sprintf("Zoom: %.0f×", zoom))
+		draw()
+	}
+	posSlider := widget.NewSlider(0, 1)
+	posSlider.Step = 0.01
+	posSlider.OnChangeEnded = func(p float64) { pos = p; draw() }
+	parts = append(parts,
+		container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, zoomLabel, nil, zoomSlider),
+			container.NewBorder(nil, nil, widget.NewLabel("Scroll in time:"), nil, posSlider)),
+		detail,
+		bold(fmt.Sprintf("Processors (%d used by this run)", len(ids))), procs,
 		bold(fmt.Sprintf("Goroutines (the %d busiest of %d)", len(x.Goroutines), x.Total)), goroutines)
 	return container.NewVScroll(container.NewVBox(parts...))
+}
+
+// spanInfo says what a goroutine was doing in a span.
+func spanInfo(s techniques.XraySpan) string {
+	text := fmt.Sprintf("goroutine %d %s", s.Goroutine, s.State)
+	if s.Reason != "" {
+		text += " (" + s.Reason + ")"
+	}
+	if s.Where != "" {
+		text += " in " + s.Where
+	}
+	return text
 }
 
 // xraySummary says, in words, what the run's goroutines did.

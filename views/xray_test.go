@@ -63,4 +63,17 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	if s := xraySummary(x); !strings.Contains(s, "4 goroutines") || !strings.Contains(s, "on sleep") {
 		t.Errorf("summary %q", s)
 	}
+	// Tapping a lane says what its goroutine was doing there.
+	var told string
+	lanes[1].OnTapped = func(lane string, s *span) {
+		told = lane
+		if s != nil {
+			told += ": " + s.Info
+		}
+	}
+	lanes[1].Resize(fyne.NewSize(1000, lanes[1].MinSize().Height))
+	lanes[1].Tapped(&fyne.PointEvent{Position: fyne.NewPos(laneLabel+300, laneHeight/2)})
+	if !strings.HasPrefix(told, "goroutine ") || !strings.Contains(told, ": goroutine ") {
+		t.Errorf("a tap in the middle of the first lane told %q", told)
+	}
 }
