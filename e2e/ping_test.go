@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+)
+
+// pinger asks a window "are you alive?" the way a desktop does: it sends the
+// _NET_WM_PING client message and times the answer, which the window's
+// toolkit sends back to the root window from its event loop. A frozen event
+// loop answers late, or not at all.
+type pinger struct {
+	x       *xgb.Conn
+	root    xproto.Window
+	proto   xproto.Atom // WM_PROTOCOLS
+	ping    xproto.Atom // _NET_WM_PING
+	name    xproto.Atom // _NET_WM_NAME
+	replies chan uint32 // the timestamps of the answers
+}
+
+func newPinger(t *testing.T) *pinger {
+	t.Helper()
+	x, err := xgb.NewConn()
+	if err != nil {
+		t.Skipf("no X display: %v", err)
+	}
+	p := &pinger{x: x, root: xproto.Setup(x).DefaultScreen(x).Root, replies: make(chan uint32, 64)}
+	atom := func(name string) xproto.Atom {
+		r, err := xproto.InternAtom(x, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	p.proto, p.ping, p.name = atom("WM_PROTOCOLS"), atom("_NET_WM_PING"), atom("_NET_WM_NAME")
+	// Answers come back to the root window as client messages.
+	xproto.ChangeWindowAttributes(x, p.root, xproto.CwEventMask, []uint32{xproto.EventMaskSubstructureNotify})
+	go func() {
+		for {
+			ev, err := x.WaitForEvent()
+			if ev == nil && err == nil {
+				close(p.replies)
+				return
+			}
+			if cm, ok := ev.(xproto.ClientMessageEvent); ok && cm.Format == 32 && xproto.Atom(cm.Data.Data32[0]) == p.ping {
+				p.replies <- cm.Data.Data32[1]
+			}
+		}
+	}()
+	t.Cleanup(x.Close)
+	return p
+}
+
+// window finds the top-level window whose title starts with prefix.
+func (p *pinger) window(prefix string) (xproto.Window, bool) {
+	tree, err := xproto.QueryTree(p.x, p.root).Reply()
+	if err != nil {
+		return 0, false
+	}
+	for _, w := range tree.Children {
+		for _, prop := range []xproto.Atom{p.name, xproto.AtomWmName} {
+			r, err := xproto.GetProperty(p.x, false, w, prop, xproto.GetPropertyTypeAny, 0, 256).Reply()
+			if err == nil && strings.HasPrefix(string(r.Value), prefix) {
+				return w, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// pingOnce sends one ping and returns how long the answer took, or limit if
+// none came by then.
+func (p *pinger) pingOnce(w xproto.Window, seq uint32, limit time.Duration) time.Duration {
+	ev := xproto.ClientMessageEvent{Format: 32, Window: w, Type: p.proto,
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(p.ping), seq, uint32(w), 0, 0})}
+	sent := time.Now()
+	xproto.SendEvent(p.x, false, w, xproto.EventMaskNoEvent, string(ev.Bytes()))
+	deadline := time.After(limit)
+	for {
+		select {
+		case got := <-p.replies:
+			if got == seq {
+				return time.Since(sent)
+			}
+		case <-deadline:
+			return limit
+		}
+	}
+}
+
+// pingStats is one row of the table.
+type pingStats struct {
+	startup        time.Duration // from exec to the first answer
+	p50, p99, most time.Duration
+	n              int
+}
+
+// measure starts the program, waits for its window, then pings it every
+// 10 ms (one ping in flight at a time) for the given time.
+func measure(t *testing.T, p *pinger, title string, run time.Duration, bin string, args ...string) pingStats {
+	t.Helper()
+	home := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8")
+	began := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }() // kill it, then reap it
+	var w xproto.Window
+	for found := false; !found; {
+		if time.Since(began) > 30*time.Second {
+			t.Fatalf("%s: no window after 30 s", bin)
+		}
+		time.Sleep(5 * time.Millisecond)
+		w, found = p.window(title)
+	}
+	var st pingStats
+	seq := uint32(1)
+	for ; p.pingOnce(w, seq, 50*time.Millisecond) == 50*time.Millisecond; seq++ {
+		if time.Since(began) > 30*time.Second {
+			t.Fatalf("%s: the window never answered", bin)
+		}
+	}
+	st.startup = time.Since(began)
+	var answers []time.Duration
+	for end := time.Now().Add(run); time.Now().Before(end); {
+		seq++
+		answers = append(answers, p.pingOnce(w, seq, 10*time.Second))
+		time.Sleep(10 * time.Millisecond)
+	}
+	slices.Sort(answers)
+	st.n = len(answers)
+	st.p50, st.p99, st.most = answers[len(answers)/2], answers[len(answers)*99/100], answers[len(answers)-1]
+	return st
+}
+
+// TestResponsivenessTable prints, for every panel, how the window answers
+// pings while its demo runs the right way and the blocking way, with the
+// idle window and Fyne's own demo app as baselines. It is a measurement,
+// not a check: `make bench` runs it (PING_TABLE=1).
+func TestResponsivenessTable(t *testing.T) {
+	bin := lab(t)
+	if os.Getenv("PING_TABLE") == "" {
+		t.Skip("PING_TABLE is not set: `make bench` prints this table")
+	}
+	p := newPinger(t)
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }
+	var rows []string
+	row := func(name string, st pingStats) {
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %d |", name, ms(st.startup), ms(st.p50), ms(st.p99), ms(st.most), st.n))
+	}
+	if demo := os.Getenv("FYNE_DEMO"); demo != "" {
+		row("Fyne demo app, idle", measure(t, p, "Fyne Demo", 3*time.Second, demo))
+	}
+	row("Concurrency Lab, idle", measure(t, p, "Concurrency Lab", 3*time.Second, bin, "--panel", "callbacks"))
+	for _, id := range panelIDs(t) {
+		row(id, measure(t, p, "Concurrency Lab", 5*time.Second, bin, "--panel", id, "--autorun"))
+		row(id+" --blocking", measure(t, p, "Concurrency Lab", 5*time.Second, bin, "--panel", id, "--autorun", "--blocking"))
+	}
+	table := "| run | first answer after start (ms) | p50 (ms) | p99 (ms) | longest silence (ms) | pings |\n|---|---|---|---|---|---|\n" + strings.Join(rows, "\n")
+	fmt.Println(table)
+	if out := os.Getenv("PING_TABLE_FILE"); out != "" {
+		os.WriteFile(filepath.Clean(out), []byte(table+"\n"), 0o644)
+	}
+}
