@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -68,7 +69,11 @@ type shell struct {
 
 	stopProbe context.CancelFunc
 	stderr    io.Writer
-	exitCode  int
+	exitCode  atomic.Int32
+	// closing is set when the window closes. Fyne then runs fyne.Do inline on
+	// the calling goroutine, so hooks that a run's last fyne.Do calls after
+	// that must do nothing: they would race with the exit.
+	closing   atomic.Bool
 	shotTaken bool
 }
 
@@ -97,7 +102,9 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 		}
 	})
 	a.Run()
-	return s.exitCode
+	// Give the cancelled runs a moment to end, so none is cut off mid-write.
+	s.waitDemos(time.Second)
+	return int(s.exitCode.Load())
 }
 
 func newShell(a fyne.App, opts options) *shell {
@@ -268,6 +275,9 @@ func (s *shell) busy(i int, busy bool) {
 }
 
 func (s *shell) finished(i int, err error) {
+	if s.closing.Load() {
+		return
+	}
 	s.readXray(i)
 	if i != s.current {
 		return
@@ -317,12 +327,12 @@ func (s *shell) autorun(stderr io.Writer) {
 }
 
 func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
-	if s.shotTaken {
+	if s.shotTaken || s.closing.Load() {
 		return
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "concurrency-lab: panel %s: %v\n", p.ID, err)
-		s.exitCode = exitFail
+		s.exitCode.Store(exitFail)
 	}
 	if s.opts.tab != "" {
 		s.tabs.SelectIndex(tabIndex(s.opts.tab))
@@ -330,7 +340,7 @@ func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
 	if s.opts.screenshot == "" {
 		return
 	}
-	if s.opts.tab == "xray" && s.xray.fr != nil && err == nil {
+	if s.opts.tab == "xray" && s.xray.running() && err == nil {
 		s.shootWhenXray = true // readXray takes the picture once the X-ray is drawn
 		return
 	}
@@ -348,7 +358,7 @@ func (s *shell) shoot(stderr io.Writer) {
 		fyne.Do(func() {
 			if err := s.screenshot(s.opts.screenshot); err != nil {
 				fmt.Fprintln(stderr, "concurrency-lab:", err)
-				s.exitCode = exitFail
+				s.exitCode.Store(exitFail)
 			}
 			s.app.Quit()
 		})
@@ -388,6 +398,9 @@ func (s *shell) readXray(i int) {
 		x, err := s.xray.snapshot(p.ID)
 		took := time.Since(began)
 		fyne.Do(func() {
+			if s.closing.Load() {
+				return
+			}
 			var view fyne.CanvasObject
 			if err != nil {
 				view = views.XrayMessage("No X-ray of this run: " + err.Error())
@@ -412,7 +425,27 @@ func (s *shell) readXray(i int) {
 	}()
 }
 
+// waitDemos waits, at most limit, for every demo's goroutines to end.
+func (s *shell) waitDemos(limit time.Duration) {
+	var demos []*views.Demo
+	for _, d := range s.demos {
+		demos = append(demos, d)
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, d := range demos {
+			d.Wait()
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+	}
+}
+
 func (s *shell) closed() {
+	s.closing.Store(true)
 	for _, d := range s.demos {
 		d.Cancel()
 	}

@@ -35,11 +35,11 @@ func startXray() *xrayer {
 
 // snapshot returns the X-ray of the last run of task in the recorder's window.
 func (x *xrayer) snapshot(task string) (*techniques.Xray, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if x.fr == nil {
 		return nil, errors.Join(errors.New("the flight recorder is not running"), x.err)
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	var buf bytes.Buffer
 	if _, err := x.fr.WriteTo(&buf); err != nil {
 		return nil, err
@@ -47,8 +47,18 @@ func (x *xrayer) snapshot(task string) (*techniques.Xray, error) {
 	return techniques.ReadXray(&buf, task)
 }
 
+// running reports whether the recorder records.
+func (x *xrayer) running() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.fr != nil
+}
+
 func (x *xrayer) stop() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if x.fr != nil {
 		x.fr.Stop()
+		x.fr = nil
 	}
 }

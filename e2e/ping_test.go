@@ -176,3 +176,52 @@ func TestResponsivenessTable(t *testing.T) {
 		os.WriteFile(filepath.Clean(out), []byte(table+"\n"), 0o644)
 	}
 }
+
+// close asks the window to close, as a window manager's close button does.
+func (p *pinger) close(t *testing.T, w xproto.Window) {
+	r, err := xproto.InternAtom(p.x, false, uint16(len("WM_DELETE_WINDOW")), "WM_DELETE_WINDOW").Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := xproto.ClientMessageEvent{Format: 32, Window: w, Type: p.proto,
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(r.Atom), 0, 0, 0, 0})}
+	xproto.SendEvent(p.x, false, w, xproto.EventMaskNoEvent, string(ev.Bytes()))
+}
+
+// TestCloseMidRun closes the window while each long demo runs: the process
+// must be gone within about a second, its runs cancelled.
+func TestCloseMidRun(t *testing.T) {
+	bin := lab(t)
+	p := newPinger(t)
+	for _, id := range []string{"server", "goroutines", "threads", "reactive"} {
+		t.Run(id, func(t *testing.T) {
+			home := t.TempDir()
+			cmd := exec.Command(bin, "--panel", id, "--autorun")
+			cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			var w xproto.Window
+			for found := false; !found; time.Sleep(10 * time.Millisecond) {
+				w, found = p.window("Concurrency Lab")
+			}
+			time.Sleep(1200 * time.Millisecond) // mid-run
+			p.close(t, w)
+			closed := time.Now()
+			select {
+			case <-exited:
+				if took := time.Since(closed); took > 1500*time.Millisecond {
+					t.Errorf("the process took %v to exit after the window closed", took)
+				}
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("the process was still running 10 s after its window closed; output:\n%s", out.String())
+			}
+			noThreadingBugs(t, result{output: out.String()})
+		})
+	}
+}
