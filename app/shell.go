@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/sourcegraph/conc"
 
 	"concurrencylab/assets"
 	"concurrencylab/techniques"
@@ -59,7 +60,8 @@ type shell struct {
 	xrayTab       *container.TabItem
 	xrays         map[int]fyne.CanvasObject // each panel's X-ray of its last run
 	xray          *xrayer
-	shootWhenXray bool // --tab xray --screenshot: the picture waits for the X-ray
+	readers       conc.WaitGroup // the goroutines reading X-rays, waited for on exit
+	shootWhenXray bool           // --tab xray --screenshot: the picture waits for the X-ray
 	runBtn        *widget.Button
 	blockBtn      *widget.Button
 	cancelBtn     *widget.Button
@@ -238,11 +240,11 @@ func (s *shell) run() {
 	}
 }
 
+// runBlocking does the demo on this, the Fyne goroutine. An error returned
+// here means nothing ran (bad input, a run in flight); how a run ended is
+// reported by finished.
 func (s *shell) runBlocking() {
-	s.status.SetText("Running on the UI goroutine: the window is frozen until it is done…")
-	if err := s.demo().RunBlocking(); err != nil && !errors.Is(err, views.ErrBusy) {
-		return // finished has reported it
-	} else if err != nil {
+	if err := s.demo().RunBlocking(); err != nil {
 		s.setStatus(err)
 	}
 }
@@ -393,7 +395,7 @@ func (s *shell) readXray(i int) {
 	if s.xray == nil || !p.Built() {
 		return
 	}
-	go func() {
+	s.readers.Go(func() {
 		began := time.Now()
 		x, err := s.xray.snapshot(p.ID)
 		took := time.Since(began)
@@ -422,7 +424,7 @@ func (s *shell) readXray(i int) {
 				s.shoot(s.stderr)
 			}
 		})
-	}()
+	})
 }
 
 // waitDemos waits, at most limit, for every demo's goroutines to end.
@@ -436,6 +438,7 @@ func (s *shell) waitDemos(limit time.Duration) {
 		for _, d := range demos {
 			d.Wait()
 		}
+		s.readers.Wait()
 		close(done)
 	}()
 	select {

@@ -137,11 +137,12 @@ func (v *coroutinesView) reset() {
 	v.close()
 }
 
-// step runs f on a run goroutine, with the coroutine, and shows its lines.
-func (v *coroutinesView) step(f func(co *techniques.Coroutine, primed *bool) []string) error {
+// step runs f on a run goroutine — the only kind that touches v.co and
+// v.primed, one at a time — and shows the lines it returns.
+func (v *coroutinesView) step(f func() []string) error {
 	v.setControl(true)
 	return v.runs.start(func(ctx context.Context) error {
-		lines := f(&v.co, &v.primed)
+		lines := f()
 		fyne.Do(func() {
 			v.out.PrintLines(lines)
 			v.setControl(false)
@@ -151,42 +152,42 @@ func (v *coroutinesView) step(f func(co *techniques.Coroutine, primed *bool) []s
 }
 
 func (v *coroutinesView) prime() error {
-	return v.step(func(co *techniques.Coroutine, primed *bool) []string {
-		if *primed {
+	return v.step(func() []string {
+		if v.primed {
 			return []string{"(already primed: it is paused, waiting for a name)"}
 		}
-		if *co == nil {
-			*co = v.newCoroutine()
+		if v.co == nil {
+			v.co = v.newCoroutine()
 		}
-		out, err := (*co).Prime()
-		*primed = err == nil
+		out, err := v.co.Prime()
+		v.primed = err == nil
 		return []string{"caller → coroutine: prime (run to the first pause)", answer(out, err)}
 	})
 }
 
 func (v *coroutinesView) send(name string) error {
-	return v.step(func(co *techniques.Coroutine, primed *bool) []string {
+	return v.step(func() []string {
 		var lines []string
-		if *co == nil {
-			*co = v.newCoroutine()
+		if v.co == nil {
+			v.co = v.newCoroutine()
 		}
-		if !*primed {
-			out, err := (*co).Prime()
-			*primed = err == nil
+		if !v.primed {
+			out, err := v.co.Prime()
+			v.primed = err == nil
 			lines = append(lines, "(not primed yet: priming first)", "caller → coroutine: prime", answer(out, err))
 		}
-		out, err := (*co).Send(name)
+		out, err := v.co.Send(name)
 		return append(lines, fmt.Sprintf("caller → coroutine: send(%s)", shownName(name)), answer(out, err))
 	})
 }
 
 func (v *coroutinesView) close() error {
-	return v.step(func(co *techniques.Coroutine, primed *bool) []string {
-		if *co == nil {
+	return v.step(func() []string {
+		if v.co == nil {
 			return []string{"(no coroutine to close)"}
 		}
-		(*co).Stop()
-		*co, *primed = nil, false
+		v.co.Stop()
+		v.co, v.primed = nil, false
 		return []string{"caller: close — the coroutine has finished; the next Prime starts a new one"}
 	})
 }
@@ -209,12 +210,12 @@ func shownName(name string) string {
 
 // replay is the primary demo: the article's session, on a new coroutine.
 func (v *coroutinesView) replay() error {
-	return v.step(func(co *techniques.Coroutine, primed *bool) []string {
-		if *co != nil {
-			(*co).Stop()
+	return v.step(func() []string {
+		if v.co != nil {
+			v.co.Stop()
 		}
-		*co = v.newCoroutine()
-		return replaySession(*co, primed)
+		v.co = v.newCoroutine()
+		return replaySession(v.co, &v.primed)
 	})
 }
 

@@ -35,7 +35,7 @@ type goroutinesView struct {
 	table    map[techniques.Kind][4]*widget.Label
 	usage    *widget.Label
 	chart    *canvas.Image
-	points   map[techniques.Kind]plotter.XYs // total RSS growth (bytes) by N, every measurement so far
+	points   map[techniques.Kind]plotter.XYs // total RSS growth (bytes) by N, every measurement so far; run goroutines only
 	each     map[techniques.Kind]uint64      // the last measured bytes per unit, for the fit check
 	demo     *Demo
 }
@@ -205,7 +205,14 @@ func (v *goroutinesView) scale(blocking bool) error {
 			}
 			p.Release()
 			after := techniques.Measure()
-			update(func() { v.showParked(p, after) })
+			// The chart is drawn here, off the Fyne goroutine: a plot takes
+			// tens of milliseconds to render.
+			var chart image.Image
+			if each := p.BytesEach(); each > 0 {
+				v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})
+				chart = memoryChart(v.points)
+			}
+			update(func() { v.showParked(p, after, chart) })
 		}
 		return nil
 	}
@@ -218,7 +225,9 @@ func (v *goroutinesView) scale(blocking bool) error {
 	return v.runs.start(func(ctx context.Context) error { return work(ctx, fyne.Do) }, done)
 }
 
-func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage) {
+// showParked shows a measurement, and the chart redrawn with it (nil when
+// the memory was reused and nothing new was measured).
+func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage, chart image.Image) {
 	cells := v.table[p.Kind]
 	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, p.Took.Round(time.Millisecond)))
 	cells[1].SetText(bytesText(p.BytesEach()))
@@ -226,8 +235,7 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
 	if each := p.BytesEach(); each > 0 {
 		v.each[p.Kind] = each
-		v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})
-		v.chart.Image = memoryChart(v.points)
+		v.chart.Image = chart
 		v.chart.Refresh()
 	} else {
 		cells[1].SetText("reused (see note)")

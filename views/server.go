@@ -37,7 +37,7 @@ type serverView struct {
 	live     *widget.Label
 	table    map[techniques.ServerMode][5]*widget.Label
 	chart    *canvas.Image
-	curves   map[techniques.ServerMode]plotter.XYs // completed requests over time, per mode
+	curves   map[techniques.ServerMode]plotter.XYs // completed requests over time, per mode; run goroutines only
 	query    *widget.Entry
 	response *widget.Label
 	demo     *Demo
@@ -86,7 +86,7 @@ func newServerView() *serverView {
 	load := widget.NewButton("Run the load", func() { v.load(nil) })
 	compare := widget.NewButton("Compare all three modes", func() { v.load(techniques.ServerModes) })
 	compare.Importance = widget.HighImportance
-	cancel := widget.NewButton("Stop (Esc)", v.demo0Cancel)
+	cancel := widget.NewButton("Stop (Esc)", v.stop)
 	search := widget.NewButton("Search", func() { v.search() })
 	v.query.OnSubmitted = func(string) { v.search() }
 	browse := widget.NewButton("Open in browser", v.openInBrowser)
@@ -122,7 +122,8 @@ func newServerView() *serverView {
 	return v
 }
 
-func (v *serverView) demo0Cancel() { v.demo.Cancel() }
+// stop cancels the load and stops the server, as Esc does.
+func (v *serverView) stop() { v.demo.Cancel() }
 
 // settings reads the controls; a bad value is shown and nothing starts.
 func (v *serverView) settings() (techniques.LoadConfig, int, time.Duration, error) {
@@ -213,10 +214,11 @@ func (v *serverView) load(modes []techniques.ServerMode) error {
 				return err
 			}
 			most := s.MaxInFlight()
+			v.curves[m] = curve
+			chart := throughputChart(v.curves) // rendered here, not on the Fyne goroutine
 			v.streams.do(func() {
 				v.showRow(m, st, most, cfg.Clients)
-				v.curves[m] = curve
-				v.chart.Image = throughputChart(v.curves)
+				v.chart.Image = chart
 				v.chart.Refresh()
 			})
 		}

@@ -142,3 +142,58 @@ func (r *timelineRenderer) MinSize() fyne.Size           { return r.t.MinSize() 
 func (r *timelineRenderer) Refresh()                     { r.build(r.t.Size()); canvas.Refresh(r.t) }
 func (r *timelineRenderer) Objects() []fyne.CanvasObject { return r.objs }
 func (r *timelineRenderer) Destroy()                     {}
+
+// timelineBuckets is how many slices of time a lane is drawn in: a task that
+// switched a thousand times between running and waiting becomes a few
+// hundred rectangles, each coloured by what filled most of it.
+const timelineBuckets = 300
+
+// coarsen redraws spans (in time order) as spans of at least width, each
+// taking the colour that filled most of it. Gaps stay gaps.
+func coarsen(spans []span, width time.Duration) []span {
+	if width <= 0 {
+		width = time.Millisecond
+	}
+	var out []span
+	// head is the span being consumed: spans[i], or what is left of it
+	// once a slice boundary has cut it.
+	i, head := 0, span{}
+	if len(spans) > 0 {
+		head = spans[0]
+	}
+	for i < len(spans) {
+		from := head.From
+		to := from + width
+		share := map[color.Color]time.Duration{}
+		info := map[color.Color]string{} // the first span's, per colour
+		var order []color.Color          // first seen first, so ties are stable
+		end := from
+		for i < len(spans) && head.From < to {
+			if _, ok := share[head.Color]; !ok {
+				order = append(order, head.Color)
+				info[head.Color] = head.Info
+			}
+			share[head.Color] += min(head.To, to) - head.From
+			end = max(end, min(head.To, to))
+			if head.To > to {
+				head.From = to // the rest starts the next slice
+				break
+			}
+			if i++; i < len(spans) {
+				head = spans[i]
+			}
+		}
+		var best color.Color
+		for _, c := range order {
+			if best == nil || share[c] > share[best] {
+				best = c
+			}
+		}
+		if n := len(out); n > 0 && out[n-1].Color == best && out[n-1].To >= from {
+			out[n-1].To = end
+		} else {
+			out = append(out, span{From: from, To: end, Color: best, Info: info[best]})
+		}
+	}
+	return out
+}
