@@ -37,6 +37,7 @@ type options struct {
 	blocking   bool
 	screenshot string
 	tab        string
+	debugStats bool
 }
 
 // Run runs the app with the command-line arguments (without the program name)
@@ -86,6 +87,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.blocking, "blocking", false, "with --autorun: run the demo the wrong way, on the UI goroutine")
 	fs.StringVar(&o.screenshot, "screenshot", "", "with --autorun: write a PNG of the window to `FILE` when the demo ends, then quit")
 	fs.StringVar(&o.tab, "tab", "", "open the panel on this tab: "+strings.Join(tabs, ", "))
+	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions to stdout as they change (for tests)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -165,7 +165,7 @@ func (m *meter) refresh(now time.Time) bool {
 	if s := m.lat.stall; !s.ran.IsZero() {
 		changed = setText(m.stall, fmt.Sprintf("froze %s at %s", ms(s.late), s.ran.Format("15:04:05"))) || changed
 	}
-	changed = setText(m.goroutines, fmt.Sprintf("%d goroutines", runtime.NumGoroutine())) || changed
+	changed = setText(m.goroutines, fmt.Sprintf("%7d goroutines", runtime.NumGoroutine())) || changed
 	sparkChanged := false
 	for i, d := range m.lat.buckets(now, sparkBars) {
 		c, h := latencyColor(d), sparkHeight(d)
@@ -208,10 +208,12 @@ func sparkHeight(d time.Duration) float32 {
 }
 
 // roughMs formats a latency for the meter's text; everything under 5 ms
-// reads the same, so jitter does not redraw it.
+// reads the same, so jitter does not redraw it. Like ms, it is always six
+// characters wide: in the meter's monospace font the text then keeps its
+// width, and a change does not make Fyne lay the whole window out again.
 func roughMs(d time.Duration) string {
 	if d < 5*time.Millisecond {
-		return "<5 ms"
+		return " <5 ms"
 	}
 	return ms(d)
 }

@@ -37,7 +37,12 @@ const (
 const (
 	defaultWidth, defaultHeight = 1180, 760
 	screenshotTimeout           = 60 * time.Second
-	settleBeforeShot            = 600 * time.Millisecond // lets the last updates draw
+	// frozenInputGrace: clicks and keys that queued up while a blocking run
+	// froze the window arrive all at once when it thaws; those that arrive
+	// this soon after are dropped, or fifty impatient clicks would start
+	// fifty more freezes.
+	frozenInputGrace = 250 * time.Millisecond
+	settleBeforeShot = 600 * time.Millisecond // lets the last updates draw
 )
 
 // shell is the main window and everything it owns. Its methods run on the
@@ -61,13 +66,18 @@ type shell struct {
 	xrays         map[int]fyne.CanvasObject // each panel's X-ray of its last run
 	xray          *xrayer
 	readers       conc.WaitGroup // the goroutines reading X-rays, waited for on exit
-	shootWhenXray bool           // --tab xray --screenshot: the picture waits for the X-ray
+	readCtx       context.Context
+	stopReading   context.CancelFunc         // on exit
+	reading       map[int]context.CancelFunc // each panel's reading in flight
+	readGen       map[int]int                // counts each panel's readings: only the latest shows
+	shootWhenXray bool                       // --tab xray --screenshot: the picture waits for the X-ray
 	runBtn        *widget.Button
 	blockBtn      *widget.Button
 	cancelBtn     *widget.Button
 	status        *widget.Label
 	meter         *meter
 	started       time.Time
+	thawed        time.Time // when the last blocking run gave the window back
 
 	stopProbe context.CancelFunc
 	stderr    io.Writer
@@ -94,6 +104,9 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopProbe = cancel
 		go s.meter.probe(ctx)
+		if opts.debugStats {
+			go s.debugStats(ctx, os.Stdout)
+		}
 		if opts.autorun {
 			// Give the window a moment to map and draw its first frame, so a
 			// blocking demo freezes a window the user can see.
@@ -111,16 +124,19 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 
 func newShell(a fyne.App, opts options) *shell {
 	s := &shell{
-		app:    a,
-		win:    a.NewWindow(a.Metadata().Name),
-		opts:   opts,
-		panels: views.Panels(),
-		demos:  map[int]*views.Demo{},
-		xrays:  map[int]fyne.CanvasObject{},
-		meter:  newMeter(),
-		status: widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
+		app:     a,
+		win:     a.NewWindow(a.Metadata().Name),
+		opts:    opts,
+		panels:  views.Panels(),
+		demos:   map[int]*views.Demo{},
+		xrays:   map[int]fyne.CanvasObject{},
+		reading: map[int]context.CancelFunc{},
+		readGen: map[int]int{},
+		meter:   newMeter(),
+		status:  widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
 	}
 	s.current = -1
+	s.readCtx, s.stopReading = context.WithCancel(context.Background())
 
 	s.nav = widget.NewList(
 		func() int { return len(s.panels) },
@@ -235,6 +251,9 @@ func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
 func (s *shell) demo() *views.Demo { return s.demos[s.current] }
 
 func (s *shell) run() {
+	if s.queuedWhileFrozen() {
+		return
+	}
 	if err := s.demo().Run(); err != nil {
 		s.setStatus(err)
 	}
@@ -244,16 +263,34 @@ func (s *shell) run() {
 // here means nothing ran (bad input, a run in flight); how a run ended is
 // reported by finished.
 func (s *shell) runBlocking() {
-	if err := s.demo().RunBlocking(); err != nil {
+	if s.queuedWhileFrozen() {
+		return
+	}
+	err := s.demo().RunBlocking()
+	s.thawed = time.Now()
+	if err != nil {
 		s.setStatus(err)
 	}
 }
 
+// queuedWhileFrozen reports whether a Run now would come from input that
+// queued up during a blocking run. The status bar keeps saying how that run
+// ended, which is what the user waited for.
+func (s *shell) queuedWhileFrozen() bool {
+	return time.Since(s.thawed) < frozenInputGrace
+}
+
+// cancel stops the current panel's run and its streams (the server, say,
+// which lives on between runs).
 func (s *shell) cancel() {
-	if d := s.demo(); d != nil && d.Busy() {
-		d.Cancel()
+	d := s.demo()
+	if d == nil {
+		return
+	}
+	if d.Busy() {
 		s.status.SetText("Cancelling…")
 	}
+	d.Cancel()
 }
 
 func (s *shell) busy(i int, busy bool) {
@@ -312,6 +349,7 @@ func (s *shell) autorun(stderr io.Writer) {
 	var err error
 	if s.opts.blocking {
 		err = d.RunBlocking()
+		s.thawed = time.Now()
 	} else {
 		err = d.Run()
 	}
@@ -389,18 +427,31 @@ func (s *shell) screenshot(path string) error {
 }
 
 // readXray reads panel i's last run out of the flight recorder, off the
-// Fyne goroutine, and shows it in the X-ray tab.
+// Fyne goroutine, and shows it in the X-ray tab. A newer run of the panel
+// cancels the reading of the one before; closing the window cancels all.
 func (s *shell) readXray(i int) {
 	p := s.panels[i]
 	if s.xray == nil || !p.Built() {
 		return
 	}
+	if cancel := s.reading[i]; cancel != nil {
+		cancel()
+	}
+	ctx, cancel := context.WithCancel(s.readCtx)
+	s.reading[i] = cancel
+	s.readGen[i]++
+	gen := s.readGen[i]
+	s.showXray(i, views.XrayMessage("Reading what the Go runtime recorded of this run…"))
 	s.readers.Go(func() {
+		defer cancel()
 		began := time.Now()
-		x, err := s.xray.snapshot(p.ID)
+		x, err := s.xray.snapshot(ctx, p.ID)
 		took := time.Since(began)
+		if ctx.Err() != nil {
+			return // a newer run's reading, or the exit, took over
+		}
 		fyne.Do(func() {
-			if s.closing.Load() {
+			if s.closing.Load() || s.readGen[i] != gen {
 				return
 			}
 			var view fyne.CanvasObject
@@ -414,17 +465,22 @@ func (s *shell) readXray(i int) {
 				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(time.Millisecond))
 				view = views.NewXrayView(x, note)
 			}
-			s.xrays[i] = view
-			if i == s.current {
-				s.xrayTab.Content = view
-				s.tabs.Refresh()
-			}
+			s.showXray(i, view)
 			if s.shootWhenXray {
 				s.shootWhenXray = false
 				s.shoot(s.stderr)
 			}
 		})
 	})
+}
+
+// showXray puts view in panel i's X-ray tab.
+func (s *shell) showXray(i int, view fyne.CanvasObject) {
+	s.xrays[i] = view
+	if i == s.current {
+		s.xrayTab.Content = view
+		s.tabs.Refresh()
+	}
 }
 
 // waitDemos waits, at most limit, for every demo's goroutines to end.
@@ -455,6 +511,7 @@ func (s *shell) closed() {
 	if s.stopProbe != nil {
 		s.stopProbe()
 	}
+	s.stopReading()
 	size := s.win.Canvas().Size()
 	p := s.app.Preferences()
 	p.SetFloat(prefWidth, float64(size.Width))

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"runtime/trace"
 	"sync"
@@ -33,18 +34,25 @@ func startXray() *xrayer {
 	return &xrayer{fr: fr}
 }
 
-// snapshot returns the X-ray of the last run of task in the recorder's window.
-func (x *xrayer) snapshot(task string) (*techniques.Xray, error) {
+// snapshot returns the X-ray of the last run of task in the recorder's
+// window. Only the copy out of the recorder holds the lock: reading what was
+// copied can take seconds, and stop must not wait for it.
+func (x *xrayer) snapshot(ctx context.Context, task string) (*techniques.Xray, error) {
+	var buf bytes.Buffer
+	if err := x.copy(&buf); err != nil {
+		return nil, err
+	}
+	return techniques.ReadXray(ctx, &buf, task)
+}
+
+func (x *xrayer) copy(buf *bytes.Buffer) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.fr == nil {
-		return nil, errors.Join(errors.New("the flight recorder is not running"), x.err)
+		return errors.Join(errors.New("the flight recorder is not running"), x.err)
 	}
-	var buf bytes.Buffer
-	if _, err := x.fr.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return techniques.ReadXray(&buf, task)
+	_, err := x.fr.WriteTo(buf)
+	return err
 }
 
 // running reports whether the recorder records.

@@ -2,6 +2,7 @@ package techniques
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -71,7 +72,8 @@ var ErrNoRun = errors.New("the trace holds no run of this panel: it may have end
 // directly or not, by those, from the task's beginning to its end. A
 // goroutine that enters a trace region of the task's name joins it too: the
 // server's handlers do, as net/http, not the run, starts their goroutines.
-func ReadXray(r io.Reader, task string) (*Xray, error) {
+// Reading a long run's trace takes seconds; cancelling ctx stops it.
+func ReadXray(ctx context.Context, r io.Reader, task string) (*Xray, error) {
 	rd, err := trace.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the trace: %w", err)
@@ -80,7 +82,10 @@ func ReadXray(r io.Reader, task string) (*Xray, error) {
 	// relative to the latest beginning of the task, and reset when a later
 	// one appears.
 	var b *xrayBuilder
-	for {
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		ev, err := rd.ReadEvent()
 		if errors.Is(err, io.EOF) {
 			break

@@ -55,7 +55,7 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 			t.Errorf("shared = %d", shared)
 		}
 	})
-	x, err := ReadXray(bytes.NewReader(buf.Bytes()), "pingpong")
+	x, err := ReadXray(context.Background(), bytes.NewReader(buf.Bytes()), "pingpong")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ReadXray(bytes.NewReader(buf.Bytes()), "another"); !errors.Is(err, ErrNoRun) {
+	if _, err := ReadXray(context.Background(), bytes.NewReader(buf.Bytes()), "another"); !errors.Is(err, ErrNoRun) {
 		t.Errorf("an absent task: %v, want ErrNoRun", err)
 	}
 }
@@ -103,7 +103,7 @@ func TestXraySummarisesALargeRun(t *testing.T) {
 		}
 		p.Release()
 	})
-	x, err := ReadXray(buf, "crowd")
+	x, err := ReadXray(context.Background(), buf, "crowd")
 	if err != nil {
 		t.Fatal(err)
 	}

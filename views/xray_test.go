@@ -30,7 +30,7 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	wg.Wait()
 	task.End()
 	trace.Stop()
-	x, err := techniques.ReadXray(&buf, "xray-view")
+	x, err := techniques.ReadXray(context.Background(), &buf, "xray-view")
 	if err != nil {
 		t.Fatal(err)
 	}

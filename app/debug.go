@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// debugEvery is how often --debug-stats looks for a change.
+const debugEvery = 200 * time.Millisecond
+
+// debugStats serves --debug-stats: for tests that drive the real window from
+// outside, it prints to out the goroutine count with whether a run is in
+// flight, and where the window's buttons and text fields
+// are, in window pixels. The stats line comes every tick, so that a reader
+// knows the window is not frozen; the others when they change. Lines are
+// tab-separated:
+//
+//	stats	<goroutines>	<busy>	<panel ID>
+//	widget	<kind>	<x>	<y>	<enabled>	<label>
+//	layout	end
+//
+// It runs until ctx is cancelled; start it on its own goroutine.
+func (s *shell) debugStats(ctx context.Context, out io.Writer) {
+	var lastLayout string
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(debugEvery):
+		}
+		fyne.Do(func() {
+			if s.closing.Load() || s.current < 0 {
+				return
+			}
+			fmt.Fprintf(out, "stats\t%d\t%t\t%s\n", runtime.NumGoroutine(), s.demo().Busy(), s.panels[s.current].ID)
+			if layout := s.layoutLines(); layout != lastLayout {
+				lastLayout = layout
+				fmt.Fprint(out, layout, "layout\tend\n")
+			}
+		})
+	}
+}
+
+// layoutLines lists the visible buttons and entries of the window, centre
+// points in window pixels.
+func (s *shell) layoutLines() string {
+	var b strings.Builder
+	scale := s.win.Canvas().Scale()
+	driver := s.app.Driver()
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		line := func(kind string, enabled bool, label string) {
+			at := driver.AbsolutePositionForObject(o).AddXY(o.Size().Width/2, o.Size().Height/2)
+			fmt.Fprintf(&b, "widget\t%s\t%d\t%d\t%t\t%s\n", kind, int(at.X*scale), int(at.Y*scale), enabled,
+				strings.ReplaceAll(label, "\t", " "))
+		}
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		case *container.Split:
+			walk(o.Leading)
+			walk(o.Trailing)
+		case *container.AppTabs:
+			if t := o.Selected(); t != nil {
+				walk(t.Content)
+			}
+		case *widget.Button:
+			line("button", !o.Disabled(), o.Text)
+		case *widget.Entry:
+			line("entry", !o.Disabled(), o.PlaceHolder)
+		}
+	}
+	walk(s.win.Content())
+	return b.String()
+}

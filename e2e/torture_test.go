@@ -1,0 +1,340 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb/xproto"
+)
+
+// widgetAt is a button or text field as --debug-stats reports it.
+type widgetAt struct {
+	kind    string // "button" or "entry"
+	x, y    int    // its centre, in window pixels
+	enabled bool
+	label   string // a button's text, an entry's placeholder
+}
+
+// driven is a running Concurrency Lab under test, driven with real X input
+// events (xdotool) and watched through its --debug-stats lines.
+type driven struct {
+	t      *testing.T
+	p      *pinger
+	win    xproto.Window
+	cmd    *exec.Cmd
+	exited chan error
+
+	mu         sync.Mutex
+	output     strings.Builder // everything it printed
+	goroutines int
+	busy       bool
+	panel      string
+	widgets    []widgetAt
+	pending    []widgetAt // the layout being read
+	statsAt    time.Time  // when the last stats line came: the window was not frozen
+}
+
+// lockedWriter lets stdout's reader and stderr share the output buffer.
+type lockedWriter struct{ d *driven }
+
+func (w lockedWriter) Write(b []byte) (int, error) {
+	w.d.mu.Lock()
+	defer w.d.mu.Unlock()
+	return w.d.output.Write(b)
+}
+
+func drive(t *testing.T, p *pinger, args ...string) *driven {
+	t.Helper()
+	home := t.TempDir()
+	d := &driven{t: t, p: p, exited: make(chan error, 1)}
+	d.cmd = exec.Command(lab(t), append([]string{"--debug-stats"}, args...)...)
+	d.cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8")
+	d.cmd.Stderr = lockedWriter{d}
+	stdout, err := d.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan struct{})
+	go func() {
+		d.read(stdout)
+		close(read)
+	}()
+	go func() {
+		<-read // Wait closes stdout: read it all first
+		d.exited <- d.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		d.cmd.Process.Kill()
+		<-d.exited
+		noThreadingBugs(t, result{output: d.out()})
+	})
+	d.waitFor("its window", 30*time.Second, func() bool {
+		var ok bool
+		d.win, ok = p.window("Concurrency Lab")
+		return ok
+	})
+	d.waitFor("its first stats and layout", 30*time.Second, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return !d.statsAt.IsZero() && len(d.widgets) > 0
+	})
+	return d
+}
+
+func (d *driven) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		f := strings.Split(line, "\t")
+		d.mu.Lock()
+		d.output.WriteString(line + "\n")
+		switch {
+		case f[0] == "stats" && len(f) == 4:
+			d.goroutines, _ = strconv.Atoi(f[1])
+			d.busy, d.panel, d.statsAt = f[2] == "true", f[3], time.Now()
+		case f[0] == "widget" && len(f) == 6:
+			x, _ := strconv.Atoi(f[2])
+			y, _ := strconv.Atoi(f[3])
+			d.pending = append(d.pending, widgetAt{kind: f[1], x: x, y: y, enabled: f[4] == "true", label: f[5]})
+		case f[0] == "layout":
+			d.widgets, d.pending = d.pending, nil
+		}
+		d.mu.Unlock()
+	}
+}
+
+func (d *driven) out() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.output.String()
+}
+
+func (d *driven) state() (goroutines int, busy bool, panel string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.goroutines, d.busy, d.panel
+}
+
+// fresh reports whether a stats line came after t.
+func (d *driven) fresh(t time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.statsAt.After(t)
+}
+
+// waitFor polls cond until it holds, or fails the test after limit.
+func (d *driven) waitFor(what string, limit time.Duration, cond func() bool) {
+	d.t.Helper()
+	for end := time.Now().Add(limit); !cond(); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-d.exited:
+			d.exited <- err
+			d.t.Fatalf("the app exited (%v) while waiting for %s; output:\n%s", err, what, d.out())
+		default:
+		}
+		if time.Now().After(end) {
+			d.t.Fatalf("no %s after %v; output:\n%s", what, limit, d.out())
+		}
+	}
+}
+
+// button finds the button labelled label, or whose label starts with it if
+// label ends in "…", where the window shows it now.
+func (d *driven) button(label string) (widgetAt, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	prefix, isPrefix := strings.CutSuffix(label, "…")
+	for _, w := range d.widgets {
+		if w.kind == "button" && (w.label == label || isPrefix && strings.HasPrefix(w.label, prefix)) {
+			return w, true
+		}
+	}
+	return widgetAt{}, false
+}
+
+// press clicks the button labelled label n times, 10 ms apart.
+func (d *driven) press(label string, n int) {
+	d.t.Helper()
+	w, ok := d.button(label)
+	if !ok {
+		d.t.Fatalf("no button %q in the window; output:\n%s", label, d.out())
+	}
+	d.click(w, n, 10*time.Millisecond)
+}
+
+func (d *driven) xdotool(args ...string) {
+	d.t.Helper()
+	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		d.t.Fatalf("xdotool %v: %v: %s", args, err, out)
+	}
+}
+
+// click clicks at w's centre n times, delay apart: real pointer events.
+func (d *driven) click(w widgetAt, n int, delay time.Duration) {
+	d.t.Helper()
+	win := strconv.Itoa(int(d.win))
+	d.xdotool("mousemove", "--window", win, strconv.Itoa(w.x), strconv.Itoa(w.y),
+		"click", "--repeat", strconv.Itoa(n), "--delay", strconv.Itoa(int(delay/time.Millisecond)), "1")
+}
+
+// key presses a key combination in the window, as a keyboard would.
+func (d *driven) key(keys ...string) {
+	d.t.Helper()
+	d.xdotool("windowfocus", "--sync", strconv.Itoa(int(d.win)))
+	d.xdotool(append([]string{"key", "--delay", "30"}, keys...)...)
+}
+
+// alive fails the test unless the window answers a ping within limit.
+func (d *driven) alive(limit time.Duration, when string) {
+	d.t.Helper()
+	seq := uint32(time.Now().UnixNano())
+	if took := d.p.pingOnce(d.win, seq, limit); took >= limit {
+		d.t.Fatalf("%s: the window did not answer a ping within %v", when, limit)
+	}
+}
+
+// settled waits until the window reports, afresh, that no run is in flight
+// and the goroutine count is back to baseline (plus slack for the runtime's
+// and Fyne's own comings and goings). Under the race detector a blocking run
+// of the race panel freezes the window for about 25 s: hence the minute.
+func (d *driven) settled(baseline int, when string) {
+	d.t.Helper()
+	const slack, limit = 3, time.Minute
+	began := time.Now()
+	for {
+		n, busy, _ := d.state()
+		if d.fresh(began) && !busy && n <= baseline+slack {
+			return
+		}
+		if time.Since(began) > limit {
+			d.t.Fatalf("%s: after %v, busy=%t with %d goroutines (baseline %d); its goroutines:\n%s", when, limit, busy, n, baseline, d.dump())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// debugEvery is how often the app reports a changed layout (app.debugEvery).
+const debugEvery = 200 * time.Millisecond
+
+// dump makes the app print its goroutines and exit (SIGQUIT), and returns
+// its output.
+func (d *driven) dump() string {
+	d.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case err := <-d.exited:
+		d.exited <- err
+	case <-time.After(5 * time.Second):
+	}
+	return d.out()
+}
+
+// baseline reads the idle goroutine count once it has been steady for a second.
+func (d *driven) baseline() int {
+	d.t.Helper()
+	last, since := -1, time.Now()
+	d.waitFor("a steady goroutine count", 20*time.Second, func() bool {
+		n, busy, _ := d.state()
+		if n != last || busy {
+			last, since = n, time.Now()
+		}
+		return time.Since(since) > time.Second
+	})
+	return last
+}
+
+// closeWindow closes the window as a window manager would and expects the
+// process to be gone within limit.
+func (d *driven) closeWindow(limit time.Duration) {
+	d.t.Helper()
+	d.p.close(d.t, d.win)
+	closed := time.Now()
+	select {
+	case err := <-d.exited:
+		d.exited <- err
+		if took := time.Since(closed); took > limit {
+			d.t.Errorf("the app took %v to exit after its window closed, want ≤ %v; output:\n%s", took, limit, d.out())
+		}
+		if err != nil {
+			d.t.Errorf("the app exited with %v; output:\n%s", err, d.out())
+		}
+	case <-time.After(10 * time.Second):
+		d.t.Fatalf("the app was still running 10 s after its window closed; its goroutines:\n%s", d.dump())
+	}
+}
+
+// TestTorture abuses every panel with real input, the way an impatient user
+// would: fifty fast clicks on each Run button, Esc mid-run, a panel switch
+// mid-run, fifty clicks on Run blocking, and closing the window mid-run.
+// After each the window must answer pings and the goroutine count return to
+// its baseline; the race-detector build must report nothing.
+func TestTorture(t *testing.T) {
+	lab(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (`make test-deps` installs it)")
+	}
+	p := newPinger(t)
+	for _, id := range panelIDs(t) {
+		t.Run(id, func(t *testing.T) {
+			d := drive(t, p, "--panel", id)
+			base := d.baseline()
+			t.Logf("baseline: %d goroutines", base)
+
+			d.press("Run", 50)
+			d.alive(time.Second, "after 50 clicks on Run")
+			d.key("Escape")
+			d.settled(base, "after Esc")
+
+			// The panel's own buttons, fifty clicks each, then Esc. Buttons
+			// that open a dialog (…) and the Cancel buttons are left out.
+			d.mu.Lock()
+			var inner []string
+			for _, w := range d.widgets {
+				if w.kind == "button" && w.enabled && !strings.Contains(w.label, "…") && w.label != "Run" &&
+					!strings.HasPrefix(w.label, "Run blocking") && !strings.Contains(w.label, "Cancel") && !strings.Contains(w.label, "Stop") {
+					inner = append(inner, w.label)
+				}
+			}
+			d.mu.Unlock()
+			for _, label := range inner {
+				d.press(label, 50)
+				d.alive(time.Second, fmt.Sprintf("after 50 clicks on %q", label))
+				d.key("Escape")
+				d.settled(base, fmt.Sprintf("after 50 clicks on %q and Esc", label))
+			}
+
+			// Leave the panel mid-run: its run is cancelled; come back.
+			d.press("Run", 1)
+			time.Sleep(300 * time.Millisecond)
+			d.key("ctrl+Next")
+			d.waitFor("the next panel", 5*time.Second, func() bool { _, _, pn := d.state(); return pn != id })
+			d.alive(time.Second, "after leaving the panel mid-run")
+			d.settled(base, "after leaving the panel mid-run")
+			d.key("ctrl+Prior")
+			d.waitFor("the panel again", 5*time.Second, func() bool { _, _, pn := d.state(); return pn == id })
+			time.Sleep(2 * debugEvery) // its layout, reported again
+
+			// Fifty clicks on Run blocking: one freeze, not fifty; the
+			// clicks made during it are dropped when the window thaws.
+			d.press("Run blocking…", 50)
+			d.settled(base, "after 50 clicks on Run blocking")
+			d.alive(time.Second, "after 50 clicks on Run blocking")
+
+			// Close the window mid-run.
+			d.press("Run", 1)
+			time.Sleep(500 * time.Millisecond)
+			d.closeWindow(time.Second)
+		})
+	}
+}
