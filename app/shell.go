@@ -37,11 +37,7 @@ const (
 const (
 	defaultWidth, defaultHeight = 1180, 760
 	screenshotTimeout           = 60 * time.Second
-	// frozenInputGrace: clicks and keys that queued up while a blocking run
-	// froze the window arrive all at once when it thaws; those that arrive
-	// this soon after are dropped, or fifty impatient clicks would start
-	// fifty more freezes.
-	frozenInputGrace = 250 * time.Millisecond
+
 	settleBeforeShot = 600 * time.Millisecond // lets the last updates draw
 )
 
@@ -77,7 +73,6 @@ type shell struct {
 	status        *widget.Label
 	meter         *meter
 	started       time.Time
-	thawed        time.Time // when the last blocking run gave the window back
 
 	stopProbe context.CancelFunc
 	stderr    io.Writer
@@ -251,9 +246,6 @@ func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
 func (s *shell) demo() *views.Demo { return s.demos[s.current] }
 
 func (s *shell) run() {
-	if s.queuedWhileFrozen() {
-		return
-	}
 	if err := s.demo().Run(); err != nil {
 		s.setStatus(err)
 	}
@@ -263,21 +255,9 @@ func (s *shell) run() {
 // here means nothing ran (bad input, a run in flight); how a run ended is
 // reported by finished.
 func (s *shell) runBlocking() {
-	if s.queuedWhileFrozen() {
-		return
-	}
-	err := s.demo().RunBlocking()
-	s.thawed = time.Now()
-	if err != nil {
+	if err := s.demo().RunBlocking(); err != nil {
 		s.setStatus(err)
 	}
-}
-
-// queuedWhileFrozen reports whether a Run now would come from input that
-// queued up during a blocking run. The status bar keeps saying how that run
-// ended, which is what the user waited for.
-func (s *shell) queuedWhileFrozen() bool {
-	return time.Since(s.thawed) < frozenInputGrace
 }
 
 // cancel stops the current panel's run and its streams (the server, say,
@@ -333,6 +313,9 @@ func (s *shell) finished(i int, err error) {
 }
 
 func (s *shell) setStatus(err error) {
+	if errors.Is(err, views.ErrFrozenInput) {
+		return // the status bar keeps saying how the freeze ended: what the user waited for
+	}
 	s.status.SetText("Error: " + err.Error())
 }
 
@@ -349,7 +332,6 @@ func (s *shell) autorun(stderr io.Writer) {
 	var err error
 	if s.opts.blocking {
 		err = d.RunBlocking()
-		s.thawed = time.Now()
 	} else {
 		err = d.Run()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/trace"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"github.com/sourcegraph/conc"
@@ -14,6 +15,15 @@ import (
 
 // ErrBusy is returned when a panel is asked to start a run while one is in flight.
 var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
+
+// ErrFrozenInput is returned for a run asked for just as a blocking run gave
+// the window back: the clicks and keys made during the freeze queue up and
+// arrive all at once when it thaws, and fifty impatient clicks on a blocking
+// button must not become fifty more freezes.
+var ErrFrozenInput = errors.New("ignored the clicks made while the window was frozen")
+
+// frozenInputGrace is how soon after a freeze a run is taken for queued input.
+const frozenInputGrace = 250 * time.Millisecond
 
 // runs owns the goroutines of one panel. At most one run is in flight at a time;
 // each has its own context, cancelled by Cancel, by leaving the panel or by
@@ -30,13 +40,19 @@ type runs struct {
 	busyChanged []func(busy bool)
 	// finished is called on the Fyne goroutine after each run ends, with its error.
 	finished func(err error)
+	// thawed is when the last blocking run returned and gave the window back.
+	thawed time.Time
 }
 
 // start runs work on a new goroutine owned by r and returns at once. When work
 // returns, done (if not nil) and then the finished hook run on the Fyne
 // goroutine. A panic in work becomes an error; it never takes the app down.
-// If a run is already in flight, start does nothing and returns ErrBusy.
+// If a run is already in flight, start does nothing and returns ErrBusy;
+// just after a blocking run, ErrFrozenInput.
 func (r *runs) start(work func(ctx context.Context) error, done func(err error)) error {
+	if time.Since(r.thawed) < frozenInputGrace {
+		return ErrFrozenInput
+	}
 	r.mu.Lock()
 	if r.cancel != nil {
 		r.mu.Unlock()
@@ -61,6 +77,9 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 // wrong way, kept so the freeze can be seen. Nothing can be drawn, and no
 // Cancel can be pressed, until work returns.
 func (r *runs) block(work func(ctx context.Context) error, done func(err error)) error {
+	if time.Since(r.thawed) < frozenInputGrace {
+		return ErrFrozenInput
+	}
 	r.mu.Lock()
 	if r.cancel != nil {
 		r.mu.Unlock()
@@ -75,6 +94,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	err := safely(ctx, work)
 	task.End()
 	cancel()
+	r.thawed = time.Now()
 	r.end(err, done)
 	return nil
 }

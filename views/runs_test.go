@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"go.uber.org/goleak"
@@ -13,6 +14,32 @@ import (
 func TestRuns(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	test.NewTempApp(t)
+
+	t.Run("input queued during a freeze is dropped", func(t *testing.T) {
+		var r runs
+		ran := 0
+		work := func(context.Context) error { ran++; return nil }
+		if err := r.block(work, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The clicks made during the freeze arrive now: none may run.
+		for range 50 {
+			if err := r.block(work, nil); !errors.Is(err, ErrFrozenInput) {
+				t.Fatalf("block just after a freeze = %v, want ErrFrozenInput", err)
+			}
+			if err := r.start(work, nil); !errors.Is(err, ErrFrozenInput) {
+				t.Fatalf("start just after a freeze = %v, want ErrFrozenInput", err)
+			}
+		}
+		time.Sleep(frozenInputGrace)
+		if err := r.start(work, nil); err != nil {
+			t.Fatalf("start after the grace: %v", err)
+		}
+		r.Wait()
+		if ran != 2 {
+			t.Errorf("the work ran %d times, want 2", ran)
+		}
+	})
 
 	t.Run("one run at a time, cancel stops it", func(t *testing.T) {
 		var r runs
