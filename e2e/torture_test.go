@@ -232,10 +232,14 @@ func (d *driven) alive(limit time.Duration, when string) {
 // settled waits until the window reports, afresh, that no run is in flight
 // and the goroutine count is back to baseline (plus slack for the runtime's
 // and Fyne's own comings and goings). Under the race detector a blocking run
-// of the race panel freezes the window for about 25 s: hence the minute.
+// of the race panel freezes the window for half a minute or more.
 func (d *driven) settled(baseline int, when string) {
 	d.t.Helper()
-	const slack, limit = 3, time.Minute
+	const slack = 3
+	limit := time.Minute
+	if d.race {
+		limit = 3 * time.Minute
+	}
 	began := time.Now()
 	for {
 		n, busy, _ := d.state()

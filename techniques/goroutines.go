@@ -117,6 +117,7 @@ type Usage struct {
 	Threads    int    // OS threads of the process, from /proc/self/status
 	RSS        uint64 // resident memory, bytes, from /proc/self/status
 	Stacks     uint64 // bytes of goroutine stacks, from runtime/metrics
+	Proc       bool   // whether Threads and RSS were read: /proc exists on Linux only
 }
 
 // Measure reads the process's usage now.
@@ -130,6 +131,7 @@ func Measure() Usage {
 		}
 	}
 	u.Threads, u.RSS = procStatus()
+	u.Proc = u.Threads > 0
 	return u
 }
 

@@ -37,6 +37,17 @@ func TestSleepIsAGuessWaitGroupIsExact(t *testing.T) {
 	})
 }
 
+func TestMeasureReadsProc(t *testing.T) {
+	u := Measure()
+	_, err := os.Stat("/proc/self/status")
+	if u.Proc != (err == nil) {
+		t.Errorf("Proc = %v, but /proc/self/status: %v", u.Proc, err)
+	}
+	if u.Proc && (u.Threads < 1 || u.RSS < 1<<20) {
+		t.Errorf("%d threads, %d bytes resident: not read", u.Threads, u.RSS)
+	}
+}
+
 func TestPark(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, tt := range []struct {

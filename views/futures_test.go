@@ -106,7 +106,7 @@ func TestFuturesBlockingAndPromise(t *testing.T) {
 	if v.promise.Text != "" && strings.HasPrefix(v.promise.Text, "then:") {
 		t.Errorf("a tap just after the freeze ran: %q", v.promise.Text)
 	}
-	time.Sleep(frozenInputGrace)
+	time.Sleep(frozenInputGrace(v.runs.froze))
 	test.Tap(read)
 	v.demo.Wait()
 	if !strings.HasPrefix(v.promise.Text, "then: 7 lines") {

@@ -233,6 +233,11 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	cells[1].SetText(bytesText(p.BytesEach()))
 	cells[2].SetText(bytesText(p.StackBytesEach()))
 	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
+	if !after.Proc {
+		cells[1].SetText(noProc)
+		cells[3].SetText(noProc)
+		return
+	}
 	if each := p.BytesEach(); each > 0 {
 		v.each[p.Kind] = each
 		v.chart.Image = chart
@@ -242,8 +247,15 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	}
 }
 
+// noProc stands for the figures read from Linux's /proc, elsewhere.
+const noProc = "unknown on this system (no /proc)"
+
 func (v *goroutinesView) showUsage() {
 	u := techniques.Measure()
+	if !u.Proc {
+		v.usage.SetText(fmt.Sprintf("Now: %d goroutines; OS threads and resident memory: %s.", u.Goroutines, noProc))
+		return
+	}
 	v.usage.SetText(fmt.Sprintf("Now: %d goroutines, %d OS threads, %s resident. "+
 		"Note: the runtime keeps freed memory for reuse, so a second run at the same N may show little growth.",
 		u.Goroutines, u.Threads, bytesText(u.RSS)))

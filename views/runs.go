@@ -22,8 +22,13 @@ var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
 // button must not become fifty more freezes.
 var ErrFrozenInput = errors.New("ignored the clicks made while the window was frozen")
 
-// frozenInputGrace is how soon after a freeze a run is taken for queued input.
-const frozenInputGrace = 250 * time.Millisecond
+// frozenInputGrace is how soon after a freeze a run is taken for queued
+// input: half as long as the freeze lasted, from a quarter of a second to two.
+// The longer the window was frozen, the longer it takes, once thawed, to
+// redraw and reach the input that waited.
+func frozenInputGrace(froze time.Duration) time.Duration {
+	return min(max(froze/2, 250*time.Millisecond), 2*time.Second)
+}
 
 // runs owns the goroutines of one panel. At most one run is in flight at a time;
 // each has its own context, cancelled by Cancel, by leaving the panel or by
@@ -40,8 +45,10 @@ type runs struct {
 	busyChanged []func(busy bool)
 	// finished is called on the Fyne goroutine after each run ends, with its error.
 	finished func(err error)
-	// thawed is when the last blocking run returned and gave the window back.
+	// thawed is when the last blocking run returned and gave the window
+	// back; froze, how long it had held it.
 	thawed time.Time
+	froze  time.Duration
 }
 
 // start runs work on a new goroutine owned by r and returns at once. When work
@@ -50,7 +57,7 @@ type runs struct {
 // If a run is already in flight, start does nothing and returns ErrBusy;
 // just after a blocking run, ErrFrozenInput.
 func (r *runs) start(work func(ctx context.Context) error, done func(err error)) error {
-	if time.Since(r.thawed) < frozenInputGrace {
+	if time.Since(r.thawed) < frozenInputGrace(r.froze) {
 		return ErrFrozenInput
 	}
 	r.mu.Lock()
@@ -77,7 +84,7 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 // wrong way, kept so the freeze can be seen. Nothing can be drawn, and no
 // Cancel can be pressed, until work returns.
 func (r *runs) block(work func(ctx context.Context) error, done func(err error)) error {
-	if time.Since(r.thawed) < frozenInputGrace {
+	if time.Since(r.thawed) < frozenInputGrace(r.froze) {
 		return ErrFrozenInput
 	}
 	r.mu.Lock()
@@ -90,11 +97,13 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	r.mu.Unlock()
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
+	froze := time.Now()
 	ctx, task := trace.NewTask(ctx, r.task)
 	err := safely(ctx, work)
 	task.End()
 	cancel()
 	r.thawed = time.Now()
+	r.froze = r.thawed.Sub(froze)
 	r.end(err, done)
 	return nil
 }

@@ -31,7 +31,7 @@ func TestRuns(t *testing.T) {
 				t.Fatalf("start just after a freeze = %v, want ErrFrozenInput", err)
 			}
 		}
-		time.Sleep(frozenInputGrace)
+		time.Sleep(frozenInputGrace(0))
 		if err := r.start(work, nil); err != nil {
 			t.Fatalf("start after the grace: %v", err)
 		}
