@@ -66,7 +66,7 @@ func ReadFileSync(ctx context.Context, fsys fs.FS, name string, delay time.Durat
 		return "", fmt.Errorf("%s is a directory, not a file", name)
 	}
 	if info.Size() > MaxReadSize {
-		return "", fmt.Errorf("%s is %d bytes; files over %d bytes are refused", name, info.Size(), MaxReadSize)
+		return "", fmt.Errorf("%s is %.1f MB; files over %.1f MB are refused", name, float64(info.Size())/1e6, float64(MaxReadSize)/1e6)
 	}
 	// Read one byte more than the limit, in case the size reported was wrong.
 	b, err := io.ReadAll(io.LimitReader(f, MaxReadSize+1))
