@@ -3,9 +3,13 @@ package views
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques"
 )
@@ -61,4 +65,75 @@ func TestServerPanelIsItsTraceRegion(t *testing.T) {
 			t.Errorf("the server panel's ID %q is not the trace region of its handlers %q: the X-ray would miss them", p.ID, techniques.ServerRegion)
 		}
 	}
+}
+
+// TestEveryCountFieldRefusesBadInput types what a user might into every
+// number field of every panel and presses Run: each must be refused, with a
+// short message, and nothing may start.
+func TestEveryCountFieldRefusesBadInput(t *testing.T) {
+	test.NewTempApp(t)
+	total := 0
+	defer func() {
+		if total < 13 {
+			t.Errorf("found %d number fields in all, want the 13 of the panels", total)
+		}
+	}()
+	bad := []string{"", "   ", "-1", "abc", "1.5", "1e9", "99999999999", "０", strings.Repeat("9", 10_000), strings.Repeat("x", 10_000)}
+	for _, p := range Panels() {
+		if !p.Built() {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			d := p.NewDemo()
+			test.NewTempWindow(t, d.Content)
+			defer func() { d.Cancel(); d.Wait() }()
+			fields := countFields(d.Content)
+			total += len(fields)
+			for _, e := range fields {
+				good := e.Text
+				for _, text := range bad {
+					e.SetText(text)
+					err := d.Run()
+					if err == nil {
+						d.Cancel()
+						d.Wait()
+						t.Logf("field %s does not feed the primary demo", e.PlaceHolder)
+						break
+					}
+					if d.Busy() {
+						t.Errorf("field %s = %.20q: refused (%v), yet a run started", e.PlaceHolder, text, err)
+					}
+					if len(err.Error()) > 200 {
+						t.Errorf("field %s = %.20q: a message of %d characters", e.PlaceHolder, text, len(err.Error()))
+					}
+				}
+				e.SetText(good)
+			}
+		})
+	}
+}
+
+// countFields finds the number fields: their placeholder is their range, "lo–hi".
+func countFields(root fyne.CanvasObject) []*widget.Entry {
+	var found []*widget.Entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Entry:
+			if lo, hi, ok := strings.Cut(o.PlaceHolder, "–"); ok && lo != "" && hi != "" && strings.Trim(lo+hi, "0123456789") == "" {
+				found = append(found, o)
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Split:
+			walk(o.Leading)
+			walk(o.Trailing)
+		case *container.Scroll:
+			walk(o.Content)
+		}
+	}
+	walk(root)
+	return found
 }
