@@ -143,4 +143,3 @@ func FuzzPokedex(f *testing.F) {
 		}
 	})
 }
-
