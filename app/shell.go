@@ -428,6 +428,10 @@ func (s *shell) readXray(i int) {
 		defer cancel()
 		began := time.Now()
 		x, err := s.xray.snapshot(ctx, p.ID)
+		var drawing *views.XrayDrawing
+		if err == nil {
+			drawing = views.PrepareXray(x)
+		}
 		took := time.Since(began)
 		if ctx.Err() != nil {
 			return // a newer run's reading, or the exit, took over
@@ -445,7 +449,7 @@ func (s *shell) readXray(i int) {
 					note += " "
 				}
 				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(time.Millisecond))
-				view = views.NewXrayView(x, note)
+				view = views.NewXrayView(drawing, note)
 			}
 			s.showXray(i, view)
 			if s.shootWhenXray {

@@ -39,17 +39,63 @@ func XrayMessage(text string) fyne.CanvasObject {
 	return container.NewVBox(wrapped(text))
 }
 
+// XrayDrawing is an X-ray made ready to draw: every span with its words,
+// and the lanes at the first zoom. Making it takes long for a run of
+// thousands of goroutines, so PrepareXray is called off the Fyne goroutine.
+type XrayDrawing struct {
+	x                 *techniques.Xray
+	summary           string
+	procIDs           []int64
+	goroutines, procs [][]span // every span, uncoarsened
+	first             [2][][]span
+}
+
+// PrepareXray does the slow part of drawing x. Call it on any goroutine.
+func PrepareXray(x *techniques.Xray) *XrayDrawing {
+	d := &XrayDrawing{x: x, summary: xraySummary(x), procIDs: slices.Sorted(maps.Keys(x.Procs))}
+	for _, g := range x.Goroutines {
+		spans := make([]span, len(g.Spans))
+		for i, s := range g.Spans {
+			spans[i] = span{From: s.From, To: s.To, Color: xrayColors[s.State], Info: spanInfo(s)}
+		}
+		d.goroutines = append(d.goroutines, spans)
+	}
+	for _, p := range d.procIDs {
+		spans := make([]span, len(x.Procs[p]))
+		for i, s := range x.Procs[p] {
+			spans[i] = span{From: s.From, To: s.To, Color: procColor(s.Goroutine), Info: spanInfo(s)}
+		}
+		d.procs = append(d.procs, spans)
+	}
+	d.first = d.lanes(1)
+	return d
+}
+
+// lanes coarsens the spans for a zoom: the finer the zoom, the finer the
+// slices the spans are merged into.
+func (d *XrayDrawing) lanes(zoom float64) [2][][]span {
+	width := time.Duration(float64(d.x.Length) / (timelineBuckets * zoom))
+	var out [2][][]span
+	for i, all := range [][][]span{d.goroutines, d.procs} {
+		for _, spans := range all {
+			out[i] = append(out[i], coarsen(spans, width))
+		}
+	}
+	return out
+}
+
 // NewXrayView draws what the runtime's trace says about one run: a lane per
 // goroutine of the run with its states over time, and a lane per processor
 // with the goroutines that ran on it. note, if not empty, is shown first.
-func NewXrayView(x *techniques.Xray, note string) fyne.CanvasObject {
+func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
+	x := d.x
 	var parts []fyne.CanvasObject
 	if note != "" {
 		n := wrapped(note)
 		n.Importance = widget.WarningImportance
 		parts = append(parts, n)
 	}
-	parts = append(parts, wrapped(xraySummary(x)), wrapped(
+	parts = append(parts, wrapped(d.summary), wrapped(
 		"Goroutine lanes — green: running on a processor · amber: runnable, waiting for one · blue: blocked · purple: in a system call. "+
 			"Processor lanes: one colour per goroutine; several lanes busy at once is parallelism, many goroutines taking turns on one lane is concurrency."))
 
@@ -57,32 +103,19 @@ func NewXrayView(x *techniques.Xray, note string) fyne.CanvasObject {
 	for _, g := range x.Goroutines {
 		goroutines.Lanes = append(goroutines.Lanes, fmt.Sprintf("goroutine %d", g.ID))
 	}
-	ids := slices.Sorted(maps.Keys(x.Procs))
+	ids := d.procIDs
 	for _, p := range ids {
 		procs.Lanes = append(procs.Lanes, fmt.Sprintf("processor P%d", p))
 	}
-	// draw fills the lanes at a zoom, looking at the part of the run that
-	// starts at pos (0 to 1 of what is left): the finer the zoom, the finer
-	// the slices the spans are merged into.
+	// draw shows the lanes at a zoom, looking at the part of the run that
+	// starts at pos (0 to 1 of what is left).
 	zoom, pos := 1.0, 0.0
 	draw := func() {
-		width := time.Duration(float64(x.Length) / (timelineBuckets * zoom))
-		goroutines.Spans = goroutines.Spans[:0]
-		for _, g := range x.Goroutines {
-			spans := make([]span, len(g.Spans))
-			for i, s := range g.Spans {
-				spans[i] = span{From: s.From, To: s.To, Color: xrayColors[s.State], Info: spanInfo(s)}
-			}
-			goroutines.Spans = append(goroutines.Spans, coarsen(spans, width))
+		lanes := d.first
+		if zoom != 1 {
+			lanes = d.lanes(zoom)
 		}
-		procs.Spans = procs.Spans[:0]
-		for _, p := range ids {
-			spans := make([]span, len(x.Procs[p]))
-			for i, s := range x.Procs[p] {
-				spans[i] = span{From: s.From, To: s.To, Color: procColor(s.Goroutine), Info: spanInfo(s)}
-			}
-			procs.Spans = append(procs.Spans, coarsen(spans, width))
-		}
+		goroutines.Spans, procs.Spans = lanes[0], lanes[1]
 		for _, tl := range []*timeline{goroutines, procs} {
 			tl.Total = time.Duration(float64(x.Length) / zoom)
 			tl.Start = time.Duration(pos * float64(x.Length-tl.Total))

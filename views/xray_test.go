@@ -34,7 +34,7 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	view := NewXrayView(x, "a note")
+	view := NewXrayView(PrepareXray(x), "a note")
 	test.NewTempWindow(t, view)
 	var lanes []*timeline
 	var walk func(o fyne.CanvasObject)
