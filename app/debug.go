@@ -23,7 +23,7 @@ const debugEvery = 200 * time.Millisecond
 // knows the window is not frozen; the others when they change. Lines are
 // tab-separated:
 //
-//	stats	<goroutines>	<busy>	<panel ID>
+//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>
 //	widget	<kind>	<x>	<y>	<enabled>	<label>
 //	layout	end
 //
@@ -40,7 +40,8 @@ func (s *shell) debugStats(ctx context.Context, out io.Writer) {
 			if s.closing.Load() || s.current < 0 {
 				return
 			}
-			fmt.Fprintf(out, "stats\t%d\t%t\t%s\n", runtime.NumGoroutine(), s.demo().Busy(), s.panels[s.current].ID)
+			d := s.demo()
+			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, d.Freezes())
 			if layout := s.layoutLines(); layout != lastLayout {
 				lastLayout = layout
 				fmt.Fprint(out, layout, "layout\tend\n")

@@ -40,6 +40,7 @@ type driven struct {
 	goroutines int
 	busy       bool
 	panel      string
+	freezes    int // the panel's blocking runs so far
 	widgets    []widgetAt
 	pending    []widgetAt // the layout being read
 	statsAt    time.Time  // when the last stats line came: the window was not frozen
@@ -105,8 +106,9 @@ func (d *driven) read(r io.Reader) {
 		d.mu.Lock()
 		d.output.WriteString(line + "\n")
 		switch {
-		case f[0] == "stats" && len(f) == 4:
+		case f[0] == "stats" && len(f) == 5:
 			d.goroutines, _ = strconv.Atoi(f[1])
+			d.freezes, _ = strconv.Atoi(f[4])
 			d.busy, d.panel, d.statsAt = f[2] == "true", f[3], time.Now()
 		case f[0] == "widget" && len(f) == 6:
 			x, _ := strconv.Atoi(f[2])
@@ -271,7 +273,7 @@ func (d *driven) dump() string {
 // oneFreeze follows fifty clicks on a blocking button: the first click
 // freezes the window; once it thaws, the clicks made meanwhile must be
 // dropped, so the window answers at once and stays idle.
-func (d *driven) oneFreeze(baseline int, when string) {
+func (d *driven) oneFreeze(baseline, freezesBefore int, when string) {
 	d.t.Helper()
 	time.Sleep(300 * time.Millisecond) // the first click has been taken: the freeze is on
 	if took := d.p.pingOnce(d.win, uint32(time.Now().UnixNano()), 3*time.Minute); took >= 3*time.Minute {
@@ -279,6 +281,18 @@ func (d *driven) oneFreeze(baseline int, when string) {
 	}
 	d.settled(baseline, when)
 	d.alive(time.Second, when+", once thawed")
+	d.mu.Lock()
+	froze := d.freezes - freezesBefore
+	d.mu.Unlock()
+	if froze != 1 {
+		d.t.Errorf("%s: the window froze %d times, want once", when, froze)
+	}
+}
+
+func (d *driven) freezeCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.freezes
 }
 
 // baseline reads the idle goroutine count once it has been steady for a second.
@@ -351,9 +365,10 @@ func TestTorture(t *testing.T) {
 			}
 			d.mu.Unlock()
 			for _, label := range inner {
+				before := d.freezeCount()
 				d.press(label, 50)
 				if strings.Contains(label, "blocking") { // the wrong way
-					d.oneFreeze(base, fmt.Sprintf("after 50 clicks on %q", label))
+					d.oneFreeze(base, before, fmt.Sprintf("after 50 clicks on %q", label))
 				}
 				d.alive(time.Second, fmt.Sprintf("after 50 clicks on %q", label))
 				d.key("Escape")
@@ -373,8 +388,9 @@ func TestTorture(t *testing.T) {
 
 			// Fifty clicks on Run blocking: one freeze, not fifty; the
 			// clicks made during it are dropped when the window thaws.
+			before := d.freezeCount()
 			d.press("Run blocking…", 50)
-			d.oneFreeze(base, "after 50 clicks on Run blocking")
+			d.oneFreeze(base, before, "after 50 clicks on Run blocking")
 
 			// Close the window mid-run.
 			d.press("Run", 1)

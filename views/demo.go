@@ -57,6 +57,14 @@ func (d *Demo) Cancel() {
 	}
 }
 
+// Freezes counts the blocking runs so far.
+func (d *Demo) Freezes() int {
+	if d.runs == nil {
+		return 0
+	}
+	return d.runs.freezes
+}
+
 // Busy reports whether a run is in flight.
 func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
 

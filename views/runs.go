@@ -47,8 +47,9 @@ type runs struct {
 	finished func(err error)
 	// thawed is when the last blocking run returned and gave the window
 	// back; froze, how long it had held it.
-	thawed time.Time
-	froze  time.Duration
+	thawed  time.Time
+	froze   time.Duration
+	freezes int // how many blocking runs there have been
 }
 
 // start runs work on a new goroutine owned by r and returns at once. When work
@@ -98,6 +99,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
 	froze := time.Now()
+	r.freezes++
 	ctx, task := trace.NewTask(ctx, r.task)
 	err := safely(ctx, work)
 	task.End()
