@@ -2,6 +2,7 @@ package views
 
 import (
 	"errors"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -57,12 +58,13 @@ func (d *Demo) Cancel() {
 	}
 }
 
-// Freezes counts the blocking runs so far.
-func (d *Demo) Freezes() int {
+// Freezes counts the blocking runs so far, and says how long the last one
+// froze the window.
+func (d *Demo) Freezes() (int, time.Duration) {
 	if d.runs == nil {
-		return 0
+		return 0, 0
 	}
-	return d.runs.freezes
+	return d.runs.freezes, d.runs.froze
 }
 
 // Busy reports whether a run is in flight.

@@ -22,12 +22,21 @@ var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
 // button must not become fifty more freezes.
 var ErrFrozenInput = errors.New("ignored the clicks made while the window was frozen")
 
-// frozenInputGrace is how soon after a freeze a run is taken for queued
-// input: half as long as the freeze lasted, from a quarter of a second to two.
-// The longer the window was frozen, the longer it takes, once thawed, to
-// redraw and reach the input that waited.
-func frozenInputGrace(froze time.Duration) time.Duration {
-	return min(max(froze/2, 250*time.Millisecond), 2*time.Second)
+// afterNextPoll calls f on the Fyne goroutine once the event loop has
+// polled for input again: by then, what queued up during a freeze has been
+// delivered. Fyne ticks its animations right after each poll, so the second
+// tick of an animation started now comes after a whole poll begun after now.
+// Tests replace it: Fyne's test driver has no event loop.
+var afterNextPoll = func(f func()) {
+	ticks := 0
+	var a *fyne.Animation
+	a = &fyne.Animation{Duration: time.Second, RepeatCount: fyne.AnimationRepeatForever, Tick: func(float32) {
+		if ticks++; ticks == 2 {
+			a.Stop()
+			f()
+		}
+	}}
+	a.Start()
 }
 
 // runs owns the goroutines of one panel. At most one run is in flight at a time;
@@ -45,11 +54,13 @@ type runs struct {
 	busyChanged []func(busy bool)
 	// finished is called on the Fyne goroutine after each run ends, with its error.
 	finished func(err error)
-	// thawed is when the last blocking run returned and gave the window
-	// back; froze, how long it had held it.
-	thawed  time.Time
-	froze   time.Duration
-	freezes int // how many blocking runs there have been
+	// thawing is true from the end of a blocking run until the input made
+	// during it has been delivered (and dropped).
+	thawing bool
+	freezes int           // how many blocking runs there have been
+	froze   time.Duration // how long the last one held the window
+	// afterPoll, if set, replaces afterNextPoll: for tests.
+	afterPoll func(f func())
 }
 
 // start runs work on a new goroutine owned by r and returns at once. When work
@@ -58,7 +69,7 @@ type runs struct {
 // If a run is already in flight, start does nothing and returns ErrBusy;
 // just after a blocking run, ErrFrozenInput.
 func (r *runs) start(work func(ctx context.Context) error, done func(err error)) error {
-	if time.Since(r.thawed) < frozenInputGrace(r.froze) {
+	if r.thawing {
 		return ErrFrozenInput
 	}
 	r.mu.Lock()
@@ -85,7 +96,7 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 // wrong way, kept so the freeze can be seen. Nothing can be drawn, and no
 // Cancel can be pressed, until work returns.
 func (r *runs) block(work func(ctx context.Context) error, done func(err error)) error {
-	if time.Since(r.thawed) < frozenInputGrace(r.froze) {
+	if r.thawing {
 		return ErrFrozenInput
 	}
 	r.mu.Lock()
@@ -98,14 +109,20 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	r.mu.Unlock()
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
-	froze := time.Now()
 	r.freezes++
+	began := time.Now()
 	ctx, task := trace.NewTask(ctx, r.task)
 	err := safely(ctx, work)
 	task.End()
 	cancel()
-	r.thawed = time.Now()
-	r.froze = r.thawed.Sub(froze)
+	r.froze = time.Since(began)
+	r.thawing = true
+	thawed := func() { r.thawing = false }
+	if r.afterPoll != nil {
+		r.afterPoll(thawed)
+	} else {
+		afterNextPoll(thawed)
+	}
 	r.end(err, done)
 	return nil
 }
