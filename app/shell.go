@@ -37,8 +37,7 @@ const (
 const (
 	defaultWidth, defaultHeight = 1180, 760
 	screenshotTimeout           = 60 * time.Second
-
-	settleBeforeShot = 600 * time.Millisecond // lets the last updates draw
+	settleBeforeShot            = 600 * time.Millisecond // lets the last updates draw
 )
 
 // shell is the main window and everything it owns. Its methods run on the

@@ -111,6 +111,9 @@ func (v *asyncAwaitView) show(style string, r techniques.Report, err error) {
 }
 
 func (v *asyncAwaitView) run(allThree bool) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	cfg := v.config()
 	for _, l := range v.results {
 		l.Importance = widget.MediumImportance

@@ -122,9 +122,9 @@ func (v *callbacksView) diskDelay() time.Duration {
 // read starts a callback read and prints "done." straight away; the content
 // arrives later, through the callback.
 func (v *callbacksView) read(fsys fs.FS, name string) error {
-	if v.runs.Busy() {
-		v.out.Errorf("%v", ErrBusy)
-		return ErrBusy
+	if err := v.runs.refused(); err != nil {
+		v.out.Errorf("%v", err)
+		return err
 	}
 	// Nothing else can touch the widgets until this handler returns, so the
 	// two lines are printed now, before the read begins: the handler's own
@@ -145,6 +145,9 @@ func (v *callbacksView) read(fsys fs.FS, name string) error {
 // readBlocking reads inside the click handler: the window freezes until the
 // read is over, and "done." comes after the content.
 func (v *callbacksView) readBlocking(fsys fs.FS, name string) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	delay := v.diskDelay()
 	v.out.Printf("readFileSync(%q) called on the UI goroutine: the window freezes for %v…", name, delay)
 	return v.runs.block(func(ctx context.Context) error {
@@ -178,6 +181,9 @@ func (v *callbacksView) openFile() {
 
 // runBoth runs the nested and the flattened workflow side by side.
 func (v *callbacksView) runBoth() {
+	if v.runs.refused() != nil {
+		return
+	}
 	failAt := v.failAt.SelectedIndex()
 	delay := v.diskDelay()
 	v.nested.SetText("running…")

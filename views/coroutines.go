@@ -265,6 +265,9 @@ func (v *coroutinesView) pullPrimes() error {
 }
 
 func (v *coroutinesView) measure() error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	v.costLabel.SetText("Measuring…")
 	return v.runs.start(func(ctx context.Context) error {
 		pull, ch, err := techniques.SwitchCost(ctx, switchRoundTrips)

@@ -144,6 +144,9 @@ func (v *futuresView) reset(n int) {
 
 // fetch starts n futures and combines them with All or First.
 func (v *futuresView) fetch(first bool) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	n, cfg, err := v.config()
 	if err != nil {
 		return err
@@ -306,6 +309,9 @@ func settledGoroutines(target int) int {
 // readPromise reads foo.txt the promise way: the chain is set up at once,
 // and its handlers run later, on goroutines of their own.
 func (v *futuresView) readPromise() {
+	if v.runs.refused() != nil {
+		return
+	}
 	v.promise.SetText("readFileAsync(foo.txt) returned a future; the handlers are chained…")
 	v.runs.start(func(ctx context.Context) error {
 		read := techniques.ReadFileAsync(ctx, assets.Samples(), "foo.txt", defaultDiskDelay)

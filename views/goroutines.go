@@ -117,6 +117,9 @@ func newGoroutinesView() *goroutinesView {
 
 // sleepOrWait runs the article's ten tasks and shows which ones printed.
 func (v *goroutinesView) sleepOrWait(sleep bool) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	longest := time.Duration(v.longest.Value) * time.Millisecond
 	for i, l := range v.tasks {
 		l.Importance = widget.MediumImportance
@@ -178,6 +181,9 @@ func (v *goroutinesView) counts() (g, t int, err error) {
 
 // scale parks the goroutines, then the threads, measuring each, and releases them.
 func (v *goroutinesView) scale(blocking bool) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	g, t, err := v.counts()
 	if err != nil {
 		return err

@@ -154,6 +154,9 @@ func itemText(v any) string {
 // subscriber's three functions run on the run's goroutine and hand what they
 // see to the UI in batches.
 func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	cfg, pace := v.config(), v.linePace()
 	v.out.Clear()
 	v.out.Printf("subscribe to the lines of %s", name)
@@ -223,6 +226,9 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 
 // readBlocking consumes the same observable inside the click handler.
 func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name string) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	cfg, pace := v.config(), v.linePace()
 	v.out.Clear()
 	return v.runs.block(func(ctx context.Context) error {
@@ -321,6 +327,9 @@ func (v *reactiveView) tap() {
 }
 
 func (v *reactiveView) backpressure() error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	v.pressure.SetText("Running Block, then Drop…")
 	return v.runs.start(func(ctx context.Context) error {
 		var lines []string

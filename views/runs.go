@@ -63,6 +63,19 @@ type runs struct {
 	afterPoll func(f func())
 }
 
+// refused says why a run asked for now would not start: ErrBusy or
+// ErrFrozenInput, or nil. A panel asks before it clears its results for a
+// new run, so a refused click never wipes what the user is looking at.
+func (r *runs) refused() error {
+	if r.thawing {
+		return ErrFrozenInput
+	}
+	if r.Busy() {
+		return ErrBusy
+	}
+	return nil
+}
+
 // start runs work on a new goroutine owned by r and returns at once. When work
 // returns, done (if not nil) and then the finished hook run on the Fyne
 // goroutine. A panic in work becomes an error; it never takes the app down.

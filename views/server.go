@@ -182,6 +182,9 @@ func (v *serverView) server() (*techniques.Server, error) {
 
 // load runs the load against each of modes in turn, or the selected mode.
 func (v *serverView) load(modes []techniques.ServerMode) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	cfg, pool, latency, err := v.settings()
 	if err != nil {
 		return err

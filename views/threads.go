@@ -69,6 +69,9 @@ func enable(on bool, buttons ...*widget.Button) {
 }
 
 func (v *threadsView) run(blocking bool) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
 	n, err := parseCount(v.workers.Text, "the number of workers", 1, 64)
 	if err != nil {
 		v.message.SetText(err.Error())

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -31,4 +32,33 @@ func TestThreadsPrimaryDemo(t *testing.T) {
 	if err := v.demo.Run(); err == nil || v.message.Text == "" {
 		t.Errorf("65 workers: err %v, message %q; want a refusal", err, v.message.Text)
 	}
+}
+
+// TestClicksQueuedDuringAFreezeKeepTheResults: clicks that waited out a
+// blocking run are refused before the panel clears anything, so the result
+// the user waited for stays on screen.
+func TestClicksQueuedDuringAFreezeKeepTheResults(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	test.NewTempWindow(t, v.demo.Content)
+	var polled func()
+	v.runs.afterPoll = func(f func()) { polled = f }
+	v.workers.SetText("2")
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	shown := v.out.Text()
+	for _, click := range []func() error{v.demo.Run, v.demo.RunBlocking} {
+		if err := click(); !errors.Is(err, ErrFrozenInput) {
+			t.Errorf("a click queued during the freeze: %v, want ErrFrozenInput", err)
+		}
+	}
+	if v.out.Text() != shown || !strings.Contains(shown, "prints line") {
+		t.Errorf("the blocking run's output changed after refused clicks:\n%s\nwas:\n%s", v.out.Text(), shown)
+	}
+	polled()
+	if err := v.demo.Run(); err != nil {
+		t.Errorf("a click once the window has polled again: %v", err)
+	}
+	v.demo.Wait()
 }
