@@ -50,7 +50,7 @@ check: $(TOOLS)/staticcheck
 # e2e drives the real binary (a -race build) under Xvfb.
 e2e: test-deps
 	$(GO) build -race -o $(BIN)-race .
-	xvfb-run -a -s "-screen 0 1400x900x24" env LAB_BIN=$(CURDIR)/$(BIN)-race \
+	xvfb-run -a -s "-screen 0 1400x900x24 -noreset" env LAB_BIN=$(CURDIR)/$(BIN)-race \
 	  $(GO) test -count=1 -v -timeout 20m ./e2e/
 
 # screenshots renders every panel after its primary demo (and the server's
@@ -60,11 +60,11 @@ screenshots: test-deps build
 	@mkdir -p docs/screenshots
 	@for id in $$(./$(BIN) --list-panels | cut -f1); do \
 	  home=$$(mktemp -d); \
-	  HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24" \
+	  HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24 -noreset" \
 	    ./$(BIN) --panel $$id --autorun --screenshot docs/screenshots/$$id.png 2>/dev/null || echo "$$id: failed"; \
 	  rm -rf $$home; \
 	done
-	@home=$$(mktemp -d); HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24" \
+	@home=$$(mktemp -d); HOME=$$home XDG_RUNTIME_DIR=$$home xvfb-run -a -s "-screen 0 1400x900x24 -noreset" \
 	  ./$(BIN) --panel server --autorun --tab xray --screenshot docs/screenshots/server-xray.png 2>/dev/null; rm -rf $$home
 	@ls -la docs/screenshots
 
@@ -74,7 +74,7 @@ screenshots: test-deps build
 bench: test-deps build
 	$(GO) test -run '^$$' -bench . ./techniques/...
 	$(GO) build -o $(TOOLS)/fyne_demo fyne.io/fyne/v2/cmd/fyne_demo
-	xvfb-run -a -s "-screen 0 1400x900x24" env LAB_BIN=$(CURDIR)/$(BIN) FYNE_DEMO=$(TOOLS)/fyne_demo PING_TABLE=1 \
+	xvfb-run -a -s "-screen 0 1400x900x24 -noreset" env LAB_BIN=$(CURDIR)/$(BIN) FYNE_DEMO=$(TOOLS)/fyne_demo PING_TABLE=1 \
 	  $(GO) test -count=1 -run TestResponsivenessTable -v -timeout 20m ./e2e/
 
 lint: $(TOOLS)/staticcheck
