@@ -38,6 +38,14 @@ const (
 	defaultWidth, defaultHeight = 1180, 760
 	screenshotTimeout           = 60 * time.Second
 	settleBeforeShot            = 600 * time.Millisecond // lets the last updates draw
+	// exitWatchdog bounds the exit once the window has closed: within a
+	// second, as a user expects. Fyne 2.8.1's shutdown can lose its own last
+	// event (the preferences' final save) when the scheduler is crowded, as
+	// just after a race run, and then waits for it forever.
+	exitWatchdog = 900 * time.Millisecond
+	// exitWait is how long the exit waits for cancelled runs to end, so
+	// none is cut off mid-write: well inside the watchdog.
+	exitWait = 700 * time.Millisecond
 )
 
 // shell is the main window and everything it owns. Its methods run on the
@@ -112,7 +120,7 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	})
 	a.Run()
 	// Give the cancelled runs a moment to end, so none is cut off mid-write.
-	s.waitDemos(time.Second)
+	s.waitDemos(exitWait)
 	return int(s.exitCode.Load())
 }
 
@@ -490,6 +498,10 @@ func (s *shell) waitDemos(limit time.Duration) {
 
 func (s *shell) closed() {
 	s.closing.Store(true)
+	time.AfterFunc(exitWatchdog, func() {
+		fmt.Fprintf(os.Stderr, "concurrency-lab: Fyne had not shut down %v after the window closed; exiting\n", exitWatchdog)
+		os.Exit(int(s.exitCode.Load()))
+	})
 	for _, d := range s.demos {
 		d.Cancel()
 	}
