@@ -70,10 +70,9 @@ type shell struct {
 	xray          *xrayer
 	readers       conc.WaitGroup // the goroutines reading X-rays, waited for on exit
 	readCtx       context.Context
-	stopReading   context.CancelFunc         // on exit
-	reading       map[int]context.CancelFunc // each panel's reading in flight
-	readGen       map[int]int                // counts each panel's readings: only the latest shows
-	shootWhenXray bool                       // --tab xray --screenshot: the picture waits for the X-ray
+	stopReading   context.CancelFunc // on exit
+	reading       map[int]reading    // each panel's latest reading: only it may show
+	shootWhenXray bool               // --tab xray --screenshot: the picture waits for the X-ray
 	runBtn        *widget.Button
 	blockBtn      *widget.Button
 	cancelBtn     *widget.Button
@@ -132,8 +131,7 @@ func newShell(a fyne.App, opts options) *shell {
 		panels:  views.Panels(),
 		demos:   map[int]*views.Demo{},
 		xrays:   map[int]fyne.CanvasObject{},
-		reading: map[int]context.CancelFunc{},
-		readGen: map[int]int{},
+		reading: map[int]reading{},
 		meter:   newMeter(),
 		status:  widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
 	}
@@ -415,6 +413,12 @@ func (s *shell) screenshot(path string) error {
 	return f.Close()
 }
 
+// reading is one X-ray being read.
+type reading struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
 // readXray reads panel i's last run out of the flight recorder, off the
 // Fyne goroutine, and shows it in the X-ray tab. A newer run of the panel
 // cancels the reading of the one before; closing the window cancels all.
@@ -423,13 +427,11 @@ func (s *shell) readXray(i int) {
 	if s.xray == nil || !p.Built() {
 		return
 	}
-	if cancel := s.reading[i]; cancel != nil {
-		cancel()
+	if old, ok := s.reading[i]; ok {
+		old.cancel()
 	}
 	ctx, cancel := context.WithCancel(s.readCtx)
-	s.reading[i] = cancel
-	s.readGen[i]++
-	gen := s.readGen[i]
+	s.reading[i] = reading{ctx, cancel}
 	s.showXray(i, views.XrayMessage("Reading what the Go runtime recorded of this run…"))
 	s.readers.Go(func() {
 		defer cancel()
@@ -444,7 +446,7 @@ func (s *shell) readXray(i int) {
 			return // a newer run's reading, or the exit, took over
 		}
 		fyne.Do(func() {
-			if s.closing.Load() || s.readGen[i] != gen {
+			if s.closing.Load() || s.reading[i].ctx != ctx {
 				return
 			}
 			var view fyne.CanvasObject

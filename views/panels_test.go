@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -116,24 +115,12 @@ func TestEveryCountFieldRefusesBadInput(t *testing.T) {
 // countFields finds the number fields: their placeholder is their range, "lo–hi".
 func countFields(root fyne.CanvasObject) []*widget.Entry {
 	var found []*widget.Entry
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch o := o.(type) {
-		case *widget.Entry:
-			if lo, hi, ok := strings.Cut(o.PlaceHolder, "–"); ok && lo != "" && hi != "" && strings.Trim(lo+hi, "0123456789") == "" {
-				found = append(found, o)
+	visit(root, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			if lo, hi, ok := strings.Cut(e.PlaceHolder, "–"); ok && lo != "" && hi != "" && strings.Trim(lo+hi, "0123456789") == "" {
+				found = append(found, e)
 			}
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case *container.Split:
-			walk(o.Leading)
-			walk(o.Trailing)
-		case *container.Scroll:
-			walk(o.Content)
 		}
-	}
-	walk(root)
+	})
 	return found
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/techniques"
@@ -37,20 +36,11 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	view := NewXrayView(PrepareXray(x), "a note")
 	test.NewTempWindow(t, view)
 	var lanes []*timeline
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch o := o.(type) {
-		case *timeline:
-			lanes = append(lanes, o)
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(o.Content)
+	visit(view, func(o fyne.CanvasObject) {
+		if tl, ok := o.(*timeline); ok {
+			lanes = append(lanes, tl)
 		}
-	}
-	walk(view)
+	})
 	if len(lanes) != 2 {
 		t.Fatalf("%d timelines, want 2 (processors, goroutines)", len(lanes))
 	}
