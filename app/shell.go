@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +94,11 @@ type shell struct {
 func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	meta.Icon = fyne.NewStaticResource("icon.png", assets.Icon())
 	fyneapp.SetMetadata(meta)
+	// Fyne 2.8.1 makes its cache folder with Mkdir, not MkdirAll, and logs
+	// an error in a home that has no ~/.cache yet.
+	if dir, err := os.UserCacheDir(); err == nil {
+		os.MkdirAll(dir, 0o700)
+	}
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(meta.Icon)
 	a.Settings().SetTheme(themeFor(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
@@ -433,10 +439,20 @@ func (s *shell) readXray(i int) {
 	ctx, cancel := context.WithCancel(s.readCtx)
 	s.reading[i] = reading{ctx, cancel}
 	s.showXray(i, views.XrayMessage("Reading what the Go runtime recorded of this run…"))
+	var traced []byte // recorded by the child process that did the run's work
+	if d := s.demos[i]; d != nil {
+		traced = d.TakeTrace()
+	}
 	s.readers.Go(func() {
 		defer cancel()
 		began := time.Now()
-		x, err := s.xray.snapshot(ctx, p.ID)
+		var x *techniques.Xray
+		var err error
+		if traced != nil {
+			x, err = techniques.ReadXray(ctx, bytes.NewReader(traced), p.ID)
+		} else {
+			x, err = s.xray.snapshot(ctx, p.ID)
+		}
 		var drawing *views.XrayDrawing
 		if err == nil {
 			drawing = views.PrepareXray(x)
@@ -456,6 +472,9 @@ func (s *shell) readXray(i int) {
 				note := p.XrayNote
 				if note != "" {
 					note += " "
+				}
+				if traced != nil {
+					note += "Recorded inside the child process that did the work. "
 				}
 				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(time.Millisecond))
 				view = views.NewXrayView(drawing, note)

@@ -6,16 +6,8 @@ import (
 	"errors"
 	"runtime/trace"
 	"sync"
-	"time"
 
 	"concurrencylab/techniques"
-)
-
-// Flight recorder settings: keep about the last ten seconds, in at most
-// 64 MiB — enough for a run of a second or more with thousands of goroutines.
-const (
-	flightMinAge   = 10 * time.Second
-	flightMaxBytes = 64 << 20
 )
 
 // xrayer keeps the runtime's flight recorder running and reads runs out of
@@ -27,7 +19,7 @@ type xrayer struct {
 }
 
 func startXray() *xrayer {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: flightMinAge, MaxBytes: flightMaxBytes})
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: techniques.FlightMinAge, MaxBytes: techniques.FlightMaxBytes})
 	if err := fr.Start(); err != nil {
 		return &xrayer{err: err}
 	}

@@ -160,7 +160,8 @@ func measure(t *testing.T, p *pinger, title string, run time.Duration, bin strin
 // TestResponsivenessTable prints, for every panel, how the window answers
 // pings while its demo runs the right way and the blocking way, with the
 // idle window and Fyne's own demo app as baselines. It is a measurement,
-// not a check: `make bench` runs it (PING_TABLE=1).
+// not a check: `make bench` runs it (PING_TABLE=1). PING_PANELS=race,threads
+// limits it to those panels.
 func TestResponsivenessTable(t *testing.T) {
 	bin := lab(t)
 	if os.Getenv("PING_TABLE") == "" {
@@ -177,6 +178,9 @@ func TestResponsivenessTable(t *testing.T) {
 	}
 	row("Concurrency Lab, idle", measure(t, p, "Concurrency Lab", 3*time.Second, bin, "--panel", "callbacks"))
 	for _, id := range panelIDs(t) {
+		if only := os.Getenv("PING_PANELS"); only != "" && !slices.Contains(strings.Split(only, ","), id) {
+			continue
+		}
 		row(id, measure(t, p, "Concurrency Lab", 5*time.Second, bin, "--panel", id, "--autorun"))
 		row(id+" --blocking", measure(t, p, "Concurrency Lab", 5*time.Second, bin, "--panel", id, "--autorun", "--blocking"))
 	}

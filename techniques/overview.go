@@ -1,15 +1,11 @@
 package techniques
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 )
@@ -163,78 +159,45 @@ func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 	return RunResult{Mode: mode, Kind: w.Kind, Wall: time.Since(start), Procs: runtime.GOMAXPROCS(0), Tasks: traces}, ctx.Err()
 }
 
-// childEnv names the variable that makes the binary a child of RunInChild.
-const childEnv = "CONCURRENCY_LAB_OVERVIEW_CHILD"
-
-// RunInChild runs the tasks in a child process: this same program, started
-// again with GOMAXPROCS=1 for OneCPU and with every CPU otherwise. So one CPU
-// is real, not simulated by the live app changing its own GOMAXPROCS, and
-// CPU-bound work never competes with the window for the app's own Go
-// scheduler. The program must call RunChildIfAsked first thing in main.
+// RunInChild runs the tasks in a child process (InChild): this same program,
+// started again with GOMAXPROCS=1 for OneCPU and with every CPU otherwise.
+// So one CPU is real, not simulated by the live app changing its own
+// GOMAXPROCS, and CPU-bound work never competes with the window for the
+// app's own Go scheduler.
 func RunInChild(ctx context.Context, mode Mode, w Work) (RunResult, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return RunResult{}, err
-	}
 	procs := runtime.NumCPU()
 	if mode == OneCPU {
 		procs = 1
 	}
-	spec, err := json.Marshal(childSpec{Mode: mode, Procs: procs, Work: w})
-	if err != nil {
-		return RunResult{}, err
+	var r RunResult
+	_, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs}, func(report json.RawMessage) error {
+		return json.Unmarshal(report, &r)
+	})
+	if err == nil && r.Tasks == nil {
+		err = fmt.Errorf("the %s child process reported nothing", mode)
 	}
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs), childEnv+"="+string(spec))
-	out, err := cmd.Output()
-	if err != nil {
-		if ctx.Err() != nil {
-			return RunResult{}, ctx.Err()
-		}
-		return RunResult{}, fmt.Errorf("the %s child process failed: %w", mode, err)
-	}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		if line, ok := strings.CutPrefix(sc.Text(), "OVERVIEW "); ok {
-			var r RunResult
-			if err := json.Unmarshal([]byte(line), &r); err != nil {
-				return RunResult{}, fmt.Errorf("the child's report: %w", err)
-			}
-			return r, nil
-		}
-	}
-	return RunResult{}, fmt.Errorf("the %s child process reported nothing", mode)
+	return r, err
 }
 
-type childSpec struct {
-	Mode  Mode
-	Procs int
-	Work  Work
+type overviewSpec struct {
+	Mode Mode
+	Work Work
 }
 
-// RunChildIfAsked does the work of RunInChild and exits, if this process was
-// started as that child; otherwise it returns at once.
-func RunChildIfAsked() {
-	env := os.Getenv(childEnv)
-	if env == "" {
-		return
+// overviewJob is RunInChild's work, in the child.
+func overviewJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
+	var s overviewSpec
+	if err := json.Unmarshal(spec, &s); err != nil {
+		return err
 	}
-	var spec childSpec
-	if err := json.Unmarshal([]byte(env), &spec); err != nil || spec.Work.N < 1 || spec.Work.N > 1000 {
-		fmt.Fprintln(os.Stderr, "bad child spec:", err)
-		os.Exit(2)
+	if s.Work.N < 1 || s.Work.N > 1000 {
+		return fmt.Errorf("bad number of tasks: %d", s.Work.N)
 	}
-	// Set it here as well as in the environment: a library linked into the
-	// app (bild's parallel package) resets GOMAXPROCS in its init.
-	runtime.GOMAXPROCS(max(spec.Procs, 1))
-	r, err := RunTasks(context.Background(), spec.Mode, spec.Work)
+	r, err := RunTasks(ctx, s.Mode, s.Work)
 	if err != nil {
-		os.Exit(1)
+		return err
 	}
-	b, _ := json.Marshal(r)
-	fmt.Printf("OVERVIEW %s\n", b)
-	os.Exit(0)
+	return report(r)
 }
 
 // Speedup is how many times faster than base a run was.

@@ -67,6 +67,15 @@ func (d *Demo) Freezes() (int, time.Duration) {
 	return d.runs.freezes, d.runs.froze
 }
 
+// TakeTrace returns the execution trace of the last run and forgets it, if
+// that run's work was done, and recorded, in a child process; nil otherwise.
+func (d *Demo) TakeTrace() []byte {
+	if d.runs == nil {
+		return nil
+	}
+	return d.runs.takeTrace()
+}
+
 // Busy reports whether a run is in flight.
 func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
 

@@ -90,7 +90,10 @@ func newRaceView() *raceView {
 		"counter with an atomic load, yields (runtime.Gosched) so others can run, then writes back with an atomic store. " +
 		"Every single access is atomic, so `go test -race` stays quiet and the app stays memory-safe — but the " +
 		"read–modify–write as a whole is not, and a write landing in the gap is overwritten. That gap is the race condition.")
-	left := container.NewVBox(form, v.message, table, widget.NewSeparator(), bold("One lost update, as recorded"), v.lost, widget.NewSeparator(), why)
+	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and its goroutines " +
+		"run there. In this process they would keep the window's own goroutine waiting in the Go scheduler's queue " +
+		"behind thousands of theirs, and the window would stutter. Run blocking does the work on the window's goroutine.")
+	left := container.NewVBox(form, v.message, table, widget.NewSeparator(), bold("One lost update, as recorded"), v.lost, widget.NewSeparator(), why, where)
 	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs all four strategies %d times, with at most %d updates per goroutine so it takes seconds, and draws how the final values spread.",
 		histogramRuns, histogramRuns, histogramUpdates))
 	right := container.NewBorder(container.NewVBox(hint, v.progress), nil, nil, nil, v.chart)
@@ -105,8 +108,12 @@ func bold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// config reads the entries; a bad value is shown and nothing starts.
+// config reads the entries; a bad value is shown and nothing starts. It
+// refuses to start while a run is in flight or just after a blocking one.
 func (v *raceView) config() (techniques.RaceConfig, error) {
+	if err := v.runs.refused(); err != nil {
+		return techniques.RaceConfig{}, err
+	}
 	pairs, err := parseCount(v.pairs.Text, "the number of incrementers", 1, 100_000)
 	if err == nil {
 		var updates int
@@ -132,6 +139,9 @@ func (v *raceView) runAll(ctx context.Context, cfg techniques.RaceConfig, show f
 	return nil
 }
 
+// runOnce runs every strategy once in a child process, so that the window's
+// goroutine never waits in the Go scheduler's queue behind the experiment's
+// thousands of goroutines.
 func (v *raceView) runOnce() error {
 	cfg, err := v.config()
 	if err != nil {
@@ -139,7 +149,9 @@ func (v *raceView) runOnce() error {
 	}
 	v.clear()
 	return v.runs.start(func(ctx context.Context) error {
-		return v.runAll(ctx, cfg, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r, cfg) }) })
+		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r, cfg) }) })
+		v.runs.keepTrace(traced)
+		return err
 	}, nil)
 }
 
@@ -202,11 +214,12 @@ func (v *raceView) runHistogram() error {
 	v.progress.Show()
 	return v.runs.start(func(ctx context.Context) error {
 		var pace pacer
-		values, err := techniques.RaceHistogram(ctx, cfg, histogramRuns, func(done, total int) {
+		values, traced, err := techniques.RaceHistogramInChild(ctx, cfg, histogramRuns, v.runs.task, func(done, total int) {
 			if pace.due() || done == total {
 				fyne.Do(func() { v.progress.SetValue(float64(done) / float64(total)) })
 			}
 		})
+		v.runs.keepTrace(traced)
 		if err != nil {
 			fyne.Do(v.progress.Hide)
 			return err

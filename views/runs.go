@@ -48,6 +48,7 @@ type runs struct {
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // non-nil while a run is in flight
+	traced []byte             // the execution trace of the last run, when it ran in a child process
 
 	// busyChanged is called on the Fyne goroutine when a run starts or ends,
 	// so the panel can switch its buttons between Run and Cancel.
@@ -92,6 +93,7 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
+	r.traced = nil
 	r.mu.Unlock()
 	r.setBusy(true)
 
@@ -119,6 +121,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
+	r.traced = nil
 	r.mu.Unlock()
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
@@ -151,6 +154,24 @@ func (r *runs) end(err error, done func(error)) {
 	if r.finished != nil {
 		r.finished(err)
 	}
+}
+
+// keepTrace keeps the execution trace of the run in flight, recorded by the
+// child process that did its work: the X-ray reads it instead of the app's
+// own recorder, which cannot see into another process. Any goroutine.
+func (r *runs) keepTrace(traced []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.traced = traced
+}
+
+// takeTrace returns the trace keepTrace kept of the last run, if any, and forgets it.
+func (r *runs) takeTrace() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	traced := r.traced
+	r.traced = nil
+	return traced
 }
 
 // Cancel asks the run in flight, if any, to stop. It does not wait.

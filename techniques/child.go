@@ -1,0 +1,213 @@
+package techniques
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/trace"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A child process is this same program started again to do one job and
+// report on its standard output. Heavy work runs there under a Go scheduler
+// of its own: in the app's process, the window's goroutine would queue
+// behind thousands of the work's goroutines every time it lost its processor.
+
+// childEnv names the variable that makes the program a child, and holds its request.
+const childEnv = "CONCURRENCY_LAB_CHILD"
+
+// reportPrefix marks the child's report lines on its standard output.
+const reportPrefix = "REPORT "
+
+// The flight recorder keeps about the last ten seconds, in at most 64 MiB:
+// enough for a run of a second or more with thousands of goroutines. The
+// app's recorder and a child's use the same settings.
+const (
+	FlightMinAge   = 10 * time.Second
+	FlightMaxBytes = 64 << 20
+)
+
+// childNice is the priority of a child process, on Linux's scale from -20
+// (first) to 19 (last); the window runs at 0. The child's threads then get
+// about a tenth of a core against one busy thread of the window's, and all
+// of the CPU the window leaves idle: the window stays quick to answer, and
+// the work is slowed only while the window draws.
+const childNice = 10
+
+// childJob does a job in the child: it reads its spec and calls report with
+// each result, which reaches the parent's onReport as JSON.
+type childJob func(ctx context.Context, spec json.RawMessage, report func(v any) error) error
+
+// childJobs are the jobs a child can do, by name.
+var childJobs = map[string]childJob{
+	"overview":       overviewJob,
+	"race":           raceJob,
+	"race-histogram": raceHistogramJob,
+}
+
+// ChildOptions shape the child process.
+type ChildOptions struct {
+	Procs int    // the child's GOMAXPROCS; 0 leaves it to the Go runtime
+	Task  string // if set, the child records its work as a runtime/trace task of this name, and returns the trace
+}
+
+type childRequest struct {
+	Job   string
+	Spec  json.RawMessage
+	Procs int
+	Task  string
+	Trace string // the file the child writes its flight recorder's window to
+}
+
+// InChild does job in a child process, with spec (marshalled to JSON) as its
+// input, and calls onReport on the calling goroutine with each report the
+// child makes, in order. An error from onReport stops the child. Cancelling
+// ctx kills it. If opts.Task is set, InChild returns the child's execution
+// trace, for the X-ray. The program must call RunChildIfAsked first thing
+// in main (and test binaries in TestMain).
+func InChild(ctx context.Context, job string, spec any, opts ChildOptions, onReport func(report json.RawMessage) error) (traced []byte, err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	req := childRequest{Job: job, Procs: opts.Procs, Task: opts.Task}
+	if req.Spec, err = json.Marshal(spec); err != nil {
+		return nil, err
+	}
+	if opts.Task != "" {
+		f, err := os.CreateTemp("", "concurrency-lab-trace-*")
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+		defer os.Remove(f.Name())
+		req.Trace = f.Name()
+	}
+	env, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+string(env))
+	if opts.Procs > 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", opts.Procs))
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the %s child process: %w", job, err)
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var reportErr error
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), reportPrefix)
+		if !ok || reportErr != nil {
+			continue
+		}
+		if reportErr = onReport(json.RawMessage(line)); reportErr != nil {
+			cmd.Process.Kill()
+		}
+	}
+	waitErr := cmd.Wait()
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case reportErr != nil:
+		return nil, reportErr
+	case waitErr != nil:
+		return nil, fmt.Errorf("the %s child process failed: %w %s", job, waitErr, strings.TrimSpace(stderr.String()))
+	case sc.Err() != nil:
+		return nil, fmt.Errorf("reading the %s child's reports: %w", job, sc.Err())
+	}
+	if req.Trace == "" {
+		return nil, nil
+	}
+	traced, err = os.ReadFile(req.Trace)
+	if err == nil && len(traced) == 0 {
+		err = errors.New("the child recorded no trace")
+	}
+	return traced, err
+}
+
+// RunChildIfAsked does the job of InChild and exits, if this process was
+// started as that child; otherwise it returns at once.
+func RunChildIfAsked() {
+	env := os.Getenv(childEnv)
+	if env == "" {
+		return
+	}
+	if err := runChild(env); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func runChild(env string) error {
+	var req childRequest
+	if err := json.Unmarshal([]byte(env), &req); err != nil {
+		return fmt.Errorf("bad child request: %w", err)
+	}
+	job, ok := childJobs[req.Job]
+	if !ok {
+		return fmt.Errorf("no child job is called %q", req.Job)
+	}
+	if err := yieldToWindow(); err != nil {
+		return fmt.Errorf("lowering the child's priority: %w", err)
+	}
+	// Set it here as well as in the environment: a library linked into the
+	// app (bild's parallel package) resets GOMAXPROCS in its init.
+	if req.Procs > 0 {
+		runtime.GOMAXPROCS(req.Procs)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	var mu sync.Mutex
+	report := func(v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s%s\n", reportPrefix, b)
+		return w.Flush()
+	}
+	if req.Trace == "" {
+		return job(context.Background(), req.Spec, report)
+	}
+
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: FlightMinAge, MaxBytes: FlightMaxBytes})
+	if err := fr.Start(); err != nil {
+		return fmt.Errorf("starting the flight recorder: %w", err)
+	}
+	defer fr.Stop()
+	ctx, task := trace.NewTask(context.Background(), req.Task)
+	err := job(ctx, req.Spec, report)
+	task.End()
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(req.Trace)
+	if err != nil {
+		return err
+	}
+	if _, err := fr.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

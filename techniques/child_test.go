@@ -1,0 +1,98 @@
+package techniques
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRaceInChildReportsEveryStrategyAndItsTrace(t *testing.T) {
+	var got []RaceResult
+	traced, err := RaceInChild(context.Background(), RaceConfig{Pairs: 50, Updates: 20}, "race-child", func(r RaceResult) {
+		got = append(got, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(Strategies) {
+		t.Fatalf("%d reports, want one per strategy: %+v", len(got), got)
+	}
+	for i, r := range got {
+		if r.Strategy != Strategies[i] || r.Took <= 0 {
+			t.Errorf("report %d: %v in %v; want %v with a time", i, r.Strategy, r.Took, Strategies[i])
+		}
+		if r.Strategy != Unsynchronized && r.Final != 0 {
+			t.Errorf("%v ended at %d in the child, want 0", r.Strategy, r.Final)
+		}
+	}
+	// The trace is the child's: it holds the 2×50 goroutines of each strategy.
+	x, err := ReadXray(context.Background(), bytes.NewReader(traced), "race-child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Total < 4*100 {
+		t.Errorf("the child's trace shows %d goroutines in the run, want at least %d", x.Total, 4*100)
+	}
+}
+
+func TestRaceHistogramInChild(t *testing.T) {
+	var calls, last int
+	values, traced, err := RaceHistogramInChild(context.Background(), RaceConfig{Pairs: 10, Updates: 5}, 3, "hist", func(done, total int) {
+		if done <= last || total != 3*len(Strategies) {
+			t.Errorf("progress %d of %d after %d", done, total, last)
+		}
+		calls, last = calls+1, done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 3*len(Strategies) || len(traced) == 0 {
+		t.Errorf("%d progress reports and a trace of %d bytes; want %d and a trace", calls, len(traced), 3*len(Strategies))
+	}
+	for _, s := range Strategies {
+		if len(values[s]) != 3 {
+			t.Errorf("%v: %d values, want 3", s, len(values[s]))
+		}
+	}
+	for _, v := range values[Mutex] {
+		if v != 0 {
+			t.Errorf("mutex ended at %d", v)
+		}
+	}
+}
+
+func TestInChildCancelKillsTheChild(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	began := time.Now()
+	var reports int
+	_, err := InChild(ctx, "race-histogram", raceHistogramSpec{RaceConfig{Pairs: 1000, Updates: 100}, 10_000}, ChildOptions{}, func(json.RawMessage) error {
+		if reports++; reports == 1 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if took := time.Since(began); took > 20*time.Second {
+		t.Errorf("the cancelled child took %v to end (the whole job takes minutes)", took)
+	}
+}
+
+func TestInChildRefusals(t *testing.T) {
+	ignore := func(json.RawMessage) error { return nil }
+	if _, err := InChild(context.Background(), "no-such-job", nil, ChildOptions{}, ignore); err == nil || !strings.Contains(err.Error(), "no-such-job") {
+		t.Errorf("an unknown job: err = %v", err)
+	}
+	if _, err := InChild(context.Background(), "race", RaceConfig{Pairs: 0, Updates: 5}, ChildOptions{}, ignore); err == nil || !strings.Contains(err.Error(), "pairs must be") {
+		t.Errorf("a bad config: err = %v", err)
+	}
+	stop := errors.New("seen enough")
+	if _, err := InChild(context.Background(), "race", RaceConfig{Pairs: 10, Updates: 5}, ChildOptions{}, func(json.RawMessage) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("onReport's error: err = %v", err)
+	}
+}

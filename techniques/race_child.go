@@ -1,0 +1,108 @@
+package techniques
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// The race experiment's right way runs in a child process (InChild): its
+// thousands of goroutines, yielding all the time, would otherwise keep the
+// window's goroutine waiting in the Go scheduler's queue behind them.
+
+// RaceInChild runs every strategy once with cfg in a child process and calls
+// show, on the calling goroutine, with each result as it comes. It returns
+// the child's execution trace, with the run as a task of the given name.
+func RaceInChild(ctx context.Context, cfg RaceConfig, task string, show func(RaceResult)) (traced []byte, err error) {
+	return InChild(ctx, "race", cfg, ChildOptions{Task: task}, func(report json.RawMessage) error {
+		var r RaceResult
+		if err := json.Unmarshal(report, &r); err != nil {
+			return err
+		}
+		show(r)
+		return nil
+	})
+}
+
+// RaceHistogramInChild is RaceHistogram in a child process; progress is
+// called on the calling goroutine.
+func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
+	var values map[Strategy][]int64
+	traced, err := InChild(ctx, "race-histogram", raceHistogramSpec{cfg, runs}, ChildOptions{Task: task}, func(report json.RawMessage) error {
+		var r raceHistogramReport
+		if err := json.Unmarshal(report, &r); err != nil {
+			return err
+		}
+		if r.Values != nil {
+			values = r.Values
+		} else if progress != nil {
+			progress(r.Done, r.Total)
+		}
+		return nil
+	})
+	if err == nil && values == nil {
+		err = fmt.Errorf("the race-histogram child process reported no values")
+	}
+	return values, traced, err
+}
+
+type raceHistogramSpec struct {
+	Config RaceConfig
+	Runs   int
+}
+
+// raceHistogramReport is progress, or, with Values, the result.
+type raceHistogramReport struct {
+	Done, Total int
+	Values      map[Strategy][]int64
+}
+
+// checkRaceConfig keeps a child's work to what the panel allows.
+func checkRaceConfig(cfg RaceConfig) error {
+	if cfg.Pairs < 1 || cfg.Pairs > 100_000 || cfg.Updates < 1 || cfg.Updates > 10_000 {
+		return fmt.Errorf("pairs must be 1 to 100,000 and updates 1 to 10,000, got %d and %d", cfg.Pairs, cfg.Updates)
+	}
+	return nil
+}
+
+// raceJob is RaceInChild's work, in the child.
+func raceJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
+	var cfg RaceConfig
+	if err := json.Unmarshal(spec, &cfg); err != nil {
+		return err
+	}
+	if err := checkRaceConfig(cfg); err != nil {
+		return err
+	}
+	for _, s := range Strategies {
+		r, err := RunRace(ctx, s, cfg)
+		if err != nil {
+			return err
+		}
+		if err := report(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// raceHistogramJob is RaceHistogramInChild's work, in the child.
+func raceHistogramJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
+	var s raceHistogramSpec
+	if err := json.Unmarshal(spec, &s); err != nil {
+		return err
+	}
+	if err := checkRaceConfig(s.Config); err != nil {
+		return err
+	}
+	if s.Runs < 1 || s.Runs > 10_000 {
+		return fmt.Errorf("runs must be 1 to 10,000, got %d", s.Runs)
+	}
+	values, err := RaceHistogram(ctx, s.Config, s.Runs, func(done, total int) {
+		report(raceHistogramReport{Done: done, Total: total})
+	})
+	if err != nil {
+		return err
+	}
+	return report(raceHistogramReport{Values: values})
+}
