@@ -51,6 +51,7 @@ var childJobs = map[string]childJob{
 	"overview":       overviewJob,
 	"race":           raceJob,
 	"race-histogram": raceHistogramJob,
+	"park":           parkJob,
 }
 
 // ChildOptions shape the child process.

@@ -209,9 +209,19 @@ type Parked struct {
 	Took    time.Duration // time to start them all
 	Before  Usage         // just before
 	After   Usage         // with all of them parked
+	batches []*parkedBatch
+}
+
+// parkedBatch is up to batchSize of the parked, with their own release:
+// Release lets them go a batch at a time, so that a hundred thousand
+// goroutines do not all become runnable at once and queue ahead of every
+// other goroutine of the program (a window's, say) in the scheduler.
+type parkedBatch struct {
 	release chan struct{}
 	wg      sync.WaitGroup
 }
+
+const batchSize = 1024
 
 // Park starts n goroutines (kind Goroutines) or n goroutines locked to OS
 // threads of their own (kind Threads), all parked on one channel, and
@@ -223,33 +233,35 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 		return nil, err
 	}
 	runtime.GC() // start from a clean heap, so the difference is theirs
-	p := &Parked{Kind: kind, N: n, Before: Measure(), release: make(chan struct{})}
+	p := &Parked{Kind: kind, N: n, Before: Measure()}
 	start := time.Now()
 	started := make(chan struct{}, 1024)
-	for i := range n {
-		if i%1024 == 0 {
-			if ctx.Err() != nil {
-				p.Release()
-				return nil, ctx.Err()
-			}
-			if progress != nil {
-				progress(i)
-			}
-			// Let others have the CPU now and then: spawning in a tight loop
-			// would keep a processor from, say, a window's event loop.
-			runtime.Gosched()
+	for first := 0; first < n; first += batchSize {
+		if ctx.Err() != nil {
+			p.Release()
+			return nil, ctx.Err()
 		}
-		p.wg.Go(func() {
+		if progress != nil {
+			progress(first)
+		}
+		// Let others have the CPU now and then: spawning in a tight loop
+		// would keep a processor from, say, a window's event loop.
+		runtime.Gosched()
+		b := &parkedBatch{release: make(chan struct{})}
+		p.batches = append(p.batches, b)
+		for range min(batchSize, n-first) {
+			b.wg.Go(func() {
+				if kind == Threads {
+					// Keep an OS thread to ourselves: while we are parked, the
+					// runtime must start another thread for everyone else.
+					runtime.LockOSThread()
+					started <- struct{}{}
+				}
+				<-b.release
+			})
 			if kind == Threads {
-				// Keep an OS thread to ourselves: while we are parked, the
-				// runtime must start another thread for everyone else.
-				runtime.LockOSThread()
-				started <- struct{}{}
+				<-started // one at a time: the thread exists before we count it
 			}
-			<-p.release
-		})
-		if kind == Threads {
-			<-started // one at a time: the thread exists before we count it
 		}
 	}
 	p.Took = time.Since(start)
@@ -276,13 +288,16 @@ func (p *Parked) StackBytesEach() uint64 {
 	return (p.After.Stacks - p.Before.Stacks) / uint64(p.N)
 }
 
-// Release lets every parked goroutine return and waits for them. Locked
-// threads end with their goroutines. It is safe to call more than once.
+// Release lets every parked goroutine return, a batch at a time, and waits
+// for them. Locked threads end with their goroutines. It is safe to call
+// more than once.
 func (p *Parked) Release() {
-	select {
-	case <-p.release:
-	default:
-		close(p.release)
+	for _, b := range p.batches {
+		select {
+		case <-b.release:
+		default:
+			close(b.release)
+		}
+		b.wg.Wait()
 	}
-	p.wg.Wait()
 }

@@ -177,3 +177,28 @@ func TestParkHelper(t *testing.T) {
 	defer p.Release()
 	fmt.Printf("PARKED %d %d %.0f\n", p.BytesEach(), p.StackBytesEach(), float64(n)/p.Took.Seconds())
 }
+
+func TestReleaseFreesOneBatchAtATime(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p, err := Park(context.Background(), Goroutines, 3*batchSize, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := p.batches[0]
+	done := make(chan struct{})
+	go func() {
+		close(first.release)
+		first.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Error("the first batch did not end on its own release: some of its goroutines wait on another batch's")
+		for _, b := range p.batches[1:] {
+			close(b.release) // let every goroutine go, so the test ends
+		}
+		<-done
+	}
+	p.Release()
+}

@@ -106,6 +106,9 @@ func newGoroutinesView() *goroutinesView {
 		container.NewHBox(measure, cancel),
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
 			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
+		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
+			"and reports back — so the figures are the crowd's alone, and the window's goroutine never waits behind a hundred thousand "+
+			"others. The blocking way starts them here, on the window's goroutine."),
 		v.message, v.progress, table, v.usage)
 	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
 	split := container.NewHSplit(left, v.chart)
@@ -179,7 +182,8 @@ func (v *goroutinesView) counts() (g, t int, err error) {
 	return g, t, nil
 }
 
-// scale parks the goroutines, then the threads, measuring each, and releases them.
+// scale parks the goroutines, then the threads, measuring each, and releases
+// them: in a child process, or, the blocking way, on the Fyne goroutine.
 func (v *goroutinesView) scale(blocking bool) error {
 	if err := v.runs.refused(); err != nil {
 		return err
@@ -195,40 +199,47 @@ func (v *goroutinesView) scale(blocking bool) error {
 	}
 	v.progress.SetValue(0)
 	v.progress.Show()
-	work := func(ctx context.Context, update func(func())) error {
-		for _, job := range []struct {
-			kind techniques.Kind
-			n    int
-		}{{techniques.Goroutines, g}, {techniques.Threads, t}} {
-			var pace pacer
-			p, err := techniques.Park(ctx, job.kind, job.n, func(started int) {
-				if pace.due() {
-					update(func() { v.progress.SetValue(float64(started) / float64(job.n)) })
-				}
-			})
-			if err != nil {
-				return err
-			}
-			p.Release()
-			after := techniques.Measure()
-			// The chart is drawn here, off the Fyne goroutine: a plot takes
-			// tens of milliseconds to render.
-			var chart image.Image
-			if each := p.BytesEach(); each > 0 {
-				v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})
-				chart = memoryChart(v.points)
-			}
-			update(func() { v.showParked(p, after, chart) })
-		}
-		return nil
-	}
+	crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: g}, {Kind: techniques.Threads, N: t}}
 	done := func(error) { v.progress.Hide(); v.showUsage() }
 	if blocking {
 		return v.runs.block(func(ctx context.Context) error {
-			return work(ctx, func(f func()) { f() })
+			for _, c := range crowds {
+				p, err := techniques.Park(ctx, c.Kind, c.N, nil)
+				if err != nil {
+					return err
+				}
+				p.Release()
+				v.showParked(p, techniques.Measure(), v.chartWith(p))
+			}
+			return nil
 		}, done)
 	}
-	return v.runs.start(func(ctx context.Context) error { return work(ctx, fyne.Do) }, done)
+	return v.runs.start(func(ctx context.Context) error {
+		var pace pacer
+		traced, err := techniques.ParkInChild(ctx, crowds, v.runs.task, func(r techniques.ScaleReport) {
+			switch {
+			case r.Parked != nil:
+				chart := v.chartWith(r.Parked) // off the Fyne goroutine: a plot takes tens of milliseconds to render
+				fyne.Do(func() { v.showParked(r.Parked, r.After, chart) })
+			case pace.due():
+				fyne.Do(func() { v.progress.SetValue(float64(r.Started) / float64(r.N)) })
+			}
+		})
+		v.runs.keepTrace(traced)
+		return err
+	}, done)
+}
+
+// chartWith adds p's measurement to the chart's points and draws the chart
+// again; nil when the memory was reused and nothing new was measured. Only
+// the goroutine of the run in flight calls it.
+func (v *goroutinesView) chartWith(p *techniques.Parked) image.Image {
+	each := p.BytesEach()
+	if each == 0 {
+		return nil
+	}
+	v.points[p.Kind] = append(v.points[p.Kind], plotter.XY{X: float64(p.N), Y: float64(each * uint64(p.N))})
+	return memoryChart(v.points)
 }
 
 // showParked shows a measurement, and the chart redrawn with it (nil when
@@ -259,11 +270,11 @@ const noProc = "unknown on this system (no /proc)"
 func (v *goroutinesView) showUsage() {
 	u := techniques.Measure()
 	if !u.Proc {
-		v.usage.SetText(fmt.Sprintf("Now: %d goroutines; OS threads and resident memory: %s.", u.Goroutines, noProc))
+		v.usage.SetText(fmt.Sprintf("This app now: %d goroutines; OS threads and resident memory: %s.", u.Goroutines, noProc))
 		return
 	}
-	v.usage.SetText(fmt.Sprintf("Now: %d goroutines, %d OS threads, %s resident. "+
-		"Note: the runtime keeps freed memory for reuse, so a second run at the same N may show little growth.",
+	v.usage.SetText(fmt.Sprintf("This app now: %d goroutines, %d OS threads, %s resident. "+
+		"A blocking run measures this process, whose runtime keeps freed memory for reuse: a second one at the same N may show little growth.",
 		u.Goroutines, u.Threads, bytesText(u.RSS)))
 }
 

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,8 +32,32 @@ func TestGoroutinesScaleDemo(t *testing.T) {
 			t.Errorf("%v: row %q, want the count and start time", k, c)
 		}
 	}
-	if !strings.HasPrefix(v.usage.Text, "Now:") {
+	if !strings.HasPrefix(v.usage.Text, "This app now:") {
 		t.Errorf("usage %q", v.usage.Text)
+	}
+	// The threads were parked in the child, which measured them: each held
+	// a thread, and they ended with their goroutines.
+	var parked, after, was int
+	if _, err := fmt.Sscanf(v.table[techniques.Threads][3].Text, "%d, then %d (was %d)", &parked, &after, &was); err != nil {
+		t.Fatalf("threads cell %q: %v", v.table[techniques.Threads][3].Text, err)
+	}
+	if parked < 50 || after >= parked {
+		t.Errorf("%d OS threads with 50 parked, %d after (was %d); want at least 50, then fewer", parked, after, was)
+	}
+}
+
+func TestGoroutinesScaleBlocking(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	v := newGoroutines(t)
+	v.nG.SetText("5000")
+	v.nT.SetText("20")
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[techniques.Kind]string{techniques.Goroutines: "5000 in", techniques.Threads: "20 in"} {
+		if c := v.table[k][0].Text; !strings.HasPrefix(c, want) {
+			t.Errorf("%v: row %q, want %q…", k, c, want)
+		}
 	}
 }
 

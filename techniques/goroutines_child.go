@@ -1,0 +1,63 @@
+package techniques
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// The scale experiment's right way runs in a child process (InChild): in
+// the app's own process, starting and ending a thousand OS threads and a
+// hundred thousand goroutines would make the window's goroutine wait for
+// the scheduler, and for the kernel's lock on the process's memory map.
+// The child measures itself, so the figures are a crowd's alone.
+
+// Crowd is how many of a kind to park.
+type Crowd struct {
+	Kind Kind
+	N    int
+}
+
+// ScaleReport is one report of ParkInChild: how many of a crowd have
+// started, or, with Parked set, the crowd measured and released.
+type ScaleReport struct {
+	Crowd
+	Started int
+	Parked  *Parked // what the crowd cost; its goroutines are gone
+	After   Usage   // the child's usage once the crowd was released
+}
+
+// ParkInChild parks each crowd in turn in a child process, measures it and
+// releases it, calling report on the calling goroutine as it goes. It
+// returns the child's execution trace, with the run as a task of the given name.
+func ParkInChild(ctx context.Context, crowds []Crowd, task string, report func(ScaleReport)) (traced []byte, err error) {
+	return InChild(ctx, "park", crowds, ChildOptions{Task: task}, func(line json.RawMessage) error {
+		var r ScaleReport
+		if err := json.Unmarshal(line, &r); err != nil {
+			return err
+		}
+		report(r)
+		return nil
+	})
+}
+
+// parkJob is ParkInChild's work, in the child. Park itself refuses counts
+// out of range.
+func parkJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
+	var crowds []Crowd
+	if err := json.Unmarshal(spec, &crowds); err != nil {
+		return err
+	}
+	for _, c := range crowds {
+		p, err := Park(ctx, c.Kind, c.N, func(started int) {
+			report(ScaleReport{Crowd: c, Started: started})
+		})
+		if err != nil {
+			return err
+		}
+		p.Release()
+		if err := report(ScaleReport{Crowd: c, Started: c.N, Parked: p, After: Measure()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
