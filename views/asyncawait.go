@@ -27,7 +27,7 @@ type asyncAwaitView struct {
 	runs    runs
 	failAt  *widget.Select
 	step    *widget.Label
-	code    *widget.TextGrid // ReportAwait, whose awaited step is highlighted
+	code    *CodeView        // ReportAwait, whose awaited step is highlighted
 	steps   map[int]int      // step → row of the code view
 	results map[string]*widget.Label
 	demo    *Demo
@@ -87,12 +87,12 @@ func (v *asyncAwaitView) config() techniques.WorkflowConfig {
 
 // highlight marks the step being awaited in the code; 0 clears it.
 func (v *asyncAwaitView) highlight(step int) {
-	for s, row := range v.steps {
-		var style widget.TextGridStyle
+	for s, line := range v.steps {
+		var bg color.Color
 		if s == step {
-			style = &widget.CustomTextGridStyle{BGColor: awaitHighlight}
+			bg = awaitHighlight
 		}
-		v.code.SetRowStyle(row, style)
+		v.code.MarkLine(line, bg)
 	}
 	if step > 0 {
 		v.step.SetText(fmt.Sprintf("Awaiting step %d: the goroutine running ReportAwait is parked; the window is not.", step))

@@ -30,9 +30,9 @@ func TestAsyncAwaitThreeStylesAgree(t *testing.T) {
 			t.Errorf("%s: %q, want %q… and the same as await", style, got, want)
 		}
 	}
-	for _, row := range v.steps {
-		if v.code.Rows[row].Style != nil {
-			t.Errorf("row %d is still highlighted after the run", row)
+	for _, line := range v.steps {
+		if _, marked := v.code.marks[line]; marked {
+			t.Errorf("line %d is still highlighted after the run", line)
 		}
 	}
 }

@@ -1,10 +1,13 @@
 package views
 
 import (
+	"fmt"
 	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/alecthomas/chroma/v2"
@@ -12,55 +15,171 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-// highlight turns Go source into the rows of a TextGrid, coloured by chroma
-// with a style that suits the theme variant.
-func highlight(src string, variant fyne.ThemeVariant) []widget.TextGridRow {
+// codeToken is a run of source text in one style, on one line.
+type codeToken struct {
+	text  string
+	col   int         // the column of its first character, tabs expanded to four spaces
+	color color.Color // nil: the theme's text colour
+}
+
+// highlight splits Go source into lines of tokens, coloured by chroma with
+// a style that suits the theme variant. Blanks between tokens are left out:
+// a token's column places it.
+func highlight(src string, variant fyne.ThemeVariant) [][]codeToken {
 	style := styles.Get("github")
 	if variant == theme.VariantDark {
 		style = styles.Get("github-dark")
 	}
-	lexer := lexers.Get("go")
-	rows := []widget.TextGridRow{{}}
-	it, err := lexer.Tokenise(nil, strings.ReplaceAll(src, "\t", "    "))
+	src = strings.ReplaceAll(src, "\t", "    ")
+	it, err := lexers.Get("go").Tokenise(nil, src)
 	if err != nil { // chroma's Go lexer does not fail on text; show it plain if it ever does
-		return plainRows(src)
+		it = chroma.Literator(chroma.Token{Type: chroma.Text, Value: src})
 	}
-	cache := map[chroma.TokenType]widget.TextGridStyle{}
+	lines := [][]codeToken{nil}
+	col := 0
 	for tok := it(); tok != chroma.EOF; tok = it() {
-		st, ok := cache[tok.Type]
-		if !ok {
-			e := style.Get(tok.Type)
-			cs := &widget.CustomTextGridStyle{TextStyle: fyne.TextStyle{Monospace: true, Bold: e.Bold == chroma.Yes, Italic: e.Italic == chroma.Yes}}
-			if e.Colour.IsSet() {
-				cs.FGColor = color.NRGBA{R: e.Colour.Red(), G: e.Colour.Green(), B: e.Colour.Blue(), A: 0xff}
-			}
-			st, cache[tok.Type] = cs, cs
+		// Colour only: Fyne's monospaced font has no bold or italic faces.
+		e := style.Get(tok.Type)
+		var c color.Color
+		if e.Colour.IsSet() {
+			c = color.NRGBA{R: e.Colour.Red(), G: e.Colour.Green(), B: e.Colour.Blue(), A: 0xff}
 		}
-		for _, r := range tok.Value {
-			if r == '\n' {
-				rows = append(rows, widget.TextGridRow{})
-				continue
+		for i, part := range strings.Split(tok.Value, "\n") {
+			if i > 0 {
+				lines, col = append(lines, nil), 0
 			}
-			last := &rows[len(rows)-1]
-			last.Cells = append(last.Cells, widget.TextGridCell{Rune: r, Style: st})
+			if trimmed := strings.TrimLeft(part, " "); trimmed != "" {
+				last := &lines[len(lines)-1]
+				*last = append(*last, codeToken{text: trimmed, col: col + len(part) - len(trimmed), color: c})
+			}
+			col += len([]rune(part))
 		}
 	}
-	return rows
+	return lines
 }
 
-func plainRows(src string) []widget.TextGridRow {
-	g := widget.NewTextGridFromString(src)
-	return g.Rows
+// CodeView shows Go source, highlighted for the theme now in use, with line
+// numbers, scrollable. Each token is one text object: a TextGrid draws two
+// objects for every character, and without a GPU every redraw of a window
+// showing three of them cost tens of milliseconds.
+type CodeView struct {
+	widget.BaseWidget
+	lines [][]codeToken
+	marks map[int]color.Color // background colours of marked lines
 }
 
-// NewCodeView shows Go source, highlighted for the theme now in use, with
-// line numbers, scrollable.
-func NewCodeView(src string) *widget.TextGrid {
-	g := widget.NewTextGrid()
-	g.ShowLineNumbers = true
-	g.Scroll = fyne.ScrollBoth // NewTextGrid turns scrolling off
-	g.Rows = highlight(src, drawnVariant())
-	return g
+// NewCodeView shows src.
+func NewCodeView(src string) *CodeView {
+	c := &CodeView{lines: highlight(src, drawnVariant()), marks: map[int]color.Color{}}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// MarkLine paints the background of line i (counted from 0) with bg, or
+// clears it if bg is nil. Call it on the Fyne goroutine.
+func (c *CodeView) MarkLine(i int, bg color.Color) {
+	if bg == nil {
+		delete(c.marks, i)
+	} else {
+		c.marks[i] = bg
+	}
+	c.Refresh()
+}
+
+// CreateRenderer is called by Fyne.
+func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
+	th := c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	l := &codeLayout{digits: len(fmt.Sprint(len(c.lines)))}
+	var objects []fyne.CanvasObject
+	add := func(o fyne.CanvasObject, line, col int) {
+		objects = append(objects, o)
+		l.at = append(l.at, [2]int{line, col})
+	}
+	r := &codeRenderer{view: c}
+	for i, tokens := range c.lines {
+		bg := canvas.NewRectangle(color.Transparent)
+		bg.Hide()
+		r.backgrounds = append(r.backgrounds, bg)
+		add(bg, i, wholeLine)
+		num := canvas.NewText(fmt.Sprintf("%*d", l.digits, i+1), th.Color(theme.ColorNamePlaceHolder, v))
+		num.TextStyle.Monospace = true
+		add(num, i, -l.digits-1)
+		for _, t := range tokens {
+			text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
+			if t.color != nil {
+				text.Color = t.color
+			}
+			text.TextStyle.Monospace = true
+			add(text, i, t.col)
+			l.width = max(l.width, t.col+len([]rune(t.text)))
+		}
+	}
+	r.scroll = container.NewScroll(container.New(l, objects...))
+	r.Refresh()
+	return r
+}
+
+type codeRenderer struct {
+	view        *CodeView
+	scroll      *container.Scroll
+	backgrounds []*canvas.Rectangle // one per line, hidden unless marked
+}
+
+func (r *codeRenderer) Layout(size fyne.Size)        { r.scroll.Resize(size) }
+func (r *codeRenderer) MinSize() fyne.Size           { return r.scroll.MinSize() }
+func (r *codeRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.scroll} }
+func (r *codeRenderer) Destroy()                     {}
+
+func (r *codeRenderer) Refresh() {
+	for i, bg := range r.backgrounds {
+		mark, marked := r.view.marks[i]
+		if marked != bg.Visible() || marked && mark != bg.FillColor {
+			bg.FillColor = mark
+			bg.Hidden = !marked
+			bg.Refresh()
+		}
+	}
+}
+
+// wholeLine is the column of a line's background, which spans the line.
+const wholeLine = -1 << 20
+
+// codeLayout places each object at its line and column in a grid of
+// monospaced cells, after a gutter for the line numbers.
+type codeLayout struct {
+	at     [][2]int // each object's line and column; the gutter's columns are negative
+	digits int      // of the largest line number
+	width  int      // columns of the longest line
+}
+
+func (l *codeLayout) cell() fyne.Size {
+	return fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
+}
+
+func (l *codeLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	cell := l.cell()
+	gutter := float32(l.digits+2) * cell.Width
+	for i, o := range objects {
+		line, col := l.at[i][0], l.at[i][1]
+		y := float32(line) * cell.Height
+		if col == wholeLine {
+			o.Move(fyne.NewPos(0, y))
+			o.Resize(fyne.NewSize(size.Width, cell.Height))
+			continue
+		}
+		o.Move(fyne.NewPos(gutter+float32(col)*cell.Width, y))
+		o.Resize(o.MinSize())
+	}
+}
+
+func (l *codeLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	cell := l.cell()
+	lines := 0
+	if n := len(l.at); n > 0 {
+		lines = l.at[n-1][0] + 1
+	}
+	return fyne.NewSize(float32(l.digits+2+l.width+1)*cell.Width, float32(lines)*cell.Height)
 }
 
 // drawnVariant tells whether the app is drawn dark or light, from the
