@@ -98,6 +98,7 @@ func InChild(ctx context.Context, job string, spec any, opts ChildOptions, onRep
 	}
 
 	cmd := exec.CommandContext(ctx, exe)
+	cmd.SysProcAttr = childAttr()
 	cmd.Env = append(os.Environ(), childEnv+"="+string(env))
 	if opts.Procs > 0 {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", opts.Procs))

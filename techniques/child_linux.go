@@ -28,3 +28,9 @@ func yieldToWindow() error {
 	}
 	return err
 }
+
+// childAttr makes the kernel kill the child if the app dies first, so a
+// crashed or killed app leaves no work running behind it.
+func childAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
