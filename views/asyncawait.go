@@ -27,8 +27,8 @@ type asyncAwaitView struct {
 	runs    runs
 	failAt  *widget.Select
 	step    *widget.Label
-	code    *CodeView        // ReportAwait, whose awaited step is highlighted
-	steps   map[int]int      // step → row of the code view
+	code    *CodeView   // ReportAwait, whose awaited step is highlighted
+	steps   map[int]int // step → row of the code view
 	results map[string]*widget.Label
 	demo    *Demo
 }

@@ -104,12 +104,12 @@ func newGoroutinesView() *goroutinesView {
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
 			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
 		container.NewHBox(measure, cancel),
+		v.message, v.progress, table, v.usage,
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
 			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
 		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
 			"and reports back — so the figures are the crowd's alone, and the window's goroutine never waits behind a hundred thousand "+
-			"others. The blocking way starts them here, on the window's goroutine."),
-		v.message, v.progress, table, v.usage)
+			"others. The blocking way starts them here, on the window's goroutine."))
 	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
 	split := container.NewHSplit(left, v.chart)
 	split.Offset = 0.65
