@@ -43,8 +43,8 @@ type options struct {
 // Run runs the app with the command-line arguments (without the program name)
 // and the contents of FyneApp.toml, and returns the process exit code.
 func Run(args []string, fyneAppTOML []byte) int {
-	// The overview panel runs its one-CPU mode in a child process of this
-	// same binary; as that child, do its work and exit.
+	// Heavy demos run their work in a child process of this same binary
+	// (techniques.InChild); as that child, do its work and exit.
 	techniques.RunChildIfAsked()
 	return run(args, fyneAppTOML, os.Stdout, os.Stderr)
 }

@@ -39,14 +39,17 @@ const (
 	defaultWidth, defaultHeight = 1180, 760
 	screenshotTimeout           = 60 * time.Second
 	settleBeforeShot            = 600 * time.Millisecond // lets the last updates draw
-	// exitWatchdog bounds the exit once the window has closed: within a
-	// second, as a user expects. Fyne 2.8.1's shutdown can lose its own last
-	// event (the preferences' final save) when the scheduler is crowded, as
-	// just after a race run, and then waits for it forever.
+	// exitWatchdog bounds the exit when Fyne shuts down on its own (on
+	// SIGTERM, say): within a second, as a user expects. Fyne 2.8.1's
+	// shutdown can lose its own last event (the preferences' final save)
+	// and then wait for it forever.
 	exitWatchdog = 900 * time.Millisecond
 	// exitWait is how long the exit waits for cancelled runs to end, so
 	// none is cut off mid-write: well inside the watchdog.
 	exitWait = 700 * time.Millisecond
+	// prefsSettle is how long the exit lets Fyne finish saving preferences:
+	// a change made within 100 ms of the last save is saved 100 ms later.
+	prefsSettle = 300 * time.Millisecond
 )
 
 // shell is the main window and everything it owns. Its methods run on the
@@ -188,6 +191,7 @@ func newShell(a fyne.App, opts options) *shell {
 	s.win.Resize(fyne.NewSize(
 		clamp(float32(p.FloatWithFallback(prefWidth, defaultWidth)), 640, 4000),
 		clamp(float32(p.FloatWithFallback(prefHeight, defaultHeight)), 480, 3000)))
+	s.win.SetCloseIntercept(s.exit)
 	s.win.SetOnClosed(s.closed)
 
 	start := panelIndex(opts.panel)
@@ -393,7 +397,7 @@ func (s *shell) shoot(stderr io.Writer) {
 				fmt.Fprintln(stderr, "concurrency-lab:", err)
 				s.exitCode.Store(exitFail)
 			}
-			s.app.Quit()
+			s.exit()
 		})
 	}()
 }
@@ -517,12 +521,42 @@ func (s *shell) waitDemos(limit time.Duration) {
 	}
 }
 
+// exit ends the app when the window is closed, Quit is chosen or the
+// screenshot is taken. Fyne 2.8.1's own shutdown races with its last event,
+// the preferences' final save: it can hang, and the race detector reports
+// it. So the app never enters it: it hides the window, stops its runs,
+// saves its preferences, waits a moment for both, and ends the process.
+func (s *shell) exit() {
+	if s.closing.Load() {
+		return
+	}
+	s.stopAll()
+	s.win.Hide()
+	began := time.Now()
+	go func() {
+		s.waitDemos(exitWait)
+		time.Sleep(prefsSettle - time.Since(began))
+		os.Exit(int(s.exitCode.Load()))
+	}()
+}
+
+// closed runs when Fyne closes the window itself, as on SIGTERM: its
+// shutdown is bounded by a watchdog.
 func (s *shell) closed() {
-	s.closing.Store(true)
+	if s.closing.Load() {
+		return
+	}
 	time.AfterFunc(exitWatchdog, func() {
 		fmt.Fprintf(os.Stderr, "concurrency-lab: Fyne had not shut down %v after the window closed; exiting\n", exitWatchdog)
 		os.Exit(int(s.exitCode.Load()))
 	})
+	s.stopAll()
+}
+
+// stopAll cancels every run, reading and probe, and saves the window's size.
+func (s *shell) stopAll() {
+	size := s.win.Canvas().Size()
+	s.closing.Store(true)
 	for _, d := range s.demos {
 		d.Cancel()
 	}
@@ -530,7 +564,6 @@ func (s *shell) closed() {
 		s.stopProbe()
 	}
 	s.stopReading()
-	size := s.win.Canvas().Size()
 	p := s.app.Preferences()
 	p.SetFloat(prefWidth, float64(size.Width))
 	p.SetFloat(prefHeight, float64(size.Height))

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -211,7 +212,9 @@ func TestCloseMidRun(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			home := t.TempDir()
 			cmd := exec.Command(bin, "--panel", id, "--autorun")
-			cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8")
+			// A race-detector build sleeps a second at exit (to catch races
+			// at exit) unless told not to: the exit measured is the app's.
+			cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8", "GORACE=atexit_sleep_ms=0")
 			var out strings.Builder
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -238,4 +241,39 @@ func TestCloseMidRun(t *testing.T) {
 			noThreadingBugs(t, result{output: out.String()})
 		})
 	}
+}
+
+// TestPreferencesSurviveTheExit switches panel with the keyboard, closes the
+// window at once as a window manager does, and starts the app again: it must
+// open on the panel it was closed on. The app ends its own process on close,
+// so this checks that the preferences are saved first — including a change
+// made just before the window's size is saved, which Fyne saves 100 ms late.
+func TestPreferencesSurviveTheExit(t *testing.T) {
+	lab(t)
+	p := newPinger(t)
+	home := t.TempDir()
+	d := driveIn(t, p, home, "--panel", "coroutines")
+	d.xdotool("windowsize", "--sync", strconv.Itoa(int(d.win)), "1300", "820")
+	d.key("ctrl+Next") // the last panel's next is the first
+	d.waitFor("the next panel", 10*time.Second, func() bool { _, _, panel := d.state(); return panel == "overview" })
+	before := geometry(t, p, d.win) // the panel's least width may have widened it
+	d.closeWindow(time.Second)
+
+	again := driveIn(t, p, home)
+	if _, _, panel := again.state(); panel != "overview" {
+		t.Errorf("started again, the app showed %q; want overview, the panel it was closed on", panel)
+	}
+	if after := geometry(t, p, again.win); after != before || before != [2]uint16{1300, 820} {
+		t.Errorf("started again, the window is %v; want the %v it was resized to and closed at", after, before)
+	}
+}
+
+// geometry is w's width and height.
+func geometry(t *testing.T, p *pinger, w xproto.Window) [2]uint16 {
+	t.Helper()
+	g, err := xproto.GetGeometry(p.x, xproto.Drawable(w)).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return [2]uint16{g.Width, g.Height}
 }

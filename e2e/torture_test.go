@@ -59,7 +59,12 @@ func (w lockedWriter) Write(b []byte) (int, error) {
 
 func drive(t *testing.T, p *pinger, args ...string) *driven {
 	t.Helper()
-	home := t.TempDir()
+	return driveIn(t, p, t.TempDir(), args...)
+}
+
+// driveIn is drive with the given home folder, where the app keeps its preferences.
+func driveIn(t *testing.T, p *pinger, home string, args ...string) *driven {
+	t.Helper()
 	d := &driven{t: t, p: p, exited: make(chan error, 1), race: raceBuild(t, lab(t))}
 	d.cmd = exec.Command(lab(t), append([]string{"--debug-stats"}, args...)...)
 	// The race detector sleeps a second at exit by default (to catch races
