@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -83,8 +84,14 @@ func ReadXray(ctx context.Context, r io.Reader, task string) (*Xray, error) {
 	// one appears.
 	var b *xrayBuilder
 	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if n%4096 == 0 {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// Reading a long trace takes seconds of CPU: let the app's
+			// other goroutines, which post to the window, have their turn
+			// now and then rather than wait for the scheduler to preempt us.
+			runtime.Gosched()
 		}
 		ev, err := rd.ReadEvent()
 		if errors.Is(err, io.EOF) {
