@@ -48,10 +48,21 @@ type childJob func(ctx context.Context, spec json.RawMessage, report func(v any)
 
 // childJobs are the jobs a child can do, by name.
 var childJobs = map[string]childJob{
-	"overview":       overviewJob,
-	"race":           raceJob,
-	"race-histogram": raceHistogramJob,
-	"park":           parkJob,
+	"overview":       job(overviewJob),
+	"race":           job(raceJob),
+	"race-histogram": job(raceHistogramJob),
+	"park":           job(parkJob),
+}
+
+// job makes a childJob of f, which takes its spec decoded as an S.
+func job[S any](f func(ctx context.Context, spec S, report func(v any) error) error) childJob {
+	return func(ctx context.Context, raw json.RawMessage, report func(v any) error) error {
+		var spec S
+		if err := json.Unmarshal(raw, &spec); err != nil {
+			return fmt.Errorf("bad spec: %w", err)
+		}
+		return f(ctx, spec, report)
+	}
 }
 
 // ChildOptions shape the child process.
@@ -70,11 +81,11 @@ type childRequest struct {
 
 // InChild does job in a child process, with spec (marshalled to JSON) as its
 // input, and calls onReport on the calling goroutine with each report the
-// child makes, in order. An error from onReport stops the child. Cancelling
+// child makes, decoded as an R, in order. An error from onReport stops the child. Cancelling
 // ctx kills it. If opts.Task is set, InChild returns the child's execution
 // trace, for the X-ray. The program must call RunChildIfAsked first thing
 // in main (and test binaries in TestMain).
-func InChild(ctx context.Context, job string, spec any, opts ChildOptions, onReport func(report json.RawMessage) error) (traced []byte, err error) {
+func InChild[R any](ctx context.Context, job string, spec any, opts ChildOptions, onReport func(report R) error) (traced []byte, err error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -120,7 +131,11 @@ func InChild(ctx context.Context, job string, spec any, opts ChildOptions, onRep
 		if !ok || reportErr != nil {
 			continue
 		}
-		if reportErr = onReport(json.RawMessage(line)); reportErr != nil {
+		var r R
+		if reportErr = json.Unmarshal([]byte(line), &r); reportErr == nil {
+			reportErr = onReport(r)
+		}
+		if reportErr != nil {
 			cmd.Process.Kill()
 		}
 	}

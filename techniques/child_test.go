@@ -3,7 +3,6 @@ package techniques
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -69,7 +68,7 @@ func TestInChildCancelKillsTheChild(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	began := time.Now()
 	var reports int
-	_, err := InChild(ctx, "race-histogram", raceHistogramSpec{RaceConfig{Pairs: 1000, Updates: 100}, 10_000}, ChildOptions{}, func(json.RawMessage) error {
+	_, err := InChild(ctx, "race-histogram", raceHistogramSpec{RaceConfig{Pairs: 1000, Updates: 100}, 10_000}, ChildOptions{}, func(raceHistogramReport) error {
 		if reports++; reports == 1 {
 			cancel()
 		}
@@ -84,7 +83,7 @@ func TestInChildCancelKillsTheChild(t *testing.T) {
 }
 
 func TestInChildRefusals(t *testing.T) {
-	ignore := func(json.RawMessage) error { return nil }
+	ignore := func(RaceResult) error { return nil }
 	if _, err := InChild(context.Background(), "no-such-job", nil, ChildOptions{}, ignore); err == nil || !strings.Contains(err.Error(), "no-such-job") {
 		t.Errorf("an unknown job: err = %v", err)
 	}
@@ -92,7 +91,7 @@ func TestInChildRefusals(t *testing.T) {
 		t.Errorf("a bad config: err = %v", err)
 	}
 	stop := errors.New("seen enough")
-	if _, err := InChild(context.Background(), "race", RaceConfig{Pairs: 10, Updates: 5}, ChildOptions{}, func(json.RawMessage) error { return stop }); !errors.Is(err, stop) {
+	if _, err := InChild(context.Background(), "race", RaceConfig{Pairs: 10, Updates: 5}, ChildOptions{}, func(RaceResult) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("onReport's error: err = %v", err)
 	}
 }

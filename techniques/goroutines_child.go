@@ -2,7 +2,6 @@ package techniques
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // The scale experiment's right way runs in a child process (InChild): in
@@ -30,11 +29,7 @@ type ScaleReport struct {
 // releases it, calling report on the calling goroutine as it goes. It
 // returns the child's execution trace, with the run as a task of the given name.
 func ParkInChild(ctx context.Context, crowds []Crowd, task string, report func(ScaleReport)) (traced []byte, err error) {
-	return InChild(ctx, "park", crowds, ChildOptions{Task: task}, func(line json.RawMessage) error {
-		var r ScaleReport
-		if err := json.Unmarshal(line, &r); err != nil {
-			return err
-		}
+	return InChild(ctx, "park", crowds, ChildOptions{Task: task}, func(r ScaleReport) error {
 		report(r)
 		return nil
 	})
@@ -42,11 +37,7 @@ func ParkInChild(ctx context.Context, crowds []Crowd, task string, report func(S
 
 // parkJob is ParkInChild's work, in the child. Park itself refuses counts
 // out of range.
-func parkJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
-	var crowds []Crowd
-	if err := json.Unmarshal(spec, &crowds); err != nil {
-		return err
-	}
+func parkJob(ctx context.Context, crowds []Crowd, report func(any) error) error {
 	for _, c := range crowds {
 		p, err := Park(ctx, c.Kind, c.N, func(started int) {
 			report(ScaleReport{Crowd: c, Started: started})

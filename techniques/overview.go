@@ -3,7 +3,6 @@ package techniques
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sync"
@@ -170,8 +169,9 @@ func RunInChild(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 		procs = 1
 	}
 	var r RunResult
-	_, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs}, func(report json.RawMessage) error {
-		return json.Unmarshal(report, &r)
+	_, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs}, func(report RunResult) error {
+		r = report
+		return nil
 	})
 	if err == nil && r.Tasks == nil {
 		err = fmt.Errorf("the %s child process reported nothing", mode)
@@ -185,11 +185,7 @@ type overviewSpec struct {
 }
 
 // overviewJob is RunInChild's work, in the child.
-func overviewJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
-	var s overviewSpec
-	if err := json.Unmarshal(spec, &s); err != nil {
-		return err
-	}
+func overviewJob(ctx context.Context, s overviewSpec, report func(any) error) error {
 	if s.Work.N < 1 || s.Work.N > 1000 {
 		return fmt.Errorf("bad number of tasks: %d", s.Work.N)
 	}

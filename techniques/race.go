@@ -46,6 +46,13 @@ func (s Strategy) String() string {
 	return fmt.Sprintf("Strategy(%d)", int(s))
 }
 
+// The largest run the panel offers: 100,000 incrementers and as many
+// decrementers, 10,000 updates each.
+const (
+	MaxPairs   = 100_000
+	MaxUpdates = 10_000
+)
+
 // RaceConfig sizes one run of the experiment.
 type RaceConfig struct {
 	Pairs   int // incrementing goroutines, and as many decrementing ones

@@ -2,7 +2,6 @@ package techniques
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -14,11 +13,7 @@ import (
 // show, on the calling goroutine, with each result as it comes. It returns
 // the child's execution trace, with the run as a task of the given name.
 func RaceInChild(ctx context.Context, cfg RaceConfig, task string, show func(RaceResult)) (traced []byte, err error) {
-	return InChild(ctx, "race", cfg, ChildOptions{Task: task}, func(report json.RawMessage) error {
-		var r RaceResult
-		if err := json.Unmarshal(report, &r); err != nil {
-			return err
-		}
+	return InChild(ctx, "race", cfg, ChildOptions{Task: task}, func(r RaceResult) error {
 		show(r)
 		return nil
 	})
@@ -28,11 +23,7 @@ func RaceInChild(ctx context.Context, cfg RaceConfig, task string, show func(Rac
 // called on the calling goroutine.
 func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
 	var values map[Strategy][]int64
-	traced, err := InChild(ctx, "race-histogram", raceHistogramSpec{cfg, runs}, ChildOptions{Task: task}, func(report json.RawMessage) error {
-		var r raceHistogramReport
-		if err := json.Unmarshal(report, &r); err != nil {
-			return err
-		}
+	traced, err := InChild(ctx, "race-histogram", raceHistogramSpec{cfg, runs}, ChildOptions{Task: task}, func(r raceHistogramReport) error {
 		if r.Values != nil {
 			values = r.Values
 		} else if progress != nil {
@@ -59,18 +50,14 @@ type raceHistogramReport struct {
 
 // checkRaceConfig keeps a child's work to what the panel allows.
 func checkRaceConfig(cfg RaceConfig) error {
-	if cfg.Pairs < 1 || cfg.Pairs > 100_000 || cfg.Updates < 1 || cfg.Updates > 10_000 {
-		return fmt.Errorf("pairs must be 1 to 100,000 and updates 1 to 10,000, got %d and %d", cfg.Pairs, cfg.Updates)
+	if cfg.Pairs < 1 || cfg.Pairs > MaxPairs || cfg.Updates < 1 || cfg.Updates > MaxUpdates {
+		return fmt.Errorf("pairs must be 1 to %d and updates 1 to %d, got %d and %d", MaxPairs, MaxUpdates, cfg.Pairs, cfg.Updates)
 	}
 	return nil
 }
 
 // raceJob is RaceInChild's work, in the child.
-func raceJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
-	var cfg RaceConfig
-	if err := json.Unmarshal(spec, &cfg); err != nil {
-		return err
-	}
+func raceJob(ctx context.Context, cfg RaceConfig, report func(any) error) error {
 	if err := checkRaceConfig(cfg); err != nil {
 		return err
 	}
@@ -87,11 +74,7 @@ func raceJob(ctx context.Context, spec json.RawMessage, report func(any) error) 
 }
 
 // raceHistogramJob is RaceHistogramInChild's work, in the child.
-func raceHistogramJob(ctx context.Context, spec json.RawMessage, report func(any) error) error {
-	var s raceHistogramSpec
-	if err := json.Unmarshal(spec, &s); err != nil {
-		return err
-	}
+func raceHistogramJob(ctx context.Context, s raceHistogramSpec, report func(any) error) error {
 	if err := checkRaceConfig(s.Config); err != nil {
 		return err
 	}

@@ -37,8 +37,8 @@ func racePanel() *Demo { return newRaceView().demo }
 
 func newRaceView() *raceView {
 	v := &raceView{
-		pairs:    countEntry(1000, 1, 100_000),
-		updates:  countEntry(1000, 1, 10_000),
+		pairs:    countEntry(1000, 1, techniques.MaxPairs),
+		updates:  countEntry(1000, 1, techniques.MaxUpdates),
 		message:  wrapped(""),
 		rows:     map[techniques.Strategy][3]*widget.Label{},
 		lost:     wrapped("Run the experiment to catch a lost update in the act."),
@@ -114,10 +114,10 @@ func (v *raceView) config() (techniques.RaceConfig, error) {
 	if err := v.runs.refused(); err != nil {
 		return techniques.RaceConfig{}, err
 	}
-	pairs, err := parseCount(v.pairs.Text, "the number of incrementers", 1, 100_000)
+	pairs, err := parseCount(v.pairs.Text, "the number of incrementers", 1, techniques.MaxPairs)
 	if err == nil {
 		var updates int
-		updates, err = parseCount(v.updates.Text, "updates each", 1, 10_000)
+		updates, err = parseCount(v.updates.Text, "updates each", 1, techniques.MaxUpdates)
 		if err == nil {
 			v.message.SetText("")
 			return techniques.RaceConfig{Pairs: pairs, Updates: updates}, nil
