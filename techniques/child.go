@@ -27,9 +27,9 @@ const childEnv = "CONCURRENCY_LAB_CHILD"
 // reportPrefix marks the child's report lines on its standard output.
 const reportPrefix = "REPORT "
 
-// The flight recorder keeps about the last ten seconds, in at most 64 MiB:
-// enough for a run of a second or more with thousands of goroutines. The
-// app's recorder and a child's use the same settings.
+// The app's flight recorder keeps about the last ten seconds, in at most
+// 64 MiB: enough for a run of a second or more with thousands of
+// goroutines. A child's keeps its whole job, in as much.
 const (
 	FlightMinAge   = 10 * time.Second
 	FlightMaxBytes = 64 << 20
@@ -207,7 +207,10 @@ func runChild(env string) error {
 		return job(context.Background(), req.Spec, report)
 	}
 
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: FlightMinAge, MaxBytes: FlightMaxBytes})
+	// The child lives for one job: its recorder keeps all of it, up to the
+	// size limit, where the app's keeps the last ten seconds (a 200-run
+	// histogram takes longer, and its beginning would be gone).
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: FlightMaxBytes})
 	if err := fr.Start(); err != nil {
 		return fmt.Errorf("starting the flight recorder: %w", err)
 	}

@@ -65,8 +65,12 @@ const MaxXrayLanes = 40
 // keeps its whole length at a coarser grain.
 const maxSpansPerLane = 20_000
 
-// ErrNoRun is returned when the trace has no run of the task.
-var ErrNoRun = errors.New("the trace holds no run of this panel: it may have ended too long ago for the flight recorder's window")
+// ErrNoRun is returned when the trace has no run of the task: the run began
+// before the flight recorder's window, which is bounded in size for every
+// recorder and, for the app's, in age too.
+var ErrNoRun = fmt.Errorf("the trace holds no beginning of this panel's run: the flight recorder keeps at most %d MiB of events "+
+	"(the app's, only the last %v), and this run began before that — it was long, or very large, like the 200-run histogram",
+	FlightMaxBytes>>20, FlightMinAge)
 
 // ReadXray reads an execution trace and returns the last run of task found
 // in it: the goroutine that began the task and every goroutine created,
