@@ -4,6 +4,9 @@ import (
 	"image"
 	"image/color"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -17,6 +20,18 @@ var chartColors = []color.Color{
 	color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
 	color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
 	color.NRGBA{R: 0xfb, G: 0x8c, B: 0x00, A: 0xff},
+}
+
+// newChart is an empty image for charts, at least minW×minH. The window
+// scales a chart to fit with the graphics driver: Fyne's default would
+// resample it on the CPU, on the window's goroutine, every time it changes —
+// 20 ms for a chart this size, one frame too many.
+func newChart(minW, minH float32) *canvas.Image {
+	c := canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	c.FillMode = canvas.ImageFillContain
+	c.ScaleMode = canvas.ImageScaleFastest
+	c.SetMinSize(fyne.NewSize(minW, minH))
+	return c
 }
 
 // renderPlot draws p into an image of w×h points at 2× for sharp text.

@@ -52,15 +52,13 @@ func newGoroutinesView() *goroutinesView {
 		progress: widget.NewProgressBar(),
 		table:    map[techniques.Kind][4]*widget.Label{},
 		usage:    wrapped(""),
-		chart:    canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))),
+		chart:    newChart(300, 230),
 		points:   map[techniques.Kind]plotter.XYs{},
 		// Until measured: about a goroutine's 2 KiB stack plus its bookkeeping,
 		// and the pages an idle thread touches.
 		each: map[techniques.Kind]uint64{techniques.Goroutines: 2800, techniques.Threads: 20_000},
 	}
 	v.message.Importance = widget.DangerImportance
-	v.chart.FillMode = canvas.ImageFillContain
-	v.chart.SetMinSize(fyne.NewSize(300, 230))
 	v.progress.Hide()
 
 	// Part 1: sleep vs WaitGroup.
@@ -89,22 +87,17 @@ func newGoroutinesView() *goroutinesView {
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(!busy, measure, sleepBtn, waitBtn); enable(busy, cancel) })
-	table := container.NewGridWithColumns(5, bold(""), bold("N · start time"), bold("memory each"), bold("stack each"), bold("OS threads: parked, after"))
-	for _, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
-		var cells [4]*widget.Label
-		table.Add(widget.NewLabel(k.String()))
-		for i := range cells {
-			cells[i] = widget.NewLabel("—")
-			table.Add(cells[i])
-		}
-		v.table[k] = cells
-	}
+	table := newResultTable([]string{"", "N · start time", "memory each", "stack each", "OS threads: parked, after"},
+		[]string{techniques.Goroutines.String(), techniques.Threads.String()},
+		[]string{"1000000 in 9999ms", "reused (see note)", "999.9 KiB", "10006, then 99 (was 99)"})
+	v.table[techniques.Goroutines] = [4]*widget.Label(table.rows[0])
+	v.table[techniques.Threads] = [4]*widget.Label(table.rows[1])
 	part2 := container.NewVBox(
 		bold("A crowd of goroutines vs a crowd of OS threads, parked on a channel"),
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
 			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
 		container.NewHBox(measure, cancel),
-		v.message, v.progress, table, v.usage,
+		v.message, v.progress, table.Content, v.usage,
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
 			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
 		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
@@ -251,8 +244,8 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	cells[2].SetText(bytesText(p.StackBytesEach()))
 	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
 	if !after.Proc {
-		cells[1].SetText(noProc)
-		cells[3].SetText(noProc)
+		cells[1].SetText(noProcCell)
+		cells[3].SetText(noProcCell)
 		return
 	}
 	if each := p.BytesEach(); each > 0 {
@@ -266,6 +259,9 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 
 // noProc stands for the figures read from Linux's /proc, elsewhere.
 const noProc = "unknown on this system (no /proc)"
+
+// noProcCell says the same in a table cell.
+const noProcCell = "unknown: no /proc"
 
 func (v *goroutinesView) showUsage() {
 	u := techniques.Measure()

@@ -43,11 +43,9 @@ func newRaceView() *raceView {
 		rows:     map[techniques.Strategy][3]*widget.Label{},
 		lost:     wrapped("Run the experiment to catch a lost update in the act."),
 		progress: widget.NewProgressBar(),
-		chart:    canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))),
+		chart:    newChart(420, 300),
 	}
 	v.message.Importance = widget.DangerImportance
-	v.chart.FillMode = canvas.ImageFillContain
-	v.chart.SetMinSize(fyne.NewSize(420, 300))
 	v.progress.Hide()
 
 	runOnce := widget.NewButton("Run all four once", func() { v.runOnce() })
@@ -76,15 +74,14 @@ func newRaceView() *raceView {
 			widget.NewLabel("updates each:"), container.NewGridWrap(fyne.NewSize(90, 36), v.updates)),
 		container.NewHBox(runOnce, runMany, cancel))
 
-	table := container.NewGridWithColumns(4,
-		bold("Strategy"), bold("Final value (want 0)"), bold("Time"), bold("Verdict"))
+	var names []string
 	for _, s := range techniques.Strategies {
-		cells := [3]*widget.Label{widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")}
-		v.rows[s] = cells
-		table.Add(widget.NewLabel(s.String()))
-		for _, c := range cells {
-			table.Add(c)
-		}
+		names = append(names, s.String())
+	}
+	table := newResultTable([]string{"Strategy", "Final value (want 0)", "Time", "Verdict"}, names,
+		[]string{"-1000000000", "999.9999ms", "updates lost"})
+	for i, s := range techniques.Strategies {
+		v.rows[s] = [3]*widget.Label(table.rows[i])
 	}
 	why := wrapped("How the unsynchronized counter loses updates without a data race: each goroutine reads the " +
 		"counter with an atomic load, yields (runtime.Gosched) so others can run, then writes back with an atomic store. " +
@@ -93,7 +90,7 @@ func newRaceView() *raceView {
 	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and its goroutines " +
 		"run there. In this process they would keep the window's own goroutine waiting in the Go scheduler's queue " +
 		"behind thousands of theirs, and the window would stutter. Run blocking does the work on the window's goroutine.")
-	left := container.NewVBox(form, v.message, table, widget.NewSeparator(), bold("One lost update, as recorded"), v.lost, widget.NewSeparator(), why, where)
+	left := container.NewVBox(form, v.message, table.Content, widget.NewSeparator(), bold("One lost update, as recorded"), v.lost, widget.NewSeparator(), why, where)
 	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs all four strategies %d times, with at most %d updates per goroutine so it takes seconds, and draws how the final values spread.",
 		histogramRuns, histogramRuns, histogramUpdates))
 	right := container.NewBorder(container.NewVBox(hint, v.progress), nil, nil, nil, v.chart)
@@ -184,7 +181,7 @@ func (v *raceView) show(r techniques.RaceResult, cfg techniques.RaceConfig) {
 		cells[2].SetText("exact")
 	} else {
 		cells[2].Importance = widget.DangerImportance
-		cells[2].SetText(fmt.Sprintf("off by %d: updates lost", abs(r.Final)))
+		cells[2].SetText("updates lost")
 	}
 	if r.Strategy == techniques.Unsynchronized {
 		if r.Lost != nil {
@@ -193,13 +190,6 @@ func (v *raceView) show(r techniques.RaceResult, cfg techniques.RaceConfig) {
 			v.lost.SetText("No lost update was caught this time: the goroutines happened not to overlap. Run again, or raise the counts.")
 		}
 	}
-}
-
-func abs(n int64) int64 {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // runHistogram runs the experiment histogramRuns times with small updates and

@@ -58,7 +58,7 @@ func newServerView() *serverView {
 		address:  widget.NewLabel("Server stopped: it starts with the first load or search."),
 		live:     wrapped(""),
 		table:    map[techniques.ServerMode][5]*widget.Label{},
-		chart:    canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))),
+		chart:    newChart(340, 240),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
 		query:    widget.NewEntry(),
 		response: widget.NewLabel(""),
@@ -66,8 +66,6 @@ func newServerView() *serverView {
 	v.message.Importance = widget.DangerImportance
 	v.response.TextStyle.Monospace = true
 	v.response.Wrapping = fyne.TextWrapBreak
-	v.chart.FillMode = canvas.ImageFillContain
-	v.chart.SetMinSize(fyne.NewSize(340, 240))
 	latencyLabel := widget.NewLabel("")
 	v.latency.Step = 5
 	v.latency.OnChanged = func(ms float64) {
