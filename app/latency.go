@@ -5,6 +5,7 @@ import "time"
 // Thresholds of the responsiveness meter.
 const (
 	frame       = time.Second / 60       // one frame at 60 Hz: later than this is a visible stutter
+	nextPoll    = 20 * time.Millisecond  // Fyne reads input 60 times a second: a probe answered this soon was answered at the next regular read (with timer slack)
 	notResponse = 100 * time.Millisecond // later than this the window feels frozen
 )
 

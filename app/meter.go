@@ -22,7 +22,7 @@ const (
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
-	selfRedraw   = 60 * time.Millisecond // probes sent this soon after the meter's own redraw are not counted
+	selfRedraw   = 2 * frame              // a probe answered right after the meter's own redraw, and sooner than this, is not counted
 )
 
 var (
@@ -33,7 +33,7 @@ var (
 
 func latencyColor(d time.Duration) color.Color {
 	switch {
-	case d < frame:
+	case d < nextPoll:
 		return meterGreen
 	case d < notResponse:
 		return meterAmber
@@ -42,16 +42,26 @@ func latencyColor(d time.Duration) color.Color {
 	}
 }
 
-// meter is the status bar's responsiveness meter. A probe goroutine posts a
-// tiny function to the Fyne goroutine every probeEvery and records how late it
-// ran. Only one probe is outstanding at a time, so a frozen window shows up as
-// one very late probe — measured, and drawn once the window thaws.
+// meter is the status bar's responsiveness meter. It pings the window the
+// way a desktop does ("are you still responding?"): a probe goroutine raises
+// a flag every probeEvery, and the flag is answered the next time Fyne's event
+// loop reads input — the moment a click or a key would be handled. How long
+// that took is the latency. Only one probe is outstanding at a time, so a
+// frozen window shows up as one very late probe — measured, and drawn once
+// the window thaws.
+//
+// The answer does not come from a function posted with fyne.Do: Fyne's loop
+// chooses at random between reading input (then painting) and running posted
+// functions, so while frames are being drawn back to back a posted function
+// can wait several frames that the window spent reading input and painting.
+// That is a delay in showing results, not a window that is not listening.
 type meter struct {
 	fastUntil atomic.Int64 // unix nanoseconds; math.MaxInt64 while a run is in flight
+	pending   atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
 
 	lat         latencies
 	lastRefresh time.Time
-	redrawn     time.Time // when the meter last changed its widgets
+	redrew      bool // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
 
 	dot        *canvas.Circle
 	text       *widget.Label
@@ -107,7 +117,6 @@ func (m *meter) busy(b bool) {
 
 // probe runs until ctx is cancelled. Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
-	ack := make(chan struct{}, 1)
 	for {
 		every := probeIdle
 		if time.Now().UnixNano() < m.fastUntil.Load() {
@@ -118,36 +127,42 @@ func (m *meter) probe(ctx context.Context) {
 			return
 		case <-time.After(every):
 		}
-		sent := time.Now()
-		fyne.Do(func() {
-			m.record(sent, time.Now())
-			ack <- struct{}{}
-		})
-		select {
-		case <-ack:
-		case <-ctx.Done():
-			return
-		}
+		m.pending.CompareAndSwap(0, time.Now().UnixNano())
 	}
 }
 
-// record runs on the Fyne goroutine.
-func (m *meter) record(sent, ran time.Time) {
-	// Without a GPU, the redraw that the meter itself causes takes tens of
-	// milliseconds and would delay the next probe; counting that would make
-	// the meter measure itself, and redraw again, forever. So a probe sent
-	// just after the meter changed is skipped — unless it shows a stall.
-	if sent.Sub(m.redrawn) < selfRedraw && ran.Sub(sent) < notResponse {
+// listen answers the probes from now on: Fyne ticks its animations right
+// after each time its event loop has read input, so an animation that never
+// ends and draws nothing is told of every read. Call it on the Fyne goroutine.
+func (m *meter) listen() {
+	a := &fyne.Animation{Duration: time.Hour, RepeatCount: fyne.AnimationRepeatForever,
+		Tick: func(float32) { m.polled(time.Now()) }}
+	a.Start()
+}
+
+// polled answers the outstanding probe, if any. It runs on the Fyne goroutine.
+func (m *meter) polled(now time.Time) {
+	redrew := m.redrew
+	m.redrew = false
+	sentNs := m.pending.Swap(0)
+	if sentNs == 0 {
 		return
 	}
-	m.lat.add(sent, ran)
-	if ran.Sub(m.lastRefresh) < meterRefresh && ran.Sub(sent) < notResponse {
+	sent := time.Unix(0, sentNs)
+	// Without a GPU, the frame that draws the meter's own change takes a
+	// good part of a frame's time, and a probe answered just after it would
+	// show that; counting it would make the meter measure itself and redraw
+	// again, forever, even in an idle window. So that one probe is not
+	// counted — unless it took longer than such a frame should.
+	if redrew && now.Sub(sent) < selfRedraw {
 		return
 	}
-	m.lastRefresh = ran
-	if m.refresh(ran) {
-		m.redrawn = ran
+	m.lat.add(sent, now)
+	if now.Sub(m.lastRefresh) < meterRefresh && now.Sub(sent) < notResponse {
+		return
 	}
+	m.lastRefresh = now
+	m.redrew = m.refresh(now)
 }
 
 // refresh redraws the meter, but only the parts whose look changed: on a
@@ -190,13 +205,14 @@ func setText(l *widget.Label, s string) bool {
 }
 
 // sparkHeight maps a latency to a bar height in (0, 1], in a few steps so
-// that jitter too small to matter does not redraw the sparkline: under 5 ms
-// is the floor, a frame a third, 100 ms and more full height.
+// that jitter too small to matter does not redraw the sparkline: answered at
+// the next regular read of input is the floor, two frames a third, 100 ms
+// and more full height.
 func sparkHeight(d time.Duration) float32 {
 	switch {
-	case d < 5*time.Millisecond:
+	case d < nextPoll:
 		return 0.08
-	case d < frame:
+	case d < 2*frame:
 		return 0.33
 	case d < 50*time.Millisecond:
 		return 0.55
@@ -207,13 +223,14 @@ func sparkHeight(d time.Duration) float32 {
 	}
 }
 
-// roughMs formats a latency for the meter's text; everything under 5 ms
-// reads the same, so jitter does not redraw it. Like ms, it is always six
-// characters wide: in the meter's monospace font the text then keeps its
-// width, and a change does not make Fyne lay the whole window out again.
+// roughMs formats a latency for the meter's text; everything answered at the
+// next regular read of input reads the same, so jitter does not redraw it.
+// Like ms, it is always six characters wide: in the meter's monospace font
+// the text then keeps its width, and a change does not make Fyne lay the
+// whole window out again.
 func roughMs(d time.Duration) string {
-	if d < 5*time.Millisecond {
-		return " <5 ms"
+	if d < nextPoll {
+		return fmt.Sprintf("<%2d ms", nextPoll.Milliseconds())
 	}
 	return ms(d)
 }

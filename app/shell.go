@@ -113,6 +113,7 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	a.Lifecycle().SetOnStarted(func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopProbe = cancel
+		s.meter.listen()
 		go s.meter.probe(ctx)
 		if opts.debugStats {
 			go s.debugStats(ctx, os.Stdout)
@@ -628,8 +629,9 @@ func (s *shell) about() {
 	text := widget.NewLabel(fmt.Sprintf("%s %s\n\nA lab for learning concurrency by running it: every panel starts a real\n"+
 		"workload — threads, goroutines, futures, observables, coroutines, a server —\n"+
 		"and shows it live, next to the same work done the wrong way.\n\n"+
-		"Built with Go %s and Fyne. The status bar's meter measures, all the time,\n"+
-		"how late the UI goroutine answers: that is what \"not responding\" means.",
+		"Built with Go %s and Fyne. The status bar's meter pings the window all the time,\n"+
+		"as a desktop does, and shows how long it took to read input: when that\n"+
+		"takes too long, a desktop calls the window \"not responding\".",
 		m.Name, m.Version, runtime.Version()))
 	dialog.ShowCustom("About", "Close", container.NewBorder(nil, nil,
 		container.NewGridWrap(fyne.NewSize(96, 96), widget.NewIcon(m.Icon)), nil, text), s.win)

@@ -277,3 +277,26 @@ func geometry(t *testing.T, p *pinger, w xproto.Window) [2]uint16 {
 	}
 	return [2]uint16{g.Width, g.Height}
 }
+
+// TestMeterSeesAFreeze runs a demo the blocking way: the app's own meter
+// must report a latency as long as the freeze, less at most the time
+// between two probes.
+func TestMeterSeesAFreeze(t *testing.T) {
+	d := drive(t, newPinger(t), "--panel", "futures", "--autorun", "--blocking")
+	d.waitFor("the end of the blocking run", time.Minute, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.freezes >= 1 && !d.busy
+	})
+	d.mu.Lock()
+	froze := d.froze
+	d.mu.Unlock()
+	if froze < 500*time.Millisecond {
+		t.Fatalf("the blocking run froze the window for %v only: too short to check the meter", froze)
+	}
+	d.waitFor(fmt.Sprintf("the meter to report the %v freeze", froze), 10*time.Second, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.meterWorst >= froze-100*time.Millisecond // it probes at least every 50 ms
+	})
+}
