@@ -90,15 +90,14 @@ func newServerView() *serverView {
 	browse := widget.NewButton("Open in browser", v.openInBrowser)
 	v.runs.onBusy(func(busy bool) { enable(!busy, load, compare, search) })
 
-	table := container.NewGridWithColumns(6, bold("mode"), bold("requests/s"), bold("p50 · p95 · p99"), bold("most in flight"), bold("Little's law expects"), bold("errors"))
+	var names []string
 	for _, m := range techniques.ServerModes {
-		var cells [5]*widget.Label
-		table.Add(widget.NewLabel(string(m)))
-		for i := range cells {
-			cells[i] = widget.NewLabel("—")
-			table.Add(cells[i])
-		}
-		v.table[m] = cells
+		names = append(names, string(m))
+	}
+	table := newResultTable([]string{"mode", "requests/s", "p50 · p95 · p99", "most in flight", "Little's law expects", "errors"}, names,
+		[]string{"99999", "999ms · 999ms · 999ms", "512", "512 ÷ 999ms = 99999/s", "99999"})
+	for i, m := range techniques.ServerModes {
+		v.table[m] = [5]*widget.Label(table.rows[i])
 	}
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, nil, browse, v.address),
@@ -107,7 +106,7 @@ func newServerView() *serverView {
 		container.NewHBox(widget.NewLabel("Load: clients (1–512)"), container.NewGridWrap(fyne.NewSize(70, 36), v.clients),
 			widget.NewLabel("× requests each (1–1000)"), container.NewGridWrap(fyne.NewSize(70, 36), v.requests)),
 		container.NewHBox(load, compare, cancel),
-		v.message, v.live, table)
+		v.message, v.live, table.Content)
 	searchBox := container.NewVBox(widget.NewSeparator(), bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
 		container.NewBorder(nil, nil, nil, search, v.query), v.response)
 	left := container.NewVScroll(container.NewVBox(controls, searchBox))
