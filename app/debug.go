@@ -23,7 +23,7 @@ const debugEvery = 200 * time.Millisecond
 // knows the window is not frozen; the others when they change. Lines are
 // tab-separated:
 //
-//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>	<ms the last one froze>	<the meter's worst ms of the last 5 s>
+//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>	<ms the last one froze>	<the meter's worst ms of the last 5 s>	<its worst ms since a run last began>
 //	widget	<kind>	<x>	<y>	<enabled>	<label>
 //	layout	end
 //
@@ -42,8 +42,8 @@ func (s *shell) debugStats(ctx context.Context, out io.Writer) {
 			}
 			d := s.demo()
 			n, froze := d.Freezes()
-			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\t%d\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, n, froze.Milliseconds(),
-				s.meter.lat.worst().Milliseconds())
+			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\t%d\t%d\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, n, froze.Milliseconds(),
+				s.meter.lat.worst().Milliseconds(), s.meter.sinceRun.Milliseconds())
 			if layout := s.layoutLines(); layout != lastLayout {
 				lastLayout = layout
 				fmt.Fprint(out, layout, "layout\tend\n")

@@ -60,6 +60,7 @@ type meter struct {
 	pending   atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
 
 	lat         latencies
+	sinceRun    time.Duration // the worst latency since a run last began
 	lastRefresh time.Time
 	redrew      bool // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
 
@@ -106,9 +107,11 @@ func newMeter() *meter {
 
 // busy tells the meter whether a run is in flight: it probes every
 // probeEvery then, and for keepFast after; every probeIdle otherwise, so
-// an idle window costs almost nothing.
+// an idle window costs almost nothing. A run's start also starts the count
+// of sinceRun. Call it on the Fyne goroutine.
 func (m *meter) busy(b bool) {
 	if b {
+		m.sinceRun = 0
 		m.fastUntil.Store(math.MaxInt64)
 	} else {
 		m.fastUntil.Store(time.Now().Add(keepFast).UnixNano())
@@ -158,6 +161,7 @@ func (m *meter) polled(now time.Time) {
 		return
 	}
 	m.lat.add(sent, now)
+	m.sinceRun = max(m.sinceRun, now.Sub(sent))
 	if now.Sub(m.lastRefresh) < meterRefresh && now.Sub(sent) < notResponse {
 		return
 	}

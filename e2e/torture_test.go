@@ -35,18 +35,19 @@ type driven struct {
 	exited chan error
 	race   bool // a race-detector build
 
-	mu         sync.Mutex
-	output     strings.Builder // everything it printed
-	goroutines int
-	busy       bool
-	panel      string
-	freezes    int           // the panel's blocking runs so far
-	froze      time.Duration // how long the last one lasted
-	meterWorst time.Duration // the app's own meter: its worst latency of the last 5 s
-	clicking   time.Duration // how long the last burst of clicks took to send
-	widgets    []widgetAt
-	pending    []widgetAt // the layout being read
-	statsAt    time.Time  // when the last stats line came: the window was not frozen
+	mu            sync.Mutex
+	output        strings.Builder // everything it printed
+	goroutines    int
+	busy          bool
+	panel         string
+	freezes       int           // the panel's blocking runs so far
+	froze         time.Duration // how long the last one lasted
+	meterWorst    time.Duration // the app's own meter: its worst latency of the last 5 s
+	meterSinceRun time.Duration // and since a run last began
+	clicking      time.Duration // how long the last burst of clicks took to send
+	widgets       []widgetAt
+	pending       []widgetAt // the layout being read
+	statsAt       time.Time  // when the last stats line came: the window was not frozen
 }
 
 // lockedWriter lets stdout's reader and stderr share the output buffer.
@@ -114,13 +115,15 @@ func (d *driven) read(r io.Reader) {
 		d.mu.Lock()
 		d.output.WriteString(line + "\n")
 		switch {
-		case f[0] == "stats" && len(f) == 7:
+		case f[0] == "stats" && len(f) == 8:
 			d.goroutines, _ = strconv.Atoi(f[1])
 			d.freezes, _ = strconv.Atoi(f[4])
 			ms, _ := strconv.Atoi(f[5])
 			d.froze = time.Duration(ms) * time.Millisecond
 			ms, _ = strconv.Atoi(f[6])
 			d.meterWorst = time.Duration(ms) * time.Millisecond
+			ms, _ = strconv.Atoi(f[7])
+			d.meterSinceRun = time.Duration(ms) * time.Millisecond
 			d.busy, d.panel, d.statsAt = f[2] == "true", f[3], time.Now()
 		case f[0] == "widget" && len(f) == 6:
 			x, _ := strconv.Atoi(f[2])
