@@ -43,7 +43,7 @@ func newRaceView() *raceView {
 		rows:     map[techniques.Strategy][3]*widget.Label{},
 		lost:     wrapped("Run the experiment to catch a lost update in the act."),
 		progress: widget.NewProgressBar(),
-		chart:    newChart(420, 300),
+		chart:    newChart(320, 260),
 	}
 	v.message.Importance = widget.DangerImportance
 	v.progress.Hide()

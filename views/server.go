@@ -58,7 +58,7 @@ func newServerView() *serverView {
 		address:  widget.NewLabel("Server stopped: it starts with the first load or search."),
 		live:     wrapped(""),
 		table:    map[techniques.ServerMode][5]*widget.Label{},
-		chart:    newChart(340, 240),
+		chart:    newChart(280, 220),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
 		query:    widget.NewEntry(),
 		response: widget.NewLabel(""),
