@@ -36,7 +36,7 @@ func newThreadsView() *threadsView {
 	v := &threadsView{
 		workers: countEntry(10, 1, 64),
 		message: wrapped(""),
-		summary: wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread) and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
+		summary: wrapped("Start them to see how many OS threads they ran on."),
 		lanes:   newTimeline(),
 		out:     newConsole(),
 	}
@@ -49,7 +49,9 @@ func newThreadsView() *threadsView {
 
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
-		v.message, v.summary)
+		v.message,
+		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread) and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
+		v.summary)
 	split := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
 	split.Offset = 0.6
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, split), &v.runs,
