@@ -48,6 +48,10 @@ func RunThreads(ctx context.Context, cfg ThreadsConfig, print func(ThreadLine)) 
 			// the runtime then ends the thread, as it was locked.
 			runtime.LockOSThread()
 			tid := threadID()
+			// A thread has a priority, which a goroutine does not: these
+			// give way to the window's drawing when the CPUs are busy. The
+			// thread ends with the worker, so no other goroutine inherits it.
+			lowerPriority(tid)
 			for line := range cfg.Lines {
 				if ctx.Err() != nil {
 					return

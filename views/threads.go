@@ -50,7 +50,7 @@ func newThreadsView() *threadsView {
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
 		v.message,
-		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread) and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
+		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
 		v.summary)
 	split := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
 	split.Offset = 0.6
