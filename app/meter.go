@@ -22,7 +22,7 @@ const (
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
-	selfRedraw   = 2 * frame              // a probe answered right after the meter's own redraw, and sooner than this, is not counted
+	selfRedraw   = 2 * frame // a probe answered right after the meter's own redraw, and sooner than this, is not counted
 )
 
 var (
