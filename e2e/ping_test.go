@@ -313,6 +313,7 @@ func geometry(t *testing.T, p *pinger, w xproto.Window) [2]uint16 {
 // must report a latency as long as the freeze, less at most the time
 // between two probes.
 func TestMeterSeesAFreeze(t *testing.T) {
+	lab(t)
 	d := drive(t, newPinger(t), "--panel", "futures", "--autorun", "--blocking")
 	d.waitFor("the end of the blocking run", time.Minute, func() bool {
 		d.mu.Lock()
