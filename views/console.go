@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -36,22 +39,26 @@ func newConsole() *console {
 	c := &console{header: widget.NewLabel("")}
 	c.header.TextStyle.Italic = true
 	c.header.Hide()
+	// Each row is a plain text, not a Label: a Label lays its text out again
+	// (shaping it to see whether it must be cut short) every time a row is
+	// reused for another line, and a console scrolls all its rows at once.
+	// A line too long for the console is clipped at its edge.
 	c.list = widget.NewList(
 		func() int { return len(c.lines) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.TextStyle.Monospace = true
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			t.TextStyle.Monospace = true
+			return container.New(layout.NewCustomPaddedLayout(4, 4, 8, 8), t)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			t := o.(*fyne.Container).Objects[0].(*canvas.Text)
 			line := c.lines[id]
-			l.Importance = widget.MediumImportance
+			t.Color = theme.Color(theme.ColorNameForeground)
 			if line.err {
-				l.Importance = widget.DangerImportance
+				t.Color = theme.Color(theme.ColorNameError)
 			}
-			l.SetText(fmt.Sprintf("%8.3fs  %s", line.at.Sub(c.start).Seconds(), line.text))
+			t.Text = fmt.Sprintf("%8.3fs  %s", line.at.Sub(c.start).Seconds(), line.text)
+			t.Refresh()
 		})
 	c.ExtendBaseWidget(c)
 	return c
