@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"math"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -16,9 +15,7 @@ import (
 )
 
 const (
-	probeEvery   = 10 * time.Millisecond  // how often the probe asks the Fyne goroutine for a turn while a demo runs
-	probeIdle    = 50 * time.Millisecond  // and when none has for a while: a freeze still shows, to within this
-	keepFast     = 5 * time.Second        // how long after a run the probe stays fast
+	probeEvery   = 10 * time.Millisecond  // how often a probe is raised; answering it costs nothing the event loop does not do anyway
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
@@ -56,8 +53,7 @@ func latencyColor(d time.Duration) color.Color {
 // can wait several frames that the window spent reading input and painting.
 // That is a delay in showing results, not a window that is not listening.
 type meter struct {
-	fastUntil atomic.Int64 // unix nanoseconds; math.MaxInt64 while a run is in flight
-	pending   atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
+	pending atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
 
 	lat         latencies
 	sinceRun    time.Duration // the worst latency since a run last began
@@ -105,30 +101,24 @@ func newMeter() *meter {
 	return m
 }
 
-// busy tells the meter whether a run is in flight: it probes every
-// probeEvery then, and for keepFast after; every probeIdle otherwise, so
-// an idle window costs almost nothing. A run's start also starts the count
-// of sinceRun. Call it on the Fyne goroutine.
+// busy tells the meter that a run started or ended: a start starts the
+// count of sinceRun. Call it on the Fyne goroutine.
 func (m *meter) busy(b bool) {
 	if b {
 		m.sinceRun = 0
-		m.fastUntil.Store(math.MaxInt64)
-	} else {
-		m.fastUntil.Store(time.Now().Add(keepFast).UnixNano())
 	}
 }
 
-// probe runs until ctx is cancelled. Run it on its own goroutine.
+// probe raises a probe every probeEvery, if the last one was answered,
+// until ctx is cancelled. Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
+	tick := time.NewTicker(probeEvery)
+	defer tick.Stop()
 	for {
-		every := probeIdle
-		if time.Now().UnixNano() < m.fastUntil.Load() {
-			every = probeEvery
-		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(every):
+		case <-tick.C:
 		}
 		m.pending.CompareAndSwap(0, time.Now().UnixNano())
 	}
