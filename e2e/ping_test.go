@@ -329,6 +329,6 @@ func TestMeterSeesAFreeze(t *testing.T) {
 	d.waitFor(fmt.Sprintf("the meter to report the %v freeze", froze), 10*time.Second, func() bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		return d.meterWorst >= froze-100*time.Millisecond // it probes at least every 50 ms
+		return d.meterWorst >= froze-50*time.Millisecond // it probes every 10 ms
 	})
 }
