@@ -90,28 +90,8 @@ func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type timelineRenderer struct {
-	t      *timeline
-	objs   []fyne.CanvasObject
-	labels []*canvas.Text // one per lane, kept from build to build
-	ticks  [3]*canvas.Text
-}
-
-// keepText returns the text kept in *slot, made or changed to say s in c.
-// A text drawn again unchanged keeps its texture: a timeline rebuilt ten
-// times a second while a run streams in does not draw its labels' letters
-// again each time.
-func keepText(slot **canvas.Text, s string, c color.Color) *canvas.Text {
-	t := *slot
-	switch {
-	case t == nil:
-		t = canvas.NewText(s, c)
-		t.TextSize = theme.CaptionTextSize()
-		*slot = t
-	case t.Text != s || t.Color != c:
-		t.Text, t.Color = s, c
-		t.Refresh()
-	}
-	return t
+	t    *timeline
+	objs []fyne.CanvasObject
 }
 
 // build makes the canvas objects for the current data at size.
@@ -124,12 +104,10 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	x := func(d time.Duration) float32 {
 		return laneLabel + width*float32(min(max(d-r.t.Start, 0), total))/float32(total)
 	}
-	for len(r.labels) < len(r.t.Lanes) {
-		r.labels = append(r.labels, nil)
-	}
 	for i, name := range r.t.Lanes {
 		y := float32(i) * laneHeight
-		label := keepText(&r.labels[i], name, fg)
+		label := canvas.NewText(name, fg)
+		label.TextSize = theme.CaptionTextSize()
 		label.Move(fyne.NewPos(4, y+3))
 		line := canvas.NewRectangle(grid)
 		line.Move(fyne.NewPos(laneLabel, y+laneHeight/2))
@@ -151,8 +129,9 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	}
 	// The time axis: 0 and the total.
 	y := float32(len(r.t.Lanes)) * laneHeight
-	for i, tick := range []time.Duration{0, total / 2, total} {
-		txt := keepText(&r.ticks[i], (r.t.Start + tick).Round(time.Millisecond).String(), fg)
+	for _, tick := range []time.Duration{0, total / 2, total} {
+		txt := canvas.NewText((r.t.Start + tick).Round(time.Millisecond).String(), fg)
+		txt.TextSize = theme.CaptionTextSize()
 		txt.Move(fyne.NewPos(min(x(tick), size.Width-60), y+2))
 		r.objs = append(r.objs, txt)
 	}
