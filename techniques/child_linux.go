@@ -7,7 +7,7 @@ import (
 )
 
 // yieldToWindow lowers the priority of every thread of this process to
-// childNice. On Linux, priority belongs to each thread, and a new thread
+// workNice. On Linux, priority belongs to each thread, and a new thread
 // takes its creator's: once every thread is lowered, all the threads the
 // process starts later are too. Two passes catch a thread started during
 // the first.
@@ -20,7 +20,7 @@ func yieldToWindow() error {
 		}
 		for _, t := range tasks {
 			if tid, convErr := strconv.Atoi(t.Name()); convErr == nil {
-				if serr := syscall.Setpriority(syscall.PRIO_PROCESS, tid, childNice); serr != nil {
+				if serr := syscall.Setpriority(syscall.PRIO_PROCESS, tid, workNice); serr != nil {
 					err = serr
 				}
 			}

@@ -35,9 +35,10 @@ func ParkInChild(ctx context.Context, crowds []Crowd, task string, report func(S
 	})
 }
 
-// parkJob is ParkInChild's work, in the child. Park itself refuses counts
-// out of range.
-func parkJob(ctx context.Context, crowds []Crowd, report func(any) error) error {
+// ParkCrowds parks each crowd in turn, measures it and releases it, calling
+// report as it goes: as a crowd starts, and once it is measured and gone.
+// An error from a final report stops it. Park itself refuses counts out of range.
+func ParkCrowds(ctx context.Context, crowds []Crowd, report func(ScaleReport) error) error {
 	for _, c := range crowds {
 		p, err := Park(ctx, c.Kind, c.N, func(started int) {
 			report(ScaleReport{Crowd: c, Started: started})
@@ -51,4 +52,9 @@ func parkJob(ctx context.Context, crowds []Crowd, report func(any) error) error 
 		}
 	}
 	return nil
+}
+
+// parkJob is ParkInChild's work, in the child.
+func parkJob(ctx context.Context, crowds []Crowd, report func(any) error) error {
+	return ParkCrowds(ctx, crowds, func(r ScaleReport) error { return report(r) })
 }

@@ -82,6 +82,21 @@ func (l LostUpdate) String() string {
 		l.Worker, l.Read, l.Other, l.OtherWrote, l.Worker, l.Wrote)
 }
 
+// RunStrategies runs the experiment once with each strategy in turn, and
+// calls each with every result as it comes; an error from each stops it.
+func RunStrategies(ctx context.Context, cfg RaceConfig, each func(RaceResult) error) error {
+	for _, s := range Strategies {
+		r, err := RunRace(ctx, s, cfg)
+		if err != nil {
+			return err
+		}
+		if err := each(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // RunRace starts cfg.Pairs goroutines that add one and as many that subtract
 // one, cfg.Updates times each, on a counter that starts at 0, shared with
 // strategy s. It waits for all of them and returns the final value, which

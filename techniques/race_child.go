@@ -61,16 +61,7 @@ func raceJob(ctx context.Context, cfg RaceConfig, report func(any) error) error 
 	if err := checkRaceConfig(cfg); err != nil {
 		return err
 	}
-	for _, s := range Strategies {
-		r, err := RunRace(ctx, s, cfg)
-		if err != nil {
-			return err
-		}
-		if err := report(r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return RunStrategies(ctx, cfg, func(r RaceResult) error { return report(r) })
 }
 
 // raceHistogramJob is RaceHistogramInChild's work, in the child.

@@ -34,8 +34,8 @@ func TestThreadWorkersGiveWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range nices {
-		if n != max(base, childNice) {
-			t.Errorf("a worker ran at nice %d, want %d", n, childNice)
+		if n != max(base, workNice) {
+			t.Errorf("a worker ran at nice %d, want %d", n, workNice)
 		}
 	}
 	if after := niceOfThisThread(t); after != base {

@@ -196,15 +196,12 @@ func (v *goroutinesView) scale(blocking bool) error {
 	done := func(error) { v.progress.Hide(); v.showUsage() }
 	if blocking {
 		return v.runs.block(func(ctx context.Context) error {
-			for _, c := range crowds {
-				p, err := techniques.Park(ctx, c.Kind, c.N, nil)
-				if err != nil {
-					return err
+			return techniques.ParkCrowds(ctx, crowds, func(r techniques.ScaleReport) error {
+				if r.Parked != nil {
+					v.showParked(r.Parked, r.After, v.chartWith(r.Parked))
 				}
-				p.Release()
-				v.showParked(p, techniques.Measure(), v.chartWith(p))
-			}
-			return nil
+				return nil
+			})
 		}, done)
 	}
 	return v.runs.start(func(ctx context.Context) error {

@@ -124,18 +124,6 @@ func (v *raceView) config() (techniques.RaceConfig, error) {
 	return techniques.RaceConfig{}, err
 }
 
-// runAll runs every strategy once, reporting each result as it comes.
-func (v *raceView) runAll(ctx context.Context, cfg techniques.RaceConfig, show func(techniques.RaceResult)) error {
-	for _, s := range techniques.Strategies {
-		r, err := techniques.RunRace(ctx, s, cfg)
-		if err != nil {
-			return err
-		}
-		show(r)
-	}
-	return nil
-}
-
 // runOnce runs every strategy once in a child process, so that the window's
 // goroutine never waits in the Go scheduler's queue behind the experiment's
 // thousands of goroutines.
@@ -146,7 +134,7 @@ func (v *raceView) runOnce() error {
 	}
 	v.clear()
 	return v.runs.start(func(ctx context.Context) error {
-		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r, cfg) }) })
+		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r) }) })
 		v.runs.keepTrace(traced)
 		return err
 	}, nil)
@@ -159,7 +147,7 @@ func (v *raceView) runOnceBlocking() error {
 	}
 	v.clear()
 	return v.runs.block(func(ctx context.Context) error {
-		return v.runAll(ctx, cfg, func(r techniques.RaceResult) { v.show(r, cfg) })
+		return techniques.RunStrategies(ctx, cfg, func(r techniques.RaceResult) error { v.show(r); return nil })
 	}, nil)
 }
 
@@ -172,7 +160,7 @@ func (v *raceView) clear() {
 	}
 }
 
-func (v *raceView) show(r techniques.RaceResult, cfg techniques.RaceConfig) {
+func (v *raceView) show(r techniques.RaceResult) {
 	cells := v.rows[r.Strategy]
 	cells[0].SetText(fmt.Sprintf("%d", r.Final))
 	cells[1].SetText(r.Took.Round(100 * time.Microsecond).String())
