@@ -120,6 +120,24 @@ type Usage struct {
 	Proc       bool   // whether Threads and RSS were read: /proc exists on Linux only
 }
 
+// MeasureSettled measures as Measure does, once the OS thread count has
+// stopped falling (it is read every 20 ms), or after limit. The threads of
+// goroutines that ended while locked to them exit a moment later, later
+// still at a low priority on a busy machine: measured at once, a released
+// crowd of a thousand can look as if tens of threads were left.
+func MeasureSettled(limit time.Duration) Usage {
+	u := Measure()
+	for end := time.Now().Add(limit); u.Proc && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+		next := Measure()
+		if next.Threads >= u.Threads {
+			return next
+		}
+		u = next
+	}
+	return u
+}
+
 // Measure reads the process's usage now.
 func Measure() Usage {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}

@@ -2,6 +2,7 @@ package techniques
 
 import (
 	"context"
+	"time"
 )
 
 // The scale experiment's right way runs in a child process (InChild): in
@@ -47,7 +48,8 @@ func ParkCrowds(ctx context.Context, crowds []Crowd, report func(ScaleReport) er
 			return err
 		}
 		p.Release()
-		if err := report(ScaleReport{Crowd: c, Started: c.N, Parked: p, After: Measure()}); err != nil {
+		after := MeasureSettled(time.Second)
+		if err := report(ScaleReport{Crowd: c, Started: c.N, Parked: p, After: after}); err != nil {
 			return err
 		}
 	}
