@@ -15,6 +15,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// asyncAwaitIntro and asyncAwaitAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	asyncAwaitIntro = "Asynchronous steps written as straight-line code: each step is awaited, and errors are handled where they happen."
+
+	asyncAwaitAbout = `Async/await lets asynchronous code read like ordinary sequential code. Each ` + "`await`" + ` suspends the function until a future is resolved, without blocking the thread it runs on.
+
+Errors come back as ordinary errors at the point of the await, so loops, conditions and error handling look the same as in synchronous code.`
+)
+
 const (
 	workflowDiskDelay = 600 * time.Millisecond
 	workflowNetDelay  = 500 * time.Millisecond

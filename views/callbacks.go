@@ -17,6 +17,18 @@ import (
 	"concurrencylab/techniques"
 )
 
+// callbacksIntro and callbacksAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	callbacksIntro = "Pass a function that is called later, when the event happens or the work is done. The caller moves on at once."
+
+	callbacksAbout = `A callback is a function handed to someone else to call later: when a button is clicked, when a file has been read.
+
+GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event. The handler must return quickly — while it runs, nothing else in the window can happen.
+
+Callbacks that start more asynchronous work need callbacks of their own; nested deeply, this is "callback hell", with error handling repeated at every level.`
+)
+
 const (
 	defaultDiskDelay = 1500 * time.Millisecond
 	maxShownLines    = 200 // a file's first lines shown in the console; the rest are counted

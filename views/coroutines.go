@@ -14,6 +14,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// coroutinesIntro and coroutinesAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	coroutinesIntro = "A function that can pause in the middle, hand control back to its caller, and later resume where it stopped."
+
+	coroutinesAbout = `A coroutine is a function that can **suspend** itself and be **resumed** later, keeping its local state. Control passes back and forth: the caller sends a value in, the coroutine runs until its next pause and hands a value back.
+
+Coroutines give concurrency without parallelism: only one side runs at a time, and switching between them is cheap.`
+)
+
 const (
 	switchRoundTrips = 1_000_000
 	shownNameLength  = 40 // longer names are shown trimmed

@@ -114,3 +114,12 @@ func (d *Demo) OnBusy(f func(busy bool)) {
 		d.runs.onBusy(f)
 	}
 }
+
+// Results returns what the last run measured, as the panel showed it, and
+// how long the run took (0 while it is in flight or if none has run).
+func (d *Demo) Results() (Results, time.Duration) {
+	if d.runs == nil {
+		return nil, 0
+	}
+	return d.runs.results.snapshot()
+}

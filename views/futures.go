@@ -18,6 +18,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// futuresIntro and futuresAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	futuresIntro = "Instead of taking a callback, an asynchronous function returns a value that will hold the result later."
+
+	futuresAbout = `A **future** (or promise) stands for a result that is not ready yet. The function that starts the work returns it at once; whoever needs the value waits for it, or chains what to do next: *then* on success, *catch* on failure.
+
+Futures compose: wait for **all** of them, or take the **first** to succeed and cancel the rest.`
+)
+
 // futureState is what one row of the futures table shows.
 type futureState struct {
 	status string // pending, resolved, rejected, cancelled

@@ -17,6 +17,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// goroutinesIntro and goroutinesAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	goroutinesIntro = "A goroutine starts with a small stack and is scheduled by Go, not the kernel. You can have millions."
+
+	goroutinesAbout = `Green threads are scheduled by a language runtime rather than the operating system. Go's goroutines start with a few kilobytes of stack that grows on demand, and the runtime multiplexes them onto a handful of OS threads.
+
+Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleeping "long enough" is a guess; a WaitGroup waits exactly.`
+)
+
 const (
 	articleTasks = 10
 	articleSleep = 100 * time.Millisecond // what the article's main sleeps

@@ -14,6 +14,18 @@ import (
 	"concurrencylab/techniques"
 )
 
+// overviewIntro and overviewAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	overviewIntro = "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait."
+
+	overviewAbout = `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU.
+
+Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. On one CPU they take turns; on many they may also run in parallel.
+
+Concurrency pays off when tasks **block** — on a disk, a network, a database. While one waits, another can run, even on a single CPU. CPU-bound work gains nothing from taking turns on one CPU; it only speeds up when there are more CPUs.`
+)
+
 var stateColors = map[string]color.Color{
 	"running": color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
 	"waiting": color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},

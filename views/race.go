@@ -14,6 +14,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// raceIntro and raceAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter. The answer should be zero."
+
+	raceAbout = `Incrementing a shared counter is three steps: read it, add one, write it back. If two workers read the same old value, one of the writes is lost — a **race condition**.
+
+A **lock** (sync.Mutex) lets only one worker at a time run the read–modify–write. An **atomic** operation does the three steps as one indivisible instruction. Or give the counter a single **owner** goroutine and send it requests over a channel: nothing is shared, so nothing races.`
+)
+
 const (
 	histogramRuns    = 200
 	histogramUpdates = 20 // per goroutine in each histogram run, so 200 runs take seconds, not minutes

@@ -19,6 +19,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// reactiveIntro and reactiveAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	reactiveIntro = "An observable pushes items to its subscribers — lines of a file, clicks, keystrokes — then says it is complete."
+
+	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*).
+
+Operators transform streams the way functions transform values: map, filter, buffer, debounce, take. The same pipeline works for a file's lines, a network socket or the user's clicks.`
+)
+
 const (
 	defaultLinePace = 200 * time.Millisecond
 	maxMarbles      = 300 // per lane: older marbles are dropped when items come faster than the eye can follow

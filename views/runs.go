@@ -62,7 +62,15 @@ type runs struct {
 	froze   time.Duration // how long the last one held the window
 	// afterPoll, if set, replaces afterNextPoll: for tests.
 	afterPoll func(f func())
+	// results is what the last run measured, set by the view as it shows it
+	// (setResult), for --report and File → Export results….
+	results results
 }
+
+// setResult records one value the current run measured, under a name a
+// reader understands, as the panel shows it. Call it on the Fyne goroutine;
+// a new run forgets the last run's results.
+func (r *runs) setResult(key string, value any) { r.results.set(key, value) }
 
 // refused says why a run asked for now would not start: ErrBusy or
 // ErrFrozenInput, or nil. A panel asks before it clears its results for a
@@ -95,6 +103,7 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 	r.cancel = cancel
 	r.traced = nil
 	r.mu.Unlock()
+	r.results.reset()
 	r.setBusy(true)
 
 	r.wg.Go(func() {
@@ -123,6 +132,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 	r.cancel = cancel
 	r.traced = nil
 	r.mu.Unlock()
+	r.results.reset()
 	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
 
 	r.freezes++
@@ -144,6 +154,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 }
 
 func (r *runs) end(err error, done func(error)) {
+	r.results.ended()
 	r.mu.Lock()
 	r.cancel = nil
 	r.mu.Unlock()

@@ -22,6 +22,18 @@ import (
 	"concurrencylab/techniques"
 )
 
+// serverIntro and serverAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database."
+
+	serverAbout = `A request handler that queries a database spends most of its life **blocked**: the CPU is idle while the query travels and the database answers.
+
+A server that handles one request at a time wastes all that waiting. A server that starts a goroutine per request lets the Go runtime run other requests while one is blocked, so throughput grows with the number of clients until some other limit (the database, the CPU, a pool) is reached.
+
+Little's law ties the numbers together: requests in flight = throughput × latency.`
+)
+
 // serverView is the blocking server panel: a real HTTP server over a real
 // database, under a load generated here, in three scheduling modes.
 type serverView struct {

@@ -12,6 +12,16 @@ import (
 	"concurrencylab/techniques"
 )
 
+// threadsIntro and threadsAbout are the panel's texts: a sentence or two above the
+// tabs, and the About tab, in Markdown.
+const (
+	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. Their lines interleave differently on every run."
+
+	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel, possibly in parallel with others on other cores.
+
+Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.`
+)
+
 const (
 	threadLines = 10                    // lines per worker, as in the article's loop
 	threadWork  = 5 * time.Millisecond  // real CPU work before each line…
