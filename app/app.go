@@ -37,6 +37,7 @@ type options struct {
 	blocking   bool
 	screenshot string
 	tab        string
+	report     string
 	debugStats bool
 }
 
@@ -87,6 +88,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.blocking, "blocking", false, "with --autorun: run the demo the wrong way, on the UI goroutine")
 	fs.StringVar(&o.screenshot, "screenshot", "", "with --autorun: write a PNG of the window to `FILE` when the demo ends, then quit")
 	fs.StringVar(&o.tab, "tab", "", "open the panel on this tab: "+strings.Join(tabs, ", "))
+	fs.StringVar(&o.report, "report", "", "with --autorun: when the demo ends, write what it measured to `FILE.json`")
 	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions to stdout as they change (for tests)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -109,6 +111,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.screenshot != "" && !o.autorun {
 		return o, errors.New("--screenshot needs --autorun")
+	}
+	if o.report != "" && !o.autorun {
+		return o, errors.New("--report needs --autorun")
 	}
 	if o.screenshot != "" && !strings.HasSuffix(strings.ToLower(o.screenshot), ".png") {
 		return o, fmt.Errorf("--screenshot %q: the file name must end in .png", o.screenshot)

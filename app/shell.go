@@ -91,8 +91,9 @@ type shell struct {
 	// closing is set when the window closes. Fyne then runs fyne.Do inline on
 	// the calling goroutine, so hooks that a run's last fyne.Do calls after
 	// that must do nothing: they would race with the exit.
-	closing   atomic.Bool
-	shotTaken bool
+	closing       atomic.Bool
+	shotTaken     bool
+	reportWritten bool
 }
 
 func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
@@ -375,6 +376,13 @@ func (s *shell) autorunDone(p views.Panel, err error, stderr io.Writer) {
 		fmt.Fprintf(stderr, "concurrency-lab: panel %s: %v\n", p.ID, err)
 		s.exitCode.Store(exitFail)
 	}
+	if s.opts.report != "" && !s.reportWritten {
+		s.reportWritten = true
+		if werr := s.writeReport(p, err); werr != nil {
+			fmt.Fprintln(stderr, "concurrency-lab:", werr)
+			s.exitCode.Store(exitFail)
+		}
+	}
 	if s.opts.tab != "" {
 		s.tabs.SelectIndex(tabIndex(s.opts.tab))
 	}
@@ -623,7 +631,8 @@ func (s *shell) menu() *fyne.MainMenu {
 	themeMenu.ChildMenu = fyne.NewMenu("", themeItems...)
 
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", runItem, cancelItem),
+		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Export results…", s.exportResults)),
 		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu),
 		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)

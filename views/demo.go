@@ -115,11 +115,11 @@ func (d *Demo) OnBusy(f func(busy bool)) {
 	}
 }
 
-// Results returns what the last run measured, as the panel showed it, and
-// how long the run took (0 while it is in flight or if none has run).
-func (d *Demo) Results() (Results, time.Duration) {
-	if d.runs == nil {
-		return nil, 0
+// Report returns what the last run measured, as the panel showed it: the
+// --report file and File → Export results…. ok is false if no run has begun.
+func (d *Demo) Report() (r Report, ok bool) {
+	if d.runs == nil || !d.runs.results.hasRun() {
+		return Report{}, false
 	}
-	return d.runs.results.snapshot()
+	return d.runs.results.report(d.runs.task), true
 }

@@ -27,6 +27,8 @@ type results struct {
 	values Results
 	began  time.Time
 	took   time.Duration
+	err    error // how the last run ended
+	ran    bool  // a run has ended
 }
 
 // reset forgets the last run's results: a new run has begun.
@@ -36,15 +38,19 @@ func (r *results) reset() {
 	r.values = Results{}
 	r.began = time.Now()
 	r.took = 0
+	r.err = nil
+	r.ran = false
 }
 
-// ended notes how long the run took.
-func (r *results) ended() {
+// ended notes how long the run took and how it ended.
+func (r *results) ended(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.began.IsZero() {
 		r.took = time.Since(r.began)
 	}
+	r.err = err
+	r.ran = true
 }
 
 // set records one measured value under key, replacing what was there.
@@ -57,11 +63,36 @@ func (r *results) set(key string, value any) {
 	r.values[key] = value
 }
 
-// snapshot returns a copy of the results and the run's duration.
-func (r *results) snapshot() (Results, time.Duration) {
+// report returns what the last run measured so far, as a report of the
+// given panel: a run still in flight is reported as not ok.
+func (r *results) report(panel string) Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return maps.Clone(r.values), r.took
+	rep := Report{Panel: panel, OK: r.ran && r.err == nil, Results: maps.Clone(r.values)}
+	if rep.Results == nil {
+		rep.Results = Results{}
+	}
+	switch {
+	case r.err != nil:
+		rep.Error = r.err.Error()
+	case !r.ran && !r.began.IsZero():
+		rep.Error = "the run had not ended"
+	case !r.ran:
+		rep.Error = "nothing has run yet"
+	}
+	if r.ran {
+		rep.Seconds = r.took.Seconds()
+	} else if !r.began.IsZero() {
+		rep.Seconds = time.Since(r.began).Seconds()
+	}
+	return rep
+}
+
+// hasRun reports whether a run has begun since the panel was built.
+func (r *results) hasRun() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.began.IsZero()
 }
 
 // Report is the shape of --report and of File → Export results… (JSON).

@@ -154,7 +154,7 @@ func (r *runs) block(work func(ctx context.Context) error, done func(err error))
 }
 
 func (r *runs) end(err error, done func(error)) {
-	r.results.ended()
+	r.results.ended(err)
 	r.mu.Lock()
 	r.cancel = nil
 	r.mu.Unlock()
