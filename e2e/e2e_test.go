@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
 	"os"
@@ -114,7 +115,8 @@ func TestEveryPanelAutorunScreenshot(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				shot := filepath.Join(t.TempDir(), "shot.png")
-				r := start(t, 90*time.Second, append(args, "--screenshot", shot)...)
+				report := filepath.Join(t.TempDir(), "report.json")
+				r := start(t, 90*time.Second, append(args, "--screenshot", shot, "--report", report)...)
 				if r.code == 1 && strings.Contains(r.output, "demo is not built yet") {
 					t.Skipf("panel %s: its demo is not built yet", id)
 				}
@@ -137,6 +139,7 @@ func TestEveryPanelAutorunScreenshot(t *testing.T) {
 				if n, ok := notBlank(img); !ok {
 					t.Errorf("screenshot looks blank: %d colours", n)
 				}
+				checkReport(t, id, report)
 			})
 		}
 	}
@@ -163,5 +166,63 @@ func TestXrayTabScreenshot(t *testing.T) {
 	}
 	if _, err := os.Stat(shot); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// reportFields are the results that --report must carry for some panels,
+// by name: a list's name, then the fields of each of its rows; or a plain
+// field alone.
+var reportFields = map[string][][]string{
+	"race":       {{"strategies", "name", "final", "lost", "verdict", "ms"}},
+	"server":     {{"modes", "name", "clients", "requests_per_s", "p50_ms", "p99_ms"}, {"db_conns"}, {"latency_ms"}, {"db_limit_per_s"}},
+	"overview":   {{"modes", "name", "kind", "seconds", "cpus"}},
+	"goroutines": {{"bytes_per_goroutine"}, {"bytes_per_thread"}, {"counts"}},
+	"coroutines": {{"transcript"}, {"paused_at"}},
+}
+
+// checkReport reads a --report file: the panel's ID, ok, how long, and
+// what the run measured, with the fields the panel promises.
+func checkReport(t *testing.T, id, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("--report: %v", err)
+	}
+	var rep struct {
+		Panel   string
+		OK      *bool
+		Seconds *float64
+		Results map[string]any
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("--report is not JSON: %v\n%s", err, b)
+	}
+	if rep.Panel != id || rep.OK == nil || !*rep.OK || rep.Seconds == nil || *rep.Seconds <= 0 {
+		t.Errorf("--report = %s, want panel %s, ok true and the seconds the run took", b, id)
+	}
+	if len(rep.Results) == 0 {
+		t.Errorf("--report of %s has no results: %s", id, b)
+	}
+	for _, want := range reportFields[id] {
+		v, ok := rep.Results[want[0]]
+		if !ok {
+			t.Errorf("--report of %s has no results.%s: %s", id, want[0], b)
+			continue
+		}
+		if len(want) == 1 {
+			continue
+		}
+		rows, _ := v.([]any)
+		if len(rows) == 0 {
+			t.Errorf("--report of %s: results.%s is not a list of rows: %v", id, want[0], v)
+		}
+		for _, row := range rows {
+			m, _ := row.(map[string]any)
+			for _, f := range want[1:] {
+				if _, ok := m[f]; !ok {
+					t.Errorf("--report of %s: a row of results.%s has no %q: %v", id, want[0], f, row)
+				}
+			}
+		}
 	}
 }
