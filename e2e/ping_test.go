@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -331,4 +332,47 @@ func TestMeterSeesAFreeze(t *testing.T) {
 		defer d.mu.Unlock()
 		return d.meterWorst >= froze-50*time.Millisecond // it probes every 10 ms
 	})
+}
+
+// TestSigtermDuringAFreeze sends SIGTERM while a blocking run holds the
+// window's goroutine: the process must end within about a second all the
+// same, as it does when nothing runs.
+func TestSigtermDuringAFreeze(t *testing.T) {
+	bin := lab(t)
+	p := newPinger(t)
+	home := t.TempDir()
+	cmd := exec.Command(bin, "--panel", "overview", "--autorun", "--blocking")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8", "GORACE=atexit_sleep_ms=0")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var w xproto.Window
+	for found := false; !found; time.Sleep(10 * time.Millisecond) {
+		w, found = p.window("Concurrency Lab")
+	}
+	// The autorun starts 0.4 s after the window shows; then wait until
+	// the window stops answering: the freeze has begun.
+	deadline := time.Now().Add(20 * time.Second)
+	for seq := uint32(1); p.pingOnce(w, seq, 300*time.Millisecond) < 300*time.Millisecond; seq++ {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the window never froze; output:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	sent := time.Now()
+	select {
+	case <-exited:
+		if took := time.Since(sent); took > 1500*time.Millisecond {
+			t.Errorf("the process took %v to exit after SIGTERM during a freeze", took)
+		}
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the process was still running 15 s after SIGTERM; output:\n%s", out.String())
+	}
 }
