@@ -3,18 +3,28 @@ package techniques
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // Pokedex is the coroutine body of the article, written once and run by both
 // implementations below. When first resumed it says "Coroutine starts"; then,
-// forever, it pauses until it receives a name and answers it. It returns when
-// receive reports that the caller has stopped it.
+// forever, it receives a name and answers it. It returns when receive reports
+// that the caller has stopped it.
+//
+// Python's `name = (yield)` hands control back and receives at one point.
+// Here that is two calls, and each implementation pauses in a different one:
+// iter.Pull pauses in reply (its yield hands the value out), the channel
+// version pauses in receive (it waits for the next name).
 func Pokedex(receive func() (name string, ok bool), reply func(string)) {
 	reply("Coroutine starts")
 	for {
-		name, ok := receive() // pause: control goes back to the caller
+		name, ok := receive()
 		if !ok {
 			return
 		}
@@ -37,6 +47,10 @@ type Body func(receive func() (string, bool), reply func(string))
 // or its body returned.
 var ErrFinished = errors.New("the coroutine has finished")
 
+// ErrNotStarted is returned by Paused before the first Prime: the body has
+// not run yet, so it is paused nowhere in it.
+var ErrNotStarted = errors.New("the coroutine has not started yet")
+
 // Coroutine is a function that runs until it pauses, hands a value back,
 // and later resumes where it paused.
 //
@@ -51,28 +65,39 @@ type Coroutine interface {
 	Send(name string) (string, error)
 	// Stop ends the coroutine. Further calls return ErrFinished.
 	Stop()
+	// Paused says where the body is paused now, as the runtime sees it.
+	// Call it between resumes, from the goroutine that resumes.
+	Paused() (Pause, error)
 }
 
-// pullCoroutine runs the body with iter.Pull: the runtime switches directly
-// between the caller and the body, on the caller's goroutine's behalf.
+// pullCoroutine runs the body with iter.Pull. The body does not run on the
+// caller's goroutine: iter.Pull gives it a second goroutine, with its own
+// stack. next and yield hand the OS thread straight from one goroutine to
+// the other (runtime.coroswitch): no wake-up, no run queue, no scheduler
+// decision. So one of the two runs at a time, on one thread.
 type pullCoroutine struct {
 	next    func() (string, bool)
 	stop    func()
 	in      string
 	stopped bool
+	goid    atomic.Int64 // the body's goroutine, once it has started
 }
 
 // NewPullCoroutine makes a coroutine of body on iter.Pull.
 func NewPullCoroutine(body Body) Coroutine {
 	c := &pullCoroutine{}
 	seq := func(yield func(string) bool) {
-		body(
-			func() (string, bool) { return c.in, !c.stopped },
-			func(s string) {
-				if !yield(s) { // the caller stopped us while we were paused here
-					c.stopped = true
-				}
-			})
+		c.goid.Store(goroutineID()) // we run on iter.Pull's goroutine, not the caller's
+		reply := func(s string) {
+			// The body pauses here: yield switches the thread back to the
+			// caller and returns only when the caller asks for the next value.
+			if !yield(s) {
+				c.stopped = true // the caller stopped us while we were paused
+			}
+		}
+		// receive does not pause: the caller set c.in before it resumed us.
+		receive := func() (string, bool) { return c.in, !c.stopped }
+		body(receive, reply)
 	}
 	c.next, c.stop = iter.Pull(iter.Seq[string](seq))
 	return c
@@ -81,7 +106,7 @@ func NewPullCoroutine(body Body) Coroutine {
 func (c *pullCoroutine) Prime() (string, error) { return c.resume() }
 
 func (c *pullCoroutine) Send(name string) (string, error) {
-	c.in = name // the body reads it when receive returns
+	c.in = name // the body reads it when its reply's yield returns
 	return c.resume()
 }
 
@@ -102,8 +127,17 @@ func (c *pullCoroutine) Stop() {
 	c.stop()
 }
 
+func (c *pullCoroutine) Paused() (Pause, error) {
+	if c.stopped {
+		return Pause{}, ErrFinished
+	}
+	return parkedAt(c.goid.Load())
+}
+
 // chanCoroutine runs the body on a goroutine of its own, handing values
-// back and forth over unbuffered channels: each send waits for the other side.
+// back and forth over unbuffered channels: each send waits for the other
+// side. Each hand-off goes through the scheduler: the goroutine that was
+// waiting is made runnable, queued, and later run, maybe on another thread.
 type chanCoroutine struct {
 	start   chan struct{} // closed by Prime: like a generator, the body waits to be first resumed
 	in      chan string
@@ -111,6 +145,7 @@ type chanCoroutine struct {
 	done    chan struct{} // closed when the body has returned
 	primed  bool
 	stopped bool
+	goid    atomic.Int64 // the body's goroutine
 }
 
 // NewChanCoroutine makes a coroutine of body on a goroutine and channels.
@@ -119,19 +154,28 @@ func NewChanCoroutine(body Body) Coroutine {
 	c := &chanCoroutine{start: make(chan struct{}), in: make(chan string), out: make(chan string), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
+		c.goid.Store(goroutineID())
 		if _, ok := <-c.start; !ok && c.stopped {
 			return // stopped before it was ever primed
 		}
-		body(
-			func() (string, bool) { s, ok := <-c.in; return s, ok },
-			func(s string) {
-				select {
-				case c.out <- s:
-				case <-c.in: // closed by Stop while we were trying to reply
-				}
-			})
+		body(c.bodyReceive, c.bodyReply)
 	}()
 	return c
+}
+
+// bodyReceive is the body's receive.
+func (c *chanCoroutine) bodyReceive() (string, bool) {
+	s, ok := <-c.in // the body pauses here, until the caller sends a name
+	return s, ok
+}
+
+// bodyReply is the body's reply. It does not stay paused: the caller is
+// already waiting for the reply, so the send completes at once.
+func (c *chanCoroutine) bodyReply(s string) {
+	select {
+	case c.out <- s:
+	case <-c.in: // closed by Stop while we were trying to reply
+	}
 }
 
 func (c *chanCoroutine) Prime() (string, error) {
@@ -181,6 +225,16 @@ func (c *chanCoroutine) Stop() {
 	<-c.done
 }
 
+func (c *chanCoroutine) Paused() (Pause, error) {
+	switch {
+	case c.stopped:
+		return Pause{}, ErrFinished
+	case !c.primed:
+		return Pause{}, ErrNotStarted
+	}
+	return parkedAt(c.goid.Load())
+}
+
 // Primes yields the prime numbers in order, lazily: each is computed only
 // when the caller pulls it.
 func Primes() iter.Seq[int] {
@@ -207,8 +261,8 @@ func Primes() iter.Seq[int] {
 	}
 }
 
-// echo is a body that answers every value with itself: the cheapest
-// possible switch, for measuring.
+// echo is a body that answers every value with itself: a round trip with
+// no work in it, for measuring.
 func echo(receive func() (string, bool), reply func(string)) {
 	reply("")
 	for {
@@ -220,10 +274,10 @@ func echo(receive func() (string, bool), reply func(string)) {
 	}
 }
 
-// SwitchCost measures the time of one round trip (caller → coroutine →
-// caller) of each implementation over n round trips. Run it on an ordinary
-// goroutine.
-func SwitchCost(ctx context.Context, n int) (pull, channels time.Duration, err error) {
+// RoundTripCost measures the time of one round trip — caller → body →
+// caller, two switches — of each implementation, averaged over n round
+// trips. Run it on an ordinary goroutine.
+func RoundTripCost(ctx context.Context, n int) (pull, channels time.Duration, err error) {
 	measure := func(c Coroutine) (time.Duration, error) {
 		defer c.Stop()
 		if _, err := c.Prime(); err != nil {
@@ -234,7 +288,7 @@ func SwitchCost(ctx context.Context, n int) (pull, channels time.Duration, err e
 			if i%4096 == 0 && ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
-			if _, err := c.Send("x"); err != nil {
+			if _, err := c.Send("x"); err != nil { // one round trip
 				return 0, err
 			}
 		}
@@ -245,4 +299,93 @@ func SwitchCost(ctx context.Context, n int) (pull, channels time.Duration, err e
 	}
 	channels, err = measure(NewChanCoroutine(echo))
 	return pull, channels, err
+}
+
+// Pause is where a coroutine's body is paused, read from the runtime's own
+// dump of the goroutine that runs it (runtime.Stack), not assumed.
+type Pause struct {
+	Wait      string // the runtime's wait reason: "coroutine" for iter.Pull, "chan receive" for channels
+	Innermost string // the innermost frame the dump shows, e.g. "iter.Pull[...].func1.1 (iter.go:287)"
+	Switch    Frame  // the line of this file where the body's goroutine waits
+	Body      Frame  // the body's line that led there, e.g. Pokedex's reply or receive
+	// Looks is how many dumps it took to find the body paused: more than 1
+	// means that after the caller had its reply, the body's goroutine was
+	// still running (or ready to run) on its way to its pause.
+	Looks int
+}
+
+// Frame is one line of this file in a goroutine's stack.
+type Frame struct {
+	Func string // e.g. "Pokedex"
+	Line int
+}
+
+// parkedAt finds goroutine goid in a dump of all goroutines and returns its
+// wait reason and its two innermost frames in this file. A goroutine that
+// has just handed a value over may still be running on its way to its pause,
+// so it looks again, for up to a second.
+func parkedAt(goid int64) (Pause, error) {
+	if goid == 0 {
+		return Pause{}, ErrNotStarted
+	}
+	header := fmt.Sprintf("goroutine %d [", goid)
+	for try := 0; ; try++ {
+		dump := allStacks()
+		i := strings.Index(dump, header)
+		if i < 0 {
+			return Pause{}, ErrFinished
+		}
+		block, _, _ := strings.Cut(dump[i+len(header):], "\n\n")
+		reason, stack, _ := strings.Cut(block, "]:\n")
+		reason, _, _ = strings.Cut(reason, ",") // drop ", 2 minutes"
+		if reason == "running" || reason == "runnable" {
+			if try < 1000 {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			return Pause{}, fmt.Errorf("the body's goroutine is still %s", reason)
+		}
+		p := Pause{Wait: reason, Looks: try + 1}
+		lines := strings.Split(stack, "\n")
+		var frames []Frame
+		for j := 0; j+1 < len(lines) && len(frames) < 2; j += 2 {
+			fn, where := lines[j], strings.TrimSpace(lines[j+1])
+			file, line, _ := strings.Cut(strings.Fields(where + " ")[0], ":")
+			if j == 0 {
+				p.Innermost = fmt.Sprintf("%s (%s:%s)", fn[:strings.LastIndex(fn, "(")], file[strings.LastIndex(file, "/")+1:], line)
+			}
+			if !strings.HasSuffix(file, "/coroutines.go") && file != "coroutines.go" {
+				continue
+			}
+			n, _ := strconv.Atoi(line)
+			fn = fn[:strings.LastIndex(fn, "(")] // drop the arguments
+			fn = fn[strings.LastIndex(fn, "techniques.")+len("techniques."):]
+			frames = append(frames, Frame{Func: fn, Line: n})
+		}
+		if len(frames) < 2 {
+			return p, fmt.Errorf("the body's goroutine waits (%s) outside the body", reason)
+		}
+		p.Switch, p.Body = frames[0], frames[1]
+		return p, nil
+	}
+}
+
+// allStacks is runtime.Stack of every goroutine, in a buffer big enough.
+func allStacks() string {
+	for size := 1 << 16; ; size *= 2 {
+		buf := make([]byte, size)
+		if n := runtime.Stack(buf, true); n < size || size >= 64<<20 {
+			return string(buf[:n])
+		}
+	}
+}
+
+// goroutineID is the number the runtime gives the calling goroutine in its
+// stack dumps ("goroutine 7 [running]:"). Go has no API for it on purpose;
+// it is used here only to find the body's goroutine in the dump.
+func goroutineID() int64 {
+	var buf [64]byte
+	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
+	id, _ := strconv.ParseInt(s[:strings.IndexByte(s+" ", ' ')], 10, 64)
+	return id
 }

@@ -1,12 +1,14 @@
 package techniques
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -164,6 +166,80 @@ func TestPullOnALockedThread(t *testing.T) {
 	}
 }
 
+// lineOf returns the text of line n of coroutines.go.
+func lineOf(t *testing.T, n int) string {
+	t.Helper()
+	src, err := Source("coroutines.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(src, "\n")
+	if n < 1 || n > len(lines) {
+		t.Fatalf("line %d of coroutines.go does not exist", n)
+	}
+	return strings.TrimSpace(lines[n-1])
+}
+
+// TestPausedWhereTheRuntimeSays checks, from the runtime's goroutine dump,
+// where each kind of coroutine is paused: iter.Pull in reply (its yield),
+// the channel version in receive.
+func TestPausedWhereTheRuntimeSays(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	tests := []struct {
+		impl      int
+		send      string // "" primes
+		wait      string
+		innermost string
+		at        string // the line of coroutines.go where the body's goroutine waits
+		body      string // Pokedex's line that led there
+	}{
+		{0, "", "coroutine", "iter.go", "if !yield(s) {", `reply("Coroutine starts")`},
+		{0, "Pikachu", "coroutine", "iter.go", "if !yield(s) {", `reply("Pika Pika")`},
+		{0, "Squirtle", "coroutine", "iter.go", "if !yield(s) {", `reply("Unidentified")`},
+		{1, "", "chan receive", "bodyReceive", "s, ok := <-c.in", "name, ok := receive()"},
+		{1, "Pikachu", "chan receive", "bodyReceive", "s, ok := <-c.in", "name, ok := receive()"},
+		{1, "Squirtle", "chan receive", "bodyReceive", "s, ok := <-c.in", "name, ok := receive()"},
+	}
+	cos := []Coroutine{NewPullCoroutine(Pokedex), NewChanCoroutine(Pokedex)}
+	for _, c := range cos {
+		if _, err := c.Paused(); !errors.Is(err, ErrNotStarted) {
+			t.Errorf("Paused before Prime: %v, want ErrNotStarted", err)
+		}
+	}
+	for _, tt := range tests {
+		c := cos[tt.impl]
+		name := implementations[tt.impl].name + " after " + cmp.Or(tt.send, "Prime")
+		var err error
+		if tt.send == "" {
+			_, err = c.Prime()
+		} else {
+			_, err = c.Send(tt.send)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := c.Paused()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Wait != tt.wait || !strings.Contains(p.Innermost, tt.innermost) {
+			t.Errorf("%s: waits as %q in %q, want %q in %s", name, p.Wait, p.Innermost, tt.wait, tt.innermost)
+		}
+		if got := lineOf(t, p.Switch.Line); !strings.HasPrefix(got, tt.at) {
+			t.Errorf("%s: paused at line %d %q, want %q", name, p.Switch.Line, got, tt.at)
+		}
+		if got := lineOf(t, p.Body.Line); got != tt.body || p.Body.Func != "Pokedex" {
+			t.Errorf("%s: body at %s line %d %q, want Pokedex's %q", name, p.Body.Func, p.Body.Line, got, tt.body)
+		}
+	}
+	for _, c := range cos {
+		c.Stop()
+		if _, err := c.Paused(); !errors.Is(err, ErrFinished) {
+			t.Errorf("Paused after Stop: %v, want ErrFinished", err)
+		}
+	}
+}
+
 func TestPrimes(t *testing.T) {
 	t.Parallel()
 	next, stop := iter.Pull(Primes())
@@ -178,15 +254,15 @@ func TestPrimes(t *testing.T) {
 	}
 }
 
-func TestSwitchCost(t *testing.T) {
+func TestRoundTripCost(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	pull, ch, err := SwitchCost(context.Background(), 10_000)
+	pull, ch, err := RoundTripCost(context.Background(), 10_000)
 	if err != nil || pull <= 0 || ch <= 0 {
-		t.Errorf("SwitchCost = %v, %v, %v", pull, ch, err)
+		t.Errorf("RoundTripCost = %v, %v, %v", pull, ch, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := SwitchCost(ctx, 10_000); !errors.Is(err, context.Canceled) {
+	if _, _, err := RoundTripCost(ctx, 10_000); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -203,14 +279,16 @@ func ExampleNewPullCoroutine() {
 	// Unidentified <nil>
 }
 
-func BenchmarkSwitch(b *testing.B) {
+// BenchmarkRoundTrip times one Send of each implementation: a round trip,
+// caller → body → caller, so two switches per op, not one.
+func BenchmarkRoundTrip(b *testing.B) {
 	for _, impl := range implementations {
 		b.Run(impl.name, func(b *testing.B) {
 			c := impl.make(echo)
 			defer c.Stop()
 			c.Prime()
 			for b.Loop() {
-				c.Send("x")
+				c.Send("x") // caller → body, then body → caller
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"iter"
 	"strings"
 	"time"
@@ -19,17 +20,37 @@ import (
 const (
 	coroutinesIntro = "A function that can pause in the middle, hand control back to its caller, and later resume where it stopped."
 
-	coroutinesAbout = `A coroutine is a function that can **suspend** itself and be **resumed** later, keeping its local state. Control passes back and forth: the caller sends a value in, the coroutine runs until its next pause and hands a value back.
+	coroutinesAbout = `A coroutine is a function that can **suspend** itself and be **resumed** later, keeping its local variables. Control passes back and forth: the caller sends a value in, the coroutine runs until its next pause and hands a value back.
 
-Coroutines give concurrency without parallelism: only one side runs at a time, and switching between them is cheap.`
+The panel runs one body, Pokedex, in two ways, and they pause in different places:
+
+- **iter.Pull** is not goroutine-free: the runtime gives the body a second goroutine, with its own stack. When the body hands a value out with yield (here, inside reply), that goroutine is parked and the runtime switches the thread straight back to the caller (runtime.coroswitch), without a wake-up through the scheduler's run queues. So the body is paused inside **reply**, and receive does not wait at all.
+- **A goroutine and unbuffered channels**: the body is paused in **receive**, waiting for the next name on a channel, as Python's ` + "`name = (yield)`" + ` is. Each hand-off wakes the other goroutine: it is made runnable, queued, and scheduled again.
+
+Where each is paused is not assumed: after each step the panel reads the runtime's dump of the body's goroutine (runtime.Stack), shows its wait reason and line, and marks that line in the code.
+
+Either way only one side runs at a time: the caller waits while the body runs, and the body waits while the caller runs. That is concurrency without parallelism. With channels, the taking turns comes from the hand-offs; two goroutines could run at once.
+
+"Measure round trips" times Send: caller → body → caller, two switches per round trip.`
 )
 
 const (
-	switchRoundTrips = 1_000_000
-	shownNameLength  = 40 // longer names are shown trimmed
+	roundTrips      = 1_000_000
+	shownNameLength = 40 // longer names are shown trimmed
 )
 
-var coroutineKinds = []string{"iter.Pull (the runtime's coroutine switch)", "goroutine + unbuffered channels"}
+// The two kinds of coroutine, as the radio shows them, and their short names
+// in the results and the code's legend.
+var (
+	coroutineKinds = []string{"iter.Pull (second goroutine, direct switch)", "goroutine + unbuffered channels"}
+	kindNames      = []string{"iter.Pull", "channels"}
+)
+
+// The background of the line where each kind is paused.
+var pausedHighlight = []color.Color{
+	color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x60}, // iter.Pull: amber
+	color.NRGBA{R: 0x21, G: 0x96, B: 0xf3, A: 0x50}, // channels: blue
+}
 
 // coroutinesView is the coroutines panel. The coroutine lives across runs;
 // it is only touched from run goroutines, one at a time (runs guarantees it),
@@ -40,32 +61,55 @@ type coroutinesView struct {
 	name      *widget.Entry
 	control   *widget.Label
 	out       *console
+	code      *CodeView
+	marked    []int // lines of the code view marked now
 	primes    *widget.Label
 	pullCost  *widget.ProgressBar
 	chanCost  *widget.ProgressBar
 	costLabel *widget.Label
+	trips     int // round trips per measurement
+	claims    *claims
 	demo      *Demo
 
 	co        techniques.Coroutine // owned by run goroutines
+	coKind    string               // the kind name of co
 	primed    bool
 	nextPrime func() (int, bool) // the lazy generator, pulled on run goroutines
 	stopPrime func()
-	pausedAt  int // the line of coroutines.go where the body pauses
+}
+
+// stepResult is what a step measured on its run goroutine, for the Fyne
+// goroutine to show.
+type stepResult struct {
+	kind   string // of the coroutine the buttons drive, "" if there is none
+	lines  []string
+	paused map[string]techniques.Pause // by kind name; only the kinds this step looked at
+	errs   map[string]error            // why a kind's pause could not be read
+	looks  map[string][]int            // per kind, Pause.Looks after each step of the replay
 }
 
 func coroutinesPanel() *Demo { return newCoroutinesView().demo }
 
 func newCoroutinesView() *coroutinesView {
+	src, err := techniques.Source("coroutines.go")
+	if err != nil {
+		src = err.Error()
+	}
 	v := &coroutinesView{
 		name:      widget.NewEntry(),
 		control:   wrapped(""),
 		out:       newConsole(),
+		code:      NewCodeView(src),
 		primes:    wrapped("Primes pulled so far: none."),
 		pullCost:  widget.NewProgressBar(),
 		chanCost:  widget.NewProgressBar(),
-		costLabel: wrapped(fmt.Sprintf("Measure the cost of one round trip, from the caller into the coroutine and back, %d times over, in a worker goroutine.", switchRoundTrips)),
-		pausedAt:  sourceLine("coroutines.go", "name, ok := receive()"),
+		trips:     roundTrips,
+		costLabel: wrapped(fmt.Sprintf("Times %d round trips of each kind in a worker goroutine: a round trip is one Send, caller → coroutine → caller, so two switches.", roundTrips)),
 	}
+	v.claims = newClaims(&v.runs, claim{
+		Says:    "Coroutines give concurrency but not parallelism: the function and its caller take turns.",
+		Pending: "Not measured yet: the replay (Run) looks, after each step, whether the body of each kind has paused while the caller runs.",
+	})
 	v.name.SetPlaceHolder("a name, e.g. Pikachu")
 	v.name.OnSubmitted = func(string) { v.send(v.name.Text) }
 	v.kind = widget.NewRadioGroup(coroutineKinds, func(string) { v.reset() })
@@ -74,7 +118,7 @@ func newCoroutinesView() *coroutinesView {
 	for _, b := range []*widget.ProgressBar{v.pullCost, v.chanCost} {
 		b.TextFormatter = func() string { return "" }
 	}
-	v.setControl(false)
+	v.setControl(false, stepResult{})
 
 	prime := widget.NewButton("Prime", func() { v.prime() })
 	send := widget.NewButton("Send", func() { v.send(v.name.Text) })
@@ -85,19 +129,31 @@ func newCoroutinesView() *coroutinesView {
 		quick.Add(widget.NewButton(n, func() { v.send(n) }))
 	}
 	pull := widget.NewButton("Pull 10 more primes", func() { v.pullPrimes() })
-	measure := widget.NewButton("Measure a switch", func() { v.measure() })
-	v.runs.onBusy(func(busy bool) { enable(!busy, prime, send, closeBtn, pull, measure) })
+	measure := widget.NewButton("Measure round trips", func() { v.measure() })
+	v.runs.onBusy(func(busy bool) {
+		enable(!busy, prime, send, closeBtn, pull, measure)
+		if busy { // a switch of kind must not race the step that uses the coroutine
+			v.kind.Disable()
+		} else {
+			v.kind.Enable()
+		}
+	})
 
+	legend := wrapped("Below, coroutines.go: the line where the body is paused, read from the runtime's goroutine dump after the last step, is marked amber for iter.Pull and blue for channels.")
+	code := container.NewBorder(legend, nil, nil, nil, v.code)
+	talk := container.NewVSplit(v.out, code)
+	talk.Offset = 0.4
 	left := container.NewBorder(
 		container.NewVBox(
 			v.kind,
 			container.NewBorder(nil, nil, prime, container.NewHBox(send, closeBtn), v.name),
 			container.NewHBox(widget.NewLabel("Send:"), quick),
 			v.control),
-		nil, nil, nil, v.out)
+		nil, nil, nil, talk)
 	costs := container.NewVBox(
+		v.claims.Content, widget.NewSeparator(),
 		bold("The lazy generator"), v.primes, pull, widget.NewSeparator(),
-		bold("The cost of a switch"), v.costLabel, measure,
+		bold("The cost of a round trip (two switches)"), v.costLabel, measure,
 		container.NewBorder(nil, nil, widget.NewLabel("iter.Pull"), nil, v.pullCost),
 		container.NewBorder(nil, nil, widget.NewLabel("channels "), nil, v.chanCost))
 	split := container.NewHSplit(left, container.NewVScroll(costs))
@@ -106,33 +162,96 @@ func newCoroutinesView() *coroutinesView {
 	return v
 }
 
-// sourceLine finds the line number of text in a technique file, or 0.
-func sourceLine(file, text string) int {
-	src, err := techniques.Source(file)
-	if err != nil {
-		return 0
+// kindName is the short name of the selected kind.
+func (v *coroutinesView) kindName() string {
+	if v.kind.Selected == coroutineKinds[1] {
+		return kindNames[1]
 	}
-	for i, line := range strings.Split(src, "\n") {
-		if strings.Contains(line, text) {
-			return i + 1
-		}
-	}
-	return 0
+	return kindNames[0]
 }
 
-func (v *coroutinesView) setControl(running bool) {
+// codeLine returns the text of line n of coroutines.go, trimmed.
+func codeLine(n int) string {
+	src, err := techniques.Source("coroutines.go")
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(src, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(lines[n-1])
+}
+
+// setControl says who has control, and where the runtime found the body paused.
+func (v *coroutinesView) setControl(running bool, r stepResult) {
 	switch {
 	case running:
 		v.control.SetText("Control: the coroutine is running.")
-	case v.co == nil:
+		return
+	case r.kind == "":
 		v.control.SetText("No coroutine yet: Prime starts one (Send primes it first if needed).")
-	default:
-		v.control.SetText(fmt.Sprintf("Control: back with the caller. The coroutine is paused in Pokedex at coroutines.go line %d: name, ok := receive()", v.pausedAt))
+		return
 	}
+	kind := r.kind
+	p, ok := r.paused[kind]
+	if !ok {
+		msg := "Control: back with the caller."
+		if err := r.errs[kind]; err != nil {
+			msg += " Where the coroutine is paused could not be read: " + err.Error()
+		}
+		v.control.SetText(msg)
+		return
+	}
+	where := "inside reply, in iter.Pull's yield"
+	if kind == kindNames[1] {
+		where = "in receive, waiting on the channel"
+	}
+	v.control.SetText(fmt.Sprintf("Control: back with the caller. The runtime shows the body's goroutine parked (%q) %s: coroutines.go line %d, %s — reached from %s line %d, %s",
+		p.Wait, where, p.Switch.Line, codeLine(p.Switch.Line), p.Body.Func, p.Body.Line, codeLine(p.Body.Line)))
 }
 
-func (v *coroutinesView) newCoroutine() techniques.Coroutine {
-	if v.kind.Selected == coroutineKinds[1] {
+// showPauses marks the lines where each kind measured in this run is paused,
+// and records them as the result paused_at.
+func (v *coroutinesView) showPauses(r stepResult) {
+	for _, l := range v.marked {
+		v.code.MarkLine(l, nil)
+	}
+	v.marked = nil
+	if len(r.paused) == 0 {
+		return
+	}
+	at := map[string]any{}
+	for i, kind := range kindNames {
+		p, ok := r.paused[kind]
+		if !ok {
+			continue
+		}
+		for _, l := range []int{p.Switch.Line, p.Body.Line} {
+			v.code.MarkLine(l-1, pausedHighlight[i])
+			v.marked = append(v.marked, l-1)
+		}
+		at[kind] = map[string]any{
+			"file":            "coroutines.go",
+			"line":            p.Switch.Line,
+			"text":            codeLine(p.Switch.Line),
+			"wait_reason":     p.Wait,
+			"innermost_frame": p.Innermost,
+			"body_func":       p.Body.Func,
+			"body_line":       p.Body.Line,
+			"body_text":       codeLine(p.Body.Line),
+		}
+	}
+	v.runs.setResult("paused_at", at)
+}
+
+// newCoroutine makes v.co, of the kind selected when the step began; run goroutine.
+func (v *coroutinesView) newCoroutine(kind string) {
+	v.co, v.coKind, v.primed = newCoroutineOf(kind), kind, false
+}
+
+func newCoroutineOf(kind string) techniques.Coroutine {
+	if kind == kindNames[1] {
 		return techniques.NewChanCoroutine(techniques.Pokedex)
 	}
 	return techniques.NewPullCoroutine(techniques.Pokedex)
@@ -148,38 +267,64 @@ func (v *coroutinesView) reset() {
 }
 
 // step runs f on a run goroutine — the only kind that touches v.co and
-// v.primed, one at a time — and shows the lines it returns.
-func (v *coroutinesView) step(f func() []string) error {
-	v.setControl(true)
+// v.primed, one at a time — and shows what it returns.
+func (v *coroutinesView) step(f func(kind string) stepResult) error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
+	v.claims.reset()
+	v.setControl(true, stepResult{})
+	kind := v.kindName()
 	return v.runs.start(func(ctx context.Context) error {
-		lines := f()
-		fyne.Do(func() {
-			v.out.PrintLines(lines)
-			v.setControl(false)
-		})
+		r := f(kind)
+		fyne.Do(func() { v.show(r) })
 		return nil
 	}, nil)
 }
 
+// show prints a step's lines and where the body is paused; Fyne goroutine.
+func (v *coroutinesView) show(r stepResult) {
+	v.out.PrintLines(r.lines)
+	v.setControl(false, r)
+	v.showPauses(r)
+	v.runs.setResult("transcript", strings.Split(strings.TrimSuffix(v.out.Text(), "\n"), "\n"))
+	v.judge(r)
+}
+
+// pausedNow reads where the current coroutine is paused; run goroutine.
+func (v *coroutinesView) pausedNow(lines []string) stepResult {
+	r := stepResult{lines: lines, paused: map[string]techniques.Pause{}, errs: map[string]error{}}
+	if v.co == nil {
+		return r
+	}
+	r.kind = v.coKind
+	if p, err := v.co.Paused(); err != nil {
+		r.errs[r.kind] = err
+	} else {
+		r.paused[r.kind] = p
+	}
+	return r
+}
+
 func (v *coroutinesView) prime() error {
-	return v.step(func() []string {
+	return v.step(func(kind string) stepResult {
 		if v.primed {
-			return []string{"(already primed: it is paused, waiting for a name)"}
+			return v.pausedNow([]string{"(already primed: it is paused until the next name)"})
 		}
 		if v.co == nil {
-			v.co = v.newCoroutine()
+			v.newCoroutine(kind)
 		}
 		out, err := v.co.Prime()
 		v.primed = err == nil
-		return []string{"caller → coroutine: prime (run to the first pause)", answer(out, err)}
+		return v.pausedNow([]string{"caller → coroutine: prime (run to the first pause)", answer(out, err)})
 	})
 }
 
 func (v *coroutinesView) send(name string) error {
-	return v.step(func() []string {
+	return v.step(func(kind string) stepResult {
 		var lines []string
 		if v.co == nil {
-			v.co = v.newCoroutine()
+			v.newCoroutine(kind)
 		}
 		if !v.primed {
 			out, err := v.co.Prime()
@@ -187,18 +332,18 @@ func (v *coroutinesView) send(name string) error {
 			lines = append(lines, "(not primed yet: priming first)", "caller → coroutine: prime", answer(out, err))
 		}
 		out, err := v.co.Send(name)
-		return append(lines, fmt.Sprintf("caller → coroutine: send(%s)", shownName(name)), answer(out, err))
+		return v.pausedNow(append(lines, fmt.Sprintf("caller → coroutine: send(%s)", shownName(name)), answer(out, err)))
 	})
 }
 
 func (v *coroutinesView) close() error {
-	return v.step(func() []string {
+	return v.step(func(string) stepResult {
 		if v.co == nil {
-			return []string{"(no coroutine to close)"}
+			return stepResult{lines: []string{"(no coroutine to close)"}}
 		}
 		v.co.Stop()
-		v.co, v.primed = nil, false
-		return []string{"caller: close — the coroutine has finished; the next Prime starts a new one"}
+		v.co, v.coKind, v.primed = nil, "", false
+		return stepResult{lines: []string{"caller: close — the coroutine has finished; the next Prime starts a new one"}}
 	})
 }
 
@@ -220,40 +365,112 @@ func shownName(name string) string {
 
 // replay is the primary demo: the article's session, on a new coroutine.
 func (v *coroutinesView) replay() error {
-	return v.step(func() []string {
-		if v.co != nil {
-			v.co.Stop()
-		}
-		v.co = v.newCoroutine()
-		return replaySession(v.co, &v.primed)
-	})
+	return v.step(v.replayWork)
 }
 
-// replayBlocking does the same on the Fyne goroutine, with a coroutine of
-// its own that it also stops there: an iter.Pull coroutine created on the
-// thread-locked Fyne goroutine must never be resumed from another.
+// replayWork plays the article's session on a new coroutine of the selected
+// kind, which stays paused for the buttons; then the same session on the
+// other kind, on a coroutine of its own, only to see where it pauses. Run
+// goroutine (or a goroutine the Fyne goroutine waits for).
+func (v *coroutinesView) replayWork(selected string) stepResult {
+	if v.co != nil {
+		v.co.Stop()
+	}
+	r := stepResult{kind: selected, paused: map[string]techniques.Pause{}, errs: map[string]error{}, looks: map[string][]int{}}
+	for _, kind := range kindNames {
+		co := newCoroutineOf(kind)
+		lines, pauses, err := replaySession(co)
+		if err != nil {
+			r.errs[kind] = err
+		} else {
+			r.paused[kind] = pauses[len(pauses)-1]
+			for _, p := range pauses {
+				r.looks[kind] = append(r.looks[kind], p.Looks)
+			}
+		}
+		if kind != selected {
+			co.Stop()
+			continue
+		}
+		r.lines = lines
+		v.co, v.coKind, v.primed = co, kind, true
+	}
+	return r
+}
+
+// replayBlocking is the blocking way: the Fyne goroutine waits while the
+// session runs, so the window is frozen for its few microseconds. The work
+// itself runs on another goroutine, because an iter.Pull coroutine must not
+// be created or resumed on the Fyne goroutine, which is locked to the main
+// OS thread: resumed from another goroutine, the runtime aborts the program.
 func (v *coroutinesView) replayBlocking() error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
+	v.claims.reset()
+	kind := v.kindName()
 	return v.runs.block(func(context.Context) error {
-		co := v.newCoroutine()
-		defer co.Stop()
-		var primed bool
-		v.out.PrintLines(replaySession(co, &primed))
+		done := make(chan stepResult)
+		go func() { done <- v.replayWork(kind) }()
+		v.show(<-done)
 		return nil
 	}, nil)
 }
 
-func replaySession(co techniques.Coroutine, primed *bool) []string {
+// replaySession primes co and sends it the article's two names, and reads
+// where it is paused after each step.
+func replaySession(co techniques.Coroutine) ([]string, []techniques.Pause, error) {
+	var pauses []techniques.Pause
+	var firstErr error
+	look := func() {
+		p, err := co.Paused()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		pauses = append(pauses, p)
+	}
 	out, err := co.Prime()
-	*primed = err == nil
+	look()
 	lines := []string{"caller → coroutine: prime", answer(out, err)}
 	for _, n := range []string{"Pikachu", "Squirtle"} {
 		out, err := co.Send(n)
+		look()
 		lines = append(lines, fmt.Sprintf("caller → coroutine: send(%q)", n), answer(out, err))
 	}
-	return lines
+	return lines, pauses, firstErr
+}
+
+// judge gives the article's claim its verdict from the replay's looks.
+func (v *coroutinesView) judge(r stepResult) {
+	pull, ch := r.looks[kindNames[0]], r.looks[kindNames[1]]
+	if len(pull) == 0 || len(ch) == 0 {
+		return
+	}
+	late := func(looks []int) int {
+		n := 0
+		for _, l := range looks {
+			if l > 1 {
+				n++
+			}
+		}
+		return n
+	}
+	lp, lc := late(pull), late(ch)
+	switch {
+	case lp == 0 && lc == 0:
+		v.claims.judge(0, holds, fmt.Sprintf("After each of the %d steps, the caller had control and the body was already paused, with both kinds: iter.Pull's parked as %q, the channel one as %q. They took turns. With channels that is the hand-offs' doing: two goroutines could run at once.",
+			len(pull), r.paused[kindNames[0]].Wait, r.paused[kindNames[1]].Wait))
+	default:
+		v.claims.judge(0, partly, fmt.Sprintf("The caller had control back but the body was not paused yet (still running or ready to run) in %d of %d looks with iter.Pull and %d of %d with channels: for that moment both sides were under way at once.",
+			lp, len(pull), lc, len(ch)))
+	}
 }
 
 func (v *coroutinesView) pullPrimes() error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
+	v.claims.reset()
 	shown := v.primes.Text
 	return v.runs.start(func(context.Context) error {
 		if v.nextPrime == nil {
@@ -269,7 +486,10 @@ func (v *coroutinesView) pullPrimes() error {
 			text += ", "
 		}
 		text += strings.Join(got, ", ")
-		fyne.Do(func() { v.primes.SetText("Primes pulled so far: " + text) })
+		fyne.Do(func() {
+			v.primes.SetText("Primes pulled so far: " + text)
+			v.runs.setResult("primes_pulled", strings.Split(text, ", "))
+		})
 		return nil
 	}, nil)
 }
@@ -278,9 +498,10 @@ func (v *coroutinesView) measure() error {
 	if err := v.runs.refused(); err != nil {
 		return err
 	}
+	v.claims.reset()
 	v.costLabel.SetText("Measuring…")
 	return v.runs.start(func(ctx context.Context) error {
-		pull, ch, err := techniques.SwitchCost(ctx, switchRoundTrips)
+		pull, ch, err := techniques.RoundTripCost(ctx, v.trips)
 		fyne.Do(func() {
 			if err != nil {
 				v.costLabel.SetText("Measurement stopped: " + err.Error())
@@ -293,8 +514,11 @@ func (v *coroutinesView) measure() error {
 			v.chanCost.TextFormatter = func() string { return fmt.Sprintf("%d ns", ch.Nanoseconds()) }
 			v.pullCost.Refresh()
 			v.chanCost.Refresh()
-			v.costLabel.SetText(fmt.Sprintf("One round trip over %d: iter.Pull %v, goroutine + channels %v (%.1f× slower).",
-				switchRoundTrips, pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
+			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %d: iter.Pull %v, goroutine + channels %v (%.1f× as long).",
+				v.trips, pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
+			v.runs.setResult("round_trips", v.trips)
+			v.runs.setResult("round_trip_ns_iter_pull", float64(pull.Nanoseconds()))
+			v.runs.setResult("round_trip_ns_channels", float64(ch.Nanoseconds()))
 		})
 		return nil
 	}, nil)

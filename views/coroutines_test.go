@@ -24,12 +24,36 @@ caller → coroutine: send("Squirtle")
 coroutine → caller: "Unidentified"
 `
 
+// pausedAt returns the result paused_at of the last run, by kind.
+func pausedAt(t *testing.T, v *coroutinesView) map[string]map[string]any {
+	t.Helper()
+	res, _ := v.demo.Results()
+	at, ok := res["paused_at"].(map[string]any)
+	if !ok {
+		t.Fatalf("no paused_at in the results: %v", res)
+	}
+	out := map[string]map[string]any{}
+	for k, x := range at {
+		out[k] = x.(map[string]any)
+	}
+	return out
+}
+
+// The replay shows where each kind is paused as the runtime's goroutine dump
+// says: iter.Pull inside reply (its yield), channels in receive.
 func TestCoroutinesReplay(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	for _, kind := range coroutineKinds {
-		t.Run(kind, func(t *testing.T) {
+	tests := []struct {
+		kind    string
+		control string
+	}{
+		{coroutineKinds[0], `parked ("coroutine") inside reply, in iter.Pull's yield: coroutines.go line`},
+		{coroutineKinds[1], `parked ("chan receive") in receive, waiting on the channel: coroutines.go line`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
 			v := newCoroutines(t)
-			v.kind.SetSelected(kind)
+			v.kind.SetSelected(tt.kind)
 			if err := v.demo.Run(); err != nil {
 				t.Fatal(err)
 			}
@@ -37,8 +61,33 @@ func TestCoroutinesReplay(t *testing.T) {
 			if got := v.out.Text(); got != articleSession {
 				t.Errorf("transcript:\n%s\nwant:\n%s", got, articleSession)
 			}
-			if !strings.Contains(v.control.Text, "paused in Pokedex") {
-				t.Errorf("control indicator %q", v.control.Text)
+			if !strings.Contains(v.control.Text, tt.control) {
+				t.Errorf("control indicator %q, want it to say %q", v.control.Text, tt.control)
+			}
+			// Both kinds are measured by every replay, whichever is selected.
+			at := pausedAt(t, v)
+			want := map[string][3]string{ // wait reason, line, body line
+				"iter.Pull": {"coroutine", "if !yield(s) {", `reply("Unidentified")`},
+				"channels":  {"chan receive", "s, ok := <-c.in", "name, ok := receive()"},
+			}
+			for kind, w := range want {
+				got := at[kind]
+				if got["wait_reason"] != w[0] || !strings.HasPrefix(got["text"].(string), w[1]) || got["body_text"] != w[2] {
+					t.Errorf("paused_at[%s] = %v, want %v", kind, got, w)
+				}
+				for _, key := range []string{"line", "body_line"} {
+					if l := got[key].(int); v.code.marks[l-1] == nil {
+						t.Errorf("%s: line %d (%s) is not marked in the code", kind, l, key)
+					}
+				}
+			}
+			res, _ := v.demo.Results()
+			if lines, _ := res["transcript"].([]string); strings.Join(lines, "\n")+"\n" != articleSession {
+				t.Errorf("result transcript %q", lines)
+			}
+			checks, _ := res["article_checks"].([]map[string]string)
+			if len(checks) != 1 || (checks[0]["verdict"] != holds && checks[0]["verdict"] != partly) {
+				t.Errorf("article_checks %v: want the claim judged from the looks", checks)
 			}
 		})
 	}
@@ -51,6 +100,50 @@ func TestCoroutinesReplayBlocking(t *testing.T) {
 	}
 	if got := v.out.Text(); got != articleSession {
 		t.Errorf("transcript:\n%s\nwant:\n%s", got, articleSession)
+	}
+	// The coroutine the blocking way made is resumed by the buttons' run
+	// goroutines afterwards: it must not have been made on the Fyne goroutine.
+	test.Tap(findButton(t, v.demo.Content, "Pikachu"))
+	v.demo.Wait()
+	if !strings.HasSuffix(v.out.Text(), "coroutine → caller: \"Pika Pika\"\n") {
+		t.Errorf("after the blocking replay, Pikachu got:\n%s", v.out.Text())
+	}
+}
+
+// A Send leaves the iter.Pull body paused in the reply it just made.
+func TestCoroutinesSendShowsThePause(t *testing.T) {
+	v := newCoroutines(t)
+	test.Tap(findButton(t, v.demo.Content, "Charmander"))
+	v.demo.Wait()
+	p := pausedAt(t, v)["iter.Pull"]
+	if p == nil || p["body_text"] != `reply("Char Char")` {
+		t.Errorf("paused_at = %v, want iter.Pull in Pokedex's reply(\"Char Char\")", p)
+	}
+	if _, ok := pausedAt(t, v)["channels"]; ok {
+		t.Error("a Send on iter.Pull reported where the channel kind is paused: it did not look")
+	}
+	if !strings.Contains(v.control.Text, `reply("Char Char")`) {
+		t.Errorf("control %q", v.control.Text)
+	}
+}
+
+// The measurement says what it times: round trips, two switches each.
+func TestCoroutinesRoundTrips(t *testing.T) {
+	v := newCoroutines(t)
+	v.trips = 2000
+	test.Tap(findButton(t, v.demo.Content, "Measure round trips"))
+	v.demo.Wait()
+	if !strings.HasPrefix(v.costLabel.Text, "One round trip (two switches), averaged over 2000:") {
+		t.Errorf("cost label %q", v.costLabel.Text)
+	}
+	res, _ := v.demo.Results()
+	for _, key := range []string{"round_trip_ns_iter_pull", "round_trip_ns_channels"} {
+		if ns, _ := res[key].(float64); ns <= 0 {
+			t.Errorf("%s = %v", key, res[key])
+		}
+	}
+	if res["round_trips"] != 2000 {
+		t.Errorf("round_trips = %v", res["round_trips"])
 	}
 }
 
