@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,40 +15,60 @@ type Strategy int
 
 // The strategies of the race experiment.
 const (
-	// Unsynchronized reads the counter, lets other goroutines run, then
-	// writes back what it read plus or minus one. Each read and each write
-	// is atomic on its own, so there is no data race for the race detector
-	// to report — yet updates are lost, because another goroutine can write
-	// between our read and our write. That gap is the race condition.
-	Unsynchronized Strategy = iota
+	// PlainIncrement does n += delta on an ordinary variable: read it, add,
+	// write it back, with nothing ordering one goroutine's access against
+	// another's. Under the Go memory model that is a data race — two
+	// goroutines access one variable, at least one writes, and no
+	// happens-before relation (a lock, a channel, an atomic) orders the
+	// two — and the race detector reports it. Builds with the race detector
+	// skip it (see [RaceDetector]).
+	PlainIncrement Strategy = iota
+	// Unsynchronized reads the counter with an atomic load, lets other
+	// goroutines run, then writes back what it read plus or minus one with
+	// an atomic write. Every access is atomic, so there is no data race for
+	// the race detector to report — yet updates are lost, because another
+	// goroutine can write between our read and our write. That is a race
+	// condition: a wrong result that depends on the interleaving.
+	Unsynchronized
 	// Mutex holds a sync.Mutex around the read–modify–write.
 	Mutex
-	// Atomic does the read–modify–write as one atomic instruction.
+	// Atomic does the read–modify–write as one indivisible atomic operation.
 	Atomic
 	// Owner gives the counter to one goroutine; the others send it +1 or -1
 	// over a channel. Nothing is shared, so nothing can race.
 	Owner
+	// SingleProc is Unsynchronized with GOMAXPROCS=1: only one goroutine
+	// executes at any moment, as only one thread runs Python code under a
+	// global interpreter lock. Updates are still lost, because a switch
+	// can fall between a goroutine's read and its write — here every
+	// goroutine yields there on purpose.
+	SingleProc
 )
 
 // Strategies lists every strategy, in the order the panel shows them.
-var Strategies = []Strategy{Unsynchronized, Mutex, Atomic, Owner}
+var Strategies = []Strategy{PlainIncrement, Unsynchronized, Mutex, Atomic, Owner, SingleProc}
 
 func (s Strategy) String() string {
 	switch s {
+	case PlainIncrement:
+		return "plain n += 1 (data race)"
 	case Unsynchronized:
-		return "unsynchronized"
+		return "atomic load, yield, atomic store"
 	case Mutex:
 		return "sync.Mutex"
 	case Atomic:
-		return "sync/atomic"
+		return "sync/atomic Add"
 	case Owner:
 		return "owner goroutine"
+	case SingleProc:
+		return "load, yield, store at GOMAXPROCS=1"
 	}
 	return fmt.Sprintf("Strategy(%d)", int(s))
 }
 
 // The largest run the panel offers: 100,000 incrementers and as many
-// decrementers, 10,000 updates each.
+// decrementers, 10,000 updates each. Each half of a tally (below) must hold
+// MaxPairs*MaxUpdates.
 const (
 	MaxPairs   = 100_000
 	MaxUpdates = 10_000
@@ -62,24 +83,36 @@ type RaceConfig struct {
 // RaceResult is what one run found.
 type RaceResult struct {
 	Strategy Strategy
-	Final    int64 // 0 unless updates were lost
-	Took     time.Duration
-	Lost     *LostUpdate // one lost update as it happened; nil if none was seen
+	// NotRun, if not empty, says why the strategy did not run; then nothing
+	// else was measured.
+	NotRun string
+	Final  int64 // the counter's value at the end; 0 is right
+	// LostUps and LostDowns count the +1s and the −1s missing from the
+	// final value: made, but overwritten. Final = LostDowns − LostUps, so
+	// losses of both kinds can cancel to a final 0.
+	LostUps, LostDowns int64
+	Took               time.Duration
+	Procs              int        // GOMAXPROCS during the run
+	Overwrite          *Overwrite // for Unsynchronized and SingleProc: one write overwritten, as it happened
 }
 
-// LostUpdate records one read–modify–write that overwrote another
-// goroutine's write: the interleaving of a race condition, as it happened.
-type LostUpdate struct {
-	Worker     int   // the goroutine whose write destroyed another's
+// Lost is how many updates the run lost.
+func (r RaceResult) Lost() int64 { return r.LostUps + r.LostDowns }
+
+// Overwrite is one read–modify–write that landed on another goroutine's
+// write it had not read: the interleaving of a race condition, as it
+// happened. All of it comes from one atomic swap, so it is exact.
+type Overwrite struct {
+	Worker     int   // the goroutine that wrote over another's write
 	Read       int64 // the value it read
 	Wrote      int64 // the value it wrote back
-	Other      int   // the goroutine whose update was lost
-	OtherWrote int64 // what that goroutine had written in between
+	Other      int   // the goroutine whose write it overwrote, the last one made after its read
+	OtherWrote int64 // what that goroutine had written
 }
 
-func (l LostUpdate) String() string {
-	return fmt.Sprintf("goroutine %d read %d; goroutine %d then wrote %d; goroutine %d wrote %d over it — that update is lost",
-		l.Worker, l.Read, l.Other, l.OtherWrote, l.Worker, l.Wrote)
+func (o Overwrite) String() string {
+	return fmt.Sprintf("goroutine %d read %d and yielded; goroutine %d then wrote %d; goroutine %d wrote %d over it, so the counter no longer held goroutine %d's update.",
+		o.Worker, o.Read, o.Other, o.OtherWrote, o.Worker, o.Wrote, o.Other)
 }
 
 // RunStrategies runs the experiment once with each strategy in turn, and
@@ -97,18 +130,41 @@ func RunStrategies(ctx context.Context, cfg RaceConfig, each func(RaceResult) er
 	return nil
 }
 
+// procsMu makes runs that change GOMAXPROCS, which is one per process, take turns.
+var procsMu sync.Mutex
+
 // RunRace starts cfg.Pairs goroutines that add one and as many that subtract
 // one, cfg.Updates times each, on a counter that starts at 0, shared with
 // strategy s. It waits for all of them and returns the final value, which
-// should be 0. Cancelling ctx makes the goroutines stop early.
+// should be 0, and how many updates were lost. Cancelling ctx makes the
+// goroutines stop early. SingleProc sets GOMAXPROCS to 1 for the run, for
+// the whole process, and restores it after.
 func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error) {
 	if cfg.Pairs < 1 || cfg.Updates < 1 {
 		return RaceResult{}, fmt.Errorf("pairs and updates must be at least 1, got %d and %d", cfg.Pairs, cfg.Updates)
 	}
+	if err := ctx.Err(); err != nil {
+		return RaceResult{}, err
+	}
 	var c counter
 	switch s {
+	case PlainIncrement:
+		if RaceDetector {
+			return RaceResult{Strategy: s, NotRun: "not run: this binary was built with the race detector, which would report this data race"}, nil
+		}
+		if strconv.IntSize < 64 {
+			// The tally below is exact only if a racy read returns some whole
+			// write, which Go promises for values no wider than a machine word.
+			return RaceResult{Strategy: s, NotRun: "not run: on a 32-bit machine its 64-bit tally could be torn"}, nil
+		}
+		c = &plainCounter{}
 	case Unsynchronized:
-		c = &splitCounter{}
+		c = newSplitCounter()
+	case SingleProc:
+		procsMu.Lock()
+		defer procsMu.Unlock()
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		c = newSplitCounter()
 	case Mutex:
 		c = &mutexCounter{}
 	case Atomic:
@@ -121,7 +177,25 @@ func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error
 		return RaceResult{}, fmt.Errorf("unknown strategy %d", s)
 	}
 
+	r := RaceResult{Strategy: s, Procs: runtime.GOMAXPROCS(0)}
 	start := time.Now()
+	if err := hammer(ctx, c, cfg); err != nil {
+		return RaceResult{}, err
+	}
+	r.Took = time.Since(start)
+	t := c.tally()
+	r.Final = t.value()
+	made := int64(cfg.Pairs) * int64(cfg.Updates) // +1s made, and as many −1s
+	r.LostUps, r.LostDowns = made-t.ups(), made-t.downs()
+	if sc, ok := c.(*splitCounter); ok {
+		r.Overwrite = sc.overwrite()
+	}
+	return r, nil
+}
+
+// hammer starts cfg.Pairs goroutines that add one to c and as many that
+// subtract one, cfg.Updates times each, and waits for them all.
+func hammer(ctx context.Context, c counter, cfg RaceConfig) error {
 	var wg sync.WaitGroup
 	for i := range 2 * cfg.Pairs {
 		delta := int64(1)
@@ -138,94 +212,136 @@ func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return RaceResult{}, err
-	}
-	r := RaceResult{Strategy: s, Final: c.value(), Took: time.Since(start)}
-	if sc, ok := c.(*splitCounter); ok {
-		r.Lost = sc.firstLost()
-	}
-	return r, nil
+	return ctx.Err()
 }
+
+// A tally is a counter's value kept as two counts in one 64-bit word: the
+// +1s it has taken in (high half) and the −1s (low half); the value is
+// their difference. An update still reads the whole word and writes it
+// back, so a write over another's carries that one's count away with its
+// value: the tally left at the end counts exactly the updates that
+// survived, and the rest were lost. (The final value alone cannot: a lost
+// +1 and a lost −1 cancel.)
+type tally uint64
+
+// step is what one update adds to a tally.
+func step(delta int64) tally {
+	if delta > 0 {
+		return 1 << 32
+	}
+	return 1
+}
+
+func (t tally) ups() int64   { return int64(t >> 32) }
+func (t tally) downs() int64 { return int64(uint32(t)) }
+func (t tally) value() int64 { return t.ups() - t.downs() }
 
 // counter is a shared integer that worker goroutines update.
 type counter interface {
 	add(worker int, delta int64)
-	value() int64
+	tally() tally // call once the workers are done
 }
 
-// splitCounter reads and writes in two separate steps.
-type splitCounter struct {
-	n      atomic.Int64
-	writes atomic.Int64 // how many writes so far: tells us if someone wrote in our gap
-	last   atomic.Int64 // the last writer and its value, packed: worker<<32 | uint32(value)
+// plainCounter is the data race: n += 1 with no synchronization at all.
+type plainCounter struct{ n tally }
 
-	once sync.Once
-	lost *LostUpdate
+func (c *plainCounter) add(_ int, delta int64) {
+	c.n += step(delta) // read, add, write: another core's write can land in between
+}
+
+func (c *plainCounter) tally() tally { return c.n }
+
+// splitCounter reads and writes in two separate steps, each atomic. Each
+// write installs a new, never-changed record, so the write it replaces is
+// known exactly: Swap stores our record and hands back the one it replaced,
+// in one step.
+type splitCounter struct {
+	last atomic.Pointer[write] // the write that set the counter's current value
+
+	overwrites atomic.Int64 // writes that landed on a write their goroutine had not read
+	shown      *Overwrite   // one of them: the one whose goroutine counted the first
+}
+
+// write is one goroutine's write to the counter.
+type write struct {
+	n  tally
+	by int // the goroutine that wrote it; -1 for the starting 0
+}
+
+func newSplitCounter() *splitCounter {
+	c := &splitCounter{}
+	c.last.Store(&write{by: -1})
+	return c
 }
 
 func (c *splitCounter) add(worker int, delta int64) {
-	before := c.writes.Load()
-	v := c.n.Load() // read…
-	runtime.Gosched()
-	c.n.Store(v + delta) // …then write, perhaps over someone else's write
-	last := c.last.Swap(int64(worker)<<32 | int64(uint32(int32(v+delta))))
-	if c.writes.Add(1) != before+1 {
-		// Someone wrote between our read and our write: their update is gone.
-		c.once.Do(func() {
-			c.lost = &LostUpdate{Worker: worker, Read: v, Wrote: v + delta,
-				Other: int(last >> 32), OtherWrote: int64(int32(uint32(last)))}
-		})
+	read := c.read()                 // read…
+	runtime.Gosched()                // …let other goroutines run…
+	c.writeBack(worker, read, delta) // …then write, perhaps over a write made since our read
+}
+
+func (c *splitCounter) read() *write { return c.last.Load() }
+
+// writeBack writes what was read plus delta. Swap writes exactly as Store
+// would; it also hands back the write it replaced.
+func (c *splitCounter) writeBack(worker int, read *write, delta int64) {
+	mine := &write{n: read.n + step(delta), by: worker}
+	if replaced := c.last.Swap(mine); replaced != read && c.overwrites.Add(1) == 1 {
+		// Someone wrote after our read, and we just wrote over it. Records are
+		// never reused, so a different pointer is a different write, even if
+		// the value is the same (a +1 and a −1 in between).
+		c.shown = &Overwrite{Worker: worker, Read: read.n.value(), Wrote: mine.n.value(),
+			Other: replaced.by, OtherWrote: replaced.n.value()}
 	}
 }
 
-func (c *splitCounter) value() int64 { return c.n.Load() }
+func (c *splitCounter) tally() tally { return c.last.Load().n }
 
-// firstLost returns the first lost update seen. Call it once the workers
-// have finished: their WaitGroup makes the write to lost visible.
-func (c *splitCounter) firstLost() *LostUpdate { return c.lost }
+// overwrite returns one overwrite seen, or nil. Call it once the workers
+// have finished: their WaitGroup makes the write to shown visible.
+func (c *splitCounter) overwrite() *Overwrite { return c.shown }
 
 type mutexCounter struct {
 	mu sync.Mutex
-	n  int64
+	n  tally
 }
 
 func (c *mutexCounter) add(_ int, delta int64) {
 	c.mu.Lock()
-	c.n += delta // only one goroutine at a time gets here
+	c.n += step(delta) // only one goroutine at a time gets here
 	c.mu.Unlock()
 }
 
-func (c *mutexCounter) value() int64 {
+func (c *mutexCounter) tally() tally {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.n
 }
 
-type atomicCounter struct{ n atomic.Int64 }
+type atomicCounter struct{ n atomic.Uint64 }
 
-func (c *atomicCounter) add(_ int, delta int64) { c.n.Add(delta) }
-func (c *atomicCounter) value() int64           { return c.n.Load() }
+func (c *atomicCounter) add(_ int, delta int64) { c.n.Add(uint64(step(delta))) } // read, add, write as one operation
+func (c *atomicCounter) tally() tally           { return tally(c.n.Load()) }
 
 // ownerCounter's value lives on one goroutine; everyone else sends it work.
 type ownerCounter struct {
 	updates chan int64
-	reads   chan chan int64
+	reads   chan chan tally
 	done    chan struct{}
 }
 
 func newOwnerCounter() *ownerCounter {
-	c := &ownerCounter{updates: make(chan int64, 1024), reads: make(chan chan int64), done: make(chan struct{})}
+	c := &ownerCounter{updates: make(chan int64, 1024), reads: make(chan chan tally), done: make(chan struct{})}
 	go func() {
-		var n int64 // owned by this goroutine alone
+		var n tally // owned by this goroutine alone
 		for {
 			select {
 			case d := <-c.updates:
-				n += d
+				n += step(d)
 			case reply := <-c.reads:
 				// Drain what is queued first, so a read sees every update sent before it.
 				for len(c.updates) > 0 {
-					n += <-c.updates
+					n += step(<-c.updates)
 				}
 				reply <- n
 			case <-c.done:
@@ -238,18 +354,19 @@ func newOwnerCounter() *ownerCounter {
 
 func (c *ownerCounter) add(_ int, delta int64) { c.updates <- delta }
 
-func (c *ownerCounter) value() int64 {
-	reply := make(chan int64)
+func (c *ownerCounter) tally() tally {
+	reply := make(chan tally)
 	c.reads <- reply
 	return <-reply
 }
 
 func (c *ownerCounter) stop() { close(c.done) }
 
-// RaceHistogram runs every strategy runs times and reports the final values
-// of each, calling progress (never concurrently) after each run.
-func RaceHistogram(ctx context.Context, cfg RaceConfig, runs int, progress func(done, total int)) (map[Strategy][]int64, error) {
-	out := map[Strategy][]int64{}
+// RaceHistogram runs every strategy runs times and returns the results of
+// each, calling progress (never concurrently) after each run. Strategies
+// that do not run in this build are left out.
+func RaceHistogram(ctx context.Context, cfg RaceConfig, runs int, progress func(done, total int)) (map[Strategy][]RaceSample, error) {
+	out := map[Strategy][]RaceSample{}
 	total := runs * len(Strategies)
 	for i := range runs {
 		for j, s := range Strategies {
@@ -257,13 +374,21 @@ func RaceHistogram(ctx context.Context, cfg RaceConfig, runs int, progress func(
 			if err != nil {
 				return nil, err
 			}
-			out[s] = append(out[s], r.Final)
+			if r.NotRun == "" {
+				out[s] = append(out[s], RaceSample{Final: r.Final, Lost: r.Lost()})
+			}
 			if progress != nil {
 				progress(i*len(Strategies)+j+1, total)
 			}
 		}
 	}
 	return out, nil
+}
+
+// RaceSample is one run of a strategy, for the histogram.
+type RaceSample struct {
+	Final int64 // the final value
+	Lost  int64 // updates lost
 }
 
 // Bin counts values into bins of equal width between their minimum and

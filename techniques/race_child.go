@@ -19,22 +19,34 @@ func RaceInChild(ctx context.Context, cfg RaceConfig, task string, show func(Rac
 	})
 }
 
-// RaceHistogramInChild is RaceHistogram in a child process; progress is
-// called on the calling goroutine.
-func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
-	var values map[Strategy][]int64
+// RaceRunsInChild is RaceHistogram in a child process; progress is called
+// on the calling goroutine.
+func RaceRunsInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]RaceSample, []byte, error) {
+	var samples map[Strategy][]RaceSample
 	traced, err := InChild(ctx, "race-histogram", raceHistogramSpec{cfg, runs}, ChildOptions{Task: task}, func(r raceHistogramReport) error {
 		if r.Values != nil {
-			values = r.Values
+			samples = r.Values
 		} else if progress != nil {
 			progress(r.Done, r.Total)
 		}
 		return nil
 	})
-	if err == nil && values == nil {
+	if err == nil && samples == nil {
 		err = fmt.Errorf("the race-histogram child process reported no values")
 	}
-	return values, traced, err
+	return samples, traced, err
+}
+
+// RaceHistogramInChild is RaceRunsInChild keeping only the final values.
+func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
+	samples, traced, err := RaceRunsInChild(ctx, cfg, runs, task, progress)
+	finals := map[Strategy][]int64{}
+	for s, runs := range samples {
+		for _, r := range runs {
+			finals[s] = append(finals[s], r.Final)
+		}
+	}
+	return finals, traced, err
 }
 
 type raceHistogramSpec struct {
@@ -45,7 +57,7 @@ type raceHistogramSpec struct {
 // raceHistogramReport is progress, or, with Values, the result.
 type raceHistogramReport struct {
 	Done, Total int
-	Values      map[Strategy][]int64
+	Values      map[Strategy][]RaceSample
 }
 
 // checkRaceConfig keeps a child's work to what the panel allows.

@@ -1,16 +1,22 @@
 package techniques
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-func TestRaceSynchronizedStrategiesAreExact(t *testing.T) {
+func TestRaceSynchronizedStrategiesLoseNothing(t *testing.T) {
 	t.Parallel()
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, s := range []Strategy{Mutex, Atomic, Owner} {
@@ -20,31 +26,135 @@ func TestRaceSynchronizedStrategiesAreExact(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r.Final != 0 || r.Lost != nil {
-					t.Errorf("final = %d, lost = %v; want 0 and none", r.Final, r.Lost)
+				if r.Final != 0 || r.Lost() != 0 || r.Overwrite != nil || r.NotRun != "" {
+					t.Errorf("final = %d, lost = %d, overwrite = %v, not run %q; want 0, 0, none and run", r.Final, r.Lost(), r.Overwrite, r.NotRun)
 				}
 			})
 		}
 	}
 }
 
+// TestRaceLostUpdatesAreCountedExactly drives the split counter's read and
+// write by hand, in interleavings whose losses are known.
+func TestRaceLostUpdatesAreCountedExactly(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		read   bool // read, or write back what this worker read
+		worker int
+		delta  int64
+	}
+	r := func(w int, d int64) step { return step{true, w, d} }
+	w := func(w int, d int64) step { return step{false, w, d} }
+	tests := []struct {
+		name               string
+		steps              []step
+		final              int64
+		lostUps, lostDowns int64
+		overwrites         int64
+		shown              *Overwrite
+	}{
+		{"one after another", []step{r(0, 1), w(0, 1), r(1, -1), w(1, -1)}, 0, 0, 0, 0, nil},
+		{"both read 0", []step{r(0, 1), r(1, -1), w(0, 1), w(1, -1)}, -1, 1, 0, 1,
+			&Overwrite{Worker: 1, Read: 0, Wrote: -1, Other: 0, OtherWrote: 1}},
+		// Losses of both kinds cancel: the final 0 hides two lost updates.
+		{"losses cancel to 0", []step{r(0, 1), r(1, -1), w(0, 1), w(1, -1), r(2, 1), r(3, -1), w(3, -1), w(2, 1)}, 0, 1, 1, 2,
+			&Overwrite{Worker: 1, Read: 0, Wrote: -1, Other: 0, OtherWrote: 1}},
+		// Worker 1 overwrites worker 0's +1, then worker 2, which had read
+		// that +1, writes over worker 1 and brings it back: two overwrites,
+		// one update lost (worker 1's −1). Counting overwrites would say 2.
+		{"an overwritten update comes back", []step{r(1, -1), r(0, 1), w(0, 1), r(2, 1), w(1, -1), w(2, 1)}, 2, 0, 1, 2,
+			&Overwrite{Worker: 1, Read: 0, Wrote: -1, Other: 0, OtherWrote: 1}},
+		// ABA: between worker 3's read of 1 and its write, a −1 and a +1 put
+		// the value back to 1. Comparing values would see nothing.
+		{"a −1 and a +1 in the gap", []step{r(0, 1), w(0, 1), r(3, 1), r(1, -1), w(1, -1), r(2, 1), w(2, 1), w(3, 1)}, 2, 1, 1, 1,
+			&Overwrite{Worker: 3, Read: 1, Wrote: 2, Other: 2, OtherWrote: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newSplitCounter()
+			reads := map[int]*write{}
+			made := map[int64]int64{}
+			for _, s := range tt.steps {
+				if s.read {
+					reads[s.worker] = c.read()
+				} else {
+					c.writeBack(s.worker, reads[s.worker], s.delta)
+					made[s.delta]++
+				}
+			}
+			n := c.tally()
+			got := RaceResult{Final: n.value(), LostUps: made[1] - n.ups(), LostDowns: made[-1] - n.downs()}
+			if got.Final != tt.final || got.LostUps != tt.lostUps || got.LostDowns != tt.lostDowns {
+				t.Errorf("final %d, lost +1s %d, lost −1s %d; want %d, %d, %d", got.Final, got.LostUps, got.LostDowns, tt.final, tt.lostUps, tt.lostDowns)
+			}
+			if o := c.overwrites.Load(); o != tt.overwrites {
+				t.Errorf("%d overwrites, want %d", o, tt.overwrites)
+			}
+			if sh := c.overwrite(); (sh == nil) != (tt.shown == nil) || sh != nil && *sh != *tt.shown {
+				t.Errorf("overwrite shown %+v, want %+v", sh, tt.shown)
+			}
+		})
+	}
+}
+
 func TestRaceUnsynchronizedLosesUpdates(t *testing.T) {
 	t.Parallel()
-	// Lost updates are likely, not certain: try a few times before failing.
-	for try := range 5 {
-		r, err := RunRace(context.Background(), Unsynchronized, RaceConfig{Pairs: 200, Updates: 200})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Lost != nil {
-			if r.Lost.Wrote != r.Lost.Read+1 && r.Lost.Wrote != r.Lost.Read-1 {
-				t.Errorf("lost update %+v: the write must be the read plus or minus one", *r.Lost)
-			}
-			return
-		}
-		t.Logf("try %d: final %d, no lost update seen", try, r.Final)
+	strategies := []Strategy{Unsynchronized}
+	if !RaceDetector {
+		strategies = append(strategies, PlainIncrement)
 	}
-	t.Error("no lost update in 5 runs of 400 goroutines × 200 updates")
+	for _, s := range strategies {
+		t.Run(s.String(), func(t *testing.T) {
+			t.Parallel()
+			// Lost updates are likely, not certain: try a few times before failing.
+			for try := range 5 {
+				r, err := RunRace(context.Background(), s, RaceConfig{Pairs: 200, Updates: 200})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Final != r.LostDowns-r.LostUps {
+					t.Errorf("final %d, but %d −1s and %d +1s lost", r.Final, r.LostDowns, r.LostUps)
+				}
+				if o := r.Overwrite; o != nil && (o.Wrote-o.Read != 1 && o.Wrote-o.Read != -1 || o.Other == o.Worker || o.Other < 0) {
+					t.Errorf("overwrite %+v: want a write of the read ±1 over another goroutine's write", *o)
+				}
+				if r.Lost() > 0 && (s == PlainIncrement || r.Overwrite != nil) {
+					return
+				}
+				t.Logf("try %d: final %d, lost %d, overwrite %v", try, r.Final, r.Lost(), r.Overwrite)
+			}
+			t.Error("no lost update in 5 runs of 400 goroutines × 200 updates")
+		})
+	}
+}
+
+func TestRacePlainIncrementIsNotRunUnderTheRaceDetector(t *testing.T) {
+	t.Parallel()
+	r, err := RunRace(context.Background(), PlainIncrement, RaceConfig{Pairs: 2, Updates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if RaceDetector != (r.NotRun != "") {
+		t.Errorf("race detector %v, not run %q", RaceDetector, r.NotRun)
+	}
+}
+
+// TestRaceSingleProcRestoresGOMAXPROCS is not parallel: it changes
+// GOMAXPROCS for the whole test process while it runs.
+func TestRaceSingleProcRestoresGOMAXPROCS(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	r, err := RunRace(context.Background(), SingleProc, RaceConfig{Pairs: 50, Updates: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Procs != 1 || runtime.GOMAXPROCS(0) != before {
+		t.Errorf("ran with GOMAXPROCS %d, left it at %d; want 1, then %d again", r.Procs, runtime.GOMAXPROCS(0), before)
+	}
+	// One goroutine at a time, and each yields between its read and its
+	// write: the next one reads the same value.
+	if r.Lost() == 0 || r.Final != r.LostDowns-r.LostUps {
+		t.Errorf("lost %d (+1s %d, −1s %d), final %d; want losses that add up to the final value", r.Lost(), r.LostUps, r.LostDowns, r.Final)
+	}
 }
 
 func TestRaceCancel(t *testing.T) {
@@ -61,12 +171,13 @@ func TestRaceCancel(t *testing.T) {
 	}
 }
 
+// TestRaceHistogram is not parallel: SingleProc changes GOMAXPROCS for the
+// whole test process while it runs.
 func TestRaceHistogram(t *testing.T) {
-	t.Parallel()
 	var calls int
 	h, err := RaceHistogram(context.Background(), RaceConfig{Pairs: 5, Updates: 5}, 3, func(done, total int) {
 		calls++
-		if done != calls || total != 12 {
+		if done != calls || total != 3*len(Strategies) {
 			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
 		}
 	})
@@ -74,12 +185,73 @@ func TestRaceHistogram(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range Strategies {
-		if len(h[s]) != 3 {
-			t.Errorf("%v: %d values, want 3", s, len(h[s]))
+		want := 3
+		if s == PlainIncrement && RaceDetector {
+			want = 0 // not run
+		}
+		if len(h[s]) != want {
+			t.Errorf("%v: %d runs, want %d", s, len(h[s]), want)
 		}
 	}
-	if !slices.Equal(h[Mutex], []int64{0, 0, 0}) {
-		t.Errorf("mutex values %v, want all 0", h[Mutex])
+	if !slices.Equal(h[Mutex], []RaceSample{{}, {}, {}}) {
+		t.Errorf("mutex runs %v, want all 0 and nothing lost", h[Mutex])
+	}
+}
+
+// The race detector's verdicts, checked by running each counter in a child
+// process of this test binary: the plain n += 1 is a data race and is
+// reported; the atomic load, yield, atomic store loses updates too, but has
+// no data race, and the detector rightly stays quiet.
+func init() {
+	childJobs["race-detector-demo"] = job(func(ctx context.Context, s Strategy, _ func(any) error) error {
+		cfg := RaceConfig{Pairs: 4, Updates: 2000}
+		switch s {
+		case PlainIncrement:
+			return hammer(ctx, &plainCounter{}, cfg) // directly: RunRace skips it under -race
+		case Unsynchronized:
+			return hammer(ctx, newSplitCounter(), cfg)
+		}
+		return fmt.Errorf("no race-detector demo for %v", s)
+	})
+}
+
+func TestRaceDetectorReportsOnlyTheDataRace(t *testing.T) {
+	if !RaceDetector {
+		t.Skip("needs the race detector: go test -race")
+	}
+	t.Parallel()
+	tests := []struct {
+		s        Strategy
+		reported bool
+		exit     int // the race detector exits with 66 after a report
+	}{
+		{PlainIncrement, true, 66},
+		{Unsynchronized, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.s.String(), func(t *testing.T) {
+			t.Parallel()
+			spec, _ := json.Marshal(tt.s)
+			env, _ := json.Marshal(childRequest{Job: "race-detector-demo", Spec: spec})
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = append(os.Environ(), childEnv+"="+string(env), "GORACE=atexit_sleep_ms=0")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			exit := 0
+			if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+				exit = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			reported := strings.Contains(stderr.String(), "WARNING: DATA RACE")
+			if reported != tt.reported || exit != tt.exit {
+				t.Errorf("data race reported %v, exit %d; want %v and %d. Its stderr:\n%s", reported, exit, tt.reported, tt.exit, stderr.String())
+			}
+			if tt.reported && !strings.Contains(stderr.String(), "plainCounter") {
+				t.Errorf("the report does not point at plainCounter:\n%s", stderr.String())
+			}
+		})
 	}
 }
 
@@ -107,8 +279,8 @@ func TestBin(t *testing.T) {
 
 func ExampleRunRace() {
 	r, _ := RunRace(context.Background(), Mutex, RaceConfig{Pairs: 1000, Updates: 10})
-	fmt.Println(r.Strategy, r.Final)
-	// Output: sync.Mutex 0
+	fmt.Println(r.Strategy, r.Final, r.Lost())
+	// Output: sync.Mutex 0 0
 }
 
 func BenchmarkRace(b *testing.B) {
