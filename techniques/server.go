@@ -26,13 +26,51 @@ type ServerMode string
 
 // The server modes.
 const (
-	OneAtATime  ServerMode = "one at a time"         // a lock around every request: the blocking server
-	PerRequest  ServerMode = "goroutine per request" // Go's default: net/http serves each connection on its own goroutine
-	BoundedPool ServerMode = "bounded pool"          // at most PoolSize requests at once, on a conc pool
+	// OneRequestAtATime holds a lock around every request: the blocking server.
+	OneRequestAtATime ServerMode = "one at a time"
+	// PerConnection is what net/http does on its own: one goroutine per
+	// connection, which serves that connection's requests in turn.
+	PerConnection ServerMode = "goroutine per connection"
+	// BoundedPool hands each request to a pool of at most Workers goroutines.
+	BoundedPool ServerMode = "bounded pool"
 )
 
 // ServerModes lists the modes in the order the panel shows them.
-var ServerModes = []ServerMode{OneAtATime, PerRequest, BoundedPool}
+var ServerModes = []ServerMode{OneRequestAtATime, PerConnection, BoundedPool}
+
+// ServerConfig is how the server handles requests.
+type ServerConfig struct {
+	Mode ServerMode
+	// Workers is the bounded pool's size: how many requests it lets be
+	// handled at once. Only BoundedPool uses it.
+	Workers int
+	// DBConns is the database's connection pool (db.SetMaxOpenConns): how
+	// many requests can hold a connection at once, in every mode.
+	DBConns int
+	// Latency is the simulated network round trip to the database. A
+	// request makes it while holding a connection, as a real client does.
+	Latency time.Duration
+}
+
+// Ceiling is the most requests a second this configuration can serve to
+// clients clients, and the number of requests on the database at once
+// that implies: every request holds a connection for at least Latency, so
+// n requests at once finish at most n ÷ Latency a second. It ignores the
+// CPU time of the query, the template and HTTP, so real throughput is
+// lower. perSecond is 0 when there is no latency to divide by.
+func (c ServerConfig) Ceiling(clients int) (onDB int, perSecond float64) {
+	onDB = min(clients, max(c.DBConns, 1))
+	switch c.Mode {
+	case OneRequestAtATime:
+		onDB = 1 // the lock lets one request in at a time
+	case BoundedPool:
+		onDB = min(onDB, max(c.Workers, 1))
+	}
+	if c.Latency > 0 {
+		perSecond = float64(onDB) / c.Latency.Seconds()
+	}
+	return onDB, perSecond
+}
 
 // SeedRows is how many rows the database is created with.
 const SeedRows = 5000
@@ -53,9 +91,9 @@ type item struct {
 }
 
 // Server is a real HTTP server on 127.0.0.1 over a real SQLite database.
-// Each request waits a simulated network latency to the database, queries
-// it, fills an html/template and answers. Its methods are safe for
-// concurrent use.
+// Each request borrows a database connection, waits a simulated network
+// round trip while holding it, queries, gives the connection back, fills an
+// html/template and answers. Its methods are safe for concurrent use.
 type Server struct {
 	URL string // http://127.0.0.1:PORT/
 
@@ -64,25 +102,25 @@ type Server struct {
 	srv  *http.Server
 	done chan struct{} // closed when Serve has returned
 
-	mu      sync.Mutex
-	mode    ServerMode
-	latency time.Duration
-	pool    *pool.Pool
-	serial  sync.Mutex
+	mu     sync.Mutex
+	cfg    ServerConfig
+	pool   *pool.Pool
+	serial sync.Mutex
 
-	inFlight    atomic.Int64
-	maxInFlight atomic.Int64
+	inFlight, maxInFlight atomic.Int64 // requests being handled
+	onDB, maxOnDB         atomic.Int64 // requests holding a database connection
 }
 
 // StartServer creates and seeds the database in a new temporary directory,
 // listens on an OS-chosen port of 127.0.0.1 — never beyond this machine —
-// and serves until Close.
+// and serves until Close, one goroutine per connection, with 16 database
+// connections and no latency until SetConfig.
 func StartServer() (*Server, error) {
 	dir, err := os.MkdirTemp("", "concurrency-lab-db-")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, mode: PerRequest, done: make(chan struct{})}
+	s := &Server{dir: dir, done: make(chan struct{})}
 	fail := func(err error) (*Server, error) {
 		if s.db != nil {
 			s.db.Close()
@@ -93,10 +131,10 @@ func StartServer() (*Server, error) {
 	if s.db, err = sql.Open("sqlite", filepath.Join(dir, "shop.db")); err != nil {
 		return fail(err)
 	}
-	s.db.SetMaxOpenConns(16)
 	if err := seed(s.db); err != nil {
 		return fail(fmt.Errorf("seeding the database: %w", err))
 	}
+	s.SetConfig(ServerConfig{Mode: PerConnection, DBConns: 16})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fail(err)
@@ -135,49 +173,76 @@ func seed(db *sql.DB) error {
 	return tx.Commit()
 }
 
-// SetMode changes how requests are scheduled, and the simulated database
-// latency. A new bounded pool is made for each call; the old one is waited
-// for here, so call SetMode between loads, off the UI goroutine.
-func (s *Server) SetMode(mode ServerMode, poolSize int, latency time.Duration) {
+// SetConfig changes how requests are handled. A new bounded pool is made
+// for each call; the old one is waited for here, so call SetConfig between
+// loads, off the UI goroutine. It also resets MaxInFlight and MaxOnDB.
+func (s *Server) SetConfig(cfg ServerConfig) {
+	cfg.DBConns = max(cfg.DBConns, 1)
+	// The database's connection pool: a request that finds every connection
+	// lent out waits in db.Conn until one is given back. Keep them all open
+	// between requests (the default keeps 2), as a server's pool would.
+	s.db.SetMaxOpenConns(cfg.DBConns)
+	s.db.SetMaxIdleConns(cfg.DBConns)
 	s.mu.Lock()
 	old := s.pool
-	s.mode, s.latency = mode, latency
+	s.cfg = cfg
 	s.pool = nil
-	if mode == BoundedPool {
-		s.pool = pool.New().WithMaxGoroutines(max(poolSize, 1))
+	if cfg.Mode == BoundedPool {
+		s.pool = pool.New().WithMaxGoroutines(max(cfg.Workers, 1))
 	}
 	s.mu.Unlock()
 	if old != nil {
 		old.Wait()
 	}
 	s.maxInFlight.Store(0)
+	s.maxOnDB.Store(0)
 }
 
-// MaxInFlight is the most requests handled at once since the last SetMode.
+// MaxInFlight is the most requests handled at once since the last SetConfig.
 func (s *Server) MaxInFlight() int64 { return s.maxInFlight.Load() }
 
 // InFlight is how many requests are being handled now.
 func (s *Server) InFlight() int64 { return s.inFlight.Load() }
 
-// ServeHTTP schedules the request according to the mode.
+// MaxOnDB is the most requests that held a database connection at once
+// since the last SetConfig: never more than DBConns.
+func (s *Server) MaxOnDB() int64 { return s.maxOnDB.Load() }
+
+// OnDB is how many requests hold a database connection now.
+func (s *Server) OnDB() int64 { return s.onDB.Load() }
+
+// enter counts one more in n and raises most to n's new value if higher;
+// the returned func counts it out.
+func enter(n, most *atomic.Int64) (leave func()) {
+	now := n.Add(1)
+	for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+	}
+	return func() { n.Add(-1) }
+}
+
+// ServeHTTP schedules the request according to the mode. net/http calls it
+// on the goroutine it started for the request's connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	mode, latency, p := s.mode, s.latency, s.pool
+	cfg, p := s.cfg, s.pool
 	s.mu.Unlock()
-	switch mode {
-	case OneAtATime:
+	switch cfg.Mode {
+	case OneRequestAtATime:
 		s.serial.Lock() // every other request waits here, however idle the CPU is
 		defer s.serial.Unlock()
-		s.handle(w, r, latency)
+		s.handle(w, r, cfg.Latency)
 	case BoundedPool:
+		// The connection's goroutine waits here while every worker is busy:
+		// the pool bounds how many requests are worked on (and hold their
+		// memory, and press on the database) at once, not how many wait.
 		done := make(chan struct{})
-		p.Go(func() { // blocks while the pool is full: the request queues
+		p.Go(func() {
 			defer close(done)
-			s.handle(w, r, latency)
+			s.handle(w, r, cfg.Latency)
 		})
 		<-done
 	default:
-		s.handle(w, r, latency)
+		s.handle(w, r, cfg.Latency)
 	}
 }
 
@@ -188,39 +253,18 @@ const ServerRegion = "server"
 // handle reads the database, fills the template and responds.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, latency time.Duration) {
 	defer trace.StartRegion(r.Context(), ServerRegion).End()
-	n := s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
-	for m := s.maxInFlight.Load(); n > m && !s.maxInFlight.CompareAndSwap(m, n); m = s.maxInFlight.Load() {
-	}
+	defer enter(&s.inFlight, &s.maxInFlight)()
 
 	q := r.URL.Query().Get("q")
 	if len([]rune(q)) > MaxQuery {
 		http.Error(w, fmt.Sprintf("the search text is over %d characters", MaxQuery), http.StatusRequestEntityTooLarge)
 		return
 	}
-	// The simulated network round trip to the database: this is the
-	// blocking the article talks about. The goroutine sleeps; the CPU is free.
-	if !sleepCtx(r.Context(), latency) {
-		return
-	}
-	// The search text is a parameter, never part of the SQL string.
-	rows, err := s.db.QueryContext(r.Context(), `SELECT id, name, price FROM items WHERE name LIKE ? ORDER BY id LIMIT 10`, "%"+q+"%")
+	items, err := s.search(r.Context(), q, latency)
 	if err != nil {
-		http.Error(w, "database error: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	defer rows.Close()
-	var items []item
-	for rows.Next() {
-		var it item
-		if err := rows.Scan(&it.ID, &it.Name, &it.Price); err != nil {
+		if r.Context().Err() == nil {
 			http.Error(w, "database error: "+err.Error(), http.StatusInternalServerError)
-			return
 		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
-		http.Error(w, "database error: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -231,13 +275,48 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, latency time.Dur
 	}{q, items})
 }
 
+// search borrows a database connection, makes the round trip and the query
+// on it, and gives it back before the page is rendered.
+func (s *Server) search(ctx context.Context, q string, latency time.Duration) ([]item, error) {
+	// When all DBConns connections are lent out, this waits for one: the
+	// database's capacity, not the number of goroutines, limits the server.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close() // gives the connection back to the pool
+	defer enter(&s.onDB, &s.maxOnDB)()
+
+	// The simulated network round trip to the database: the blocking the
+	// article talks about. The goroutine sleeps and the CPU is free, but the
+	// connection stays busy, as it would while a real query travels.
+	if !sleepCtx(ctx, latency) {
+		return nil, ctx.Err()
+	}
+	// The search text is a parameter, never part of the SQL string.
+	rows, err := conn.QueryContext(ctx, `SELECT id, name, price FROM items WHERE name LIKE ? ORDER BY id LIMIT 10`, "%"+q+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.ID, &it.Name, &it.Price); err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
 // Close stops the server, waits for it, closes the database and removes it.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
 	<-s.done
-	s.SetMode(PerRequest, 0, 0) // waits for the pool's workers
+	s.SetConfig(ServerConfig{Mode: PerConnection}) // waits for the pool's workers
 	return errors.Join(err, s.db.Close(), os.RemoveAll(s.dir))
 }
 

@@ -56,31 +56,112 @@ func TestServerHandlerHostileInput(t *testing.T) {
 }
 
 func TestServerModesBoundConcurrency(t *testing.T) {
+	t.Parallel()
 	s := startServer(t)
 	tests := []struct {
-		mode   ServerMode
-		pool   int
-		lo, hi int64
+		cfg        ServerConfig
+		lo, hi     int64 // requests in flight at most
+		dbLo, dbHi int64 // requests on the database at most
 	}{
-		{OneAtATime, 0, 1, 1},
-		{BoundedPool, 4, 2, 4},
-		{PerRequest, 0, 3, 16}, // 16 clients at once: more than one, however loaded the machine
+		{ServerConfig{Mode: OneRequestAtATime, DBConns: 16}, 1, 1, 1, 1},
+		{ServerConfig{Mode: BoundedPool, Workers: 4, DBConns: 16}, 2, 4, 2, 4},
+		// 16 clients at once: more than one, however loaded the machine.
+		{ServerConfig{Mode: PerConnection, DBConns: 16}, 3, 16, 3, 16},
+		// More clients than connections: they are all in flight, but only
+		// 4 at a time hold a connection; the others wait for one.
+		{ServerConfig{Mode: PerConnection, DBConns: 4}, 5, 16, 2, 4},
 	}
 	for _, tt := range tests {
-		s.SetMode(tt.mode, tt.pool, 20*time.Millisecond)
+		tt.cfg.Latency = 20 * time.Millisecond
+		s.SetConfig(tt.cfg)
 		st, err := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 16, Requests: 3}, nil)
 		if err != nil || st.Done != 48 || st.Errors != 0 {
-			t.Fatalf("%s: %+v, %v", tt.mode, st, err)
+			t.Fatalf("%+v: %+v, %v", tt.cfg, st, err)
 		}
 		if m := s.MaxInFlight(); m < tt.lo || m > tt.hi {
-			t.Errorf("%s: at most %d requests in flight, want %d to %d", tt.mode, m, tt.lo, tt.hi)
+			t.Errorf("%+v: at most %d requests in flight, want %d to %d", tt.cfg, m, tt.lo, tt.hi)
+		}
+		if m := s.MaxOnDB(); m < tt.dbLo || m > tt.dbHi {
+			t.Errorf("%+v: at most %d requests on the database, want %d to %d", tt.cfg, m, tt.dbLo, tt.dbHi)
 		}
 	}
 }
 
-func TestLoadStatistics(t *testing.T) {
+func TestServerCeiling(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		cfg     ServerConfig
+		clients int
+		onDB    int
+		perSec  float64
+	}{
+		{ServerConfig{Mode: OneRequestAtATime, DBConns: 16, Latency: 20 * ms}, 64, 1, 50},
+		{ServerConfig{Mode: PerConnection, DBConns: 16, Latency: 20 * ms}, 64, 16, 800},
+		{ServerConfig{Mode: PerConnection, DBConns: 16, Latency: 20 * ms}, 4, 4, 200}, // fewer clients than connections
+		{ServerConfig{Mode: BoundedPool, Workers: 8, DBConns: 16, Latency: 20 * ms}, 64, 8, 400},
+		{ServerConfig{Mode: BoundedPool, Workers: 32, DBConns: 16, Latency: 20 * ms}, 64, 16, 800},
+		{ServerConfig{Mode: PerConnection, DBConns: 16}, 64, 16, 0}, // no latency: no ceiling from it
+	}
+	for _, tt := range tests {
+		onDB, perSec := tt.cfg.Ceiling(tt.clients)
+		if onDB != tt.onDB || perSec != tt.perSec {
+			t.Errorf("%+v with %d clients: Ceiling = %d, %v; want %d, %v", tt.cfg, tt.clients, onDB, perSec, tt.onDB, tt.perSec)
+		}
+	}
+}
+
+// TestServerSpeedupStopsAtTheConnections: with 64 clients, goroutine per
+// connection outruns one at a time only as far as the database's
+// connections allow, and further when there are more of them. The bounds
+// are physical (a connection serves at most one request per round trip) or
+// generous ratios, so a slow, shared machine cannot break them.
+func TestServerSpeedupStopsAtTheConnections(t *testing.T) {
+	t.Parallel()
 	s := startServer(t)
-	s.SetMode(PerRequest, 0, 30*time.Millisecond)
+	const latency = 20 * time.Millisecond
+	run := func(cfg ServerConfig, requests int) LoadStats {
+		t.Helper()
+		cfg.Latency = latency
+		s.SetConfig(cfg)
+		st, err := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 64, Requests: requests}, nil)
+		if err != nil || st.Errors != 0 || st.Done != 64*requests {
+			t.Fatalf("%+v: %+v, %v", cfg, st, err)
+		}
+		if _, ceiling := cfg.Ceiling(64); st.PerSecond > ceiling*1.02 {
+			t.Errorf("%+v: %.0f requests/s, over the ceiling of %.0f/s", cfg, st.PerSecond, ceiling)
+		}
+		if int(s.MaxOnDB()) > cfg.DBConns {
+			t.Errorf("%+v: %d requests on the database at once", cfg, s.MaxOnDB())
+		}
+		return st
+	}
+	serial := run(ServerConfig{Mode: OneRequestAtATime, DBConns: 16}, 1)
+	four := run(ServerConfig{Mode: PerConnection, DBConns: 4}, 4)
+	sixteen := run(ServerConfig{Mode: PerConnection, DBConns: 16}, 4)
+	speedup := func(st LoadStats) float64 { return st.PerSecond / serial.PerSecond }
+	t.Logf("one at a time %.0f/s; 4 connections %.0f/s (%.1f×); 16 connections %.0f/s (%.1f×)",
+		serial.PerSecond, four.PerSecond, speedup(four), sixteen.PerSecond, speedup(sixteen))
+	// One at a time serves at most one request per round trip, and a little
+	// less (the query, the template, HTTP): the speed-up may exceed the
+	// connections by that little, never by half.
+	if speedup(sixteen) > 16*1.5 {
+		t.Errorf("16 connections: %.1f× one at a time, more than 16 connections allow", speedup(sixteen))
+	}
+	if speedup(four) > 4*1.5 {
+		t.Errorf("4 connections: %.1f× one at a time, more than 4 connections allow", speedup(four))
+	}
+	// Four times the connections: expect nearly four times the throughput;
+	// ask for 1.5×.
+	if sixteen.PerSecond < 1.5*four.PerSecond {
+		t.Errorf("16 connections served %.0f/s, 4 served %.0f/s: more connections should serve more", sixteen.PerSecond, four.PerSecond)
+	}
+}
+
+func TestLoadStatistics(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.SetConfig(ServerConfig{Mode: PerConnection, DBConns: 16, Latency: 30 * time.Millisecond})
 	var calls int
 	st, err := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 2, Requests: 5}, func(LoadStats) { calls++ })
 	if err != nil || st.Done != 10 {
@@ -121,7 +202,7 @@ func TestServerCloseFreesThePort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.SetMode(BoundedPool, 2, time.Millisecond)
+	s.SetConfig(ServerConfig{Mode: BoundedPool, Workers: 2, DBConns: 2, Latency: time.Millisecond})
 	if _, err := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 4, Requests: 2}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -145,28 +226,40 @@ func TestServerCloseFreesThePort(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 }
 
-// BenchmarkServerModes reports throughput with 64 clients and 50 ms of
-// database latency: goroutine-per-request against one-at-a-time.
+// BenchmarkServerModes reports throughput with 64 clients and 20 ms of
+// database round trip: goroutine per connection against one at a time,
+// with 16 and then 64 database connections. The speed-up stops near the
+// connections: 16 connections ÷ 20 ms = 800 requests/s at most.
 func BenchmarkServerModes(b *testing.B) {
 	s := startServer(b)
-	var serial, perRequest float64
+	const latency = 20 * time.Millisecond
+	load := func(cfg ServerConfig, requests int) float64 {
+		cfg.Latency = latency
+		s.SetConfig(cfg)
+		st, err := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 64, Requests: requests}, nil)
+		if err != nil || st.Errors != 0 {
+			b.Fatal(st, err)
+		}
+		return st.PerSecond
+	}
+	var serial, conns16, conns64 float64
 	for b.Loop() {
-		s.SetMode(OneAtATime, 0, 50*time.Millisecond)
-		st1, _ := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 64, Requests: 1}, nil)
-		s.SetMode(PerRequest, 0, 50*time.Millisecond)
-		st2, _ := Load(context.Background(), LoadConfig{URL: s.URL, Clients: 64, Requests: 4}, nil)
-		serial, perRequest = st1.PerSecond, st2.PerSecond
+		serial = load(ServerConfig{Mode: OneRequestAtATime, DBConns: 16}, 1)
+		conns16 = load(ServerConfig{Mode: PerConnection, DBConns: 16}, 8)
+		conns64 = load(ServerConfig{Mode: PerConnection, DBConns: 64}, 8)
 	}
 	b.ReportMetric(serial, "req/s-one-at-a-time")
-	b.ReportMetric(perRequest, "req/s-per-request")
-	b.ReportMetric(perRequest/serial, "x-speedup")
+	b.ReportMetric(conns16, "req/s-16-conns")
+	b.ReportMetric(conns16/serial, "x-speedup-16-conns")
+	b.ReportMetric(conns64, "req/s-64-conns")
+	b.ReportMetric(conns64/serial, "x-speedup-64-conns")
 }
 
 // BenchmarkServerOverhead is the server's own cost per request, with no
 // simulated latency: one client, requests one after another.
 func BenchmarkServerOverhead(b *testing.B) {
 	s := startServer(b)
-	s.SetMode(PerRequest, 0, 0)
+	s.SetConfig(ServerConfig{Mode: PerConnection, DBConns: 1})
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,13 +26,17 @@ import (
 // serverIntro and serverAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database."
+	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database, and the database has only so many connections."
 
-	serverAbout = `A request handler that queries a database spends most of its life **blocked**: the CPU is idle while the query travels and the database answers.
+	serverAbout = `A request handler that queries a database spends most of its life **blocked**: the CPU is idle while the query travels to the database and the answer comes back. Here that round trip is **simulated**: the handler sleeps for the time the slider sets, while holding one of the database's connections, as a real client holds its connection until the answer arrives. The query itself then runs on a real SQLite database, and the page is filled from an html/template.
 
-A server that handles one request at a time wastes all that waiting. A server that starts a goroutine per request lets the Go runtime run other requests while one is blocked, so throughput grows with the number of clients until some other limit (the database, the CPU, a pool) is reached.
+**One at a time** puts a lock around every request: while one waits on the database, every other request waits for the lock. It serves at most one request per round trip (1 ÷ 20 ms = 50 requests/s).
 
-Little's law ties the numbers together: requests in flight = throughput × latency.`
+**Goroutine per connection** is what Go's net/http does on its own: it serves each client connection on a goroutine of its own, which handles that connection's requests in turn. While one request sleeps, the runtime runs the others. The goroutines are not the limit; the database is. Each request holds a connection for a whole round trip, so the server serves at most *connections ÷ round trip* requests a second (16 ÷ 20 ms = 800/s). Beyond that, more clients only wait longer (in db.Conn) for a connection, and the speed-up over one at a time stops at about the number of connections. Give the database more connections and it grows again, until the CPU or the database itself is the limit.
+
+**Bounded pool** hands every request to a pool of at most *workers* goroutines (a conc pool); the others wait, each on its connection's goroutine, for a worker. It bounds how many requests are worked on at once, and so the memory that work takes and the load it puts on what lies downstream: a burst of clients cannot exhaust the server. It is not the database's connection pool, which bounds only the requests holding a connection. With fewer workers than connections, the workers are the limit (8 ÷ 20 ms = 400/s).
+
+The table's **ceiling** is the number of requests that can hold a connection at once ÷ the round trip. It is an upper bound: the query, the template and HTTP take CPU time too. **Little's law** ties the measured numbers together: requests in flight = throughput × latency. Each client keeps one request in flight, so the throughput should be about clients ÷ mean latency; when the database is the limit, the latency grows until the two agree.`
 )
 
 // serverView is the blocking server panel: a real HTTP server over a real
@@ -41,92 +46,133 @@ type serverView struct {
 	streams  streams // the server lives as a stream: Esc, leaving the panel or closing the window stop it
 	latency  *widget.Slider
 	mode     *widget.RadioGroup
-	poolSize *widget.Entry
+	workers  *widget.Entry
+	dbConns  *widget.Entry
 	clients  *widget.Entry
 	requests *widget.Entry
 	message  *widget.Label
 	address  *widget.Label
 	live     *widget.Label
-	table    map[techniques.ServerMode][5]*widget.Label
+	table    map[techniques.ServerMode][]*widget.Label // the mode's column: one cell per row of serverRows
 	chart    *canvas.Image
 	curves   map[techniques.ServerMode]plotter.XYs // completed requests over time, per mode; run goroutines only
+	claims   *claims
 	query    *widget.Entry
 	response *widget.Label
 	demo     *Demo
 
+	// What this run measured, per mode, and the rows of the "modes" result.
+	// Fyne goroutine only.
+	measured map[techniques.ServerMode]modeResult
+	rows     []map[string]any
+
 	mu  sync.Mutex
 	srv *techniques.Server // the running server, or nil
+}
+
+// serverRows name the rows of the panel's table; each mode is a column.
+var serverRows = []string{"requests/s measured", "ceiling: on db ÷ trip", "Little: clients ÷ mean", "p50 · p99", "in flight · on the db"}
+
+// serverSettings are the panel's controls, read once as a run starts.
+type serverSettings struct {
+	load     techniques.LoadConfig
+	server   techniques.ServerConfig // without Mode
+	selected techniques.ServerMode
+}
+
+// modeResult is what one mode's load measured.
+type modeResult struct {
+	cfg            techniques.ServerConfig
+	load           techniques.LoadConfig
+	stats          techniques.LoadStats
+	most, mostOnDB int64
 }
 
 func serverPanel() *Demo { return newServerView().demo }
 
 func newServerView() *serverView {
 	v := &serverView{
-		latency:  widget.NewSlider(0, 200),
-		poolSize: countEntry(8, 1, 512),
-		clients:  countEntry(16, 1, 512),
-		requests: countEntry(4, 1, 1000),
+		latency:  widget.NewSlider(5, 200),
+		workers:  countEntry(8, 1, 512),
+		dbConns:  countEntry(16, 1, 256),
+		clients:  countEntry(64, 1, 512),
+		requests: countEntry(2, 1, 1000),
 		message:  wrapped(""),
 		address:  widget.NewLabel("Server stopped: it starts with the first load or search."),
-		live:     wrapped(""),
-		table:    map[techniques.ServerMode][5]*widget.Label{},
-		chart:    newChart(280, 220),
+		live:     wrapped("Press Run: 64 clients against a database of 16 connections, in each of the three modes."),
+		table:    map[techniques.ServerMode][]*widget.Label{},
+		chart:    newChart(260, 190),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
 		query:    widget.NewEntry(),
 		response: widget.NewLabel(""),
+		measured: map[techniques.ServerMode]modeResult{},
 	}
 	v.message.Importance = widget.DangerImportance
+	v.message.Hide()
 	v.response.TextStyle.Monospace = true
 	v.response.Wrapping = fyne.TextWrapBreak
 	latencyLabel := widget.NewLabel("")
 	v.latency.Step = 5
 	v.latency.OnChanged = func(ms float64) {
-		latencyLabel.SetText(fmt.Sprintf("Database round trip: %.0f ms (simulated network latency)", ms))
+		latencyLabel.SetText(fmt.Sprintf("Simulated database round trip: %.0f ms", ms))
 	}
-	v.latency.SetValue(50)
+	v.latency.SetValue(20)
 	modes := make([]string, len(techniques.ServerModes))
 	for i, m := range techniques.ServerModes {
 		modes[i] = string(m)
 	}
 	v.mode = widget.NewRadioGroup(modes, nil)
 	v.mode.Horizontal = true
-	v.mode.SetSelected(string(techniques.PerRequest))
+	v.mode.SetSelected(string(techniques.PerConnection))
 	v.query.SetPlaceHolder(`search, e.g. gopher — or try <script> or '; DROP TABLE items; --`)
 
-	load := widget.NewButton("Run the load", func() { v.load(nil) })
-	compare := widget.NewButton("Compare all three modes", func() { v.load(techniques.ServerModes) })
+	one := widget.NewButton("Run the selected mode", func() { v.load(false) })
+	compare := widget.NewButton("Compare all three modes", func() { v.load(true) })
 	compare.Importance = widget.HighImportance
 	cancel := widget.NewButton("Stop (Esc)", v.stop)
 	search := widget.NewButton("Search", func() { v.search() })
 	v.query.OnSubmitted = func(string) { v.search() }
 	browse := widget.NewButton("Open in browser", v.openInBrowser)
-	v.runs.onBusy(func(busy bool) { enable(!busy, load, compare, search) })
+	v.runs.onBusy(func(busy bool) { enable(!busy, one, compare, search) })
 
-	var names []string
-	for _, m := range techniques.ServerModes {
-		names = append(names, string(m))
-	}
-	table := newResultTable([]string{"mode", "requests/s", "p50 · p95 · p99", "most in flight", "Little's law expects", "errors"}, names,
-		[]string{"99999", "999ms · 999ms · 999ms", "512", "512 ÷ 999ms = 99999/s", "99999"})
+	headers := []string{""}
+	widest := make([]string, len(techniques.ServerModes))
 	for i, m := range techniques.ServerModes {
-		v.table[m] = [5]*widget.Label(table.rows[i])
+		headers = append(headers, string(m))
+		widest[i] = "512 ÷ 200ms = 2560/s"
 	}
+	table := newResultTable(headers, serverRows, widest)
+	for c, m := range techniques.ServerModes {
+		for r := range serverRows {
+			v.table[m] = append(v.table[m], table.rows[r][c])
+		}
+	}
+	v.claims = newClaims(&v.runs,
+		claim{Says: "A server that reads a database, fills a template and answers spends much of each request blocked, waiting for the database.",
+			Pending: "Not measured yet: it needs the one-at-a-time mode."},
+		claim{Says: "Designed concurrently, the server can work on another request while one is blocked on the database.",
+			Pending: "Not measured yet: it needs one at a time and goroutine per connection."},
+		claim{Says: "Parallelism alone cannot scale such a server: a machine runs only so many tasks at once.",
+			Pending: "Not measured yet: it needs one at a time and goroutine per connection."})
+
+	small := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(64, 36), o) }
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, nil, browse, v.address),
 		container.NewBorder(nil, nil, latencyLabel, nil, v.latency),
-		container.NewHBox(v.mode, widget.NewLabel("pool size:"), container.NewGridWrap(fyne.NewSize(70, 36), v.poolSize)),
-		container.NewHBox(widget.NewLabel("Load: clients (1–512)"), container.NewGridWrap(fyne.NewSize(70, 36), v.clients),
-			widget.NewLabel("× requests each (1–1000)"), container.NewGridWrap(fyne.NewSize(70, 36), v.requests)),
-		container.NewHBox(load, compare, cancel),
+		container.NewHBox(widget.NewLabel("Database connections:"), small(v.dbConns),
+			widget.NewLabel("Load:"), small(v.clients), widget.NewLabel("clients ×"), small(v.requests), widget.NewLabel("requests")),
+		container.NewHBox(v.mode, widget.NewLabel("workers:"), small(v.workers)),
+		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait. It shields memory and what lies downstream from a burst. The database's connections bound only the requests holding one."),
+		container.NewHBox(compare, one, cancel),
 		v.message, v.live, table.Content)
-	searchBox := container.NewVBox(widget.NewSeparator(), bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
+	searchBox := container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, browse, v.address),
+		bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
 		container.NewBorder(nil, nil, nil, search, v.query), v.response)
 	left := container.NewVScroll(container.NewVBox(controls, searchBox))
-	split := container.NewHSplit(left, v.chart)
+	right := container.NewVScroll(container.NewVBox(v.chart, v.claims.Content))
+	split := container.NewHSplit(left, right)
 	split.Offset = 0.66
-	v.demo = newDemo(split, &v.runs,
-		func() error { return v.load([]techniques.ServerMode{techniques.OneAtATime, techniques.PerRequest}) },
-		v.loadBlocking)
+	v.demo = newDemo(split, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
 	v.demo.streams = &v.streams
 	return v
 }
@@ -135,21 +181,33 @@ func newServerView() *serverView {
 func (v *serverView) stop() { v.demo.Cancel() }
 
 // settings reads the controls; a bad value is shown and nothing starts.
-func (v *serverView) settings() (techniques.LoadConfig, int, time.Duration, error) {
-	clients, err := parseCount(v.clients.Text, "the number of clients", 1, 512)
-	var requests, pool int
-	if err == nil {
-		requests, err = parseCount(v.requests.Text, "requests per client", 1, 1000)
+func (v *serverView) settings() (serverSettings, error) {
+	var st serverSettings
+	fields := []struct {
+		e      *widget.Entry
+		what   string
+		lo, hi int
+		to     *int
+	}{
+		{v.dbConns, "the database's connections", 1, 256, &st.server.DBConns},
+		{v.clients, "the number of clients", 1, 512, &st.load.Clients},
+		{v.requests, "requests per client", 1, 1000, &st.load.Requests},
+		{v.workers, "the pool's workers", 1, 512, &st.server.Workers},
 	}
-	if err == nil {
-		pool, err = parseCount(v.poolSize.Text, "the pool size", 1, 512)
-	}
-	if err != nil {
-		v.message.SetText(err.Error())
-		return techniques.LoadConfig{}, 0, 0, err
+	for _, f := range fields {
+		n, err := parseCount(f.e.Text, f.what, f.lo, f.hi)
+		if err != nil {
+			v.message.SetText(err.Error())
+			v.message.Show()
+			return st, err
+		}
+		*f.to = n
 	}
 	v.message.SetText("")
-	return techniques.LoadConfig{Clients: clients, Requests: requests}, pool, time.Duration(v.latency.Value) * time.Millisecond, nil
+	v.message.Hide()
+	st.server.Latency = time.Duration(v.latency.Value) * time.Millisecond
+	st.selected = techniques.ServerMode(v.mode.Selected)
+	return st, nil
 }
 
 // server returns the running server, starting it as a stream if needed.
@@ -189,83 +247,201 @@ func (v *serverView) server() (*techniques.Server, error) {
 	return r.s, r.err
 }
 
-// load runs the load against each of modes in turn, or the selected mode.
-func (v *serverView) load(modes []techniques.ServerMode) error {
+// begin reads the settings and clears the last run's numbers; on the Fyne
+// goroutine, before a run starts. all runs every mode; otherwise only the
+// selected one.
+func (v *serverView) begin(all bool) (serverSettings, []techniques.ServerMode, error) {
 	if err := v.runs.refused(); err != nil {
-		return err
+		return serverSettings{}, nil, err
 	}
-	cfg, pool, latency, err := v.settings()
+	st, err := v.settings()
 	if err != nil {
-		return err
+		return st, nil, err
 	}
-	if modes == nil {
-		modes = []techniques.ServerMode{techniques.ServerMode(v.mode.Selected)}
+	modes := techniques.ServerModes
+	if !all {
+		modes = []techniques.ServerMode{st.selected}
 	}
-	for _, m := range modes {
+	for _, m := range techniques.ServerModes {
+		text := "—"
+		if slices.Contains(modes, m) {
+			text = "…"
+		}
 		for _, c := range v.table[m] {
-			c.SetText("…")
+			c.SetText(text)
 		}
 	}
-	return v.runs.start(func(ctx context.Context) error {
-		s, err := v.server()
-		if err != nil {
-			return fmt.Errorf("starting the server: %w", err)
-		}
-		cfg.URL = s.URL
-		for _, m := range modes {
-			s.SetMode(m, pool, latency)
-			curve := plotter.XYs{{X: 0, Y: 0}}
-			st, err := techniques.Load(ctx, cfg, func(st techniques.LoadStats) {
-				curve = append(curve, plotter.XY{X: st.Elapsed.Seconds(), Y: float64(st.Done)})
-				text := fmt.Sprintf("%s: %d of %d done · %.0f requests/s · p50 %v · p99 %v · %d in flight · %d goroutines",
-					m, st.Done, cfg.Clients*cfg.Requests, st.PerSecond, st.P50.Round(time.Millisecond), st.P99.Round(time.Millisecond),
-					s.InFlight(), runtime.NumGoroutine())
-				v.streams.do(func() { v.live.SetText(text) })
-			})
-			if err != nil {
-				return err
-			}
-			most := s.MaxInFlight()
-			v.curves[m] = curve
-			chart := throughputChart(v.curves) // rendered here, not on the Fyne goroutine
-			v.streams.do(func() {
-				v.showRow(m, st, most, cfg.Clients)
-				v.chart.Image = chart
-				v.chart.Refresh()
-			})
-		}
-		return nil
-	}, nil)
+	clear(v.measured)
+	v.rows = nil
+	v.claims.reset()
+	v.chart.Image = image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	v.chart.Refresh()
+	return st, modes, nil
 }
 
-func (v *serverView) showRow(m techniques.ServerMode, st techniques.LoadStats, most int64, clients int) {
-	cells := v.table[m]
-	cells[0].SetText(fmt.Sprintf("%.0f", st.PerSecond))
-	cells[1].SetText(fmt.Sprintf("%v · %v · %v", st.P50.Round(time.Millisecond), st.P95.Round(time.Millisecond), st.P99.Round(time.Millisecond)))
-	cells[2].SetText(fmt.Sprint(most))
-	cells[3].SetText(fmt.Sprintf("%d ÷ %v = %.0f/s", clients, st.Mean.Round(time.Millisecond), st.Little(clients)))
-	cells[4].SetText(fmt.Sprint(st.Errors))
-}
-
-// loadBlocking generates the load on the UI goroutine, against the selected mode.
-func (v *serverView) loadBlocking() error {
-	cfg, pool, latency, err := v.settings()
+// measure runs the load against each mode in turn, on the calling
+// goroutine, and hands each mode's result to show. progress, if not nil,
+// gets a status line about ten times a second.
+func (v *serverView) measure(ctx context.Context, st serverSettings, modes []techniques.ServerMode,
+	progress func(string), show func(modeResult, image.Image)) error {
+	s, err := v.server()
 	if err != nil {
-		return err
+		return fmt.Errorf("starting the server: %w", err)
 	}
-	m := techniques.ServerMode(v.mode.Selected)
-	return v.runs.block(func(ctx context.Context) error {
-		s, err := v.server()
+	st.load.URL = s.URL
+	clear(v.curves)
+	for _, m := range modes {
+		cfg := st.server
+		cfg.Mode = m
+		s.SetConfig(cfg)
+		curve := plotter.XYs{{X: 0, Y: 0}}
+		var report func(techniques.LoadStats)
+		if progress != nil {
+			report = func(ls techniques.LoadStats) {
+				curve = append(curve, plotter.XY{X: ls.Elapsed.Seconds(), Y: float64(ls.Done)})
+				progress(fmt.Sprintf("%s: %d of %d done · %.0f requests/s · p50 %v · %d in flight · %d on the database · %d goroutines in the app",
+					m, ls.Done, st.load.Clients*st.load.Requests, ls.PerSecond, ls.P50.Round(time.Millisecond),
+					s.InFlight(), s.OnDB(), runtime.NumGoroutine()))
+			}
+		}
+		ls, err := techniques.Load(ctx, st.load, report)
 		if err != nil {
 			return err
 		}
-		cfg.URL = s.URL
-		s.SetMode(m, pool, latency)
-		st, err := techniques.Load(ctx, cfg, nil)
-		v.showRow(m, st, s.MaxInFlight(), cfg.Clients)
-		v.live.SetText("The load ran on the UI goroutine: the window was frozen throughout.")
+		if progress == nil {
+			curve = append(curve, plotter.XY{X: ls.Elapsed.Seconds(), Y: float64(ls.Done)})
+		}
+		v.curves[m] = curve
+		show(modeResult{cfg: cfg, load: st.load, stats: ls, most: s.MaxInFlight(), mostOnDB: s.MaxOnDB()},
+			throughputChart(v.curves))
+	}
+	return nil
+}
+
+// load runs the load off the Fyne goroutine: every mode, or the selected one.
+func (v *serverView) load(all bool) error {
+	st, modes, err := v.begin(all)
+	if err != nil {
+		return err
+	}
+	return v.runs.start(func(ctx context.Context) error {
+		return v.measure(ctx, st, modes,
+			func(text string) { v.streams.do(func() { v.live.SetText(text) }) },
+			func(r modeResult, chart image.Image) { v.streams.do(func() { v.show(r, chart) }) })
+	}, nil)
+}
+
+// loadBlocking does what Run does, every mode in turn, on the UI goroutine:
+// the window is frozen until the last mode's load is done.
+func (v *serverView) loadBlocking() error {
+	st, modes, err := v.begin(true)
+	if err != nil {
+		return err
+	}
+	return v.runs.block(func(ctx context.Context) error {
+		err := v.measure(ctx, st, modes, nil, v.show)
+		if err == nil {
+			v.live.SetText("The load ran on the UI goroutine: the window was frozen throughout. " + v.live.Text)
+		}
 		return err
 	}, nil)
+}
+
+// show fills in one mode's column, its results and the chart, and judges
+// the article's claims on what this run has measured so far. Fyne goroutine.
+func (v *serverView) show(r modeResult, chart image.Image) {
+	m, ls, clients := r.cfg.Mode, r.stats, r.load.Clients
+	onDB, ceiling := r.cfg.Ceiling(clients)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	cells := v.table[m]
+	measured := fmt.Sprintf("%.0f", ls.PerSecond)
+	if ls.Errors > 0 {
+		measured += fmt.Sprintf(" (%d failed)", ls.Errors)
+	}
+	cells[0].SetText(measured)
+	cells[1].SetText(fmt.Sprintf("%d ÷ %v = %.0f/s", onDB, r.cfg.Latency, ceiling))
+	cells[2].SetText(fmt.Sprintf("%d ÷ %v = %.0f/s", clients, ls.Mean.Round(time.Millisecond), ls.Little(clients)))
+	cells[3].SetText(fmt.Sprintf("%v · %v", ls.P50.Round(time.Millisecond), ls.P99.Round(time.Millisecond)))
+	cells[4].SetText(fmt.Sprintf("%d · %d", r.most, r.mostOnDB))
+	v.chart.Image = chart
+	v.chart.Refresh()
+
+	v.measured[m] = r
+	v.rows = append(v.rows, map[string]any{
+		"name": string(m), "clients": clients, "requests_per_client": r.load.Requests,
+		"requests_per_s": ls.PerSecond, "p50_ms": ms(ls.P50), "p95_ms": ms(ls.P95), "p99_ms": ms(ls.P99), "mean_ms": ms(ls.Mean),
+		"errors": ls.Errors, "most_in_flight": r.most, "most_on_database": r.mostOnDB,
+		"ceiling_per_s": ceiling, "little_expects_per_s": ls.Little(clients),
+	})
+	v.runs.setResult("modes", slices.Clone(v.rows))
+	v.runs.setResult("db_conns", r.cfg.DBConns)
+	v.runs.setResult("latency_ms", ms(r.cfg.Latency))
+	v.runs.setResult("db_limit_per_s", float64(r.cfg.DBConns)/r.cfg.Latency.Seconds())
+	v.runs.setResult("clients", clients)
+	v.runs.setResult("requests_per_client", r.load.Requests)
+	if m == techniques.BoundedPool {
+		v.runs.setResult("pool_workers", r.cfg.Workers)
+	}
+	v.live.SetText(v.summary(r))
+	v.judge()
+}
+
+// summary is the status line once a mode's load is done.
+func (v *serverView) summary(r modeResult) string {
+	db := fmt.Sprintf("the database allows at most %d connections ÷ %v = %.0f requests/s",
+		r.cfg.DBConns, r.cfg.Latency, float64(r.cfg.DBConns)/r.cfg.Latency.Seconds())
+	serial, ok1 := v.measured[techniques.OneRequestAtATime]
+	conc, ok2 := v.measured[techniques.PerConnection]
+	if !ok1 || !ok2 {
+		return fmt.Sprintf("%s: %.0f requests/s; %s.", r.cfg.Mode, r.stats.PerSecond, db)
+	}
+	return fmt.Sprintf("Goroutine per connection served %.1f× the requests of one at a time (%.0f against %.0f/s); %s.",
+		conc.stats.PerSecond/serial.stats.PerSecond, conc.stats.PerSecond, serial.stats.PerSecond, db)
+}
+
+// judge gives the article's claims the verdicts this run's numbers allow.
+func (v *serverView) judge() {
+	serial, ok1 := v.measured[techniques.OneRequestAtATime]
+	conc, ok2 := v.measured[techniques.PerConnection]
+	if ok1 && serial.stats.Mean > 0 {
+		lat, mean := serial.cfg.Latency, serial.stats.Mean
+		share := lat.Seconds() / mean.Seconds()
+		because := fmt.Sprintf("One at a time, a request took %v on average; %v of it (%.0f%%) was the simulated round trip to the database, the rest the query, the template and HTTP. The wait is simulated: the share is as large as the slider makes it.",
+			mean.Round(100*time.Microsecond), lat, 100*share)
+		verdict := holds
+		if share < 0.5 {
+			verdict = wrong
+		}
+		v.claims.judge(0, verdict, because)
+	}
+	if !ok1 || !ok2 || serial.stats.PerSecond <= 0 {
+		return
+	}
+	speedup := conc.stats.PerSecond / serial.stats.PerSecond
+	onDB, ceiling := conc.cfg.Ceiling(conc.load.Clients)
+	because := fmt.Sprintf("Goroutine per connection served %.0f requests/s, %.1f× one at a time (%.0f/s), with up to %d requests in flight and %d on the database.",
+		conc.stats.PerSecond, speedup, serial.stats.PerSecond, conc.most, conc.mostOnDB)
+	verdict := holds
+	switch {
+	case speedup < 1.5:
+		verdict = wrong
+	case conc.load.Clients > conc.cfg.DBConns:
+		because = fmt.Sprintf("True up to the database's limit: %d connections ÷ %v = %.0f requests/s at most. ", onDB, conc.cfg.Latency, ceiling) + because +
+			fmt.Sprintf(" The other %d clients waited for a connection.", conc.load.Clients-conc.cfg.DBConns)
+	}
+	v.claims.judge(1, verdict, because)
+
+	cpus := runtime.GOMAXPROCS(0)
+	parallel := float64(cpus) * serial.stats.PerSecond
+	v.runs.setResult("gomaxprocs", cpus)
+	v.runs.setResult("speedup_per_connection_over_one_at_a_time", speedup)
+	because = fmt.Sprintf("%d cores each serving one request at a time would manage about %d × %.0f = %.0f requests/s; overlapping the waits on the same %d cores served %.0f/s.",
+		cpus, cpus, serial.stats.PerSecond, parallel, cpus, conc.stats.PerSecond)
+	verdict = holds
+	if conc.stats.PerSecond < 1.5*parallel {
+		verdict = wrong
+	}
+	v.claims.judge(2, verdict, because)
 }
 
 // search sends the query to the server and shows the raw HTML it returns.

@@ -1,10 +1,13 @@
 package views
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
 
 	"concurrencylab/techniques"
@@ -15,26 +18,73 @@ func newServer(t *testing.T) *serverView {
 	v := newServerView()
 	test.NewTempWindow(t, v.demo.Content)
 	v.latency.SetValue(10)
-	v.clients.SetText("8")
+	v.clients.SetText("16")
+	v.dbConns.SetText("4")
+	v.workers.SetText("2")
 	v.requests.SetText("2")
 	return v
 }
 
+// serverIgnores are the goroutines that outlive a server panel's test
+// without being leaks.
+var serverIgnores = []goleak.Option{
+	goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"), // closed asynchronously by sql.DB
+	goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),      // idle keep-alive connections of http.DefaultClient
+}
+
+// checkServerResults checks what a run of every mode recorded and showed,
+// with 16 clients, 4 database connections, 2 workers and 10 ms: the
+// throughput stays under what the connections allow.
+func checkServerResults(t *testing.T, v *serverView) {
+	t.Helper()
+	if got := v.table[techniques.OneRequestAtATime][4].Text; got != "1 · 1" {
+		t.Errorf("one at a time: %q in flight · on the database, want 1 · 1", got)
+	}
+	if got := v.table[techniques.PerConnection][1].Text; got != "4 ÷ 10ms = 400/s" {
+		t.Errorf("goroutine per connection: ceiling %q", got)
+	}
+	if got := v.table[techniques.BoundedPool][1].Text; got != "2 ÷ 10ms = 200/s" {
+		t.Errorf("bounded pool: ceiling %q", got)
+	}
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	if res["db_conns"] != 4 || res["latency_ms"] != 10.0 || res["db_limit_per_s"] != 400.0 || res["pool_workers"] != 2 {
+		t.Errorf("results %v", res)
+	}
+	rows, _ := res["modes"].([]map[string]any)
+	if len(rows) != 3 {
+		t.Fatalf("modes: %v", res["modes"])
+	}
+	for _, row := range rows {
+		for _, k := range []string{"name", "clients", "requests_per_s", "p50_ms", "p99_ms"} {
+			if _, ok := row[k]; !ok {
+				t.Errorf("mode %v has no %s", row["name"], k)
+			}
+		}
+		if row["requests_per_s"].(float64) > row["ceiling_per_s"].(float64)*1.02 {
+			t.Errorf("%v: %v requests/s, over its ceiling of %v", row["name"], row["requests_per_s"], row["ceiling_per_s"])
+		}
+	}
+	if rows[1]["name"] != string(techniques.PerConnection) || rows[1]["most_on_database"].(int64) > 4 {
+		t.Errorf("goroutine per connection: %v", rows[1])
+	}
+	checks, _ := res["article_checks"].([]map[string]string)
+	if len(checks) != 3 {
+		t.Errorf("article checks: %v", res["article_checks"])
+	}
+	if !strings.Contains(v.live.Text, "the database allows at most 4 connections ÷ 10ms = 400 requests/s") {
+		t.Errorf("status %q", v.live.Text)
+	}
+}
+
 func TestServerPrimaryDemo(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
-		goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")) // idle keep-alive connections of http.DefaultClient
+	defer goleak.VerifyNone(t, append(serverIgnores, goleak.IgnoreCurrent())...)
 	v := newServer(t)
 	if err := v.demo.Run(); err != nil {
 		t.Fatal(err)
 	}
 	v.runs.Wait() // the run; the server is a stream, still serving, that Demo.Wait would wait for
-	if got := v.table[techniques.OneAtATime][2].Text; got != "1" {
-		t.Errorf("one at a time: %s in flight at most, want 1", got)
-	}
-	if got := v.table[techniques.PerRequest][2].Text; got == "1" || got == "—" {
-		t.Errorf("goroutine per request: %s in flight at most, want more than 1", got)
-	}
+	checkServerResults(t, v)
 	if !strings.HasPrefix(v.address.Text, "Serving http://127.0.0.1:") {
 		t.Errorf("address %q", v.address.Text)
 	}
@@ -53,12 +103,65 @@ func TestServerPrimaryDemo(t *testing.T) {
 	}
 }
 
+// TestServerBlockingDoesWhatRunDoes: Run blocking measures every mode, as
+// Run does, and records the same results.
+func TestServerBlockingDoesWhatRunDoes(t *testing.T) {
+	defer goleak.VerifyNone(t, append(serverIgnores, goleak.IgnoreCurrent())...)
+	v := newServer(t)
+	v.runs.afterPoll = func(f func()) { f() }
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.runs.Wait()
+	ranRep, _ := v.demo.Report()
+	ran := ranRep.Results
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	checkServerResults(t, v)
+	blockedRep, _ := v.demo.Report()
+	blocked := blockedRep.Results
+	if a, b := slices.Sorted(maps.Keys(ran)), slices.Sorted(maps.Keys(blocked)); !slices.Equal(a, b) {
+		t.Errorf("Run recorded %v, Run blocking %v", a, b)
+	}
+	if !strings.HasPrefix(v.live.Text, "The load ran on the UI goroutine") {
+		t.Errorf("status %q", v.live.Text)
+	}
+	v.demo.Cancel()
+	v.demo.Wait()
+}
+
+// TestServerSelectedMode: the second button runs the selected mode alone,
+// and says nothing of the claims it cannot judge.
+func TestServerSelectedMode(t *testing.T) {
+	v := newServer(t)
+	v.mode.SetSelected(string(techniques.BoundedPool))
+	test.Tap(findButton(t, v.demo.Content, "Run the selected mode"))
+	v.runs.Wait()
+	if got := v.table[techniques.BoundedPool][4].Text; !strings.HasSuffix(got, " · 2") && !strings.HasSuffix(got, " · 1") {
+		t.Errorf("bounded pool of 2 workers: %q in flight · on the database", got)
+	}
+	if got := v.table[techniques.OneRequestAtATime][0].Text; got != "—" {
+		t.Errorf("one at a time did not run, shows %q", got)
+	}
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	if _, ok := res["article_checks"]; ok {
+		t.Errorf("claims judged from one mode: %v", res["article_checks"])
+	}
+	v.demo.Cancel()
+	v.demo.Wait()
+}
+
 func TestServerBadInput(t *testing.T) {
 	v := newServer(t)
-	for _, bad := range []string{"0", "513", "many", ""} {
-		v.clients.SetText(bad)
-		if err := v.demo.Run(); err == nil || v.message.Text == "" {
-			t.Errorf("clients %q: %v, message %q", bad, err, v.message.Text)
+	for _, e := range []*widget.Entry{v.clients, v.dbConns, v.workers} {
+		for _, bad := range []string{"0", "513", "many", ""} {
+			e.SetText(bad)
+			if err := v.demo.Run(); err == nil || v.message.Text == "" || !v.message.Visible() {
+				t.Errorf("%q: %v, message %q", bad, err, v.message.Text)
+			}
 		}
+		e.SetText("4")
 	}
 }
