@@ -222,21 +222,67 @@ func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int
 	return n, delivered, nil
 }
 
-// Debounced emits a value from in only once no newer value has arrived for
-// quiet: the type-ahead of a search box. It ends when in is closed or ctx is
-// cancelled.
-func Debounced(ctx context.Context, in <-chan string, quiet time.Duration) rxgo.Observable {
-	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx)).
-		Debounce(rxgo.WithDuration(quiet), rxgo.WithContext(ctx))
+// Events turns a channel of UI events (keystrokes, clicks) into an
+// observable. It is hot: the events come from the user, not from subscribing,
+// so a subscriber gets only those from its start onward, and no one replays
+// the earlier ones. (Lines, by contrast, is cold.) rxgo's FromChannel is not
+// connectable: a second subscriber would take turns with the first for the
+// events, not get copies; rxgo.WithPublishStrategy and Connect would give
+// each one every event.
+func Events(ctx context.Context, in <-chan string) rxgo.Observable {
+	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx))
 }
 
-// Bursts groups the events of in by windows of span and emits the count of
-// each non-empty window: the classic double-click detector.
-func Bursts(ctx context.Context, in <-chan string, span time.Duration) rxgo.Observable {
-	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx)).
-		BufferWithTime(rxgo.WithDuration(span), rxgo.WithContext(ctx)).
-		Filter(func(v any) bool { return len(v.([]any)) > 0 }, rxgo.WithContext(ctx)).
-		Map(func(_ context.Context, v any) (any, error) { return len(v.([]any)), nil }, rxgo.WithContext(ctx))
+// Debounced emits an event only once no newer one has arrived for quiet: the
+// type-ahead of a search box, which searches when the user pauses rather
+// than at every keystroke.
+func Debounced(ctx context.Context, events rxgo.Observable, quiet time.Duration) rxgo.Observable {
+	return events.Debounce(rxgo.WithDuration(quiet), rxgo.WithContext(ctx))
+}
+
+// Bursts counts the clicks of each burst: a burst is clicks that each come
+// less than gap after the one before, and it ends once gap passes with no
+// click. It emits the count then (2 is a double click); if events ends
+// mid-burst, that burst is counted too.
+//
+// This is the classic double-click detector. RxJS writes it as
+// clicks.buffer(clicks.debounceTime(gap)); rxgo v2.5.0 has no buffer closed
+// by another stream, so the operator is written out here. BufferWithTime
+// would not do: its windows are fixed and back to back, so a quick pair that
+// straddles the end of a window counts as two single clicks.
+func Bursts(ctx context.Context, events rxgo.Observable, gap time.Duration) rxgo.Observable {
+	count := func(ctx context.Context, next chan<- rxgo.Item) {
+		in := events.Observe()
+		clicks := 0
+		// quiet fires gap after the latest click. Between bursts it is nil,
+		// and a nil channel never fires in a select.
+		var quiet <-chan time.Time
+		for {
+			select {
+			case it, ok := <-in:
+				if !ok { // no more clicks: count the burst in progress
+					if clicks > 0 {
+						rxgo.Of(clicks).SendContext(ctx, next)
+					}
+					return
+				}
+				if it.Error() {
+					it.SendContext(ctx, next)
+					return
+				}
+				clicks++
+				quiet = time.After(gap) // each click restarts the wait
+			case <-quiet: // gap passed with no click: the burst is over
+				if !rxgo.Of(clicks).SendContext(ctx, next) {
+					return
+				}
+				clicks, quiet = 0, nil
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+	return rxgo.Defer([]rxgo.Producer{count}, rxgo.WithContext(ctx))
 }
 
 // stringItems turns a channel of strings into one of rxgo items.

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/reactivex/rxgo/v2"
@@ -139,54 +142,147 @@ func TestBackpressure(t *testing.T) {
 	}
 }
 
-func TestDebouncedAndBursts(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	ctx, cancel := context.WithCancel(context.Background())
+// at is a moment of a synctest bubble's fake clock, counted from its start.
+type at = time.Duration
+
+// playEvents sends "event" at each of the given moments into a stream built
+// by pipe, closes the input once the stream has had time to answer, and
+// returns what the subscriber received and when. Call it inside a synctest
+// bubble: the moments are then exact.
+func playEvents(t *testing.T, moments []at, pipe func(ctx context.Context, events rxgo.Observable) rxgo.Observable) (got []any, when []at) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	start := time.Now()
 	in := make(chan string)
-	var got []any
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		Subscribe(ctx, cancel, Debounced(ctx, in, 50*time.Millisecond), func(v any) { got = append(got, v) }, func(error) {}, func() {})
+		Subscribe(ctx, cancel, pipe(ctx, Events(ctx, in)),
+			func(v any) { got = append(got, v); when = append(when, time.Since(start)) },
+			func(err error) { t.Errorf("error %v", err) },
+			func() {})
 	}()
-	for _, s := range []string{"p", "pa", "par"} { // typed fast: one value comes out
-		in <- s
-		time.Sleep(5 * time.Millisecond)
+	for i, m := range moments {
+		time.Sleep(m - time.Since(start))
+		in <- fmt.Sprint("event ", i)
 	}
-	time.Sleep(150 * time.Millisecond)
-	in <- "para"
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(10 * time.Second) // long enough for any burst or pause to end
 	close(in)
 	<-done
-	// Typed 5 ms apart, the first three are one burst: only "par" comes out
-	// of it (a very loaded machine may split it, but never skip its end).
-	if n := len(got); n < 2 || n > 4 || got[n-2] != "par" || got[n-1] != "para" {
-		t.Errorf("debounced %v, want [par para]", got)
-	}
-	cancel()
+	return got, when
+}
 
-	ctx, cancel = context.WithCancel(context.Background())
-	defer cancel()
-	clicks := make(chan string)
-	var bursts []any
-	done = make(chan struct{})
-	go func() {
-		defer close(done)
-		Subscribe(ctx, cancel, Bursts(ctx, clicks, 100*time.Millisecond), func(v any) { bursts = append(bursts, v) }, func(error) {}, func() {})
-	}()
-	clicks <- "click"
-	clicks <- "click"
-	time.Sleep(250 * time.Millisecond)
-	clicks <- "click"
-	time.Sleep(250 * time.Millisecond)
-	close(clicks)
-	<-done
-	total := 0
-	for _, b := range bursts {
-		total += b.(int)
+func TestBursts(t *testing.T) {
+	t.Parallel()
+	const gap = 400 * time.Millisecond
+	ms := time.Millisecond
+	tests := []struct {
+		name   string
+		clicks []at
+		want   []int // clicks per burst
+		when   []at  // when each burst is reported: gap after its last click
+	}{
+		{"one click", []at{0}, []int{1}, []at{400 * ms}},
+		{"fast pair", []at{0, 150 * ms}, []int{2}, []at{550 * ms}},
+		// Fixed 400 ms windows (BufferWithTime) split this pair at 400 ms
+		// into two single clicks; only the gap between the clicks matters.
+		{"fast pair across a 400 ms boundary", []at{350 * ms, 450 * ms}, []int{2}, []at{850 * ms}},
+		{"pair a little too slow", []at{0, gap + ms}, []int{1, 1}, []at{400 * ms, 801 * ms}},
+		{"pair just fast enough", []at{0, gap - ms}, []int{2}, []at{799 * ms}},
+		// A burst may last longer than gap, as long as no pause inside it does.
+		{"triple, 300 ms apart", []at{0, 300 * ms, 600 * ms}, []int{3}, []at{1000 * ms}},
+		{"double, then single", []at{0, 100 * ms, 1000 * ms}, []int{2, 1}, []at{500 * ms, 1400 * ms}},
+		{"no clicks", nil, nil, nil},
 	}
-	if total != 3 || len(bursts) < 2 {
-		t.Errorf("bursts %v, want the 3 clicks in at least 2 windows", bursts)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				got, when := playEvents(t, tt.clicks, func(ctx context.Context, events rxgo.Observable) rxgo.Observable {
+					return Bursts(ctx, events, gap)
+				})
+				if fmt.Sprint(got) != fmt.Sprint(tt.want) || fmt.Sprint(when) != fmt.Sprint(tt.when) {
+					t.Errorf("bursts %v at %v, want %v at %v", got, when, tt.want, tt.when)
+				}
+			})
+		})
+	}
+}
+
+func TestBurstsEndMidBurst(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		in := make(chan string)
+		go func() {
+			in <- "click"
+			in <- "click"
+			close(in) // before the gap has passed
+		}()
+		items, err, done := collect(ctx, cancel, Bursts(ctx, Events(ctx, in), time.Second))
+		if fmt.Sprint(items) != "[2]" || err != nil || !done {
+			t.Errorf("items %v, err %v, completed %v; want [2], completed", items, err, done)
+		}
+	})
+}
+
+func TestDebounced(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ms := time.Millisecond
+		// Typed 100 ms apart, the first three keystrokes are one burst: only
+		// the last of it comes out, 300 ms after it. Then a lone keystroke.
+		got, when := playEvents(t, []at{0, 100 * ms, 200 * ms, 1000 * ms}, func(ctx context.Context, events rxgo.Observable) rxgo.Observable {
+			return Debounced(ctx, events, 300*ms)
+		})
+		if fmt.Sprint(got) != "[event 2 event 3]" || fmt.Sprint(when) != "[500ms 1.3s]" {
+			t.Errorf("debounced %v at %v, want [event 2 event 3] at [500ms 1.3s]", got, when)
+		}
+	})
+}
+
+// TestLinesIsCold: each subscription to Lines opens the file and reads it
+// from its first line, as the panel's About says.
+func TestLinesIsCold(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opened := 0
+	obs := Lines(ctx, func() (io.ReadCloser, error) { opened++; return opener("a\nb\n")() }, 0)
+	first, _, _ := collect(ctx, cancel, obs)
+	second, _, _ := collect(ctx, cancel, obs)
+	if fmt.Sprint(first) != "[a b]" || fmt.Sprint(second) != "[a b]" || opened != 2 {
+		t.Errorf("first %v, second %v, opened %d times; want [a b] twice, opened twice", first, second, opened)
+	}
+}
+
+// TestEventsAreHot: the events come from the channel, not from subscribing,
+// and two subscribers share them (each event goes to one), as Events' doc
+// comment says of rxgo's FromChannel.
+func TestEventsAreHot(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := make(chan string)
+	obs := Events(ctx, in)
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i := range counts {
+		items := obs.Observe()
+		wg.Go(func() {
+			for range items {
+				counts[i]++
+			}
+		})
+	}
+	for range 10 {
+		in <- "click"
+	}
+	close(in)
+	wg.Wait()
+	if counts[0]+counts[1] != 10 {
+		t.Errorf("subscribers got %v events, want 10 in all (shared, not copied)", counts)
 	}
 }
 

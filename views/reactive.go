@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,18 +24,25 @@ import (
 // reactiveIntro and reactiveAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	reactiveIntro = "An observable pushes items to its subscribers — lines of a file, clicks, keystrokes — then says it is complete."
+	reactiveIntro = "An observable pushes items to whoever subscribes — a file's lines, clicks, keystrokes — and, if the stream ends, says how: complete, or an error."
 
-	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*).
+	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*). At most one of the last two is called, and nothing comes after it.
 
-Operators transform streams the way functions transform values: map, filter, buffer, debounce, take. The same pipeline works for a file's lines, a network socket or the user's clicks.`
+**Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, so a subscriber gets only those from its start onward, and none are replayed. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would take turns with the first for the clicks rather than get copies of them.)
+
+**Operators** transform streams the way functions transform values. Here: map and filter on each line, buffer to group the lines by two, debounce to search only once you pause typing, and a burst counter for the clicks: a burst ends when 400 ms pass with no click, then its clicks are counted, so two quick clicks are a double click however they fall on the clock.
+
+**Unsubscribe** cancels the stream's context, and every stage stops. In Rx an unsubscribed observer hears nothing more; this panel's Subscribe passes the cancel to its error function, so the console can say why the stream stopped.
+
+**Backpressure**: a producer faster than its consumer must either wait (Block: nothing is lost) or throw items away (Drop). rxgo v2.5.0 applies a strategy only to an event source.`
 )
 
 const (
 	defaultLinePace = 200 * time.Millisecond
 	maxMarbles      = 300 // per lane: older marbles are dropped when items come faster than the eye can follow
 	typeAheadQuiet  = 300 * time.Millisecond
-	clickWindow     = 400 * time.Millisecond
+	clickGap        = 400 * time.Millisecond // a pause this long ends a burst of clicks
+	clickQueue      = 64                     // unread clicks the click stream holds: more than anyone clicks before it reads them
 )
 
 var marbleStages = []string{techniques.StageSource, techniques.StageMap, techniques.StageFilter, techniques.StageBuffer}
@@ -54,12 +63,20 @@ type reactiveView struct {
 	matches  *widget.Label
 	clicks   *widget.Label
 	pressure *widget.Label
+	claims   *claims
 	demo     *Demo
 
 	// The UI's own events, as streams.
 	typed  eventStream
 	tapped eventStream
+	bursts []int // the click bursts counted since the last run began, on the Fyne goroutine
 }
+
+// The claims of the article this panel's file read tests.
+const (
+	claimFileStream = iota
+	claimSubscriber
+)
 
 func reactivePanel() *Demo { return newReactiveView().demo }
 
@@ -73,10 +90,20 @@ func newReactiveView() *reactiveView {
 		stats:    wrapped(""),
 		marbles:  newTimeline(),
 		search:   widget.NewEntry(),
-		matches:  wrapped("Type to search foo.txt: each keystroke is an event; Debounce lets one through when you pause."),
-		clicks:   wrapped(fmt.Sprintf("Clicks are buffered by %v windows: a fast pair is a double click.", clickWindow)),
+		matches:  wrapped("Type to search foo.txt: each keystroke is an event; Debounce lets the latest through once you pause."),
+		clicks:   wrapped(fmt.Sprintf("Click in quick bursts: a burst ends when %v pass with no click, then its clicks are counted (two is a double click). The clicks are a hot stream: the button makes them whether anyone listens or not.", clickGap)),
 		pressure: wrapped("A producer sends 500 items as fast as it can to a consumer that takes 2 ms each."),
+		typed:    eventStream{latest: true},
 	}
+	v.claims = newClaims(&v.runs,
+		claim{
+			Says:    "An observable can be made from a file stream, read line by line: each line is an event its observer reacts to.",
+			Pending: "Measured by a read that reaches the end of the file: the lines the observable emitted against the lines in the file.",
+		},
+		claim{
+			Says:    "Subscribing takes three functions: one called with each item, one with an error, one when the stream completes (it prints “Completed”).",
+			Pending: "Measured by a read that ends (completes or fails): how often the subscriber's functions were called, and in what order.",
+		})
 	v.useMap.SetChecked(true)
 	v.useFilt.SetChecked(true)
 	v.useBuf.SetChecked(true)
@@ -88,7 +115,6 @@ func newReactiveView() *reactiveView {
 	v.marbles.Spans = make([][]span, len(marbleStages))
 	v.search.SetPlaceHolder("search foo.txt, e.g. goroutine")
 	v.search.OnChanged = v.typedKey
-	v.clicks.Wrapping = fyne.TextWrapWord
 
 	read := widget.NewButton("Read foo.txt as a stream", func() { v.read(sampleOpener("foo.txt"), "foo.txt") })
 	read.Importance = widget.HighImportance
@@ -102,14 +128,16 @@ func newReactiveView() *reactiveView {
 	left := container.NewBorder(
 		container.NewVBox(
 			container.NewHBox(read, open, unsubscribe),
+			wrapped("The lines are a cold stream: each subscription opens the file and reads it from the first line."),
 			container.NewHBox(v.useMap, v.useFilt, v.useBuf),
 			container.NewBorder(nil, nil, paceLabel, nil, v.pace),
 			v.stats),
 		nil, nil, nil,
 		container.NewVSplit(container.NewVScroll(v.marbles), v.out))
 	right := container.NewVScroll(container.NewVBox(
-		bold("Type-ahead: keystrokes, then Debounce, then filter"), v.search, v.matches, widget.NewSeparator(),
-		bold("Clicks, then BufferWithTime, then count"), click, v.clicks, widget.NewSeparator(),
+		v.claims.Content, widget.NewSeparator(),
+		bold("Type-ahead: keystrokes, then Debounce, then search"), v.search, v.matches, widget.NewSeparator(),
+		bold(fmt.Sprintf("Clicks, grouped into bursts by a %v pause, then counted", clickGap)), click, v.clicks, widget.NewSeparator(),
 		bold("Backpressure"), pressure, v.pressure))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.64
@@ -130,6 +158,33 @@ func (v *reactiveView) config() techniques.PipelineConfig {
 		cfg.Buffer = 2
 	}
 	return cfg
+}
+
+// operators names the operators cfg selects, as the check boxes do.
+func (v *reactiveView) operators(cfg techniques.PipelineConfig) []string {
+	names := []string{}
+	for _, c := range []struct {
+		on    bool
+		check *widget.Check
+	}{{cfg.Map, v.useMap}, {cfg.Filter, v.useFilt}, {cfg.Buffer > 0, v.useBuf}} {
+		if c.on {
+			names = append(names, c.check.Text)
+		}
+	}
+	return names
+}
+
+// lastStage is the stage whose items reach the subscriber.
+func lastStage(cfg techniques.PipelineConfig) string {
+	switch {
+	case cfg.Buffer > 0:
+		return techniques.StageBuffer
+	case cfg.Filter:
+		return techniques.StageFilter
+	case cfg.Map:
+		return techniques.StageMap
+	}
+	return techniques.StageSource
 }
 
 func (v *reactiveView) linePace() time.Duration {
@@ -160,6 +215,108 @@ func itemText(v any) string {
 	return fmt.Sprintf("next: %v", v)
 }
 
+// countingReader counts the bytes and newlines read from a file, apart from
+// the stream that splits it into lines: a check on the lines it emits. Read
+// runs on rxgo's goroutine, the counts are read on others.
+type countingReader struct {
+	io.ReadCloser
+	bytes, newlines atomic.Int64
+	endsInNewline   atomic.Bool
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if n > 0 {
+		r.bytes.Add(int64(n))
+		r.newlines.Add(int64(strings.Count(string(p[:n]), "\n")))
+		r.endsInNewline.Store(p[n-1] == '\n')
+	}
+	return n, err
+}
+
+// lines is how many lines the bytes read so far hold: one per newline, and
+// one more for a last line that has none.
+func (r *countingReader) lines() int64 {
+	if r.bytes.Load() > 0 && !r.endsInNewline.Load() {
+		return r.newlines.Load() + 1
+	}
+	return r.newlines.Load()
+}
+
+// readCount is what one subscription to a file measured. The tap runs on
+// rxgo's goroutines and the subscriber's functions on the run's: mu guards
+// the counts, which both touch.
+type readCount struct {
+	mu        sync.Mutex
+	stages    map[string]int // items out of each stage
+	nexts     int            // calls of the subscriber's next
+	errs      int            // calls of its error function
+	completes int            // calls of its complete function
+	lateNexts int            // next calls after error or complete: must stay 0
+	err       error          // what the error function got
+	file      atomic.Pointer[countingReader]
+}
+
+func newReadCount() *readCount { return &readCount{stages: map[string]int{}} }
+
+// counted wraps open so that m counts what is read from the file.
+func (m *readCount) counted(open func() (io.ReadCloser, error)) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		f, err := open()
+		if err != nil {
+			return nil, err
+		}
+		c := &countingReader{ReadCloser: f}
+		m.file.Store(c)
+		return c, nil
+	}
+}
+
+func (m *readCount) tap(stage string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stages[stage]++
+}
+
+func (m *readCount) next() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nexts++
+	if m.errs+m.completes > 0 {
+		m.lateNexts++
+	}
+}
+
+func (m *readCount) failed(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.errs++
+	m.err = err
+}
+
+func (m *readCount) completed() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.completes++
+}
+
+// subscribeFile subscribes to the lines of the file open opens, through
+// the operators of cfg, counting into m. tap is also told of each item
+// out of each stage; the subscriber's functions run on the calling goroutine.
+func subscribeFile(ctx context.Context, open func() (io.ReadCloser, error), cfg techniques.PipelineConfig, pace time.Duration, m *readCount,
+	tap func(stage string), next func(item any), onError func(err error), complete func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	obs := techniques.Pipeline(ctx, techniques.Lines(ctx, m.counted(open), pace), cfg, func(stage string, _ any) {
+		m.tap(stage)
+		tap(stage)
+	})
+	techniques.Subscribe(ctx, cancel, obs,
+		func(item any) { m.next(); next(item) },
+		func(err error) { m.failed(err); onError(err) },
+		func() { m.completed(); complete() })
+}
+
 // read subscribes to the file's lines through the selected operators. The
 // subscriber's three functions run on the run's goroutine and hand what they
 // see to the UI in batches.
@@ -168,19 +325,21 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 		return err
 	}
 	cfg, pace := v.config(), v.linePace()
+	v.startRun()
 	v.out.Clear()
 	v.out.Printf("subscribe to the lines of %s", name)
+	v.stats.SetText("")
 	v.marbles.Spans = make([][]span, len(marbleStages))
 	v.marbles.Total = 0
 	v.marbles.Refresh()
+	m := newReadCount()
+	var elapsed time.Duration
 	return v.runs.start(func(ctx context.Context) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
 		start := time.Now()
 		// The tap runs on rxgo's goroutines, flush on this one: mu guards what both touch.
 		var mu sync.Mutex
 		lanes := make([][]span, len(marbleStages))
-		var lines, bytes int
+		var lines int
 		var pending []string
 		var ui pacer
 		flush := func(final string, isErr bool) {
@@ -188,7 +347,7 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 			pending = nil
 			mu.Lock()
 			snapshot := cloneLanes(lanes)
-			stats := fmt.Sprintf("%d lines, %d bytes, %.0f lines/s", lines, bytes, float64(lines)/time.Since(start).Seconds())
+			stats := fmt.Sprintf("%d lines emitted, %.0f lines/s", lines, float64(lines)/time.Since(start).Seconds())
 			mu.Unlock()
 			fyne.Do(func() {
 				v.out.PrintLines(batch)
@@ -204,17 +363,16 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 				v.marbles.Refresh()
 			})
 		}
-		obs := techniques.Pipeline(ctx, techniques.Lines(ctx, open, pace), cfg, func(stage string, item any) {
-			mu.Lock()
-			defer mu.Unlock()
-			if stage == techniques.StageSource {
-				lines++
-				bytes += len(item.(string)) + 1
-			}
-			addMarble(lanes, stage, time.Since(start))
-		})
 		var result error
-		techniques.Subscribe(ctx, cancel, obs,
+		subscribeFile(ctx, open, cfg, pace, m,
+			func(stage string) {
+				mu.Lock()
+				defer mu.Unlock()
+				if stage == techniques.StageSource {
+					lines++
+				}
+				addMarble(lanes, stage, time.Since(start))
+			},
 			func(item any) {
 				pending = append(pending, itemText(item))
 				if ui.due() {
@@ -230,8 +388,9 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 				flush("error: "+err.Error(), true)
 			},
 			func() { flush("Completed", false) })
+		elapsed = time.Since(start)
 		return result
-	}, nil)
+	}, func(error) { v.showRead(name, cfg, pace, m, elapsed) })
 }
 
 // readBlocking consumes the same observable inside the click handler.
@@ -240,23 +399,86 @@ func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name str
 		return err
 	}
 	cfg, pace := v.config(), v.linePace()
+	v.startRun()
 	v.out.Clear()
+	v.stats.SetText("")
+	m := newReadCount()
+	var elapsed time.Duration
 	return v.runs.block(func(ctx context.Context) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
+		start := time.Now()
 		var lines []string
 		var result error
-		techniques.Subscribe(ctx, cancel, techniques.Pipeline(ctx, techniques.Lines(ctx, open, pace), cfg, func(string, any) {}),
+		subscribeFile(ctx, open, cfg, pace, m, func(string) {},
 			func(item any) { lines = append(lines, itemText(item)) },
 			func(err error) { result = err },
 			func() { lines = append(lines, "Completed") })
-		v.out.Printf("subscribed to %s on the UI goroutine: nothing could be drawn until it completed", name)
+		elapsed = time.Since(start)
+		v.out.Printf("subscribed to %s on the UI goroutine: nothing could be drawn until the stream ended", name)
 		v.out.PrintLines(lines)
 		if result != nil {
 			v.out.Errorf("error: %v", result)
 		}
 		return result
-	}, nil)
+	}, func(error) { v.showRead(name, cfg, pace, m, elapsed) })
+}
+
+// startRun forgets what the last run showed beyond the console.
+func (v *reactiveView) startRun() {
+	v.claims.reset()
+	v.bursts = nil
+}
+
+// showRead records what a read measured, as the panel shows it, and judges
+// the article's claims by it. It runs on the Fyne goroutine once the read
+// has ended, so m is no longer written.
+func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace time.Duration, m *readCount, elapsed time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	emitted, last, delivered := m.stages[techniques.StageSource], lastStage(cfg), m.nexts
+	v.runs.setResult("file", name)
+	v.runs.setResult("operators", v.operators(cfg))
+	v.runs.setResult("pace_ms_per_line", float64(pace)/float64(time.Millisecond))
+	v.runs.setResult("lines_emitted", emitted)
+	v.runs.setResult("items_out_of_last_operator", m.stages[last])
+	v.runs.setResult("items_delivered", delivered)
+	v.runs.setResult("complete_calls", m.completes)
+	v.runs.setResult("error_calls", m.errs)
+	v.runs.setResult("completed", m.completes > 0)
+	unsubscribed := errors.Is(m.err, context.Canceled)
+	v.runs.setResult("unsubscribed", unsubscribed)
+	if m.err != nil && !unsubscribed {
+		v.runs.setResult("error", m.err.Error())
+	}
+	v.runs.setResult("elapsed_ms", float64(elapsed)/float64(time.Millisecond))
+	if elapsed > 0 {
+		v.runs.setResult("lines_per_second", float64(emitted)/elapsed.Seconds())
+	}
+	v.runs.setResult("transcript", strings.Split(strings.TrimSuffix(v.out.Text(), "\n"), "\n"))
+	f := m.file.Load()
+	if m.completes > 0 && f != nil {
+		// Only a read that reached the end knows how many lines the file has.
+		v.runs.setResult("lines_in_file", f.lines())
+		v.runs.setResult("bytes_in_file", f.bytes.Load())
+		v.stats.SetText(fmt.Sprintf("%d lines emitted; the file has %d lines (%d bytes)", emitted, f.lines(), f.bytes.Load()))
+		because := fmt.Sprintf("Of %s, the observable emitted %d lines, and the file has %d (counted from its newlines as it was read).", name, emitted, f.lines())
+		if int64(emitted) == f.lines() {
+			v.claims.judge(claimFileStream, holds, because)
+		} else {
+			v.claims.judge(claimFileStream, wrong, because)
+		}
+	}
+	if unsubscribed {
+		return // cancelled by the user: neither Rx's complete nor its error
+	}
+	calls := fmt.Sprintf("%d items came out of the last operator (%s) and next was called %d times; then error %d and complete %d times, with %d next calls after them.",
+		m.stages[last], last, m.nexts, m.errs, m.completes, m.lateNexts)
+	ends := m.errs+m.completes == 1
+	switch {
+	case m.nexts == m.stages[last] && ends && m.lateNexts == 0:
+		v.claims.judge(claimSubscriber, holds, calls)
+	default:
+		v.claims.judge(claimSubscriber, wrong, calls)
+	}
 }
 
 func cloneLanes(lanes [][]span) [][]span {
@@ -277,16 +499,21 @@ func (v *reactiveView) openFile() {
 // eventStream feeds the UI's events (keystrokes, clicks) to a pipeline
 // that runs as one of the panel's streams. Use it on the Fyne goroutine.
 type eventStream struct {
-	in  chan string
-	ctx context.Context
+	in     chan string
+	ctx    context.Context
+	latest bool // keep only the newest unread event (typing: only the latest text matters)
 }
 
 // send hands text to the pipeline, first starting it with run if it is not
-// running (never yet, or cancelled since). It never blocks: the channel is a
-// mailbox of one, and an unread older event is replaced by the newer one.
+// running (never yet, or cancelled since). It never blocks. If latest is
+// set, the channel is a mailbox of one and an unread older event is
+// replaced by the newer one; otherwise it queues up to clickQueue events.
 func (e *eventStream) send(s *streams, text string, run func(ctx context.Context, cancel context.CancelFunc, in <-chan string)) {
 	if e.ctx == nil || e.ctx.Err() != nil {
-		e.in = make(chan string, 1)
+		e.in = make(chan string, clickQueue)
+		if e.latest {
+			e.in = make(chan string, 1)
+		}
 		in := e.in
 		e.ctx = s.context()
 		s.Go(func(ctx context.Context) {
@@ -295,18 +522,23 @@ func (e *eventStream) send(s *streams, text string, run func(ctx context.Context
 			run(ctx, cancel, in)
 		})
 	}
-	select {
-	case <-e.in:
-	default:
+	if e.latest {
+		select {
+		case <-e.in:
+		default:
+		}
 	}
-	e.in <- text
+	select {
+	case e.in <- text:
+	default: // the queue is full: the pipeline is far behind, and this event is lost
+	}
 }
 
 // typedKey feeds a keystroke to the type-ahead stream.
 func (v *reactiveView) typedKey(text string) {
 	v.typed.send(&v.streams, text, func(ctx context.Context, cancel context.CancelFunc, in <-chan string) {
 		content, _ := techniques.ReadFileSync(ctx, assets.Samples(), "foo.txt", 0)
-		techniques.Subscribe(ctx, cancel, techniques.Debounced(ctx, in, typeAheadQuiet),
+		techniques.Subscribe(ctx, cancel, techniques.Debounced(ctx, techniques.Events(ctx, in), typeAheadQuiet),
 			func(item any) {
 				q := strings.ToLower(strings.TrimSpace(item.(string)))
 				var found []string
@@ -315,23 +547,39 @@ func (v *reactiveView) typedKey(text string) {
 						found = append(found, line)
 					}
 				}
-				text := fmt.Sprintf("After a %v pause, searched %s: %d matching lines.\n%s", typeAheadQuiet, shownName(q), len(found), strings.Join(found, "\n"))
+				noun := "lines"
+				if len(found) == 1 {
+					noun = "line"
+				}
+				text := fmt.Sprintf("After a %v pause, searched %s: %d matching %s.\n%s", typeAheadQuiet, shownName(q), len(found), noun, strings.Join(found, "\n"))
 				v.streams.do(func() { v.matches.SetText(text) })
 			}, func(error) {}, func() {})
 	})
 }
 
+// burstText says what a burst of n clicks was.
+func burstText(n int) string {
+	if n == 1 {
+		return fmt.Sprintf("1 click, then %v with no other: a single click.", clickGap)
+	}
+	what := map[int]string{2: "a double click!", 3: "a triple click!"}[n]
+	if what == "" {
+		what = fmt.Sprintf("a burst of %d.", n)
+	}
+	return fmt.Sprintf("%d clicks, each within %v of the one before: %s", n, clickGap, what)
+}
+
 // tap feeds a click to the click stream.
 func (v *reactiveView) tap() {
 	v.tapped.send(&v.streams, "click", func(ctx context.Context, cancel context.CancelFunc, in <-chan string) {
-		techniques.Subscribe(ctx, cancel, techniques.Bursts(ctx, in, clickWindow),
+		techniques.Subscribe(ctx, cancel, techniques.Bursts(ctx, techniques.Events(ctx, in), clickGap),
 			func(item any) {
 				n := item.(int)
-				what := map[int]string{1: "a single click", 2: "a double click!", 3: "a triple click!"}[n]
-				if what == "" {
-					what = fmt.Sprintf("%d clicks in a burst", n)
-				}
-				v.streams.do(func() { v.clicks.SetText(fmt.Sprintf("%d clicks within %v: %s", n, clickWindow, what)) })
+				v.streams.do(func() {
+					v.clicks.SetText(burstText(n))
+					v.bursts = append(v.bursts, n)
+					v.runs.setResult("click_bursts", slices.Clone(v.bursts))
+				})
 			}, func(error) {}, func() {})
 	})
 }
@@ -340,7 +588,9 @@ func (v *reactiveView) backpressure() error {
 	if err := v.runs.refused(); err != nil {
 		return err
 	}
+	v.startRun()
 	v.pressure.SetText("Running Block, then Drop…")
+	var rows []map[string]any
 	return v.runs.start(func(ctx context.Context) error {
 		var lines []string
 		for _, s := range []struct {
@@ -352,10 +602,22 @@ func (v *reactiveView) backpressure() error {
 			if err != nil {
 				return err
 			}
-			lines = append(lines, fmt.Sprintf("%s: produced %d, delivered %d, dropped %d, in %v", s.name, p, d, p-d, time.Since(start).Round(time.Millisecond)))
+			took := time.Since(start)
+			lines = append(lines, fmt.Sprintf("%s: produced %d, delivered %d, dropped %d, in %v", s.name, p, d, p-d, took.Round(time.Millisecond)))
+			rows = append(rows, map[string]any{"strategy": s.name, "produced": p, "delivered": d, "dropped": p - d, "elapsed_ms": float64(took) / float64(time.Millisecond)})
 		}
 		text := strings.Join(lines, "\n")
 		fyne.Do(func() { v.pressure.SetText(text) })
 		return nil
-	}, nil)
+	}, func(err error) {
+		if errors.Is(err, context.Canceled) {
+			v.pressure.SetText("Cancelled before both strategies had run.")
+			return
+		}
+		if err != nil {
+			v.pressure.SetText("Stopped: " + err.Error())
+			return
+		}
+		v.runs.setResult("backpressure", rows)
+	})
 }
