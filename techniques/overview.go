@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"runtime"
+	"runtime/trace"
 	"sync"
 	"time"
 )
@@ -18,27 +19,46 @@ const (
 	Blocking TaskKind = "blocking" // waiting, as on a disk or a network (simulated with a sleep)
 )
 
-// Mode is how the overview runs its tasks.
+// Mode is how the overview runs its tasks. Each mode runs in a child
+// process of its own (RunInChild), so its limits are real and the app's
+// window does not share them.
 type Mode string
 
 // The modes.
 const (
-	Sequential Mode = "sequential"      // one after another, on one goroutine
-	OneCPU     Mode = "concurrent-1cpu" // a goroutine each, in a child process with GOMAXPROCS=1
-	Parallel   Mode = "parallel"        // a goroutine each, on every CPU
+	// Sequential: one goroutine does the tasks one after another.
+	Sequential Mode = "sequential"
+	// OneCPU: a goroutine per task, with GOMAXPROCS=1 — at most one goroutine
+	// executes Go code at any instant. GOMAXPROCS does not choose cores: on
+	// Linux the child's threads are also pinned to one core, so the whole
+	// process, the runtime's own threads included, shares that core.
+	// Elsewhere it is only "one goroutine at a time".
+	OneCPU Mode = "concurrent-1cpu"
+	// Parallel: a goroutine per task, with GOMAXPROCS = every CPU the app may use.
+	Parallel Mode = "parallel"
 )
 
-// Segment is a stretch of a task's life, measured: running on a CPU, or
-// ready but waiting for one (a CPU-bound task on a busy CPU), or blocked.
+// Segment is a stretch of a task's life in one state. From a child's
+// execution trace, the state is the runtime's own: StateRunning (executing
+// Go code, holding a P), StateRunnable (ready, waiting for a P),
+// StateBlocked or StateSyscall. Without a trace it is StateUntraced: the
+// task's start and end by the clock, with nothing known in between.
 type Segment struct {
 	From, To time.Duration // since the run began
-	State    string        // "running", "waiting" or "blocked"
+	State    string
 }
+
+// StateUntraced marks a task's span measured only by the clock.
+const StateUntraced = "untraced"
 
 // TaskTrace is the measured life of one task.
 type TaskTrace struct {
 	Task     int
 	Segments []Segment
+	// RunQueue is how long the task's OS thread waited, ready, in the
+	// kernel's run queue for a core (Linux's schedstat); valid if RunQueueKnown.
+	RunQueue      time.Duration
+	RunQueueKnown bool
 }
 
 // RunResult is one run of the overview.
@@ -47,49 +67,48 @@ type RunResult struct {
 	Kind  TaskKind
 	Wall  time.Duration
 	Procs int // GOMAXPROCS of the process that ran the tasks
-	Tasks []TaskTrace
+	// Cores is how many cores the process's threads were allowed to run on,
+	// read back from the kernel after the run (Linux); 0 where not known.
+	Cores int
+	// Pinned is the core the process was pinned to (OneCPU on Linux), or -1.
+	Pinned int
+	Tasks  []TaskTrace
+	// Traced is true when the Segments come from the child's execution
+	// trace; Runnable (the tasks' total time ready but without a P) is
+	// measured only then.
+	Traced   bool
+	Runnable time.Duration
 }
 
-// chunk is the unit of CPU work: a fixed number of hashes. Timing each chunk
-// shows when a task ran and when it was kept off the CPU.
+// RunQueue is the tasks' total time waiting in the kernel's run queue, and
+// whether it was measured for every task.
+func (r RunResult) RunQueue() (time.Duration, bool) {
+	var total time.Duration
+	for _, t := range r.Tasks {
+		if !t.RunQueueKnown {
+			return 0, false
+		}
+		total += t.RunQueue
+	}
+	return total, len(r.Tasks) > 0
+}
+
+// chunkHashes is the unit of CPU work: a fixed number of hashes, about a
+// millisecond. A CPU-bound task is a number of chunks, checking between
+// them whether the run was cancelled.
 const chunkHashes = 4000
 
-// cpuTask hashes in chunks (each about perChunk of CPU time), recording each
-// chunk's wall time. A chunk that took much longer than the calibrated time
-// was interrupted: the extra is time spent waiting for a CPU.
-func cpuTask(ctx context.Context, start time.Time, chunks int, perChunk time.Duration) []Segment {
-	var segs []Segment
+// cpuTask hashes chunks times.
+func cpuTask(ctx context.Context, chunks int) {
 	for range chunks {
 		if ctx.Err() != nil {
-			break
+			return
 		}
-		from := time.Since(start)
 		spinHashes(chunkHashes)
-		to := time.Since(start)
-		if extra := (to - from) - perChunk; extra > perChunk/2 {
-			segs = appendSegment(segs, Segment{from, from + perChunk, "running"})
-			segs = appendSegment(segs, Segment{from + perChunk, to, "waiting"})
-		} else {
-			segs = appendSegment(segs, Segment{from, to, "running"})
-		}
 	}
-	return segs
 }
 
-// appendSegment merges s into the last segment when they touch and agree.
-func appendSegment(segs []Segment, s Segment) []Segment {
-	if n := len(segs); n > 0 && segs[n-1].State == s.State && s.From-segs[n-1].To < 200*time.Microsecond {
-		segs[n-1].To = s.To
-		return segs
-	}
-	// A gap between chunks is time off the CPU too.
-	if n := len(segs); n > 0 && s.From-segs[n-1].To >= 200*time.Microsecond {
-		segs = append(segs, Segment{segs[n-1].To, s.From, "waiting"})
-	}
-	return append(segs, s)
-}
-
-// spinHashes hashes n times: about a millisecond of real CPU work for a chunk.
+// spinHashes hashes n times: real CPU work that no compiler can skip.
 func spinHashes(n int) {
 	sum := sha256.Sum256([]byte("chunk"))
 	for range n {
@@ -97,21 +116,35 @@ func spinHashes(n int) {
 	}
 }
 
-// Calibrate measures the wall time of one chunk of CPU work on an idle CPU.
+// minChunk floors a measured chunk time. A clock can be coarser than a
+// chunk (Windows' can tick every 15.6 ms) and measure 0: dividing by that
+// would panic.
+const minChunk = 10 * time.Microsecond
+
+// Calibrate measures the time of one chunk of CPU work: the best of five
+// tries, each timing as many chunks as fit in 10 ms, so even a coarse clock
+// ticks at least once during a try.
 func Calibrate() time.Duration {
-	best := time.Hour
-	for range 20 {
-		t := time.Now()
-		spinHashes(chunkHashes)
-		best = min(best, time.Since(t))
+	best := time.Duration(1<<63 - 1)
+	for range 5 {
+		n, t := 0, time.Now()
+		for time.Since(t) < 10*time.Millisecond {
+			spinHashes(chunkHashes)
+			n++
+		}
+		best = min(best, time.Since(t)/time.Duration(n))
 	}
-	return best
+	return max(best, minChunk)
 }
 
-func blockingTask(ctx context.Context, start time.Time, length time.Duration) []Segment {
-	from := time.Since(start)
-	sleepCtx(ctx, length) // the simulated wait: the goroutine is parked, the CPU is free
-	return []Segment{{from, time.Since(start), "blocked"}}
+// chunksFor is how many chunks of per each make length: at least one, and
+// never a division by a zero duration.
+func chunksFor(length, per time.Duration) int {
+	return max(int(length/max(per, minChunk)), 1)
+}
+
+func blockingTask(ctx context.Context, length time.Duration) {
+	sleepCtx(ctx, length) // the simulated wait: the goroutine is parked, its P free for another
 }
 
 // Work sizes the tasks of a run.
@@ -127,21 +160,42 @@ type Work struct {
 // this machine once so that every mode does exactly the same work.
 func NewWork(kind TaskKind, n int, length time.Duration) Work {
 	per := Calibrate()
-	return Work{Kind: kind, N: n, Length: length, Chunks: max(int(length/per), 1), PerChunk: per}
+	return Work{Kind: kind, N: n, Length: length, Chunks: chunksFor(length, per), PerChunk: per}
 }
 
+// runRegion and taskRegion name the trace regions of a run and of each
+// task: the parent reads the child's trace by them (taskStates).
+const runRegion = "overview run"
+
+func taskRegion(i int) string { return fmt.Sprintf("overview task %d", i) }
+
 // RunTasks runs the tasks in this process, one after another (Sequential)
-// or a goroutine each (any other mode; how many run at once is up to
-// GOMAXPROCS). It returns what each task did, measured.
+// or a goroutine each (any other mode; how many execute at once is up to
+// GOMAXPROCS). Each task's segment is its start and end by the clock; the
+// states in between come from the execution trace (RunInChild).
 func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
-	start := time.Now()
 	traces := make([]TaskTrace, w.N)
+	defer trace.StartRegion(ctx, runRegion).End()
+	start := time.Now()
 	run := func(i int) {
-		traces[i].Task = i
-		if w.Kind == CPUBound {
-			traces[i].Segments = cpuTask(ctx, start, w.Chunks, w.PerChunk)
-		} else {
-			traces[i].Segments = blockingTask(ctx, start, w.Length)
+		// Lock the goroutine to its OS thread for the task, so that the
+		// kernel's count of the thread's time in its run queue is the task's.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		before, known := runQueueWait()
+		from := time.Since(start)
+		trace.WithRegion(ctx, taskRegion(i), func() {
+			if w.Kind == CPUBound {
+				cpuTask(ctx, w.Chunks)
+			} else {
+				blockingTask(ctx, w.Length)
+			}
+		})
+		to := time.Since(start)
+		after, knownAfter := runQueueWait()
+		traces[i] = TaskTrace{Task: i, Segments: []Segment{{from, to, StateUntraced}}}
+		if known && knownAfter {
+			traces[i].RunQueue, traces[i].RunQueueKnown = after-before, true
 		}
 	}
 	if mode == Sequential {
@@ -155,28 +209,41 @@ func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 		}
 		wg.Wait()
 	}
-	return RunResult{Mode: mode, Kind: w.Kind, Wall: time.Since(start), Procs: runtime.GOMAXPROCS(0), Tasks: traces}, ctx.Err()
+	return RunResult{Mode: mode, Kind: w.Kind, Wall: time.Since(start), Procs: runtime.GOMAXPROCS(0), Pinned: -1, Tasks: traces}, ctx.Err()
 }
 
 // RunInChild runs the tasks in a child process (InChild): this same program,
-// started again with GOMAXPROCS=1 for OneCPU and with every CPU otherwise.
-// So one CPU is real, not simulated by the live app changing its own
-// GOMAXPROCS, and CPU-bound work never competes with the window for the
-// app's own Go scheduler.
+// started again with GOMAXPROCS=1 (and, on Linux, pinned to one core) for
+// OneCPU, and with every CPU otherwise. So the limit is real, not simulated
+// by the live app changing its own GOMAXPROCS, and CPU-bound work never
+// competes with the window for the app's own Go scheduler. The child
+// records an execution trace, from which each task's states are read.
 func RunInChild(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 	procs := runtime.NumCPU()
 	if mode == OneCPU {
 		procs = 1
 	}
 	var r RunResult
-	_, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs}, func(report RunResult) error {
+	traced, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs, Task: "overview child"}, func(report RunResult) error {
 		r = report
 		return nil
 	})
 	if err == nil && r.Tasks == nil {
 		err = fmt.Errorf("the %s child process reported nothing", mode)
 	}
-	return r, err
+	if err != nil {
+		return r, err
+	}
+	// The trace replaces the clock's start and end with what the runtime
+	// recorded: when each task's goroutine ran, and when it was ready but
+	// had no P to run on.
+	if tasks, runnable, terr := taskStates(ctx, traced, len(r.Tasks)); terr == nil {
+		for i := range r.Tasks {
+			r.Tasks[i].Segments = tasks[i]
+		}
+		r.Traced, r.Runnable = true, runnable
+	}
+	return r, ctx.Err()
 }
 
 type overviewSpec struct {
@@ -189,9 +256,23 @@ func overviewJob(ctx context.Context, s overviewSpec, report func(any) error) er
 	if s.Work.N < 1 || s.Work.N > 1000 {
 		return fmt.Errorf("bad number of tasks: %d", s.Work.N)
 	}
+	pinned := -1
+	if s.Mode == OneCPU && canPin {
+		core, err := pinToOneCore()
+		if err != nil {
+			return err
+		}
+		pinned = core
+	}
 	r, err := RunTasks(ctx, s.Mode, s.Work)
 	if err != nil {
 		return err
+	}
+	r.Pinned = pinned
+	// Read the affinity back after the run: it covers every thread the
+	// runtime started meanwhile.
+	if cores, err := allowedCores(); err == nil {
+		r.Cores = cores
 	}
 	return report(r)
 }
@@ -202,4 +283,22 @@ func Speedup(base, run time.Duration) float64 {
 		return 0
 	}
 	return float64(base) / float64(run)
+}
+
+// RunningAtOnce is how long two or more of the run's tasks were running at
+// the same instant, summed over pairs: the parallelism the trace saw.
+func RunningAtOnce(r RunResult) time.Duration {
+	var total time.Duration
+	for i, a := range r.Tasks {
+		for _, b := range r.Tasks[i+1:] {
+			for _, sa := range a.Segments {
+				for _, sb := range b.Segments {
+					if sa.State == StateRunning && sb.State == StateRunning {
+						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
+					}
+				}
+			}
+		}
+	}
+	return total
 }

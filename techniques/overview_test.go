@@ -3,28 +3,26 @@ package techniques
 import (
 	"context"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 )
 
-// TestMain lets this test binary serve as the one-CPU child of RunOnOneCPU.
+// TestMain lets this test binary serve as the child processes of InChild.
 func TestMain(m *testing.M) {
 	RunChildIfAsked()
 	os.Exit(m.Run())
 }
 
-func busy(r RunResult) (running, waiting time.Duration) {
+// stateTime adds up the tasks' time in each state.
+func stateTime(r RunResult) map[string]time.Duration {
+	out := map[string]time.Duration{}
 	for _, t := range r.Tasks {
 		for _, s := range t.Segments {
-			switch s.State {
-			case "running":
-				running += s.To - s.From
-			case "waiting":
-				waiting += s.To - s.From
-			}
+			out[s.State] += s.To - s.From
 		}
 	}
-	return
+	return out
 }
 
 func TestOverviewModes(t *testing.T) {
@@ -39,47 +37,85 @@ func TestOverviewModes(t *testing.T) {
 		if len(r.Tasks) != n || r.Mode != mode {
 			t.Fatalf("%s: %d tasks, mode %s", mode, len(r.Tasks), r.Mode)
 		}
+		if !r.Traced {
+			t.Fatalf("%s/%s: the states were not read from the child's trace", mode, w.Kind)
+		}
 		return r
 	}
 	blocking := NewWork(Blocking, n, length)
 	seq, one, par := run(Sequential, blocking), run(OneCPU, blocking), run(Parallel, blocking)
-	// Blocking tasks overlap even on one CPU: about n times faster than in sequence.
+	// Blocking tasks overlap even one goroutine at a time: about n times faster than in sequence.
 	if seq.Wall < n*length || Speedup(seq.Wall, one.Wall) < 2.5 || Speedup(seq.Wall, par.Wall) < 2.5 {
 		t.Errorf("blocking: sequential %v, one CPU %v, parallel %v; want the concurrent ones about %d× faster", seq.Wall, one.Wall, par.Wall, n)
 	}
 	if one.Procs != 1 {
 		t.Errorf("the one-CPU child ran with GOMAXPROCS %d", one.Procs)
 	}
-
-	// CPU-bound tasks on one CPU take turns: they wait, and (timing aside,
-	// which belongs in benchmarks) no two of them run at the same instant.
-	cpuOne := run(OneCPU, NewWork(CPUBound, n, length))
-	running, waiting := busy(cpuOne)
-	if running <= 0 || waiting <= 0 {
-		t.Errorf("CPU-bound on one CPU: running %v, waiting %v; want both (the tasks take turns)", running, waiting)
+	// A sleeping task is blocked, by the runtime's own account, most of its time.
+	if b := stateTime(one)[StateBlocked]; b < n*length*3/4 {
+		t.Errorf("blocking tasks on one CPU were blocked %v, want about %v", b, n*length)
 	}
-	// A chunk interrupted midway is drawn as running first, then waiting,
-	// wherever in it the task really ran: allow that much overlap.
-	if o := overlap(cpuOne); o > running/4 {
-		t.Errorf("on one CPU, tasks ran at the same time for %v of %v", o, running)
+
+	// CPU-bound tasks with one P take turns: the trace shows them runnable
+	// (ready, without a P), and never two running at the same instant.
+	cpuOne := run(OneCPU, NewWork(CPUBound, n, length))
+	st := stateTime(cpuOne)
+	if st[StateRunning] <= 0 || st[StateRunnable] <= 0 || cpuOne.Runnable != st[StateRunnable] {
+		t.Errorf("CPU-bound on one CPU: running %v, runnable %v (Runnable %v); want both (the tasks take turns)",
+			st[StateRunning], st[StateRunnable], cpuOne.Runnable)
+	}
+	if o := RunningAtOnce(cpuOne); o != 0 {
+		t.Errorf("with GOMAXPROCS=1, tasks ran at the same instant for %v", o)
 	}
 }
 
-// overlap is how long two or more tasks were running at once, summed.
-func overlap(r RunResult) time.Duration {
-	var total time.Duration
-	for i, a := range r.Tasks {
-		for _, b := range r.Tasks[i+1:] {
-			for _, sa := range a.Segments {
-				for _, sb := range b.Segments {
-					if sa.State == "running" && sb.State == "running" {
-						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
-					}
-				}
-			}
+// TestOverviewPinsOneCore checks, where Linux allows it, that the one-CPU
+// child's threads may run on one core only, and the parallel child's on
+// every core the app may use.
+func TestOverviewPinsOneCore(t *testing.T) {
+	if !canPin {
+		t.Skip("the child is pinned to a core only on Linux")
+	}
+	ctx := context.Background()
+	w := NewWork(Blocking, 2, 20*time.Millisecond)
+	one, err := RunInChild(ctx, OneCPU, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Cores != 1 || one.Pinned < 0 || one.Procs != 1 {
+		t.Errorf("one-CPU child: allowed %d cores, pinned to %d, GOMAXPROCS %d; want 1 core, pinned, 1", one.Cores, one.Pinned, one.Procs)
+	}
+	par, err := RunInChild(ctx, Parallel, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if par.Cores != runtime.NumCPU() || par.Pinned != -1 {
+		t.Errorf("parallel child: allowed %d cores, pinned %d; want %d, not pinned", par.Cores, par.Pinned, runtime.NumCPU())
+	}
+	// Each task's thread's time in the kernel's run queue was read.
+	if _, ok := one.RunQueue(); !ok {
+		t.Error("the kernel's run-queue time was not measured")
+	}
+}
+
+func TestChunksFor(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		length, per time.Duration
+		want        int
+	}{
+		{100 * time.Millisecond, time.Millisecond, 100},
+		{time.Millisecond, 10 * time.Millisecond, 1},   // at least one chunk
+		{100 * time.Millisecond, 0, 10_000},            // a clock too coarse to see a chunk: floored, no division by zero
+		{100 * time.Millisecond, -time.Second, 10_000}, // a clock that stepped back
+	} {
+		if got := chunksFor(c.length, c.per); got != c.want {
+			t.Errorf("chunksFor(%v, %v) = %d, want %d", c.length, c.per, got, c.want)
 		}
 	}
-	return total
+	if per := Calibrate(); per < minChunk {
+		t.Errorf("Calibrate = %v, below the floor %v", per, minChunk)
+	}
 }
 
 func TestSpeedup(t *testing.T) {
