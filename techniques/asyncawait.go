@@ -11,7 +11,17 @@ import (
 
 // The async/await workflow: read a file, parse it into words, then look each
 // word up over a (simulated) network. The same workflow is written three
-// ways below — callbacks, promises, await — with the same result.
+// ways below, with the same result: straight-line code, a chain of
+// promises, and callbacks.
+//
+// Go has no await keyword. In C#, await makes the compiler rewrite the
+// function as a state machine (JavaScript and Python suspend the function
+// to the same effect): at an await, the function returns to its caller (in
+// a click handler, to the event loop), and the rest of it runs later, as a
+// continuation, once the awaited task is done. Nothing waits meanwhile. Go
+// gets the same straight-line reading another way: the code blocks, but
+// only the goroutine that runs it, so the caller starts it on a goroutine
+// of its own.
 
 // Lookup is one looked-up word.
 type Lookup struct {
@@ -43,7 +53,7 @@ type WorkflowConfig struct {
 }
 
 // readStep, parseStep and lookupStep are the three asynchronous steps. Each
-// returns a future at once.
+// returns a future at once; its work runs on a goroutine of its own.
 func readStep(ctx context.Context, cfg WorkflowConfig) *Future[string] {
 	return Then(ctx, ReadFileAsync(ctx, cfg.FS, cfg.File, cfg.DiskDelay), func(_ context.Context, s string) (string, error) {
 		return s, injected(cfg, 1)
@@ -79,18 +89,21 @@ func injected(cfg WorkflowConfig, step int) error {
 	return nil
 }
 
-// ReportAwait is the workflow as straight-line code: each step is awaited,
-// and each error handled with an ordinary if, right where it happens — the
-// Go spelling of try/catch. It blocks only its own goroutine, never the UI.
-// onStep is told which step is being awaited.
-func ReportAwait(ctx context.Context, cfg WorkflowConfig, onStep func(step int)) (Report, error) {
+// ReportStraightLine is the workflow as straight-line code, Go's answer to
+// await: each step is waited for in turn, and each error handled with an
+// ordinary if, right where it happens. Every Wait blocks the goroutine that
+// calls this function until the step is done: call it on a goroutine of
+// its own, and only that goroutine waits. Called on the window's goroutine,
+// it freezes the window: that is sync-over-async. onStep is told which step
+// is being waited for, on the calling goroutine.
+func ReportStraightLine(ctx context.Context, cfg WorkflowConfig, onStep func(step int)) (Report, error) {
 	onStep(1)
-	content, err := readStep(ctx, cfg).Await(ctx) // step 1: read
+	content, err := readStep(ctx, cfg).Wait(ctx) // step 1: read
 	if err != nil {
 		return Report{}, err
 	}
 	onStep(2)
-	words, err := parseStep(ctx, cfg, content).Await(ctx) // step 2: parse
+	words, err := parseStep(ctx, cfg, content).Wait(ctx) // step 2: parse
 	if err != nil {
 		return Report{}, err
 	}
@@ -99,7 +112,7 @@ func ReportAwait(ctx context.Context, cfg WorkflowConfig, onStep func(step int))
 	for i, w := range words {
 		lookups[i] = lookupStep(ctx, cfg, w) // all lookups start at once…
 	}
-	found, err := All(ctx, lookups...) // step 3: …and are awaited together
+	found, err := All(ctx, lookups...) // step 3: …and are waited for together
 	if err != nil {
 		return Report{}, err
 	}
@@ -108,9 +121,12 @@ func ReportAwait(ctx context.Context, cfg WorkflowConfig, onStep func(step int))
 
 // ReportPromise is the same workflow as a chain of promises: each Then
 // says what to do when the previous step resolves; one error skips the rest.
+// It returns at once. Each Then's function runs on a goroutine of its own,
+// so it may simply Wait for the step it starts (a JavaScript then would
+// return that promise and let the chain wait for it).
 func ReportPromise(ctx context.Context, cfg WorkflowConfig) *Future[Report] {
 	words := Then(ctx, readStep(ctx, cfg), func(ctx context.Context, content string) ([]string, error) {
-		return parseStep(ctx, cfg, content).Await(ctx)
+		return parseStep(ctx, cfg, content).Wait(ctx)
 	})
 	return Then(ctx, words, func(ctx context.Context, words []string) (Report, error) {
 		lookups := make([]*Future[Lookup], len(words))
@@ -170,8 +186,10 @@ func ReportCallbacks(ctx context.Context, cfg WorkflowConfig, done func(Report, 
 }
 
 // whenDone calls callback, on a goroutine of its own, once f has resolved.
+// The callback is not called on the caller's goroutine: unlike a JavaScript
+// callback, which waits its turn on the one event loop, two may run at once.
 func whenDone[T any](f *Future[T], callback func(T, error)) {
 	go func() {
-		callback(f.Await(context.Background()))
+		callback(f.Wait(context.Background()))
 	}()
 }

@@ -18,9 +18,9 @@ func TestWorkflowThreeWaysAgree(t *testing.T) {
 			ctx := t.Context()
 			var steps []int
 			start := time.Now()
-			awaited, errA := ReportAwait(ctx, cfg, func(s int) { steps = append(steps, s) })
+			awaited, errA := ReportStraightLine(ctx, cfg, func(s int) { steps = append(steps, s) })
 			tookAwait := time.Since(start)
-			promised, errP := ReportPromise(ctx, cfg).Await(ctx)
+			promised, errP := ReportPromise(ctx, cfg).Wait(ctx)
 			type outcome struct {
 				r   Report
 				err error
@@ -53,8 +53,8 @@ func TestWorkflowThreeWaysAgree(t *testing.T) {
 
 func TestFuncSource(t *testing.T) {
 	t.Parallel()
-	src, err := FuncSource("asyncawait.go", "ReportAwait")
-	if err != nil || !strings.HasPrefix(src, "// ReportAwait is") || !strings.HasSuffix(src, "}") {
+	src, err := FuncSource("asyncawait.go", "ReportStraightLine")
+	if err != nil || !strings.HasPrefix(src, "// ReportStraightLine is") || !strings.HasSuffix(src, "}") {
 		t.Errorf("FuncSource = %q…, %v", src[:min(len(src), 40)], err)
 	}
 	if _, err := FuncSource("asyncawait.go", "nope"); err == nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"time"
 
@@ -14,18 +15,24 @@ import (
 
 // Future is a value that is not ready yet: the result of a function running
 // on its own goroutine. It resolves exactly once, with a value or an error.
-// Any number of goroutines may Await it, before or after it resolves.
+// Any number of goroutines may Wait for it, before or after it resolves.
 // A Future must not be copied.
+//
+// Go has no await keyword: Wait is an ordinary blocking call. It parks the
+// goroutine that calls it (the Go runtime runs other goroutines on that OS
+// thread meanwhile), so call it on a goroutine of your own, never on the
+// goroutine that draws the window.
 type Future[T any] struct {
 	done chan struct{} // closed once val and err are set
 	val  T
 	err  error
 }
 
-// Go starts fn on a new goroutine and returns its future at once. fn should
-// stop early when ctx is cancelled. A panic in fn does not take the program
-// down: the future fails with an error that carries the panic value and
-// the stack where it happened.
+// Go starts fn on a new goroutine and returns its future at once. Cancelling
+// ctx is only a request: fn must check ctx (ctx.Done, ctx.Err) and return
+// early; a fn that never looks runs to its end. A panic in fn does not take
+// the program down: the future fails with an error that carries the panic
+// value and the stack where it happened.
 func Go[T any](ctx context.Context, fn func(context.Context) (T, error)) *Future[T] {
 	f := &Future[T]{done: make(chan struct{})}
 	go func() {
@@ -46,9 +53,10 @@ func Resolved[T any](v T) *Future[T] {
 	return f
 }
 
-// Await waits until the future resolves and returns its value or error. If
-// ctx is done first, it returns ctx's error; the future itself goes on.
-func (f *Future[T]) Await(ctx context.Context) (T, error) {
+// Wait blocks the calling goroutine until the future resolves, and returns
+// its value or error. If ctx is done first, Wait returns ctx's error at
+// once; the future's own work goes on until its fn returns.
+func (f *Future[T]) Wait(ctx context.Context) (T, error) {
 	select {
 	case <-f.done:
 		return f.val, f.err
@@ -61,12 +69,12 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 // Done is closed when the future has resolved.
 func (f *Future[T]) Done() <-chan struct{} { return f.done }
 
-// Then returns a future of fn applied to f's value. fn runs on a new
-// goroutine once f has resolved; if f fails, fn is not called and the new
-// future fails with the same error.
+// Then returns a future of fn applied to f's value. A new goroutine waits
+// for f, then calls fn; if f fails (or ctx is cancelled first), fn is not
+// called and the new future fails with that error.
 func Then[T, U any](ctx context.Context, f *Future[T], fn func(context.Context, T) (U, error)) *Future[U] {
 	return Go(ctx, func(ctx context.Context) (U, error) {
-		v, err := f.Await(ctx)
+		v, err := f.Wait(ctx)
 		if err != nil {
 			var zero U
 			return zero, err
@@ -76,10 +84,11 @@ func Then[T, U any](ctx context.Context, f *Future[T], fn func(context.Context, 
 }
 
 // Catch returns a future that resolves like f, except that if f fails,
-// handle is called (on a new goroutine) with the error and decides the result.
+// handle is called (on Catch's own goroutine) with the error and decides
+// the result.
 func Catch[T any](ctx context.Context, f *Future[T], handle func(error) (T, error)) *Future[T] {
 	return Go(ctx, func(ctx context.Context) (T, error) {
-		v, err := f.Await(ctx)
+		v, err := f.Wait(ctx)
 		if err != nil {
 			return handle(err)
 		}
@@ -123,10 +132,12 @@ func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
 	return vals, nil
 }
 
-// First starts every fn with a context of its own and returns the value of
-// the first to succeed, cancelling the others. If every one fails, it
-// returns all their errors joined. It returns when every fn has returned,
-// so no goroutine outlives it.
+// First starts every fn with a context it shares with the others and
+// returns the value of the first to succeed, cancelling that context so the
+// others stop. If every one fails, it returns all their errors joined. It
+// returns only when every fn has returned, so no goroutine outlives it: a fn
+// that ignores its context makes First wait for it. Nothing blocks on a
+// send either: each result lands in the future's own fields.
 func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -159,6 +170,95 @@ func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) 
 		var zero T
 		return zero, errors.Join(errs...)
 	}
+}
+
+// FirstNoCancel is First done wrong, kept so the panel can count what it
+// costs. It takes the first success and returns, but it never cancels the
+// losers and never reads their results. Each loser works on to its end,
+// then blocks forever on its send: the channel is unbuffered and nobody
+// will receive again. A goroutine blocked like that is leaked: the garbage
+// collector never frees it, nor anything it references. Either fix alone
+// stops the leak: a channel buffered for every result (the losers still
+// waste their work), or First's cancel-and-wait.
+//
+// release is the demo's way to give the leaked goroutines back: it receives
+// what is left (waiting for the losers to finish). Real code with this bug
+// has no such thing.
+func FirstNoCancel[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (v T, err error, release func()) {
+	type result struct {
+		v   T
+		err error
+	}
+	results := make(chan result) // unbuffered: a send waits until someone receives
+	for _, fn := range fns {
+		go func() {
+			v, err := fn(ctx) // ctx is never cancelled here: a loser runs to its end
+			results <- result{v, err}
+		}()
+	}
+	var errs []error
+	for received := 1; received <= len(fns); received++ {
+		r := <-results
+		if r.err == nil {
+			release = func() {
+				for range len(fns) - received {
+					<-results
+				}
+			}
+			return r.v, nil, release // the others' sends now wait forever
+		}
+		errs = append(errs, r.err)
+	}
+	return v, errors.Join(errs...), func() {}
+}
+
+// GoroutineCounts are goroutines of the whole process, counted with
+// runtime.NumGoroutine: the program's other goroutines are in every count,
+// so what a first-of leaves behind is the difference from Before.
+type GoroutineCounts struct {
+	Before   int // just before the tasks started
+	Returned int // once first-of had returned
+	Later    int // once every task has had time to finish its work
+	Released int // after FirstNoCancel's release (the same as Later for First)
+}
+
+// LeakCheck runs the same tasks through First and then through
+// FirstNoCancel, and counts goroutines around each. longest is the most
+// any task takes, so by Later every task has done its work. Each count
+// waits up to settle for goroutines that are returning to finish.
+func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error), longest, settle time.Duration) (first, noCancel GoroutineCounts, err error) {
+	count := func(run func() (release func())) (c GoroutineCounts) {
+		c.Before = runtime.NumGoroutine()
+		release := run()
+		c.Returned = settledCount(c.Before, settle)
+		if !sleepCtx(ctx, longest) {
+			err = ctx.Err()
+		}
+		c.Later = settledCount(c.Before, settle)
+		release()
+		c.Released = settledCount(c.Before, settle)
+		return c
+	}
+	first = count(func() func() {
+		First(ctx, fns...)
+		return func() {}
+	})
+	noCancel = count(func() func() {
+		_, _, release := FirstNoCancel(ctx, fns...)
+		return release
+	})
+	return first, noCancel, err
+}
+
+// settledCount counts the goroutines of the process, first giving those
+// that are on their way out up to settle to finish: a goroutine that has
+// delivered its result may still be returning.
+func settledCount(target int, settle time.Duration) int {
+	deadline := time.Now().Add(settle)
+	for runtime.NumGoroutine() > target && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return runtime.NumGoroutine()
 }
 
 // ReadFileAsync is the promise-style file read: it returns a future of the

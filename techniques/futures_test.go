@@ -34,15 +34,15 @@ func TestFutureResolvesOnce(t *testing.T) {
 			time.Sleep(time.Second)
 			return 42, nil
 		})
-		// Await before resolution, from two goroutines, and after.
+		// Wait before resolution, from two goroutines, and after.
 		got := make(chan int, 2)
 		for range 2 {
-			go func() { v, _ := f.Await(t.Context()); got <- v }()
+			go func() { v, _ := f.Wait(t.Context()); got <- v }()
 		}
 		if a, b := <-got, <-got; a != 42 || b != 42 {
 			t.Errorf("awaited %d and %d, want 42", a, b)
 		}
-		if v, err := f.Await(t.Context()); v != 42 || err != nil {
+		if v, err := f.Wait(t.Context()); v != 42 || err != nil {
 			t.Errorf("after: %d, %v", v, err)
 		}
 		if calls.Load() != 1 {
@@ -51,13 +51,13 @@ func TestFutureResolvesOnce(t *testing.T) {
 	})
 }
 
-func TestFutureAwaitCancelled(t *testing.T) {
+func TestFutureWaitCancelled(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		f := Go(ctx, after(time.Hour, 1, nil))
 		go func() { time.Sleep(time.Second); cancel() }()
-		if _, err := f.Await(context.Background()); !errors.Is(err, context.Canceled) {
+		if _, err := f.Wait(context.Background()); !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
 	})
@@ -74,7 +74,7 @@ func TestThenCatchOrder(t *testing.T) {
 			order = append(order, "then 2")
 			return fmt.Sprint(v * 2), nil
 		})
-		if v, err := h.Await(ctx); v != "42" || err != nil {
+		if v, err := h.Wait(ctx); v != "42" || err != nil {
 			t.Errorf("chain = %q, %v", v, err)
 		}
 		if strings.Join(order, ",") != "then 1,then 2" {
@@ -90,7 +90,7 @@ func TestThenCatchOrder(t *testing.T) {
 			}
 			return -1, nil
 		})
-		if v, err := caught.Await(ctx); v != -1 || err != nil {
+		if v, err := caught.Wait(ctx); v != -1 || err != nil {
 			t.Errorf("caught = %d, %v", v, err)
 		}
 	})
@@ -141,7 +141,7 @@ func TestFirstCancelsTheLosers(t *testing.T) {
 func TestPanicBecomesError(t *testing.T) {
 	t.Parallel()
 	f := Go(context.Background(), func(context.Context) (int, error) { panic("kaboom") })
-	_, err := f.Await(context.Background())
+	_, err := f.Wait(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "kaboom") || !strings.Contains(err.Error(), "futures_test.go") {
 		t.Errorf("err = %v, want the panic value and its stack", err)
 	}
@@ -167,7 +167,7 @@ func TestFetch(t *testing.T) {
 func TestReadFileAsync(t *testing.T) {
 	t.Parallel()
 	fsys := fstest.MapFS{"foo.txt": {Data: []byte("hi")}}
-	v, err := ReadFileAsync(context.Background(), fsys, "foo.txt", 0).Await(context.Background())
+	v, err := ReadFileAsync(context.Background(), fsys, "foo.txt", 0).Wait(context.Background())
 	if v != "hi" || err != nil {
 		t.Errorf("ReadFileAsync = %q, %v", v, err)
 	}
@@ -177,6 +177,66 @@ func ExampleThen() {
 	ctx := context.Background()
 	f := Go(ctx, func(context.Context) (int, error) { return 21, nil })
 	doubled := Then(ctx, f, func(_ context.Context, v int) (int, error) { return 2 * v, nil })
-	fmt.Println(doubled.Await(ctx))
+	fmt.Println(doubled.Wait(ctx))
 	// Output: 42 <nil>
+}
+
+// TestLeakCheck is not parallel: runtime.NumGoroutine counts the whole test
+// binary, so it runs while the parallel tests are still paused.
+func TestLeakCheck(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	tests := []struct {
+		name   string
+		fns    []func(context.Context) (int, error)
+		losers int // goroutines FirstNoCancel leaves blocked
+	}{
+		{"one fast, three slow", []func(context.Context) (int, error){
+			after(time.Second, 1, nil), after(3*time.Second, 2, nil), after(2*time.Second, 3, nil), after(3*time.Second, 4, nil)}, 3},
+		{"the fast one fails", []func(context.Context) (int, error){
+			after(time.Second, 0, errors.New("no")), after(2*time.Second, 2, nil), after(3*time.Second, 3, nil)}, 1},
+		{"all fail: every result is read", []func(context.Context) (int, error){
+			after(time.Second, 0, errors.New("a")), after(2*time.Second, 0, errors.New("b"))}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				first, leaky, err := LeakCheck(t.Context(), tt.fns, 3*time.Second, 100*time.Millisecond)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first.Returned != first.Before || first.Later != first.Before || first.Released != first.Before {
+					t.Errorf("First left goroutines behind: %+v", first)
+				}
+				if got := leaky.Later - leaky.Before; got != tt.losers {
+					t.Errorf("FirstNoCancel left %d goroutines after every task was done (%+v), want %d", got, leaky, tt.losers)
+				}
+				if leaky.Released != leaky.Before {
+					t.Errorf("release did not give the goroutines back: %+v", leaky)
+				}
+			})
+		})
+	}
+}
+
+func TestFirstNoCancelDoesNotCancel(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var finished atomic.Int32
+		slow := func(ctx context.Context) (string, error) {
+			if !sleepCtx(ctx, time.Hour) {
+				return "", ctx.Err()
+			}
+			finished.Add(1)
+			return "slow", nil
+		}
+		start := time.Now()
+		v, err, release := FirstNoCancel(t.Context(), after(time.Second, "fast", nil), slow, slow)
+		if v != "fast" || err != nil {
+			t.Errorf("FirstNoCancel = %q, %v", v, err)
+		}
+		release() // waits for the losers: they were never told to stop
+		if finished.Load() != 2 || time.Since(start) < time.Hour {
+			t.Errorf("%d losers ran to their end at %v, want 2 after an hour", finished.Load(), time.Now())
+		}
+	})
 }

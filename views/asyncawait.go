@@ -18,11 +18,16 @@ import (
 // asyncAwaitIntro and asyncAwaitAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	asyncAwaitIntro = "Asynchronous steps written as straight-line code: each step is awaited, and errors are handled where they happen."
+	asyncAwaitIntro = "Go has no await. What await gives — steps that read top to bottom while the window stays responsive — " +
+		"Go gets by running plain straight-line code on a goroutine of its own: only that goroutine waits."
 
-	asyncAwaitAbout = `Async/await lets asynchronous code read like ordinary sequential code. Each ` + "`await`" + ` suspends the function until a future is resolved, without blocking the thread it runs on.
+	asyncAwaitAbout = `In JavaScript, C# or Python, **await** lets asynchronous code read top to bottom, and it does not wait. The compiler turns an async function into a state machine: at an ` + "`await`" + ` the function returns to its caller (in a click handler, to the event loop, which goes on drawing the window and handling clicks), and the rest of the function runs later, as a continuation, once the awaited task is done. The window never freezes.
 
-Errors come back as ordinary errors at the point of the await, so loops, conditions and error handling look the same as in synchronous code.`
+Go has no await and needs none. Go code blocks (a channel receive, ` + "`Future.Wait`" + `), but only the goroutine that runs it: the Go runtime parks that goroutine and runs other goroutines on the same OS thread. So Go's way to get what await gives is the **straight-line code on a goroutine of its own**. **Run** does that here: ReportStraightLine runs on the panel's goroutine, and ` + "`fyne.Do`" + ` hands each result to the window's goroutine.
+
+The wrong way is **sync-over-async**: blocking the UI thread on a future. In C# that is ` + "`.Result`" + ` or ` + "`.Wait()`" + ` in a click handler (in WinForms or WPF it can even deadlock: the task's continuation waits for the UI thread, which is waiting for the task); in Python, ` + "`loop.run_until_complete`" + ` in a handler. The toolbar's **Run blocking** does it here: the same straight-line code, called on the window's goroutine, holds it until the last step is done.
+
+Errors come back as ordinary error values where each step returns, so loops, conditions and error handling look as they do in synchronous code: in Go, it is synchronous code.`
 )
 
 const (
@@ -30,32 +35,107 @@ const (
 	workflowNetDelay  = 500 * time.Millisecond
 )
 
-var awaitHighlight = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50}
-
-// asyncAwaitView is the async/await panel: one workflow written three ways.
-type asyncAwaitView struct {
-	runs    runs
-	failAt  *widget.Select
-	step    *widget.Label
-	code    *CodeView   // ReportAwait, whose awaited step is highlighted
-	steps   map[int]int // step → row of the code view
-	results map[string]*widget.Label
-	demo    *Demo
+// csharpHandler is await where it exists, in our own words: C#, shown beside
+// the Go code, never compiled or run here.
+const csharpHandler = `// C# (WinForms): for comparison only, not runnable here.
+// The right way: each await returns to the event loop.
+private async void OnRunClick(object sender, EventArgs e)
+{
+    try
+    {
+        string text = await ReadSlowlyAsync("foo.txt");   // step 1
+        string[] words = FirstWordOfEachLine(text);       // step 2
+        Lookup[] found = await Task.WhenAll(
+            words.Select(w => LookUpAsync(w)));           // step 3
+        resultLabel.Text = Describe(found); // later, on the UI thread
+    }
+    catch (Exception err)
+    {
+        resultLabel.Text = "error: " + err.Message;
+    }
 }
 
-var workflowStyles = []string{"await", "promises", "callbacks"}
+// The wrong way, sync-over-async: .Result blocks the UI
+// thread until the task is done. The window freezes, or
+// deadlocks: the task's continuation needs the UI thread.
+private void OnRunBlockingClick(object sender, EventArgs e)
+{
+    string text = ReadSlowlyAsync("foo.txt").Result;
+    // ...
+}`
+
+// goHandler is what Run and Run blocking do, cut down from this file's
+// run and runBlocking.
+const goHandler = `// Go: what Run does (simplified from views/asyncawait.go).
+// The click handler starts a goroutine and returns at once.
+run := widget.NewButton("Run", func() {
+    go func() { // only this goroutine waits
+        r, err := techniques.ReportStraightLine(ctx, cfg, onStep)
+        fyne.Do(func() { show(r, err) }) // on the window's goroutine
+    }()
+})
+
+// The wrong way, sync-over-async (the toolbar's Run blocking):
+// the click handler itself waits, and the window freezes.
+blocking := widget.NewButton("Run blocking", func() {
+    r, err := techniques.ReportStraightLine(ctx, cfg, onStep)
+    show(r, err)
+})`
+
+const awaitCompiled = "What the compiler makes of await: the C# compiler rewrites OnRunClick as a state machine, an object that keeps " +
+	"its local variables and the number of the await it stopped at. At an await on an unfinished task it asks the task to " +
+	"resume it, and returns to the event loop. When the task is done, the continuation is posted back to the UI thread, " +
+	"which runs the next piece between other events. Nothing blocks, and no thread waits. Go has no such rewrite: " +
+	"ReportStraightLine really blocks, so it must not run on the window's goroutine."
+
+var awaitHighlight = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50}
+
+var stepNames = map[int]string{1: "read", 2: "parse", 3: "look up"}
+
+// asyncAwaitView is the async/await panel: one workflow written three ways,
+// and await elsewhere beside Go's straight-line code.
+type asyncAwaitView struct {
+	runs     runs
+	failAt   *widget.Select
+	step     *widget.Label
+	measured *widget.Label
+	code     *CodeView   // ReportStraightLine, whose current step is highlighted
+	steps    map[int]int // step → row of the code view
+	results  map[string]*widget.Label
+	lines    map[string]int // lines of code of each style, doc comment left out
+	claims   *claims
+	demo     *Demo
+
+	// On the Fyne goroutine only: how long this panel's code held it.
+	held       time.Duration // the longest stretch in the run in flight
+	lastRight  time.Duration // the longest stretch of the last Run, 0 if none
+	lastFroze  time.Duration // how long the last Run blocking held it, 0 if none
+	blockingAt []stepTime    // the steps of a blocking run, as they started
+}
+
+// stepTime is when a step started, from the start of the workflow.
+type stepTime struct {
+	step int
+	at   time.Duration
+}
+
+var workflowStyles = []string{"straight-line", "promises", "callbacks"}
+
+var workflowFuncs = map[string]string{"straight-line": "ReportStraightLine", "promises": "ReportPromise", "callbacks": "ReportCallbacks"}
 
 func asyncAwaitPanel() *Demo { return newAsyncAwaitView().demo }
 
 func newAsyncAwaitView() *asyncAwaitView {
 	v := &asyncAwaitView{
-		failAt:  widget.NewSelect([]string{"No failure", "Fail at step 1 (read)", "Fail at step 2 (parse)", "Fail at step 3 (look up)"}, nil),
-		step:    wrapped("Read foo.txt (simulated disk delay 0.6 s), take the first word of each line, look every word up (simulated network delay 0.5 s, all at once)."),
-		steps:   map[int]int{},
-		results: map[string]*widget.Label{},
+		failAt:   widget.NewSelect([]string{"No failure", "Fail at step 1 (read)", "Fail at step 2 (parse)", "Fail at step 3 (look up)"}, nil),
+		step:     wrapped("Read foo.txt (simulated disk delay 0.6 s), take the first word of each line, look every word up (simulated network delay 0.5 s, all at once)."),
+		measured: wrapped(""),
+		steps:    map[int]int{},
+		results:  map[string]*widget.Label{},
+		lines:    map[string]int{},
 	}
 	v.failAt.SetSelectedIndex(0)
-	run := widget.NewButton("Run (await)", func() { v.run(false) })
+	run := widget.NewButton("Run (straight-line code on a goroutine)", func() { v.run(false) })
 	run.Importance = widget.HighImportance
 	three := widget.NewButton("Run all three side by side", func() { v.run(true) })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
@@ -64,13 +144,17 @@ func newAsyncAwaitView() *asyncAwaitView {
 
 	columns := container.NewGridWithColumns(3)
 	for _, style := range workflowStyles {
-		name := map[string]string{"await": "ReportAwait", "promises": "ReportPromise", "callbacks": "ReportCallbacks"}[style]
-		src, err := techniques.FuncSource("asyncawait.go", name)
+		src, err := techniques.FuncSource("asyncawait.go", workflowFuncs[style])
 		if err != nil {
 			src = err.Error()
 		}
+		for _, line := range strings.Split(src, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+				v.lines[style]++
+			}
+		}
 		code := NewCodeView(src)
-		if style == "await" {
+		if style == "straight-line" {
 			v.code = code
 			for i, line := range strings.Split(src, "\n") {
 				for s := 1; s <= 3; s++ {
@@ -84,8 +168,21 @@ func newAsyncAwaitView() *asyncAwaitView {
 		v.results[style] = result
 		columns.Add(container.NewBorder(bold(style), result, nil, nil, code))
 	}
+	beside := container.NewBorder(nil, wrapped(awaitCompiled), nil, nil, container.NewGridWithColumns(2,
+		container.NewBorder(bold("C# with await (not Go: shown, not run)"), nil, nil, nil, NewCodeView(csharpHandler)),
+		container.NewBorder(bold("Go: the straight-line code on a goroutine"), nil, nil, nil, NewCodeView(goHandler))))
+	tabs := container.NewAppTabs(
+		container.NewTabItem("Go, three ways", columns),
+		container.NewTabItem("await in C#, beside Go", beside))
+
+	v.claims = newClaims(&v.runs,
+		claim{Says: "async/await makes asynchronous code look and feel like ordinary synchronous code",
+			Pending: "Not measured yet: press Run."},
+		claim{Says: "with async/await you get a flow that does not block, without changing much of your code",
+			Pending: "Not measured yet: press Run, then the toolbar's Run blocking (sync-over-async), to compare how long each holds the window's goroutine."})
 	top := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step)
-	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, columns), &v.runs,
+	bottom := container.NewVBox(widget.NewSeparator(), v.measured, v.claims.Content)
+	v.demo = newDemo(container.NewBorder(top, bottom, nil, nil, tabs), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)
 	return v
 }
@@ -95,17 +192,14 @@ func (v *asyncAwaitView) config() techniques.WorkflowConfig {
 		DiskDelay: workflowDiskDelay, NetDelay: workflowNetDelay, FailAt: v.failAt.SelectedIndex()}
 }
 
-// highlight marks the step being awaited in the code; 0 clears it.
-func (v *asyncAwaitView) highlight(step int) {
+// mark highlights the step being waited for in the code; 0 clears it.
+func (v *asyncAwaitView) mark(step int) {
 	for s, line := range v.steps {
 		var bg color.Color
 		if s == step {
 			bg = awaitHighlight
 		}
 		v.code.MarkLine(line, bg)
-	}
-	if step > 0 {
-		v.step.SetText(fmt.Sprintf("Awaiting step %d: the goroutine running ReportAwait is parked; the window is not.", step))
 	}
 }
 
@@ -114,13 +208,41 @@ func (v *asyncAwaitView) show(style string, r techniques.Report, err error) {
 	if err != nil {
 		l.Importance = widget.DangerImportance
 		l.SetText("error: " + err.Error())
+		v.runs.setResult(style+"_error", err.Error())
 		return
 	}
 	l.Importance = widget.SuccessImportance
 	l.SetText(r.String())
+	v.runs.setResult(style+"_report", r.String())
+	if style == "straight-line" {
+		v.runs.setResult("words_looked_up", len(r.Lookups))
+	}
 }
 
+// onUI runs f on the Fyne goroutine and keeps the longest time this
+// panel's code held it.
+func (v *asyncAwaitView) onUI(f func()) {
+	fyne.Do(func() {
+		began := time.Now()
+		f()
+		v.held = max(v.held, time.Since(began))
+	})
+}
+
+func stepRows(steps []stepTime) []map[string]any {
+	rows := make([]map[string]any, len(steps))
+	for i, s := range steps {
+		rows[i] = map[string]any{"step": s.step, "name": stepNames[s.step], "started_at_ms": ms(s.at)}
+	}
+	return rows
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// run is the right way: the click handler starts the straight-line code on
+// a goroutine of the panel (runs.start) and returns at once.
 func (v *asyncAwaitView) run(allThree bool) error {
+	clicked := time.Now()
 	if err := v.runs.refused(); err != nil {
 		return err
 	}
@@ -129,7 +251,11 @@ func (v *asyncAwaitView) run(allThree bool) error {
 		l.Importance = widget.MediumImportance
 		l.SetText("—")
 	}
-	return v.runs.start(func(ctx context.Context) error {
+	v.claims.reset()
+	v.measured.SetText("")
+	v.held = 0
+	handler := make(chan time.Duration, 1) // how long this click handler took, sent as it returns
+	err := v.runs.start(func(ctx context.Context) error {
 		type outcome struct {
 			style string
 			r     techniques.Report
@@ -140,37 +266,127 @@ func (v *asyncAwaitView) run(allThree bool) error {
 		if allThree {
 			started = 3
 			go func() {
-				r, err := techniques.ReportPromise(ctx, cfg).Await(ctx)
+				r, err := techniques.ReportPromise(ctx, cfg).Wait(ctx)
 				results <- outcome{"promises", r, err}
 			}()
 			techniques.ReportCallbacks(ctx, cfg, func(r techniques.Report, err error) { results <- outcome{"callbacks", r, err} })
 		}
-		r, err := techniques.ReportAwait(ctx, cfg, func(step int) { fyne.Do(func() { v.highlight(step) }) })
-		results <- outcome{"await", r, err}
+		begin := time.Now()
+		var steps []stepTime
+		r, err := techniques.ReportStraightLine(ctx, cfg, func(step int) {
+			steps = append(steps, stepTime{step, time.Since(begin)})
+			v.onUI(func() {
+				v.mark(step)
+				v.step.SetText(fmt.Sprintf("Step %d (%s): the goroutine running ReportStraightLine is blocked in Wait, parked by the Go runtime; "+
+					"the window's goroutine is free, so the window draws and answers clicks.", step, stepNames[step]))
+			})
+		})
+		took := time.Since(begin)
+		results <- outcome{"straight-line", r, err}
 		var firstErr error
+		same := true
 		for range started {
 			o := <-results
-			if o.style == "await" {
+			if o.style == "straight-line" {
 				firstErr = o.err
 			}
-			fyne.Do(func() { v.show(o.style, o.r, o.err) })
+			if o.r.String() != r.String() || (o.err == nil) != (err == nil) {
+				same = false
+			}
+			v.onUI(func() { v.show(o.style, o.r, o.err) })
 		}
-		fyne.Do(func() {
-			v.highlight(0)
-			v.step.SetText("Done: the same logic, three ways, one result.")
+		clickTook := <-handler
+		v.onUI(func() {
+			v.held = max(v.held, clickTook)
+			v.mark(0)
+			if allThree {
+				v.step.SetText("Done: the same logic, three ways.")
+			} else {
+				v.step.SetText("Done.")
+			}
+			v.lastRight = v.held
+			v.runs.setResult("way", "straight-line code on a goroutine")
+			v.runs.setResult("steps", stepRows(steps))
+			v.runs.setResult("elapsed_ms", ms(took))
+			v.runs.setResult("ui_goroutine_longest_hold_ms", ms(v.held))
+			v.measured.SetText(fmt.Sprintf("Measured: the steps took %.0f ms on the worker goroutine; this panel's code held the window's goroutine "+
+				"for at most %.2f ms at a time (the click and each update; painting is not counted: the status bar's meter measures the window itself).",
+				ms(took), ms(v.held)))
+			v.judgeReads(r, err, took, allThree && same)
+			v.judgeBlocking(took, false)
 		})
 		return firstErr
 	}, nil)
+	handler <- time.Since(clicked) // a refused start sends it to nobody: the buffer keeps it
+	return err
 }
 
-// runBlocking awaits on the Fyne goroutine: every await freezes the window.
+// runBlocking is the wrong way, sync-over-async: the same straight-line
+// code, called on the Fyne goroutine, which it holds until the last step.
 func (v *asyncAwaitView) runBlocking() error {
-	cfg := v.config()
-	return v.runs.block(func(ctx context.Context) error {
-		r, err := techniques.ReportAwait(ctx, cfg, v.highlight)
-		v.show("await", r, err)
-		v.highlight(0)
-		v.step.SetText("Awaited on the UI goroutine: the window could not draw until the last step was done.")
+	if err := v.runs.refused(); err != nil {
 		return err
-	}, nil)
+	}
+	cfg := v.config()
+	v.claims.reset()
+	var took time.Duration
+	var r techniques.Report
+	var err error
+	return v.runs.block(func(ctx context.Context) error {
+		begin := time.Now()
+		var steps []stepTime
+		r, err = techniques.ReportStraightLine(ctx, cfg, func(step int) {
+			steps = append(steps, stepTime{step, time.Since(begin)})
+			v.mark(step) // set, but not drawn: the window's goroutine is busy right here
+		})
+		took = time.Since(begin)
+		v.show("straight-line", r, err)
+		v.mark(0)
+		v.step.SetText("Sync-over-async: the same straight-line code ran on the window's goroutine, so the window could not draw or answer a click until the last step was done.")
+		v.runs.setResult("way", "sync-over-async: straight-line code on the window's goroutine")
+		v.runs.setResult("steps", stepRows(steps))
+		v.runs.setResult("elapsed_ms", ms(took))
+		return err
+	}, func(error) {
+		v.lastFroze = v.runs.froze
+		v.runs.setResult("ui_goroutine_longest_hold_ms", ms(v.lastFroze))
+		v.measured.SetText(fmt.Sprintf("Measured: the steps took %.0f ms, and the click handler held the window's goroutine for %.0f ms: nothing was drawn meanwhile.",
+			ms(took), ms(v.lastFroze)))
+		v.judgeReads(r, err, took, false)
+		v.judgeBlocking(took, true)
+	})
+}
+
+// judgeReads checks the first claim: the code reads like synchronous code.
+func (v *asyncAwaitView) judgeReads(r techniques.Report, err error, took time.Duration, agreed bool) {
+	because := fmt.Sprintf("Go has no await: ReportStraightLine is ordinary synchronous code (%d lines, no callback, each error checked where its step returns). ", v.lines["straight-line"])
+	if err != nil {
+		because += fmt.Sprintf("This run's failure came back as an ordinary error: %q.", err.Error())
+	} else {
+		because += fmt.Sprintf("This run it looked up %d words in %.0f ms.", len(r.Lookups), ms(took))
+	}
+	if agreed {
+		because += fmt.Sprintf(" The promise chain (%d lines) and the callbacks (%d lines) gave the same outcome.", v.lines["promises"], v.lines["callbacks"])
+	}
+	v.claims.judge(0, holds, because)
+}
+
+// judgeBlocking checks the second claim against how long the window's
+// goroutine was held, this run and the last run of the other way.
+func (v *asyncAwaitView) judgeBlocking(took time.Duration, blocking bool) {
+	if !blocking {
+		because := fmt.Sprintf("Run waited %.0f ms on its own goroutine, and this panel's code held the window's goroutine for at most %.2f ms at a time. "+
+			"The change from blocking code is one goroutine and fyne.Do, not await.", ms(took), ms(v.lastRight))
+		if v.lastFroze > 0 {
+			because += fmt.Sprintf(" The last sync-over-async run held it for %.0f ms.", ms(v.lastFroze))
+		}
+		v.claims.judge(1, holds, because)
+		return
+	}
+	because := fmt.Sprintf("The same straight-line code, called on the window's goroutine (sync-over-async), held it for %.0f ms. "+
+		"What keeps the window free is where the code runs, not how it reads.", ms(v.lastFroze))
+	if v.lastRight > 0 {
+		because += fmt.Sprintf(" The last Run, on a goroutine, held it for at most %.2f ms at a time.", ms(v.lastRight))
+	}
+	v.claims.judge(1, partly, because)
 }

@@ -26,8 +26,8 @@ func TestAsyncAwaitThreeStylesAgree(t *testing.T) {
 	v.demo.Wait()
 	want := "foo.txt: 7 words looked up: Concurrency (11)"
 	for _, style := range workflowStyles {
-		if got := v.results[style].Text; !strings.HasPrefix(got, want) || got != v.results["await"].Text {
-			t.Errorf("%s: %q, want %q… and the same as await", style, got, want)
+		if got := v.results[style].Text; !strings.HasPrefix(got, want) || got != v.results["straight-line"].Text {
+			t.Errorf("%s: %q, want %q… and the same as straight-line", style, got, want)
 		}
 	}
 	for _, line := range v.steps {
@@ -44,9 +44,9 @@ func TestAsyncAwaitErrorIsHandled(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.demo.Wait()
-	r := v.results["await"]
+	r := v.results["straight-line"]
 	if r.Importance != widget.DangerImportance || !strings.Contains(r.Text, "step 2") {
-		t.Errorf("await result %q, want the step 2 error in red", r.Text)
+		t.Errorf("straight-line result %q, want the step 2 error in red", r.Text)
 	}
 }
 
@@ -55,7 +55,44 @@ func TestAsyncAwaitBlocking(t *testing.T) {
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(v.results["await"].Text, "foo.txt: 7 words") {
-		t.Errorf("result %q", v.results["await"].Text)
+	if !strings.HasPrefix(v.results["straight-line"].Text, "foo.txt: 7 words") {
+		t.Errorf("result %q", v.results["straight-line"].Text)
+	}
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	froze, _ := res["ui_goroutine_longest_hold_ms"].(float64)
+	// The workflow sleeps 0.6 s, then 0.5 s: the window's goroutine was held for all of it.
+	if froze < 1000 || !strings.Contains(v.measured.Text, "held the window's goroutine") {
+		t.Errorf("held %v ms, measured %q; want at least 1000 ms", res["ui_goroutine_longest_hold_ms"], v.measured.Text)
+	}
+	if !strings.Contains(v.step.Text, "Sync-over-async") || strings.Contains(v.step.Text, "is free") {
+		t.Errorf("step %q: a blocking run must not say the window was free", v.step.Text)
+	}
+	if v.claims.verdicts[1]["verdict"] != partly {
+		t.Errorf("claim 2 after sync-over-async: %v, want partly", v.claims.verdicts[1])
+	}
+}
+
+// TestAsyncAwaitRightWayHoldsTheWindowBriefly: Run waits on its own
+// goroutine; the window's goroutine is held only by short updates.
+func TestAsyncAwaitRightWayHoldsTheWindowBriefly(t *testing.T) {
+	v := newAsyncAwait(t)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	held, ok1 := res["ui_goroutine_longest_hold_ms"].(float64)
+	took, ok2 := res["elapsed_ms"].(float64)
+	steps, _ := res["steps"].([]map[string]any)
+	if !ok1 || !ok2 || took < 1000 || held >= took/2 {
+		t.Errorf("held %v ms of %v ms: want the steps to take over 1 s and the window to be held far less", res["ui_goroutine_longest_hold_ms"], res["elapsed_ms"])
+	}
+	if len(steps) != 3 || steps[2]["name"] != "look up" || res["words_looked_up"] != 7 {
+		t.Errorf("steps %v, words %v", steps, res["words_looked_up"])
+	}
+	if v.claims.verdicts[0]["verdict"] != holds || v.claims.verdicts[1]["verdict"] != holds {
+		t.Errorf("verdicts %v", v.claims.verdicts)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,11 +22,15 @@ import (
 // futuresIntro and futuresAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	futuresIntro = "Instead of taking a callback, an asynchronous function returns a value that will hold the result later."
+	futuresIntro = "Instead of taking a callback, an asynchronous function returns at once a future: a value that will hold the result later."
 
 	futuresAbout = `A **future** (or promise) stands for a result that is not ready yet. The function that starts the work returns it at once; whoever needs the value waits for it, or chains what to do next: *then* on success, *catch* on failure.
 
-Futures compose: wait for **all** of them, or take the **first** to succeed and cancel the rest.`
+Here a future is a goroutine and a channel that is closed once the result is set. ` + "`Wait`" + ` blocks the goroutine that calls it, so it belongs on a goroutine of its own, never on the window's: the toolbar's **Run blocking** waits for every future inside the click handler, and the window freezes. A panic in a task becomes its future's error instead of ending the program.
+
+Futures compose: wait for **all** of them, or take the **first** to succeed and cancel the rest.
+
+**Cancellation is a request.** Cancelling a context closes its Done channel; a task stops only where it checks ` + "`ctx.Done()`" + ` or ` + "`ctx.Err()`" + `, and one that never checks runs to its end. First cancels the losers, then waits for each to return. **A leak** is a goroutine that can never finish: one blocked forever sending on a channel nobody will read again stays, with its stack and everything it references, until the program exits; the garbage collector does not free it. **Count the leak** runs first-of with and without cancelling and counts the goroutines before and after.`
 )
 
 // futureState is what one row of the futures table shows.
@@ -48,7 +53,9 @@ type futuresView struct {
 	table      *widget.List
 	summary    *widget.Label
 	goroutines *widget.Label
+	leak       *widget.Label
 	promise    *widget.Label
+	claims     *claims
 	demo       *Demo
 }
 
@@ -64,6 +71,7 @@ func newFuturesView() *futuresView {
 		message:    wrapped(""),
 		summary:    wrapped("Press All or First."),
 		goroutines: wrapped(""),
+		leak:       wrapped("Count the leak runs First over the same tasks twice: once cancelling the losers, once without cancelling and without reading their results."),
 		promise:    wrapped(""),
 	}
 	v.message.Importance = widget.DangerImportance
@@ -95,9 +103,14 @@ func newFuturesView() *futuresView {
 	first := widget.NewButton("First", func() { v.fetch(true) })
 	cancel := widget.NewButton("Cancel all", v.runs.Cancel)
 	cancel.Disable()
+	leak := widget.NewButton("Count the leak: First with and without cancelling", func() { v.countLeak() })
 	read := widget.NewButton("ReadFileAsync(foo.txt).Then(show).Catch(showError)", v.readPromise)
-	v.runs.onBusy(func(busy bool) { enable(!busy, all, first, read); enable(busy, cancel) })
+	v.runs.onBusy(func(busy bool) { enable(!busy, all, first, leak, read); enable(busy, cancel) })
 
+	v.claims = newClaims(&v.runs, claim{
+		Says:    "instead of taking a callback, an asynchronous function returns a promise, which is used to carry on once the task is done",
+		Pending: "Not measured yet: press All, First, or the promise-style file read.",
+	})
 	controls := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Resources (1–200):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
 			widget.NewLabel("simulated network latency, ms:"), container.NewGridWrap(fyne.NewSize(80, 36), v.minLat),
@@ -105,8 +118,11 @@ func newFuturesView() *futuresView {
 		container.NewBorder(nil, nil, rateLabel, v.panics, v.failRate),
 		container.NewHBox(all, first, cancel),
 		v.message, v.summary, v.goroutines)
-	promise := container.NewVBox(widget.NewSeparator(), bold("The promise-style file read"), read, v.promise)
-	v.demo = newDemo(container.NewBorder(controls, promise, nil, nil, v.table), &v.runs,
+	bottom := container.NewVBox(
+		widget.NewSeparator(), bold("Cancellation and goroutine leaks"), leak, v.leak,
+		widget.NewSeparator(), bold("The promise-style file read"), read, v.promise,
+		widget.NewSeparator(), v.claims.Content)
+	v.demo = newDemo(container.NewBorder(controls, bottom, nil, nil, v.table), &v.runs,
 		func() error { return v.fetch(false) }, v.fetchBlocking)
 	return v
 }
@@ -150,6 +166,33 @@ func (v *futuresView) reset(n int) {
 		v.rows[i].status = "pending"
 	}
 	v.table.Refresh()
+	v.claims.reset()
+}
+
+// futureRows is the table as results: one row per future.
+func futureRows(rows []futureState) []map[string]any {
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		row := map[string]any{"resource": i, "state": r.status}
+		switch r.status {
+		case "resolved":
+			row["value"] = r.detail
+		case "rejected", "cancelled":
+			row["error"] = r.detail
+		}
+		if r.status != "pending" {
+			row["ms"] = ms(r.took)
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// judgeReturnsAtOnce checks the claim: the function returned futures at
+// once, and the results came later.
+func (v *futuresView) judgeReturnsAtOnce(n int, returned, firstDone, lastDone time.Duration) {
+	v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %.2f ms in all; they resolved from %.0f to %.0f ms after the start, "+
+		"and what was chained on them ran then.", n, ms(returned), ms(firstDone), ms(lastDone)))
 }
 
 // fetch starts n futures and combines them with All or First.
@@ -163,7 +206,9 @@ func (v *futuresView) fetch(first bool) error {
 	}
 	v.reset(n)
 	v.summary.SetText("Fetching…")
+	v.goroutines.SetText("")
 	seed := uint64(time.Now().UnixNano())
+	combinator := map[bool]string{false: "All", true: "First"}[first]
 	return v.runs.start(func(ctx context.Context) error {
 		before := runtime.NumGoroutine()
 		start := time.Now()
@@ -172,8 +217,7 @@ func (v *futuresView) fetch(first bool) error {
 		// watch reports when future i resolves.
 		watch := func(i int, f *techniques.Future[techniques.Resource]) {
 			wg.Go(func() {
-				<-f.Done()
-				r, err := f.Await(context.Background())
+				r, err := f.Wait(context.Background()) // Background: the result, never a cancelled wait
 				events <- fetchEvent{i, r, err, time.Since(start)}
 			})
 		}
@@ -184,31 +228,37 @@ func (v *futuresView) fetch(first bool) error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		result := make(chan string, 1)
+		var returned time.Duration // how long starting every future took
 		if first {
 			fns := make([]func(context.Context) (techniques.Resource, error), n)
 			for i := range fns {
 				fns[i] = func(ctx context.Context) (techniques.Resource, error) {
 					f := techniques.Go(ctx, fetcher(i))
 					watch(i, f)
-					return f.Await(ctx)
+					return f.Wait(ctx)
 				}
 			}
 			wg.Go(func() {
 				r, err := techniques.First(ctx, fns...)
 				result <- describe("First", err, func() string {
-					return fmt.Sprintf("resource %d won after %v; the others were cancelled", r.ID, r.Took.Round(time.Millisecond))
+					return fmt.Sprintf("resource %d was the first to succeed, after %v; First cancelled the ones still pending and waited for them to return",
+						r.ID, r.Took.Round(time.Millisecond))
 				})
 			})
 		} else {
 			fs := make([]*techniques.Future[techniques.Resource], n)
 			for i := range fs {
 				fs[i] = techniques.Go(ctx, fetcher(i))
-				watch(i, fs[i])
+			}
+			returned = time.Since(start)
+			for i, f := range fs {
+				watch(i, f)
 			}
 			wg.Go(func() {
 				vals, err := techniques.All(ctx, fs...)
 				if err != nil {
 					cancel() // All has failed: stop the futures still pending
+					err = fmt.Errorf("%w (the ones still pending were cancelled)", err)
 				}
 				result <- describe("All", err, func() string { return fmt.Sprintf("all %d resolved", len(vals)) })
 			})
@@ -227,14 +277,19 @@ func (v *futuresView) fetch(first bool) error {
 			fyne.Do(func() {
 				v.rows = snapshot
 				v.table.Refresh()
-				v.goroutines.SetText(fmt.Sprintf("Goroutines: %d before, up to %d during.", before, during))
+				v.goroutines.SetText(fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine): %d before, at most %d when sampled during the run.", before, during))
 			})
 		}
 		var summary string
+		var firstDone, lastDone time.Duration
 		for got := 0; got < n || summary == ""; {
 			select {
 			case e := <-events:
 				rows[e.i] = stateOf(e)
+				if got == 0 {
+					firstDone = e.took
+				}
+				lastDone = e.took
 				got++
 				if pace.due() {
 					flush()
@@ -245,6 +300,7 @@ func (v *futuresView) fetch(first bool) error {
 		wg.Wait()
 		flush()
 		after := settledGoroutines(before)
+		final := append([]futureState(nil), rows...)
 		fyne.Do(func() {
 			v.summary.SetText(summary)
 			verdict := "nothing leaked"
@@ -252,35 +308,61 @@ func (v *futuresView) fetch(first bool) error {
 				verdict = "more than before: something is still running"
 			}
 			v.goroutines.SetText(v.goroutines.Text + fmt.Sprintf(" %d after: %s.", after, verdict))
+			v.runs.setResult("combinator", combinator)
+			v.runs.setResult("futures", futureRows(final))
+			v.runs.setResult("summary", summary)
+			v.runs.setResult("goroutines_before", before)
+			v.runs.setResult("goroutines_most_sampled_during", peak)
+			v.runs.setResult("goroutines_after", after)
+			if !first { // First starts its futures inside its own call: not timed apart
+				v.runs.setResult("ms_to_start_every_future", ms(returned))
+				v.judgeReturnsAtOnce(n, returned, firstDone, lastDone)
+			}
 		})
 		return nil
 	}, nil)
 }
 
-// fetchBlocking awaits every future inside the click handler: the freeze.
+// fetchBlocking waits for every future inside the click handler, on the
+// window's goroutine: the freeze.
 func (v *futuresView) fetchBlocking() error {
+	if err := v.runs.refused(); err != nil {
+		return err // before anything is cleared: a click queued during a freeze must not wipe the results
+	}
 	n, cfg, err := v.config()
 	if err != nil {
 		return err
 	}
 	v.reset(n)
+	var summary string
 	return v.runs.block(func(ctx context.Context) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		start := time.Now()
 		fs := make([]*techniques.Future[techniques.Resource], n)
 		for i := range fs {
 			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
 			fs[i] = techniques.Go(ctx, func(ctx context.Context) (techniques.Resource, error) { return techniques.Fetch(ctx, i, cfg, rng) })
 		}
-		_, allErr := techniques.All(ctx, fs...) // the UI goroutine waits here: nothing can be drawn
+		_, allErr := techniques.All(ctx, fs...) // the window's goroutine waits here: nothing can be drawn
+		if allErr != nil {
+			cancel() // stop the futures still pending
+		}
 		for i, f := range fs {
-			<-f.Done()
-			r, err := f.Await(ctx)
+			r, err := f.Wait(context.Background()) // each returns soon: it resolved, or was just cancelled
 			v.rows[i] = stateOf(fetchEvent{i, r, err, time.Since(start)})
 		}
 		v.table.Refresh()
-		v.summary.SetText(describe("All (awaited on the UI goroutine: the window froze)", allErr, func() string { return fmt.Sprintf("all %d resolved", n) }))
+		summary = describe("All", allErr, func() string { return fmt.Sprintf("all %d resolved", n) })
+		v.runs.setResult("combinator", "All, waited for on the window's goroutine")
+		v.runs.setResult("futures", futureRows(v.rows))
 		return nil
-	}, nil)
+	}, func(error) {
+		v.summary.SetText(fmt.Sprintf("%s The click handler waited for them on the window's goroutine: the window was frozen for %.0f ms.",
+			summary, ms(v.runs.froze)))
+		v.runs.setResult("summary", summary)
+		v.runs.setResult("window_frozen_ms", ms(v.runs.froze))
+	})
 }
 
 func stateOf(e fetchEvent) futureState {
@@ -316,23 +398,93 @@ func settledGoroutines(target int) int {
 	return runtime.NumGoroutine()
 }
 
+// countLeak runs First over the same tasks with and without cancelling the
+// losers, and shows the goroutines the app has before and after each.
+func (v *futuresView) countLeak() error {
+	if err := v.runs.refused(); err != nil {
+		return err
+	}
+	n, cfg, err := v.config()
+	if err != nil {
+		return err
+	}
+	cfg.PanicID = -1 // FirstNoCancel's tasks are bare goroutines: a panic there would end the app
+	v.leak.SetText(fmt.Sprintf("Running First over %d tasks, then the same tasks without cancelling…", n))
+	v.claims.reset()
+	seed := uint64(time.Now().UnixNano())
+	fns := make([]func(context.Context) (techniques.Resource, error), n)
+	for i := range fns {
+		fns[i] = func(ctx context.Context) (techniques.Resource, error) {
+			rng := rand.New(rand.NewPCG(seed, uint64(i))) // the same latency in both runs
+			return techniques.Fetch(ctx, i, cfg, rng)
+		}
+	}
+	const settle = 300 * time.Millisecond
+	return v.runs.start(func(ctx context.Context) error {
+		withCancel, without, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, settle)
+		fyne.Do(func() {
+			later := cfg.MaxLatency
+			leaked := without.Later - without.Before
+			text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine, so the app's other goroutines are counted too):\n"+
+				"First, cancelling the losers: %d before, %d once it returned, %d after another %v (the longest latency).\n"+
+				"Without cancelling, results sent on an unbuffered channel: %d before, %d once it returned (%+d: the losers, still working), "+
+				"%d after another %v (%+d: their work done, each blocked forever on a send nobody will receive: leaked; the garbage collector never frees them). "+
+				"After the demo received what they sent: %d.",
+				withCancel.Before, withCancel.Returned, withCancel.Later, later,
+				without.Before, without.Returned, without.Returned-without.Before, without.Later, later, leaked, without.Released)
+			if err != nil {
+				text = "Cancelled before the counts were done: " + err.Error() + "\n" + text
+			}
+			v.leak.SetText(text)
+			counts := func(c techniques.GoroutineCounts, released bool) map[string]any {
+				m := map[string]any{"before": c.Before, "after_return": c.Returned, "after_every_task_had_time_to_finish": c.Later}
+				if released {
+					m["after_the_demo_received_the_unread_results"] = c.Released
+				}
+				return m
+			}
+			v.runs.setResult("leak_check", map[string]any{
+				"tasks":                   n,
+				"first_with_cancel":       counts(withCancel, false),
+				"first_without_cancel":    counts(without, true),
+				"leaked_goroutines_delta": leaked,
+			})
+		})
+		return err
+	}, nil)
+}
+
 // readPromise reads foo.txt the promise way: the chain is set up at once,
 // and its handlers run later, on goroutines of their own.
 func (v *futuresView) readPromise() {
 	if v.runs.refused() != nil {
 		return
 	}
-	v.promise.SetText("readFileAsync(foo.txt) returned a future; the handlers are chained…")
+	v.promise.SetText("ReadFileAsync(foo.txt) returned a future; the handlers are chained…")
+	v.claims.reset()
 	v.runs.start(func(ctx context.Context) error {
+		start := time.Now()
 		read := techniques.ReadFileAsync(ctx, assets.Samples(), "foo.txt", defaultDiskDelay)
+		returned := time.Since(start)
+		var ran atomic.Int64 // when then ran, in ns from the start; 0 if it did not
 		shown := techniques.Then(ctx, read, func(_ context.Context, content string) (string, error) {
+			ran.Store(int64(time.Since(start)))
 			lines := strings.Split(strings.TrimSpace(content), "\n")
 			return fmt.Sprintf("then: %d lines; the first is %q", len(lines), lines[0]), nil
 		})
 		text, err := techniques.Catch(ctx, shown, func(err error) (string, error) {
 			return "catch: " + err.Error(), nil
-		}).Await(ctx)
-		fyne.Do(func() { v.promise.SetText(text) })
+		}).Wait(ctx) // on the run's goroutine, never the window's
+		fyne.Do(func() {
+			v.promise.SetText(text)
+			v.runs.setResult("promise_read", text)
+			v.runs.setResult("ms_until_read_file_async_returned", ms(returned))
+			if ran := time.Duration(ran.Load()); err == nil && ran > 0 {
+				v.runs.setResult("ms_until_then_ran", ms(ran))
+				v.claims.judge(0, holds, fmt.Sprintf("ReadFileAsync returned its future in %.3f ms, without taking a callback; "+
+					"the then chained on it ran %.0f ms later, once the (simulated %v) read was done.", ms(returned), ms(ran), defaultDiskDelay))
+			}
+		})
 		return err
 	}, nil)
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -95,7 +96,7 @@ func TestFuturesBlockingAndPromise(t *testing.T) {
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)
 	}
-	if count(v.rows, "resolved") != 8 || !strings.Contains(v.summary.Text, "UI goroutine") {
+	if count(v.rows, "resolved") != 8 || !strings.Contains(v.summary.Text, "window's goroutine") {
 		t.Errorf("summary %q rows %+v", v.summary.Text, v.rows)
 	}
 	read := findButton(t, v.demo.Content, "ReadFileAsync(foo.txt).Then(show).Catch(showError)")
@@ -103,5 +104,83 @@ func TestFuturesBlockingAndPromise(t *testing.T) {
 	v.demo.Wait()
 	if !strings.HasPrefix(v.promise.Text, "then: 7 lines") {
 		t.Errorf("promise read: %q", v.promise.Text)
+	}
+}
+
+// TestFuturesClicksQueuedDuringAFreezeKeepTheResults: a click that waited
+// out a blocking run is refused before the table is cleared, so the results
+// the user waited for stay on screen.
+func TestFuturesClicksQueuedDuringAFreezeKeepTheResults(t *testing.T) {
+	v := newFutures(t)
+	var polled func()
+	v.runs.afterPoll = func(f func()) { polled = f }
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	for _, click := range []func() error{v.demo.Run, v.demo.RunBlocking, v.countLeak} {
+		if err := click(); !errors.Is(err, ErrFrozenInput) {
+			t.Errorf("a click queued during the freeze: %v, want ErrFrozenInput", err)
+		}
+	}
+	if got := count(v.rows, "resolved"); got != 8 {
+		t.Errorf("after refused clicks %d of 8 rows are resolved: %+v", got, v.rows)
+	}
+	polled()
+	if err := v.demo.Run(); err != nil {
+		t.Errorf("a click once the window has polled again: %v", err)
+	}
+	v.demo.Wait()
+}
+
+func TestFuturesResults(t *testing.T) {
+	v := newFutures(t)
+	v.failRate.SetValue(100)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	rows, _ := res["futures"].([]map[string]any)
+	if res["combinator"] != "All" || len(rows) != 8 {
+		t.Fatalf("results %v", res)
+	}
+	for _, r := range rows {
+		if r["state"] == "pending" || (r["error"] == nil) == (r["value"] == nil) {
+			t.Errorf("row %v: want a settled state with a value or an error", r)
+		}
+	}
+	if v.claims.verdicts[0]["verdict"] != holds {
+		t.Errorf("claim: %v", v.claims.verdicts[0])
+	}
+}
+
+// TestFuturesLeakCheck counts goroutines of the whole test binary: not
+// parallel, and the tasks are slow enough that the losers are still
+// working as FirstNoCancel returns.
+func TestFuturesLeakCheck(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	v := newFutures(t)
+	v.n.SetText("5")
+	v.minLat.SetText("10")
+	v.maxLat.SetText("300")
+	test.Tap(findButton(t, v.demo.Content, "Count the leak: First with and without cancelling"))
+	v.demo.Wait()
+	rep, _ := v.demo.Report()
+	res := rep.Results
+	lc, _ := res["leak_check"].(map[string]any)
+	without, _ := lc["first_without_cancel"].(map[string]any)
+	with, _ := lc["first_with_cancel"].(map[string]any)
+	if without == nil || with == nil {
+		t.Fatalf("leak_check %v", res["leak_check"])
+	}
+	if d := without["after_every_task_had_time_to_finish"].(int) - without["before"].(int); d < 4 {
+		t.Errorf("without cancel: %v, want at least the 4 losers left", without)
+	}
+	if d := with["after_every_task_had_time_to_finish"].(int) - with["before"].(int); d >= 4 {
+		t.Errorf("with cancel: %v, want the losers gone", with)
+	}
+	if !strings.Contains(v.leak.Text, "leaked") {
+		t.Errorf("leak text %q", v.leak.Text)
 	}
 }
