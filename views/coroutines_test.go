@@ -24,10 +24,16 @@ caller → coroutine: send("Squirtle")
 coroutine → caller: "Unidentified"
 `
 
+// results returns what the demo's last run measured.
+func reportedResults(d *Demo) Results {
+	r, _ := d.Report()
+	return r.Results
+}
+
 // pausedAt returns the result paused_at of the last run, by kind.
 func pausedAt(t *testing.T, v *coroutinesView) map[string]map[string]any {
 	t.Helper()
-	res, _ := v.demo.Results()
+	res := reportedResults(v.demo)
 	at, ok := res["paused_at"].(map[string]any)
 	if !ok {
 		t.Fatalf("no paused_at in the results: %v", res)
@@ -81,7 +87,7 @@ func TestCoroutinesReplay(t *testing.T) {
 					}
 				}
 			}
-			res, _ := v.demo.Results()
+			res := reportedResults(v.demo)
 			if lines, _ := res["transcript"].([]string); strings.Join(lines, "\n")+"\n" != articleSession {
 				t.Errorf("result transcript %q", lines)
 			}
@@ -136,7 +142,7 @@ func TestCoroutinesRoundTrips(t *testing.T) {
 	if !strings.HasPrefix(v.costLabel.Text, "One round trip (two switches), averaged over 2000:") {
 		t.Errorf("cost label %q", v.costLabel.Text)
 	}
-	res, _ := v.demo.Results()
+	res := reportedResults(v.demo)
 	for _, key := range []string{"round_trip_ns_iter_pull", "round_trip_ns_channels"} {
 		if ns, _ := res[key].(float64); ns <= 0 {
 			t.Errorf("%s = %v", key, res[key])
