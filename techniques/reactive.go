@@ -160,10 +160,12 @@ func Pipeline(ctx context.Context, src rxgo.Observable, cfg PipelineConfig, tap 
 
 // Subscribe consumes obs on the calling goroutine, with the three functions
 // of a subscriber: next for each item, then exactly one of onError or
-// complete. (rxgo's own ForEach calls complete even after an error, and
-// when cancelled.) If ctx is cancelled, onError gets ctx's error. cancel
-// must cancel the context obs was built with: Subscribe calls it after an
-// error, then waits for the stream's goroutines to stop.
+// complete, and nothing after it. (rxgo's own ForEach calls complete even
+// after an error, and when cancelled.) If ctx is cancelled, onError gets
+// ctx's error: in Rx an unsubscribed observer hears nothing more, but here
+// the caller learns why the stream stopped. cancel must cancel the context
+// obs was built with: Subscribe calls it after an error, then waits for the
+// stream's goroutines to stop.
 func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observable,
 	next func(any), onError func(error), complete func()) {
 	items := obs.Observe()
@@ -189,11 +191,12 @@ func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observab
 // rxgo.Block the producer waits for the consumer and nothing is lost; with
 // rxgo.Drop an item that finds the buffer full is thrown away.
 //
-// rxgo v2.5.0 applies a backpressure strategy only to FromEventSource, and
-// its event source deadlocks if its context is cancelled mid-send (it returns
-// holding a lock, with its subscribers' channels open). So the source here
-// gets no context: cancelling stops the producer, which closes the channel,
-// and the event source then ends cleanly.
+// rxgo v2.5.0 applies a backpressure strategy only to event sources
+// (FromEventSource, and Interval, which is built on one), and its event
+// source deadlocks if its context is cancelled mid-send (it returns holding
+// a lock, with its subscribers' channels open). So the source here gets no
+// context: cancelling stops the producer, which closes the channel, and the
+// event source then ends cleanly.
 func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int, delay time.Duration) (produced, delivered int, err error) {
 	src := make(chan rxgo.Item)
 	obs := rxgo.FromEventSource(src, rxgo.WithBackPressureStrategy(strategy))
@@ -226,9 +229,9 @@ func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int
 // observable. It is hot: the events come from the user, not from subscribing,
 // so a subscriber gets only those from its start onward, and no one replays
 // the earlier ones. (Lines, by contrast, is cold.) rxgo's FromChannel is not
-// connectable: a second subscriber would take turns with the first for the
-// events, not get copies; rxgo.WithPublishStrategy and Connect would give
-// each one every event.
+// connectable: a second subscriber would share the events with the first,
+// each event going to one of them, rather than get copies;
+// rxgo.WithPublishStrategy and Connect would give each one every event.
 func Events(ctx context.Context, in <-chan string) rxgo.Observable {
 	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx))
 }
@@ -246,8 +249,8 @@ func Debounced(ctx context.Context, events rxgo.Observable, quiet time.Duration)
 // mid-burst, that burst is counted too.
 //
 // This is the classic double-click detector. RxJS writes it as
-// clicks.buffer(clicks.debounceTime(gap)); rxgo v2.5.0 has no buffer closed
-// by another stream, so the operator is written out here. BufferWithTime
+// clicks.pipe(buffer(clicks.pipe(debounceTime(gap)))); rxgo v2.5.0 has no
+// buffer closed by another stream, so the operator is written out here. BufferWithTime
 // would not do: its windows are fixed and back to back, so a quick pair that
 // straddles the end of a window counts as two single clicks.
 func Bursts(ctx context.Context, events rxgo.Observable, gap time.Duration) rxgo.Observable {

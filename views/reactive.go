@@ -28,7 +28,7 @@ const (
 
 	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*). At most one of the last two is called, and nothing comes after it.
 
-**Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, so a subscriber gets only those from its start onward, and none are replayed. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would take turns with the first for the clicks rather than get copies of them.)
+**Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, so a subscriber gets only those from its start onward, and none are replayed. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would share the clicks with the first, each click going to one of them, rather than get copies.)
 
 **Operators** transform streams the way functions transform values. Here: map and filter on each line, buffer to group the lines by two, debounce to search only once you pause typing, and a burst counter for the clicks: a burst ends when 400 ms pass with no click, then its clicks are counted, so two quick clicks are a double click however they fall on the clock.
 
@@ -101,7 +101,7 @@ func newReactiveView() *reactiveView {
 			Pending: "Measured by a read that reaches the end of the file: the lines the observable emitted against the lines in the file.",
 		},
 		claim{
-			Says:    "Subscribing takes three functions: one called with each item, one with an error, one when the stream completes (it prints “Completed”).",
+			Says:    "Subscribing takes three functions: one called with each item, one with an error, and one when the stream completes, which in its example prints “Completed”.",
 			Pending: "Measured by a read that ends (completes or fails): how often the subscriber's functions were called, and in what order.",
 		})
 	v.useMap.SetChecked(true)
@@ -470,8 +470,8 @@ func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace
 	if unsubscribed {
 		return // cancelled by the user: neither Rx's complete nor its error
 	}
-	calls := fmt.Sprintf("%d items came out of the last operator (%s) and next was called %d times; then error %d and complete %d times, with %d next calls after them.",
-		m.stages[last], last, m.nexts, m.errs, m.completes, m.lateNexts)
+	calls := fmt.Sprintf("%d items came out of the last operator (%s) and next was called %s; then complete was called %s and error %s, and next %s after them.",
+		m.stages[last], last, times(m.nexts), times(m.completes), times(m.errs), times(m.lateNexts))
 	ends := m.errs+m.completes == 1
 	switch {
 	case m.nexts == m.stages[last] && ends && m.lateNexts == 0:
@@ -479,6 +479,19 @@ func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace
 	default:
 		v.claims.judge(claimSubscriber, wrong, calls)
 	}
+}
+
+// times says how many times something was called, in words for 0 to 2.
+func times(n int) string {
+	switch n {
+	case 0:
+		return "never"
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func cloneLanes(lanes [][]span) [][]span {
