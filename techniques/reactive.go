@@ -250,9 +250,9 @@ func Debounced(ctx context.Context, events rxgo.Observable, quiet time.Duration)
 //
 // This is the classic double-click detector. RxJS writes it as
 // clicks.pipe(buffer(clicks.pipe(debounceTime(gap)))); rxgo v2.5.0 has no
-// buffer closed by another stream, so the operator is written out here. BufferWithTime
-// would not do: its windows are fixed and back to back, so a quick pair that
-// straddles the end of a window counts as two single clicks.
+// buffer closed by another stream, so the operator is written out here.
+// BufferWithTime would not do: its windows are fixed and back to back, so a
+// quick pair that straddles the end of a window counts as two single clicks.
 func Bursts(ctx context.Context, events rxgo.Observable, gap time.Duration) rxgo.Observable {
 	count := func(ctx context.Context, next chan<- rxgo.Item) {
 		in := events.Observe()

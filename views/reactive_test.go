@@ -102,6 +102,23 @@ func TestReactiveFilteredAndBuffered(t *testing.T) {
 	wantVerdicts(t, v, holds, holds)
 }
 
+func TestReactiveBlocking(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	v := newReactive(t)
+	v.runs.afterPoll = func(f func()) { f() }
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	text := v.out.Text()
+	if !strings.HasPrefix(text, "subscribed to foo.txt on the UI goroutine") || !strings.HasSuffix(text, "Completed\n") {
+		t.Errorf("console:\n%s", text)
+	}
+	if r := lastResults(t, v); r["lines_emitted"] != 7 || r["lines_in_file"] != int64(7) || r["completed"] != true {
+		t.Errorf("results %v, want 7 lines emitted and in the file, completed", r)
+	}
+	wantVerdicts(t, v, holds, holds)
+}
+
 func TestReactiveJudgesAMismatch(t *testing.T) {
 	v := newReactive(t)
 	// A count where the subscriber missed an item and the source a line:
