@@ -257,7 +257,7 @@ func overviewJob(ctx context.Context, s overviewSpec, report func(any) error) er
 		return fmt.Errorf("bad number of tasks: %d", s.Work.N)
 	}
 	pinned := -1
-	if s.Mode == OneCPU && canPin {
+	if s.Mode == OneCPU && CanPin {
 		core, err := pinToOneCore()
 		if err != nil {
 			return err

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// canPin is true where pinToOneCore works: Linux.
-const canPin = true
+// CanPin is true where the one-CPU mode also pins the child to one core: Linux.
+const CanPin = true
 
 // pinToOneCore restricts every thread of this process to one core, the
 // first it is allowed now, and returns that core. On Linux affinity belongs

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// canPin is false here: only Linux pins the child to a core so far.
-const canPin = false
+// CanPin is false here: only Linux pins the one-CPU child to a core so far.
+const CanPin = false
 
 // pinToOneCore is not done on this OS: GOMAXPROCS=1 still lets only one
 // goroutine execute Go code at a time, but the OS may move the process's

@@ -73,7 +73,7 @@ func TestOverviewModes(t *testing.T) {
 // child's threads may run on one core only, and the parallel child's on
 // every core the app may use.
 func TestOverviewPinsOneCore(t *testing.T) {
-	if !canPin {
+	if !CanPin {
 		t.Skip("the child is pinned to a core only on Linux")
 	}
 	ctx := context.Background()

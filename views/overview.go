@@ -19,17 +19,27 @@ import (
 const (
 	overviewIntro = "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait."
 
-	overviewAbout = `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU.
+	overviewAbout = `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU core.
 
-Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. On one CPU they take turns; on many they may also run in parallel.
+Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. With one core they take turns; with several they may also run in parallel.
 
-Concurrency pays off when tasks **block** — on a disk, a network, a database. While one waits, another can run, even on a single CPU. CPU-bound work gains nothing from taking turns on one CPU; it only speeds up when there are more CPUs.`
+Concurrency pays off when tasks **block** — on a disk, a network, a database. While one waits, another can run, even on a single core. CPU-bound work gains nothing from taking turns on one core; it only speeds up when more cores work on it at once.
+
+**What each mode is here.** Every mode runs in a child process of its own, so its limits are real and the window does not share them.
+
+- *Sequential*: one goroutine runs the tasks one after another.
+- *Concurrent*: a goroutine per task, with ` + "`GOMAXPROCS=1`" + `. That setting limits how many goroutines **execute Go code at the same instant** — one — not which cores the process uses: threads in system calls, and the OS's choice of core, are outside it. So on Linux the child's threads are also pinned to one core (` + "`sched_setaffinity`" + `), and the app reads the affinity back after the run; elsewhere this mode means "one goroutine at a time", not "one core".
+- *Parallel*: a goroutine per task, with ` + "`GOMAXPROCS`" + ` set to every CPU the app may use.
+
+**What the colours measure.** They are the Go runtime's own record, read from the child's execution trace (` + "`runtime/trace`" + `): *running* is a goroutine executing Go code, which needs a **P** — one of the scheduler's GOMAXPROCS slots, not a core; *runnable* is ready but waiting for a P; *blocked* is parked (here, in a sleep standing in for I/O) and needs neither a P nor a core. A running goroutine's thread can still wait for a core when other programs hold them: the trace cannot see that, so on Linux the app also reads each task's thread's time in the kernel's run queue (` + "`/proc/self/task/TID/schedstat`" + `) and shows it under each timeline.`
 )
 
 var stateColors = map[string]color.Color{
-	"running": color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
-	"waiting": color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
-	"blocked": color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
+	techniques.StateRunning:  color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
+	techniques.StateRunnable: color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
+	techniques.StateBlocked:  color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
+	techniques.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
+	techniques.StateUntraced: color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
 }
 
 var (
@@ -46,12 +56,29 @@ type overviewView struct {
 	message *widget.Label
 	lanes   map[string]*timeline // by mode and kind
 	heads   map[string]*widget.Label
+	stats   map[string]*widget.Label // what each run allowed and measured
+	claims  *claims
+	runBtn  *widget.Button
 	demo    *Demo
 }
 
 func key(m techniques.Mode, k techniques.TaskKind) string { return string(m) + "/" + string(k) }
 
 func overviewPanel() *Demo { return newOverviewView().demo }
+
+// overviewLegend says what each colour measures and what each mode allows.
+func overviewLegend() string {
+	one := "Concurrent: a goroutine per task, GOMAXPROCS=1 (one goroutine executes Go code at a time), and the child's threads pinned to one core."
+	if !techniques.CanPin {
+		one = "Concurrent: a goroutine per task, GOMAXPROCS=1 — one goroutine executes Go code at a time; the child is not pinned to a core on this OS, so it is not \"one core\"."
+	}
+	return fmt.Sprintf("Colours, from the runtime's trace of each child process: green — running (executing Go code on a P, a scheduler slot); "+
+		"amber — runnable (ready, waiting for a P); blue — blocked (parked in a sleep that stands in for I/O: no P, no core needed); "+
+		"purple — in a system call; grey — not traced, the task's start and end by the clock. "+
+		"Green does not prove a core: a thread can wait in the kernel's run queue, counted under each timeline where Linux gives it. "+
+		"Sequential: one goroutine, GOMAXPROCS=%[1]d. %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
+		runtime.NumCPU(), one)
+}
 
 func newOverviewView() *overviewView {
 	v := &overviewView{
@@ -60,16 +87,24 @@ func newOverviewView() *overviewView {
 		message: wrapped(""),
 		lanes:   map[string]*timeline{},
 		heads:   map[string]*widget.Label{},
+		stats:   map[string]*widget.Label{},
 	}
 	v.message.Importance = widget.DangerImportance
+	v.claims = newClaims(&v.runs,
+		claim{Says: "When one task is blocked, a concurrent system runs another one meanwhile, and so uses the CPU to its full.",
+			Pending: "Run all six: the blocking tasks, sequential and concurrent on one goroutine at a time, test it."},
+		claim{Says: "Concurrency is not parallelism: concurrent tasks overlap in time without having to run at the same instant.",
+			Pending: "Run all six: the CPU-bound tasks with one P test it."},
+		claim{Says: "Since the order of independent tasks does not matter, a concurrent design can also run them in parallel.",
+			Pending: "Run all six: the CPU-bound tasks with every CPU test it."},
+	)
 	run := widget.NewButton("Run all six", func() { v.run() })
 	run.Importance = widget.HighImportance
+	v.runBtn = run
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(!busy, run); enable(busy, cancel) })
 
-	legend := wrapped(fmt.Sprintf("This machine has %d CPUs. Green: running on a CPU. Amber: ready, waiting for a CPU. Blue: blocked (a simulated wait — the CPU is free). "+
-		"Each mode runs in a child process of the app, with GOMAXPROCS=1 for \"one CPU\": one CPU is real, and the work never competes with the window for the app's own scheduler.", runtime.NumCPU()))
 	grid := container.NewVBox(container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)")))
 	for _, m := range overviewModes {
 		row := container.NewGridWithColumns(2)
@@ -77,26 +112,59 @@ func newOverviewView() *overviewView {
 			tl := newTimeline()
 			head := widget.NewLabel(modeTitle(m))
 			head.Truncation = fyne.TextTruncateEllipsis
-			v.lanes[key(m, k)], v.heads[key(m, k)] = tl, head
-			row.Add(container.NewBorder(head, nil, nil, nil, tl))
+			stats := wrapped("")
+			v.lanes[key(m, k)], v.heads[key(m, k)], v.stats[key(m, k)] = tl, head, stats
+			row.Add(container.NewBorder(container.NewVBox(head, stats), nil, nil, nil, tl))
 		}
 		grid.Add(row)
 	}
+	grid.Add(v.claims.Content)
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Tasks (1–16):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
 			widget.NewLabel("each of (ms):"), container.NewGridWrap(fyne.NewSize(80, 36), v.length), run, cancel),
-		v.message, legend)
+		v.message, wrapped(overviewLegend()))
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, container.NewVScroll(grid)), &v.runs, v.run, v.runBlocking)
 	return v
 }
 
 func modeTitle(m techniques.Mode) string {
+	one := "Concurrent on one core"
+	if !techniques.CanPin {
+		one = "Concurrent, one goroutine at a time"
+	}
 	return map[techniques.Mode]string{
 		techniques.Sequential: "Sequential: one after another",
-		techniques.OneCPU:     "Concurrent on one CPU",
-		techniques.Parallel:   fmt.Sprintf("Parallel on all %d CPUs", runtime.NumCPU()),
+		techniques.OneCPU:     one,
+		techniques.Parallel:   fmt.Sprintf("Parallel, GOMAXPROCS=%d", runtime.NumCPU()),
 	}[m]
 }
+
+// limits says what a run was allowed: GOMAXPROCS and the cores its threads
+// could use, as the child read them back.
+func limits(r techniques.RunResult) string {
+	s := fmt.Sprintf("GOMAXPROCS=%d", r.Procs)
+	switch {
+	case r.Pinned >= 0:
+		s += fmt.Sprintf(", every thread pinned to core %d (%d allowed)", r.Pinned, r.Cores)
+	case r.Cores > 0:
+		s += fmt.Sprintf(", %d cores allowed", r.Cores)
+	}
+	return s
+}
+
+// measured says what the run's waiting was, as measured.
+func measured(r techniques.RunResult) string {
+	s := "runnable (waiting for a P): not traced"
+	if r.Traced {
+		s = fmt.Sprintf("runnable (waiting for a P): %v", tenthMs(r.Runnable))
+	}
+	if q, ok := r.RunQueue(); ok {
+		s += fmt.Sprintf(" · threads in the kernel's run queue (waiting for a core): %v", tenthMs(q))
+	}
+	return s + ", summed over the tasks"
+}
+
+func tenthMs(d time.Duration) time.Duration { return d.Round(time.Millisecond / 10) }
 
 // segmentSpans colours a task's measured segments by state.
 func segmentSpans(segs []techniques.Segment) []span {
@@ -108,6 +176,9 @@ func segmentSpans(segs []techniques.Segment) []span {
 }
 
 func (v *overviewView) config() (int, time.Duration, error) {
+	if err := v.runs.refused(); err != nil {
+		return 0, 0, err
+	}
 	n, err := parseCount(v.n.Text, "the number of tasks", 1, 16)
 	var ms int
 	if err == nil {
@@ -118,15 +189,28 @@ func (v *overviewView) config() (int, time.Duration, error) {
 		return 0, 0, err
 	}
 	v.message.SetText("")
+	v.claims.reset()
+	// A new run: nothing of the last one stays on screen beside it.
+	for _, m := range overviewModes {
+		for _, k := range overviewKinds {
+			v.heads[key(m, k)].SetText(modeTitle(m))
+			v.stats[key(m, k)].SetText("")
+			tl := v.lanes[key(m, k)]
+			tl.Lanes, tl.Spans = nil, nil
+			tl.Refresh()
+		}
+	}
 	return n, time.Duration(ms) * time.Millisecond, nil
 }
 
-// show draws one run; every timeline shares the longest wall time as its axis.
+// show draws one run; every timeline shares the longest wall time as its
+// axis. It records each mode's numbers as the result "modes".
 func (v *overviewView) show(results map[string]techniques.RunResult) {
 	var longest time.Duration
 	for _, r := range results {
 		longest = max(longest, r.Wall)
 	}
+	var rows []map[string]any
 	for _, k := range overviewKinds {
 		base, ok := results[key(techniques.Sequential, k)]
 		for _, m := range overviewModes {
@@ -139,6 +223,7 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			if ok && m != techniques.Sequential {
 				head.SetText(head.Text + fmt.Sprintf(", %.1f× the sequential speed", techniques.Speedup(base.Wall, r.Wall)))
 			}
+			v.stats[key(m, k)].SetText(limits(r) + ". Measured: " + measured(r) + ".")
 			tl.Lanes = make([]string, len(r.Tasks))
 			tl.Spans = make([][]span, len(r.Tasks))
 			for i, t := range r.Tasks {
@@ -147,7 +232,112 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			}
 			tl.Total = longest
 			tl.Refresh()
+			rows = append(rows, modeRow(r))
 		}
+	}
+	v.runs.setResult("modes", rows)
+	v.judge(results)
+}
+
+// modeRow is one run as the report gives it; what was not measured is absent.
+func modeRow(r techniques.RunResult) map[string]any {
+	cpus := map[string]any{"gomaxprocs": r.Procs}
+	if r.Cores > 0 {
+		cpus["cores"] = r.Cores
+	}
+	if r.Pinned >= 0 {
+		cpus["pinned_to_core"] = r.Pinned
+	}
+	row := map[string]any{"name": string(r.Mode), "kind": string(r.Kind), "seconds": r.Wall.Seconds(), "cpus": cpus}
+	if r.Traced {
+		row["runnable_ms"] = float64(r.Runnable) / float64(time.Millisecond)
+	}
+	if q, ok := r.RunQueue(); ok {
+		row["kernel_run_queue_ms"] = float64(q) / float64(time.Millisecond)
+	}
+	return row
+}
+
+// running is how long the run's tasks were running, summed, by the trace.
+func running(r techniques.RunResult) time.Duration {
+	var d time.Duration
+	for _, t := range r.Tasks {
+		for _, s := range t.Segments {
+			if s.State == techniques.StateRunning {
+				d += s.To - s.From
+			}
+		}
+	}
+	return d
+}
+
+// judge sets the article's claims from this run's numbers, when all six ran.
+func (v *overviewView) judge(results map[string]techniques.RunResult) {
+	seqB, ok1 := results[key(techniques.Sequential, techniques.Blocking)]
+	oneB, ok2 := results[key(techniques.OneCPU, techniques.Blocking)]
+	seqC, ok3 := results[key(techniques.Sequential, techniques.CPUBound)]
+	oneC, ok4 := results[key(techniques.OneCPU, techniques.CPUBound)]
+	parC, ok5 := results[key(techniques.Parallel, techniques.CPUBound)]
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !oneB.Traced || !oneC.Traced || !parC.Traced {
+		return // the blocking way runs the sequential mode only, untraced
+	}
+	one := "one goroutine at a time"
+	if oneC.Pinned >= 0 {
+		one = "one core"
+	}
+	n := len(seqB.Tasks)
+
+	// 1. Blocked tasks overlap; but overlapping waits does not fill the CPU.
+	sp := techniques.Speedup(seqB.Wall, oneB.Wall)
+	busy := running(oneB)
+	share := float64(busy) / float64(max(oneB.Wall, time.Nanosecond))
+	switch {
+	case sp < 1.5:
+		v.claims.judge(0, wrong, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×): their waits did not overlap.",
+			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp))
+	case share < 0.5:
+		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×): while one waited, the others ran. "+
+			"But the CPU was far from full: the tasks' goroutines were running %v in all, %.1f%% of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
+			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, tenthMs(busy), 100*share))
+	default:
+		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×), and their goroutines were running %.0f%% of the run.",
+			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, 100*share))
+	}
+
+	// 2. With one P, CPU-bound tasks are all under way, take turns, and gain nothing.
+	spC := techniques.Speedup(seqC.Wall, oneC.Wall)
+	atOnce := techniques.RunningAtOnce(oneC)
+	switch {
+	case atOnce > 0:
+		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", tenthMs(atOnce)))
+	case oneC.Runnable > 0 && spC < 1.25:
+		v.claims.judge(1, holds, fmt.Sprintf("On %s the %d CPU-bound tasks were all under way together, taking turns (%v runnable, waiting for the one P), "+
+			"yet no two ran at the same instant: they took %v against %v in sequence (%.2f×), no gain.",
+			one, n, tenthMs(oneC.Runnable), oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC))
+	default:
+		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks ran at the same instant, but they took %v against %v in sequence (%.2f×), %v runnable.",
+			one, oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC, tenthMs(oneC.Runnable)))
+	}
+
+	// 3. The same independent tasks run in parallel when there are cores for them.
+	spP := techniques.Speedup(seqC.Wall, parC.Wall)
+	par := techniques.RunningAtOnce(parC)
+	queue := ""
+	if q, ok := parC.RunQueue(); ok {
+		queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue for a core: other programs share this machine.", tenthMs(q))
+	}
+	switch {
+	case runtime.NumCPU() < 2:
+		v.claims.judge(2, partly, "The app may use one CPU only on this machine: parallelism could not be tried here.")
+	case par > 0 && spP >= 1.3:
+		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the same tasks were running at the same instant for %v (summed over pairs) and took %v against %v in sequence (%.1f×).%s",
+			parC.Procs, tenthMs(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+	case par > 0:
+		v.claims.judge(2, partly, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v, yet took %v against %v in sequence (%.1f×).%s",
+			parC.Procs, tenthMs(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+	default:
+		v.claims.judge(2, wrong, fmt.Sprintf("With GOMAXPROCS=%d no two tasks ran at the same instant (%v against %v in sequence).",
+			parC.Procs, parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond)))
 	}
 }
 
@@ -179,7 +369,8 @@ func (v *overviewView) run() error {
 	}, nil)
 }
 
-// runBlocking runs the sequential mode of both kinds on the Fyne goroutine.
+// runBlocking runs the sequential mode of both kinds on the Fyne goroutine,
+// in this process and untraced: the freeze is what it shows.
 func (v *overviewView) runBlocking() error {
 	n, length, err := v.config()
 	if err != nil {

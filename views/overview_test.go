@@ -16,24 +16,89 @@ func TestOverviewPrimaryDemo(t *testing.T) {
 	test.NewTempWindow(t, v.demo.Content)
 	v.n.SetText("2")
 	v.length.SetText("40")
-	if err := v.demo.Run(); err != nil {
-		t.Fatal(err)
-	}
+	test.Tap(v.runBtn)
 	v.demo.Wait()
+	if ended, err, _ := v.demo.LastRun(); !ended || err != nil {
+		t.Fatalf("the run ended %v, with %v", ended, err)
+	}
 	for _, m := range overviewModes {
 		for _, k := range overviewKinds {
-			tl, head := v.lanes[key(m, k)], v.heads[key(m, k)]
+			tl, head, stats := v.lanes[key(m, k)], v.heads[key(m, k)], v.stats[key(m, k)]
 			if len(tl.Lanes) != 2 || len(tl.Spans[0]) == 0 {
 				t.Errorf("%s/%s: %d lanes, want 2 with spans", m, k, len(tl.Lanes))
 			}
 			if !strings.Contains(head.Text, " — ") {
 				t.Errorf("%s/%s: heading %q has no time", m, k, head.Text)
 			}
+			// The amber is measured: every run here was traced.
+			if !strings.Contains(stats.Text, "runnable (waiting for a P): ") || strings.Contains(stats.Text, "not traced") {
+				t.Errorf("%s/%s: %q does not give the measured runnable time", m, k, stats.Text)
+			}
 		}
 	}
+	one := v.stats[key(techniques.OneCPU, techniques.CPUBound)].Text
+	if !strings.Contains(one, "GOMAXPROCS=1") || (techniques.CanPin && !strings.Contains(one, "pinned to core")) {
+		t.Errorf("the one-CPU mode says %q: want GOMAXPROCS=1, and pinned where Linux allows", one)
+	}
+
+	// The report: six modes, with what each allowed and the measured runnable time.
+	rep, _ := v.demo.Report()
+	rows, _ := rep.Results["modes"].([]map[string]any)
+	if len(rows) != 6 {
+		t.Fatalf("results.modes has %d rows, want 6: %v", len(rows), rep.Results)
+	}
+	for _, row := range rows {
+		cpus, _ := row["cpus"].(map[string]any)
+		if _, ok := row["runnable_ms"].(float64); !ok || cpus["gomaxprocs"] == nil || row["seconds"].(float64) <= 0 {
+			t.Errorf("row %v: want runnable_ms, cpus.gomaxprocs and seconds", row)
+		}
+		if row["name"] == string(techniques.OneCPU) && techniques.CanPin && cpus["cores"] != 1 {
+			t.Errorf("the one-CPU mode allowed %v cores, want 1", cpus["cores"])
+		}
+	}
+	// Every claim of the article got a verdict from the run's numbers.
+	if checks, _ := rep.Results["article_checks"].([]map[string]string); len(checks) != 3 {
+		t.Errorf("article_checks = %v, want 3 verdicts", rep.Results["article_checks"])
+	}
+	for i, l := range v.claims.labels {
+		if !strings.HasPrefix(l.Text, "Measured here: ") {
+			t.Errorf("claim %d still says %q", i, l.Text)
+		}
+	}
+
 	v.n.SetText("17")
 	if err := v.demo.Run(); err == nil || v.message.Text == "" {
 		t.Errorf("17 tasks: %v, message %q", err, v.message.Text)
+	}
+}
+
+// The blocking way runs in this process, untraced: no runnable time is
+// reported, rather than a zero, and no claim is judged.
+func TestOverviewBlockingWayMeasuresNoRunnable(t *testing.T) {
+	test.NewTempApp(t)
+	v := newOverviewView()
+	v.runs.afterPoll = func(f func()) { f() }
+	test.NewTempWindow(t, v.demo.Content)
+	v.n.SetText("1")
+	v.length.SetText("20")
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := v.demo.Report()
+	rows, _ := rep.Results["modes"].([]map[string]any)
+	if len(rows) != 2 {
+		t.Fatalf("results.modes = %v, want the 2 sequential runs", rep.Results["modes"])
+	}
+	for _, row := range rows {
+		if _, ok := row["runnable_ms"]; ok {
+			t.Errorf("row %v reports a runnable time it did not measure", row)
+		}
+	}
+	if _, ok := rep.Results["article_checks"]; ok {
+		t.Error("claims were judged without the concurrent runs")
+	}
+	if s := v.stats[key(techniques.Sequential, techniques.CPUBound)].Text; !strings.Contains(s, "not traced") {
+		t.Errorf("stats %q", s)
 	}
 }
 
@@ -43,11 +108,11 @@ func TestCoarsen(t *testing.T) {
 	// A task that alternates every 1 ms for 10 ms, drawn in 5 ms slices: two
 	// spans, each of the state that filled most of it.
 	var segs []techniques.Segment
-	for i, state := range strings.Fields("running waiting waiting waiting waiting running running waiting running running") {
+	for i, state := range strings.Fields("running runnable runnable runnable runnable running running runnable running running") {
 		segs = append(segs, techniques.Segment{From: time.Duration(i) * ms, To: time.Duration(i+1) * ms, State: state})
 	}
 	got := coarsen(segmentSpans(segs), 5*ms)
-	if len(got) != 2 || got[0].Color != stateColors["waiting"] || got[1].Color != stateColors["running"] ||
+	if len(got) != 2 || got[0].Color != stateColors["runnable"] || got[1].Color != stateColors["running"] ||
 		got[0].From != 0 || got[1].To != 10*ms {
 		t.Errorf("coarsen = %+v", got)
 	}
