@@ -19,16 +19,20 @@ const MaxReadSize = 4 << 20 // 4 MiB
 var ErrBinary = errors.New("the file is binary, not text")
 
 // ReadFile reads the file name from fsys on a new goroutine and calls callback
-// exactly once: with the content, or with an error. It returns at once — that
-// is the point of a callback: the caller carries on while the read happens.
+// exactly once: with the content, or with an error. It returns at once: the
+// caller carries on while the read happens, and hears of it through the
+// callback.
 //
 // delay is a *simulated* device latency, waited before the real read, so that
 // the asynchrony is long enough to see. If ctx is cancelled first, callback
 // gets the context's error.
 //
-// The callback runs on the reading goroutine, not the caller's. The returned
-// channel is closed after the callback has returned, for callers that must
-// know the work is over (tests, or a view that owns its goroutines).
+// The callback runs on the reading goroutine, not the caller's, and maybe at
+// the same time as the caller's next lines. Node runs it later on its one
+// event loop, after the current code; a GUI must likewise hand the result to
+// its UI goroutine (in Fyne, fyne.Do). The returned channel is closed after
+// the callback has returned, for callers that must know the work is over
+// (tests, or a view that owns its goroutines).
 func ReadFile(ctx context.Context, fsys fs.FS, name string, delay time.Duration,
 	callback func(content string, err error)) <-chan struct{} {
 	finished := make(chan struct{})

@@ -158,7 +158,10 @@ func ExampleReadFile() {
 	finished := ReadFile(context.Background(), fsys, "foo.txt", 10*time.Millisecond, func(content string, err error) {
 		fmt.Println(content)
 	})
-	fmt.Println("done.") // printed first: ReadFile returned at once
+	// Printed first because ReadFile returned at once and the read waits
+	// 10 ms. With no delay the two prints would race: the callback runs on
+	// another goroutine, not after this function ends as in Node.
+	fmt.Println("done.")
 	<-finished
 	// Output:
 	// done.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,11 @@ const (
 
 	callbacksAbout = `A callback is a function handed to someone else to call later: when a button is clicked, when a file has been read.
 
-GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event. The handler must return quickly — while it runs, nothing else in the window can happen.
+GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event, one at a time. The handler must return quickly: while it runs, the window cannot redraw or take another click. A callback is no protection by itself: "Read blocking" is a click handler too, and it holds the window for the whole read.
+
+"Read foo.txt with a callback" starts the read on a goroutine of its own and returns. The file's lines reach the window through fyne.Do, which Fyne runs on its UI goroutine only after the running handler has returned, so "done." comes first even with the delay at 0. That is the GUI's rule, as the event loop is Node's. A plain Go program that calls back on another goroutine has no such order: there "done." and the callback race.
+
+The disk delay is simulated: a wait before the real read, so that the wait can be seen. The file itself is really read.
 
 Callbacks that start more asynchronous work need callbacks of their own; nested deeply, this is "callback hell", with error handling repeated at every level.`
 )
@@ -32,6 +37,9 @@ Callbacks that start more asynchronous work need callbacks of their own; nested 
 const (
 	defaultDiskDelay = 1500 * time.Millisecond
 	maxShownLines    = 200 // a file's first lines shown in the console; the rest are counted
+	// quickHandler is how long a handler may hold the window and still be
+	// called quick: one frame at 60 Hz.
+	quickHandler = time.Second / 60
 )
 
 // callbacksView is the callbacks panel: the "Click me!" button, a file read
@@ -43,16 +51,26 @@ type callbacksView struct {
 	failAt *widget.Select
 	nested *widget.Label
 	flat   *widget.Label
+	claims *claims
 	root   fyne.CanvasObject
 	demo   *Demo
+
+	// On the Fyne goroutine: the console lines of the run in flight, and
+	// where in them the file's first line is, or -1.
+	runLines  []string
+	firstLine int
 }
 
 func callbacksPanel() *Demo { return newCallbacksView().demo }
 
 func newCallbacksView() *callbacksView {
-	v := &callbacksView{out: newConsole()}
+	v := &callbacksView{out: newConsole(), firstLine: -1}
+	v.claims = newClaims(&v.runs, claim{
+		Says:    "A click handler passed to the toolkit as a callback lets the whole program run in one thread without blocking.",
+		Pending: "Not measured yet: Run (Click me! and a read with a callback) or Read blocking, and see how long each handler holds the window.",
+	})
 
-	click := widget.NewButton("Click me!", v.click)
+	click := widget.NewButton("Click me!", func() { v.click() })
 	read := widget.NewButton("Read foo.txt with a callback", func() { v.read(assets.Samples(), "foo.txt") })
 	read.Importance = widget.HighImportance
 	block := widget.NewButton("Read blocking (the wrong way)", func() { v.readBlocking(assets.Samples(), "foo.txt") })
@@ -63,7 +81,7 @@ func newCallbacksView() *callbacksView {
 	v.delay = widget.NewSlider(0, 3)
 	v.delay.Step = 0.1
 	v.delay.OnChanged = func(s float64) {
-		delayLabel.SetText(fmt.Sprintf("Simulated disk delay: %.1f s (simulated — the read itself is real)", s))
+		delayLabel.SetText(fmt.Sprintf("Disk delay: %.1f s (simulated: a wait before the real read)", s))
 	}
 	v.delay.SetValue(defaultDiskDelay.Seconds())
 
@@ -90,7 +108,7 @@ func newCallbacksView() *callbacksView {
 		container.NewHBox(clickBox, read, block, open, cancel),
 		container.NewBorder(nil, nil, delayLabel, nil, v.delay),
 	)
-	upper := container.NewBorder(controls, nil, nil, nil, v.out)
+	upper := container.NewBorder(controls, v.claims.Content, nil, nil, v.out)
 
 	column := func(title, file string, result *widget.Label) fyne.CanvasObject {
 		src, err := techniques.Source(file)
@@ -102,29 +120,44 @@ func newCallbacksView() *callbacksView {
 	}
 	nesting := container.NewBorder(
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.failAt, runBoth),
-			wrapped("Three dependent steps: read index.txt, then the file it names, then count its words.")),
+			wrapped("Three dependent steps: read index.txt, then the file it names, then count that file's lines and words.")),
 		nil, nil, nil,
 		container.NewGridWithColumns(2,
 			column("Nested callbacks", "callbacks_nested.go", v.nested),
 			column("Flattened: one named method per step", "callbacks_flat.go", v.flat)))
 	split := container.NewVSplit(upper, nesting)
-	split.Offset = 0.55
+	split.Offset = 0.6
 	v.root = split
 
 	v.demo = newDemo(split, &v.runs,
 		func() error {
-			v.click()
-			return v.read(assets.Samples(), "foo.txt")
+			if err := v.runs.refused(); err != nil {
+				return err
+			}
+			return v.readAfter(assets.Samples(), "foo.txt", v.click())
 		},
 		func() error { return v.readBlocking(assets.Samples(), "foo.txt") })
 	return v
 }
 
+// print shows a line and keeps it for the run's results; Fyne goroutine.
+func (v *callbacksView) print(isErr bool, text string) {
+	if isErr {
+		v.out.Errorf("%s", text)
+	} else {
+		v.out.Printf("%s", text)
+	}
+	v.runLines = append(v.runLines, strings.Split(strings.TrimRight(text, "\n"), "\n")...)
+}
+
 // click is the article's tkinter handler: it prints and returns at once.
-func (v *callbacksView) click() {
+// It returns how long it held the window.
+func (v *callbacksView) click() time.Duration {
 	began := time.Now()
 	v.out.Printf("Hello World")
-	v.out.Printf("    (the click handler ran on the UI goroutine and returned after %v)", time.Since(began).Round(time.Microsecond))
+	held := time.Since(began)
+	v.out.Printf("    (the click handler ran on the UI goroutine and held the window %.3f ms)", ms(held))
+	return held
 }
 
 func (v *callbacksView) diskDelay() time.Duration {
@@ -133,57 +166,110 @@ func (v *callbacksView) diskDelay() time.Duration {
 
 // read starts a callback read and prints "done." straight away; the content
 // arrives later, through the callback.
-func (v *callbacksView) read(fsys fs.FS, name string) error {
+func (v *callbacksView) read(fsys fs.FS, name string) error { return v.readAfter(fsys, name, 0) }
+
+// readAfter is read, after a click handler that held the window for click
+// (0: there was none).
+func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) error {
+	began := time.Now()
 	if err := v.runs.refused(); err != nil {
 		v.out.Errorf("%v", err)
 		return err
 	}
-	// Nothing else can touch the widgets until this handler returns, so the
-	// two lines are printed now, before the read begins: the handler's own
-	// output always comes first, as it would after readFile returned.
-	v.out.Printf("readFile(%q, callback) called; the handler goes on without waiting", name)
-	v.out.Printf("done.")
+	v.claims.reset()
+	v.runLines, v.firstLine = nil, -1
+	// The two lines are printed before the run starts, as Node's
+	// console.log('done.') runs after fs.readFile returned. Either order
+	// shows the same: whatever the callback sends to the window with fyne.Do
+	// runs only after this handler has returned.
+	v.print(false, fmt.Sprintf("ReadFile(%q, callback): the read goes to another goroutine; this handler does not wait", name))
+	v.print(false, "done.")
 	delay := v.diskDelay()
-	return v.runs.start(func(ctx context.Context) error {
+	held := make(chan time.Duration, 1) // this handler's time, for done
+	var called, shown time.Duration     // when the callback ran, and when its lines were on screen
+	err := v.runs.start(func(ctx context.Context) error {
 		var readErr error
 		<-techniques.ReadFile(ctx, fsys, name, delay, func(content string, err error) {
+			called = time.Since(began) // on the reading goroutine
 			readErr = err
-			fyne.Do(func() { v.show(name, content, err, "callback") })
+			fyne.Do(func() {
+				v.show(name, content, err, "callback")
+				shown = time.Since(began)
+			})
 		})
 		return readErr
-	}, nil)
+	}, func(error) {
+		h := <-held
+		v.report(delay, click, h)
+		v.runs.setResult("callback_called_ms_after_handler_began", ms(called))
+		if shown > 0 {
+			v.runs.setResult("lines_shown_ms_after_handler_began", ms(shown))
+		}
+		if h+click < quickHandler {
+			v.claims.judge(0, partly, fmt.Sprintf("Here the click handler held the window %.3f ms and the read's handler %.3f ms; the file's lines came through the callback %.0f ms later (%.0f ms of simulated delay), and the window stayed free meanwhile. That is only because both handlers returned at once, and the read ran on another goroutine, not in the one UI thread. A handler that reads the file itself blocks the window for the whole read: try Read blocking.",
+				ms(click), ms(h), ms(shown), ms(delay)))
+		} else {
+			v.claims.judge(0, wrong, fmt.Sprintf("The handlers held the window %.1f ms, more than a frame (%.1f ms): even a callback blocks the window while it runs.", ms(h+click), ms(quickHandler)))
+		}
+	})
+	if err == nil {
+		held <- time.Since(began)
+	}
+	return err
+}
+
+// report records what the run showed; Fyne goroutine.
+func (v *callbacksView) report(delay, click, held time.Duration) {
+	v.runs.setResult("console_lines", v.runLines)
+	v.runs.setResult("simulated_delay_ms", ms(delay))
+	if click > 0 {
+		v.runs.setResult("click_handler_held_window_ms", ms(click))
+	}
+	v.runs.setResult("handler_held_window_ms", ms(held))
+	if v.firstLine >= 0 {
+		v.runs.setResult("done_before_first_line", slices.Index(v.runLines, "done.") < v.firstLine)
+	}
 }
 
 // readBlocking reads inside the click handler: the window freezes until the
 // read is over, and "done." comes after the content.
 func (v *callbacksView) readBlocking(fsys fs.FS, name string) error {
+	began := time.Now()
 	if err := v.runs.refused(); err != nil {
 		return err
 	}
+	v.claims.reset()
+	v.runLines, v.firstLine = nil, -1
 	delay := v.diskDelay()
-	v.out.Printf("readFileSync(%q) called on the UI goroutine: the window freezes for %v…", name, delay)
+	v.print(false, fmt.Sprintf("ReadFileSync(%q) called in the click handler, on the UI goroutine: the window is frozen for the %.1f s simulated delay and the read…", name, delay.Seconds()))
 	return v.runs.block(func(ctx context.Context) error {
 		content, err := techniques.ReadFileSync(ctx, fsys, name, delay)
 		v.show(name, content, err, "blocking read")
-		v.out.Printf("done.")
+		v.print(false, "done.")
 		return err
-	}, nil)
+	}, func(error) {
+		held := time.Since(began)
+		v.report(delay, 0, held)
+		v.claims.judge(0, wrong, fmt.Sprintf("This click handler read the file itself and held the window %.0f ms (%.0f ms of it the simulated delay): nothing was drawn and no click was taken meanwhile. A callback runs in the UI's one thread, so it is non-blocking only if it returns quickly.",
+			ms(held), ms(delay)))
+	})
 }
 
 // show prints a read's outcome; it runs on the Fyne goroutine.
 func (v *callbacksView) show(name, content string, err error, how string) {
 	if err != nil {
-		v.out.Errorf("%s of %s failed: %v", how, name, err)
+		v.print(true, fmt.Sprintf("%s of %s failed: %v", how, name, err))
 		return
 	}
 	lines := strings.Split(strings.TrimRight(content, "\n"), "\n")
-	v.out.Printf("%s: %s has %d bytes, %d lines:", how, name, len(content), len(lines))
+	v.print(false, fmt.Sprintf("%s: %s has %d bytes, %d lines:", how, name, len(content), len(lines)))
+	v.firstLine = len(v.runLines)
 	if len(lines) > maxShownLines {
-		v.out.Printf("%s", strings.Join(lines[:maxShownLines], "\n"))
-		v.out.Printf("… %d more lines not shown", len(lines)-maxShownLines)
+		v.print(false, strings.Join(lines[:maxShownLines], "\n"))
+		v.print(false, fmt.Sprintf("… %d more lines not shown", len(lines)-maxShownLines))
 		return
 	}
-	v.out.Printf("%s", strings.Join(lines, "\n"))
+	v.print(false, strings.Join(lines, "\n"))
 }
 
 // openFile lets the user pick a file and reads it with a callback.
@@ -196,6 +282,7 @@ func (v *callbacksView) runBoth() {
 	if v.runs.refused() != nil {
 		return
 	}
+	v.claims.reset()
 	failAt := v.failAt.SelectedIndex()
 	delay := v.diskDelay()
 	v.nested.SetText("running…")
@@ -224,6 +311,7 @@ func (v *callbacksView) runBoth() {
 				}
 				o.label.Importance = widget.SuccessImportance
 				o.label.SetText(fmt.Sprintf("%s: %d lines, %d words", o.wc.File, o.wc.Lines, o.wc.Words))
+				o.label.Refresh()
 			})
 		}
 		return nil

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -28,9 +29,14 @@ func TestCallbacksClickMe(t *testing.T) {
 	}
 }
 
+// "done." comes before the file's lines even with no delay at all: the
+// callback's lines reach the window only after the handler has returned.
+// The run records what it showed, and judges the article's tkinter claim.
 func TestCallbacksReadLandsAfterDone(t *testing.T) {
 	v, d := newCallbacks(t)
-	test.Tap(findButton(t, v.root, "Read foo.txt with a callback"))
+	if err := d.Run(); err != nil { // Click me!, then the read with a callback
+		t.Fatal(err)
+	}
 	d.Wait()
 	text := v.out.Text()
 	done := strings.Index(text, "done.")
@@ -38,16 +44,43 @@ func TestCallbacksReadLandsAfterDone(t *testing.T) {
 	if done < 0 || content < 0 || content < done {
 		t.Errorf("want \"done.\" before the file's content; console:\n%s", text)
 	}
+	res := reportedResults(d)
+	if res["done_before_first_line"] != true || res["simulated_delay_ms"] != 0.0 {
+		t.Errorf("done_before_first_line %v, simulated_delay_ms %v; want true and 0", res["done_before_first_line"], res["simulated_delay_ms"])
+	}
+	lines, _ := res["console_lines"].([]string)
+	if len(lines) < 3 || lines[1] != "done." || !slices.Contains(lines, "Concurrency is about structure: tasks that can make progress independently.") {
+		t.Errorf("console_lines %q", lines)
+	}
+	for _, key := range []string{"click_handler_held_window_ms", "handler_held_window_ms", "callback_called_ms_after_handler_began", "lines_shown_ms_after_handler_began"} {
+		if _, ok := res[key].(float64); !ok {
+			t.Errorf("no %s in %v", key, res)
+		}
+	}
+	checks, _ := res["article_checks"].([]map[string]string)
+	if len(checks) != 1 || checks[0]["verdict"] != partly || !strings.Contains(checks[0]["because"], "returned at once") {
+		t.Errorf("article_checks %v: want partly, because the handlers returned at once", checks)
+	}
 }
 
 func TestCallbacksBlockingReadFreezesThenDone(t *testing.T) {
 	v, d := newCallbacks(t)
-	if err := d.RunBlocking(); err != nil {
-		t.Fatal(err)
-	}
+	v.delay.SetValue(0.2)
+	test.Tap(findButton(t, v.root, "Read blocking (the wrong way)"))
 	text := v.out.Text()
 	if done, content := strings.Index(text, "done."), strings.Index(text, "Concurrency is about structure"); content < 0 || done < content {
 		t.Errorf("a blocking read shows the content before \"done.\"; console:\n%s", text)
+	}
+	res := reportedResults(d)
+	if res["done_before_first_line"] != false || res["simulated_delay_ms"] != 200.0 {
+		t.Errorf("done_before_first_line %v, simulated_delay_ms %v; want false and 200", res["done_before_first_line"], res["simulated_delay_ms"])
+	}
+	if held, _ := res["handler_held_window_ms"].(float64); held < 200 {
+		t.Errorf("handler_held_window_ms = %v, want at least the 200 ms delay", res["handler_held_window_ms"])
+	}
+	checks, _ := res["article_checks"].([]map[string]string)
+	if len(checks) != 1 || checks[0]["verdict"] != wrong {
+		t.Errorf("article_checks %v: want false, the handler held the window", checks)
 	}
 }
 
