@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/draw"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,11 +19,15 @@ import (
 // raceIntro and raceAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter. The answer should be zero."
+	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter, a thousand times each. The answer should be zero, with no update lost."
 
-	raceAbout = `Incrementing a shared counter is three steps: read it, add one, write it back. If two workers read the same old value, one of the writes is lost — a **race condition**.
+	raceAbout = `Adding one to a shared counter is three steps: read it, add one, write it back. If another goroutine writes between a read and its write, that write is overwritten and its update is lost. A result that depends on how the goroutines happen to interleave is a **race condition**.
 
-A **lock** (sync.Mutex) lets only one worker at a time run the read–modify–write. An **atomic** operation does the three steps as one indivisible instruction. Or give the counter a single **owner** goroutine and send it requests over a channel: nothing is shared, so nothing races.`
+A **data race** is narrower, and the Go memory model defines it: two goroutines access the same variable, at least one of them writes, and nothing — no lock, channel or atomic operation — makes one access *happen before* the other. The plain ` + "`n += 1`" + ` row is one: its outcome is not defined by the language, and the race detector (` + "`go build -race`" + `) reports it, so builds with the detector skip that row. The *atomic load, yield, atomic store* row has no data race, since every access is atomic, and still loses updates: a race condition without a data race.
+
+Letting one goroutine run at a time does not help: the GOMAXPROCS=1 row, like a global interpreter lock, still loses updates, because a switch between a read and its write is enough. Goroutines that share memory need a **lock** (sync.Mutex), so that one at a time runs the read–modify–write; or an **atomic** read–modify–write (Add), one indivisible operation; or else a single **owner** goroutine that receives the updates over a channel, so that nothing is shared.
+
+The table counts lost updates exactly: each counter keeps, in its one word, how many +1s and how many −1s it holds, so an overwrite takes its count with it. The final value alone is a poor measure: a lost +1 and a lost −1 cancel, and a final 0 can hide many losses.`
 )
 
 const (
@@ -29,18 +35,24 @@ const (
 	histogramUpdates = 20 // per goroutine in each histogram run, so 200 runs take seconds, not minutes
 )
 
-// raceView is the race panel: the four strategies on one counter, one lost
-// update as recorded, and a histogram of many runs.
+// raceView is the race panel: the strategies on one counter, one overwrite
+// as recorded, the article's claims, and a histogram of many runs.
 type raceView struct {
-	runs     runs
-	pairs    *widget.Entry
-	updates  *widget.Entry
-	message  *widget.Label
-	rows     map[techniques.Strategy][3]*widget.Label // final, time, verdict
-	lost     *widget.Label
-	progress *widget.ProgressBar
-	chart    *canvas.Image
-	demo     *Demo
+	runs      runs
+	pairs     *widget.Entry
+	updates   *widget.Entry
+	message   *widget.Label
+	rows      map[techniques.Strategy][4]*widget.Label // final, lost, time, verdict
+	notRun    *widget.Label
+	lost      *widget.Label
+	claims    *claims
+	progress  *widget.ProgressBar
+	chart     *canvas.Image
+	histNote  *widget.Label
+	demo      *Demo
+	cfg       techniques.RaceConfig
+	results   map[techniques.Strategy]techniques.RaceResult // this run's, as shown
+	shownRows []map[string]any
 }
 
 func racePanel() *Demo { return newRaceView().demo }
@@ -50,15 +62,25 @@ func newRaceView() *raceView {
 		pairs:    countEntry(1000, 1, techniques.MaxPairs),
 		updates:  countEntry(1000, 1, techniques.MaxUpdates),
 		message:  wrapped(""),
-		rows:     map[techniques.Strategy][3]*widget.Label{},
-		lost:     wrapped("Run the experiment to catch a lost update in the act."),
+		rows:     map[techniques.Strategy][4]*widget.Label{},
+		notRun:   wrapped(""),
+		lost:     wrapped("Run the experiment to catch an overwrite in the act."),
 		progress: widget.NewProgressBar(),
 		chart:    newChart(320, 260),
+		histNote: wrapped(""),
 	}
 	v.message.Importance = widget.DangerImportance
 	v.progress.Hide()
+	v.notRun.Hide()
+	v.claims = newClaims(&v.runs,
+		claim{Says: "A global interpreter lock, letting one thread run at a time, means a race condition can never happen.",
+			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time."},
+		claim{Says: "Goroutines do not need locks to share memory.",
+			Pending: "Checked by the rows without a lock, an atomic or an owner."},
+		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
+			Pending: "Checked by the sync.Mutex row."})
 
-	runOnce := widget.NewButton("Run all four once", func() { v.runOnce() })
+	runOnce := widget.NewButton("Run each once", func() { v.runOnce() })
 	runOnce.Importance = widget.HighImportance
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
@@ -88,24 +110,27 @@ func newRaceView() *raceView {
 	for _, s := range techniques.Strategies {
 		names = append(names, s.String())
 	}
-	table := newResultTable([]string{"Strategy", "Final value (want 0)", "Time", "Verdict"}, names,
-		[]string{"-1000000000", "999.9999ms", "updates lost"})
+	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, names,
+		[]string{"-1000000000", "2000000000", "999.9ms", "lost, cancelled to 0"})
 	for i, s := range techniques.Strategies {
-		v.rows[s] = [3]*widget.Label(table.rows[i])
+		v.rows[s] = [4]*widget.Label(table.rows[i])
 	}
-	why := wrapped("How the unsynchronized counter loses updates without a data race: each goroutine reads the " +
-		"counter with an atomic load, yields (runtime.Gosched) so others can run, then writes back with an atomic store. " +
-		"Every single access is atomic, so `go test -race` stays quiet and the app stays memory-safe — but the " +
-		"read–modify–write as a whole is not, and a write landing in the gap is overwritten. That gap is the race condition.")
-	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and its goroutines " +
-		"run there. In this process they would keep the window's own goroutine waiting in the Go scheduler's queue " +
-		"behind thousands of theirs, and the window would stutter. Run blocking does the work on the window's goroutine.")
-	left := container.NewVBox(form, v.message, table.Content, widget.NewSeparator(), bold("One lost update, as recorded"), v.lost, widget.NewSeparator(), why, where)
-	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs all four strategies %d times, with at most %d updates per goroutine so it takes seconds, and draws how the final values spread.",
+	why := wrapped("Data race (plain n += 1): two goroutines access one variable, at least one writes, and nothing " +
+		"orders the two accesses (no happens-before, in the Go memory model); the race detector reports it. " +
+		"Race condition (atomic load, yield, atomic store): every access is atomic, so there is no data race, " +
+		"but a write that lands between a goroutine's read and its write is overwritten.")
+	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and the goroutines " +
+		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
+		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, either process sets GOMAXPROCS " +
+		"to 1 for that row only, then restores it.")
+	left := container.NewVBox(form, v.message, table.Content, v.notRun, widget.NewSeparator(),
+		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost, widget.NewSeparator(),
+		v.claims.Content, widget.NewSeparator(), why, where)
+	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs each strategy %d times, with at most %d updates per goroutine so it takes seconds, and draws how the lost updates and the final values spread.",
 		histogramRuns, histogramRuns, histogramUpdates))
-	right := container.NewBorder(container.NewVBox(hint, v.progress), nil, nil, nil, v.chart)
+	right := container.NewBorder(container.NewVBox(hint, v.progress), v.histNote, nil, nil, v.chart)
 	split := container.NewHSplit(container.NewVScroll(left), right)
-	split.Offset = 0.58
+	split.Offset = 0.62
 
 	v.demo = newDemo(split, &v.runs, v.runOnce, v.runOnceBlocking)
 	return v
@@ -142,10 +167,13 @@ func (v *raceView) runOnce() error {
 	if err != nil {
 		return err
 	}
-	v.clear()
+	v.clear(cfg)
 	return v.runs.start(func(ctx context.Context) error {
 		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r) }) })
 		v.runs.keepTrace(traced)
+		if err == nil {
+			fyne.Do(v.judge)
+		}
 		return err
 	}, nil)
 }
@@ -155,13 +183,23 @@ func (v *raceView) runOnceBlocking() error {
 	if err != nil {
 		return err
 	}
-	v.clear()
+	v.clear(cfg)
 	return v.runs.block(func(ctx context.Context) error {
-		return techniques.RunStrategies(ctx, cfg, func(r techniques.RaceResult) error { v.show(r); return nil })
+		err := techniques.RunStrategies(ctx, cfg, func(r techniques.RaceResult) error { v.show(r); return nil })
+		if err == nil {
+			v.judge()
+		}
+		return err
 	}, nil)
 }
 
-func (v *raceView) clear() {
+func (v *raceView) clear(cfg techniques.RaceConfig) {
+	v.cfg = cfg
+	v.results = map[techniques.Strategy]techniques.RaceResult{}
+	v.shownRows = nil
+	v.claims.reset()
+	v.notRun.Hide()
+	v.lost.SetText("…")
 	for _, cells := range v.rows {
 		for _, c := range cells {
 			c.SetText("…")
@@ -170,28 +208,98 @@ func (v *raceView) clear() {
 	}
 }
 
-func (v *raceView) show(r techniques.RaceResult) {
-	cells := v.rows[r.Strategy]
-	cells[0].SetText(fmt.Sprintf("%d", r.Final))
-	cells[1].SetText(r.Took.Round(100 * time.Microsecond).String())
-	if r.Final == 0 {
-		cells[2].Importance = widget.SuccessImportance
-		cells[2].SetText("exact")
-	} else {
-		cells[2].Importance = widget.DangerImportance
-		cells[2].SetText("updates lost")
+// verdict says what a run's counts mean: exact only if nothing was lost.
+func verdict(r techniques.RaceResult) (string, widget.Importance) {
+	switch {
+	case r.NotRun != "":
+		return "not run", widget.MediumImportance
+	case r.Lost() == 0:
+		return "exact", widget.SuccessImportance
+	case r.Final == 0:
+		return "lost, cancelled to 0", widget.DangerImportance
 	}
-	if r.Strategy == techniques.Unsynchronized {
-		if r.Lost != nil {
-			v.lost.SetText(r.Lost.String())
+	return "updates lost", widget.DangerImportance
+}
+
+func (v *raceView) show(r techniques.RaceResult) {
+	v.results[r.Strategy] = r
+	cells := v.rows[r.Strategy]
+	text, importance := verdict(r)
+	cells[3].Importance = importance
+	cells[3].SetText(text)
+	row := map[string]any{"name": r.Strategy.String(), "verdict": text}
+	if r.NotRun != "" {
+		for _, c := range cells[:3] {
+			c.SetText("—")
+		}
+		row["verdict"] = r.NotRun
+		v.notRun.SetText(r.Strategy.String() + ": " + r.NotRun + ".")
+		v.notRun.Show()
+	} else {
+		cells[0].SetText(fmt.Sprint(r.Final))
+		cells[1].SetText(fmt.Sprint(r.Lost()))
+		cells[2].SetText(r.Took.Round(100 * time.Microsecond).String())
+		row["final"], row["lost"], row["ms"] = r.Final, r.Lost(), float64(r.Took.Microseconds())/1000
+	}
+	v.shownRows = append(v.shownRows, row)
+	v.runs.setResult("strategies", v.shownRows)
+
+	switch r.Strategy {
+	case techniques.Unsynchronized:
+		v.runs.setResult("gomaxprocs", r.Procs)
+		if r.Overwrite != nil {
+			story := r.Overwrite.String()
+			v.lost.SetText(story + " (An overwritten update can come back if a goroutine that had read it writes later; the Lost column counts what is missing at the end.)")
+			v.runs.setResult("overwrite_seen", story)
 		} else {
-			v.lost.SetText("No lost update was caught this time: the goroutines happened not to overlap. Run again, or raise the counts.")
+			v.lost.SetText("No overwrite was caught this time: the goroutines happened not to overlap. Run again, or raise the counts.")
+		}
+	case techniques.SingleProc:
+		v.runs.setResult("gomaxprocs1_lost", r.Lost())
+	}
+}
+
+// judge gives the article's claims their verdicts from this run's rows.
+func (v *raceView) judge() {
+	made := 2 * int64(v.cfg.Pairs) * int64(v.cfg.Updates)
+	if r, ok := v.results[techniques.SingleProc]; ok {
+		if r.Lost() > 0 {
+			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch fell between a read and its write.", r.Lost(), made))
+		} else {
+			v.claims.judge(0, partly, fmt.Sprintf("With GOMAXPROCS=1, none of %d updates was lost this time; but a switch between a read and its write is all a loss needs, and one run cannot show \"never\".", made))
+		}
+	}
+	var bare []string
+	var lostBare int64
+	for _, s := range []techniques.Strategy{techniques.PlainIncrement, techniques.Unsynchronized} {
+		if r, ok := v.results[s]; ok && r.NotRun == "" {
+			bare = append(bare, fmt.Sprintf("%s lost %d", s, r.Lost()))
+			lostBare += r.Lost()
+		}
+	}
+	var synced int64
+	for _, s := range []techniques.Strategy{techniques.Mutex, techniques.Atomic, techniques.Owner} {
+		synced += v.results[s].Lost()
+	}
+	if len(bare) > 0 {
+		because := fmt.Sprintf("Without a lock, an atomic or an owner, %s of %d updates; with any of the three, %d were lost.", strings.Join(bare, " and "), made, synced)
+		if lostBare > 0 {
+			v.claims.judge(1, wrong, because+" Goroutines that share memory need one of them.")
+		} else {
+			v.claims.judge(1, partly, because+" Nothing was lost this time, yet plain n += 1 is a data race, and the next run may lose updates.")
+		}
+	}
+	if r, ok := v.results[techniques.Mutex]; ok {
+		if r.Lost() == 0 {
+			v.claims.judge(2, holds, fmt.Sprintf("With sync.Mutex, 0 of %d updates were lost.", made))
+		} else {
+			v.claims.judge(2, wrong, fmt.Sprintf("With sync.Mutex, %d of %d updates were lost.", r.Lost(), made))
 		}
 	}
 }
 
 // runHistogram runs the experiment histogramRuns times with small updates and
-// draws the distribution of final values of each strategy.
+// draws how the lost updates and the final values of each strategy spread.
 func (v *raceView) runHistogram() error {
 	cfg, err := v.config()
 	if err != nil {
@@ -200,9 +308,10 @@ func (v *raceView) runHistogram() error {
 	cfg.Updates = min(cfg.Updates, histogramUpdates)
 	v.progress.SetValue(0)
 	v.progress.Show()
+	v.histNote.SetText("")
 	return v.runs.start(func(ctx context.Context) error {
 		var pace pacer
-		values, traced, err := techniques.RaceHistogramInChild(ctx, cfg, histogramRuns, v.runs.task, func(done, total int) {
+		samples, traced, err := techniques.RaceRunsInChild(ctx, cfg, histogramRuns, v.runs.task, func(done, total int) {
 			if pace.due() || done == total {
 				fyne.Do(func() { v.progress.SetValue(float64(done) / float64(total)) })
 			}
@@ -212,31 +321,95 @@ func (v *raceView) runHistogram() error {
 			fyne.Do(v.progress.Hide)
 			return err
 		}
-		img := histogramImage(values)
+		img, drawn := histogramImage(samples)
+		summary, note := histogramSummary(samples, drawn)
 		fyne.Do(func() {
 			v.progress.Hide()
 			v.chart.Image = img
 			v.chart.Refresh()
+			v.histNote.SetText(note)
+			v.runs.setResult("histogram_runs", histogramRuns)
+			v.runs.setResult("histogram_incrementers", cfg.Pairs)
+			v.runs.setResult("histogram_updates_each", cfg.Updates)
+			v.runs.setResult("histogram", summary)
 		})
 		return nil
 	}, nil)
 }
 
-// histogramImage draws one histogram per strategy, stacked.
-func histogramImage(values map[techniques.Strategy][]int64) image.Image {
-	const w, h = 300, 110 // points, per strategy
-	out := image.NewNRGBA(image.Rect(0, 0, 2*w, 2*h*len(techniques.Strategies)))
-	for i, s := range techniques.Strategies {
-		edges, counts := techniques.Bin(values[s], 12)
-		labels := make([]string, len(edges))
-		ys := make([]float64, len(counts))
-		for j := range edges {
-			labels[j] = fmt.Sprint(edges[j])
-			ys[j] = float64(counts[j])
+// histogramImage draws, for each strategy that lost updates in some run, how
+// many it lost (left) and the final value (right) over the runs. It returns
+// the strategies drawn.
+func histogramImage(samples map[techniques.Strategy][]techniques.RaceSample) (image.Image, []techniques.Strategy) {
+	var drawn []techniques.Strategy
+	for _, s := range techniques.Strategies {
+		for _, r := range samples[s] {
+			if r.Lost > 0 {
+				drawn = append(drawn, s)
+				break
+			}
 		}
-		title := fmt.Sprintf("%v: final values of %d runs", s, len(values[s]))
-		img := renderPlot(barPlot(title, "", "runs", labels, ys, chartColors[i]), w, h)
-		drawAt(out, img, i*2*h)
 	}
-	return out
+	const w, h = 250, 120 // points, per histogram
+	out := image.NewNRGBA(image.Rect(0, 0, 2*2*w, 2*h*max(len(drawn), 1)))
+	for i, s := range drawn {
+		var lost, finals []int64
+		for _, r := range samples[s] {
+			lost, finals = append(lost, r.Lost), append(finals, r.Final)
+		}
+		for j, values := range [][]int64{lost, finals} {
+			edges, counts := techniques.Bin(values, 10)
+			labels := make([]string, len(edges))
+			ys := make([]float64, len(counts))
+			for k := range edges {
+				labels[k] = fmt.Sprint(edges[k])
+				ys[k] = float64(counts[k])
+			}
+			title := []string{"updates lost", "final value"}[j]
+			img := renderPlot(barPlot(fmt.Sprintf("%v: %s", s, title), "", "runs", labels, ys, chartColors[i%len(chartColors)]), w, h)
+			b := img.Bounds()
+			draw.Draw(out, image.Rect(j*2*w, i*2*h, j*2*w+b.Dx(), i*2*h+b.Dy()), img, b.Min, draw.Src)
+		}
+	}
+	return out, drawn
+}
+
+// histogramSummary sums up each strategy's runs for the report, and says in
+// a sentence what the strategies not drawn did.
+func histogramSummary(samples map[techniques.Strategy][]techniques.RaceSample, drawn []techniques.Strategy) ([]map[string]any, string) {
+	var rows []map[string]any
+	var clean []string
+	for _, s := range techniques.Strategies {
+		runs := samples[s]
+		if len(runs) == 0 {
+			continue
+		}
+		row := map[string]any{"name": s.String(), "runs": len(runs)}
+		var withLoss, hidden int
+		lostMin, lostMax, finalMin, finalMax := runs[0].Lost, runs[0].Lost, runs[0].Final, runs[0].Final
+		for _, r := range runs {
+			lostMin, lostMax = min(lostMin, r.Lost), max(lostMax, r.Lost)
+			finalMin, finalMax = min(finalMin, r.Final), max(finalMax, r.Final)
+			if r.Lost > 0 {
+				withLoss++
+				if r.Final == 0 {
+					hidden++
+				}
+			}
+		}
+		row["runs_with_lost_updates"], row["runs_final_0_despite_lost_updates"] = withLoss, hidden
+		row["lost_min"], row["lost_max"], row["final_min"], row["final_max"] = lostMin, lostMax, finalMin, finalMax
+		rows = append(rows, row)
+		if withLoss == 0 {
+			clean = append(clean, s.String())
+		}
+	}
+	note := ""
+	if len(clean) > 0 {
+		note = fmt.Sprintf("Not drawn: %s lost no update in any run.", strings.Join(clean, ", "))
+	}
+	if techniques.RaceDetector {
+		note += " Plain n += 1 was not run: this build has the race detector."
+	}
+	return rows, strings.TrimSpace(note)
 }

@@ -1,8 +1,13 @@
 package views
 
 import (
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -17,6 +22,65 @@ func newRace(t *testing.T) *raceView {
 	return v
 }
 
+// checkRaceRun checks the table and the report after a run of every strategy.
+func checkRaceRun(t *testing.T, v *raceView) {
+	t.Helper()
+	for _, s := range []techniques.Strategy{techniques.Mutex, techniques.Atomic, techniques.Owner} {
+		cells := v.rows[s]
+		if cells[0].Text != "0" || cells[1].Text != "0" || cells[3].Text != "exact" || cells[3].Importance != widget.SuccessImportance {
+			t.Errorf("%v: final %q, lost %q, verdict %q; want 0, 0 and exact", s, cells[0].Text, cells[1].Text, cells[3].Text)
+		}
+	}
+	if u := v.rows[techniques.Unsynchronized]; u[0].Text == "…" || u[1].Text == "…" || u[2].Text == "…" {
+		t.Errorf("the load, yield, store row was not filled in: %q %q %q", u[0].Text, u[1].Text, u[2].Text)
+	}
+	// One goroutine at a time, each yielding between its read and its write:
+	// the next one reads the same value, so updates are lost.
+	single := v.rows[techniques.SingleProc]
+	if single[1].Text == "0" || single[1].Text == "…" || single[3].Text == "exact" {
+		t.Errorf("GOMAXPROCS=1 row: lost %q, verdict %q; want updates lost", single[1].Text, single[3].Text)
+	}
+	plain := v.rows[techniques.PlainIncrement]
+	if techniques.RaceDetector != (plain[3].Text == "not run") || techniques.RaceDetector != v.notRun.Visible() {
+		t.Errorf("race detector %v: the plain row says %q, its note shown %v", techniques.RaceDetector, plain[3].Text, v.notRun.Visible())
+	}
+
+	rep, _ := v.demo.Report()
+	results := rep.Results
+	rows, _ := results["strategies"].([]map[string]any)
+	if len(rows) != len(techniques.Strategies) {
+		t.Fatalf("%d rows in the report, want %d: %v", len(rows), len(techniques.Strategies), results)
+	}
+	for i, row := range rows {
+		keys := slices.Sorted(maps.Keys(row))
+		name := techniques.Strategies[i].String()
+		notRun := techniques.Strategies[i] == techniques.PlainIncrement && techniques.RaceDetector
+		switch {
+		case row["name"] != name:
+			t.Errorf("row %d is %v, want %s", i, row["name"], name)
+		case notRun && !slices.Equal(keys, []string{"name", "verdict"}):
+			t.Errorf("%s was not run, but its row has %v", name, keys)
+		case !notRun && !slices.Equal(keys, []string{"final", "lost", "ms", "name", "verdict"}):
+			t.Errorf("%s: row keys %v", name, keys)
+		case !notRun && (row["verdict"] == "exact") != (row["lost"] == int64(0)):
+			t.Errorf("%s: verdict %v with %v lost", name, row["verdict"], row["lost"])
+		case !notRun && (fmt.Sprint(row["final"]) != v.rows[techniques.Strategies[i]][0].Text || fmt.Sprint(row["lost"]) != v.rows[techniques.Strategies[i]][1].Text):
+			t.Errorf("%s: report %v, %v; screen %q, %q", name, row["final"], row["lost"], v.rows[techniques.Strategies[i]][0].Text, v.rows[techniques.Strategies[i]][1].Text)
+		}
+	}
+	if got := fmt.Sprint(results["gomaxprocs1_lost"]); got != single[1].Text {
+		t.Errorf("gomaxprocs1_lost %s, the screen shows %q", got, single[1].Text)
+	}
+	checks, _ := results["article_checks"].([]map[string]string)
+	if len(checks) != 3 || checks[0]["verdict"] != wrong || checks[2]["verdict"] != holds ||
+		!strings.Contains(checks[0]["because"], single[1].Text+" of ") {
+		t.Errorf("article checks %v; want 3, the GIL claim false with the GOMAXPROCS=1 row's %s lost, the lock claim true", checks, single[1].Text)
+	}
+	if !strings.Contains(v.claims.labels[0].Text, "false") {
+		t.Errorf("the GIL claim's verdict on screen: %q", v.claims.labels[0].Text)
+	}
+}
+
 func TestRacePrimaryDemo(t *testing.T) {
 	v := newRace(t)
 	v.pairs.SetText("200")
@@ -25,14 +89,46 @@ func TestRacePrimaryDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.demo.Wait()
-	for _, s := range []techniques.Strategy{techniques.Mutex, techniques.Atomic, techniques.Owner} {
-		cells := v.rows[s]
-		if cells[0].Text != "0" || cells[2].Text != "exact" || cells[2].Importance != widget.SuccessImportance {
-			t.Errorf("%v: final %q, verdict %q; want 0 and exact", s, cells[0].Text, cells[2].Text)
-		}
+	checkRaceRun(t, v)
+}
+
+func TestRaceBlockingRestoresGOMAXPROCS(t *testing.T) {
+	v := newRace(t)
+	v.runs.afterPoll = func(f func()) { f() }
+	v.pairs.SetText("100")
+	v.updates.SetText("20")
+	before := runtime.GOMAXPROCS(0)
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
 	}
-	if u := v.rows[techniques.Unsynchronized]; u[0].Text == "…" || u[1].Text == "…" {
-		t.Errorf("the unsynchronized row was not filled in: %q %q", u[0].Text, u[1].Text)
+	if after := runtime.GOMAXPROCS(0); after != before {
+		t.Errorf("GOMAXPROCS was %d before the blocking run, %d after", before, after)
+	}
+	checkRaceRun(t, v)
+}
+
+// TestRaceVerdicts: the verdict is exact only when nothing was lost, and
+// losses that cancel to a final 0 say so.
+func TestRaceVerdicts(t *testing.T) {
+	tests := []struct {
+		r           techniques.RaceResult
+		final, lost string
+		verdict     string
+	}{
+		{techniques.RaceResult{Strategy: techniques.Mutex}, "0", "0", "exact"},
+		{techniques.RaceResult{Strategy: techniques.Unsynchronized, LostUps: 3, LostDowns: 3}, "0", "6", "lost, cancelled to 0"},
+		{techniques.RaceResult{Strategy: techniques.Unsynchronized, Final: 2, LostUps: 1, LostDowns: 3}, "2", "4", "updates lost"},
+		{techniques.RaceResult{Strategy: techniques.PlainIncrement, NotRun: "not run: for a test"}, "—", "—", "not run"},
+	}
+	for _, tt := range tests {
+		v := newRace(t)
+		v.clear(techniques.RaceConfig{Pairs: 10, Updates: 10})
+		tt.r.Took = time.Millisecond
+		v.show(tt.r)
+		cells := v.rows[tt.r.Strategy]
+		if cells[0].Text != tt.final || cells[1].Text != tt.lost || cells[3].Text != tt.verdict {
+			t.Errorf("%+v: shows %q, %q, %q; want %q, %q, %q", tt.r, cells[0].Text, cells[1].Text, cells[3].Text, tt.final, tt.lost, tt.verdict)
+		}
 	}
 }
 
@@ -57,5 +153,21 @@ func TestRaceHistogramDraws(t *testing.T) {
 	v.demo.Wait()
 	if v.chart.Image == before || v.chart.Image.Bounds().Dx() < 100 {
 		t.Error("the histogram was not drawn")
+	}
+	rep, _ := v.demo.Report()
+	rows, _ := rep.Results["histogram"].([]map[string]any)
+	for _, row := range rows {
+		if row["runs"] != histogramRuns {
+			t.Errorf("%v: %v runs, want %d", row["name"], row["runs"], histogramRuns)
+		}
+		if row["name"] == techniques.Mutex.String() && (row["lost_max"] != int64(0) || row["final_max"] != int64(0)) {
+			t.Errorf("mutex: %v", row)
+		}
+	}
+	if want := len(techniques.Strategies); techniques.RaceDetector && len(rows) != want-1 || !techniques.RaceDetector && len(rows) != want {
+		t.Errorf("%d histogram rows: %v", len(rows), rows)
+	}
+	if !strings.Contains(v.histNote.Text, "sync.Mutex") {
+		t.Errorf("the note under the histogram: %q", v.histNote.Text)
 	}
 }
