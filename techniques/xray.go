@@ -16,15 +16,18 @@ import (
 )
 
 // The X-ray reads the Go runtime's own execution trace of a run: which
-// goroutines it started, when each ran, waited for a CPU or was blocked, and
-// on which processor (P) it ran. The shell keeps a flight recorder running
-// (runtime/trace.FlightRecorder) and every run is a trace task named after
-// its panel.
+// goroutines it started, when each ran, was runnable (ready, waiting for a
+// P) or was blocked, and which P it held while it ran. A P is one of the
+// scheduler's GOMAXPROCS slots: an OS thread must hold one to execute Go
+// code. It is not a CPU core: the OS chooses the core that runs the thread,
+// and the trace does not record which. The shell keeps a flight recorder
+// running (runtime/trace.FlightRecorder) and every run is a trace task
+// named after its panel.
 
 // Goroutine states as the X-ray draws them.
 const (
-	StateRunning  = "running"  // on a processor
-	StateRunnable = "runnable" // ready, waiting for a processor
+	StateRunning  = "running"  // executing Go code, holding a P (its thread may still wait for a core)
+	StateRunnable = "runnable" // ready, waiting for a P
 	StateBlocked  = "blocked"  // waiting on a channel, a lock, a sleep, the network…
 	StateSyscall  = "syscall"  // in a system call
 )
@@ -52,7 +55,7 @@ type Xray struct {
 	Goroutines []XrayGoroutine          // the run's goroutines, most active first, at most MaxXrayLanes
 	Total      int                      // how many goroutines the run had
 	Time       map[string]time.Duration // total time per state, over every goroutine of the run
-	Procs      map[int64][]XraySpan     // per processor: who ran when (goroutines of the run only)
+	Procs      map[int64][]XraySpan     // per P (a scheduler slot, not a core): who ran when (goroutines of the run only)
 	Blocked    map[string]int           // how often the run's goroutines blocked, by reason
 }
 
@@ -60,7 +63,7 @@ type Xray struct {
 // summarised.
 const MaxXrayLanes = 40
 
-// maxSpansPerLane caps what one goroutine or processor keeps to draw: past
+// maxSpansPerLane caps what one goroutine or P keeps to draw: past
 // it, neighbouring spans are merged in pairs (see compact), so a long run
 // keeps its whole length at a coarser grain.
 const maxSpansPerLane = 20_000

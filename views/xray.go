@@ -24,7 +24,7 @@ var xrayColors = map[string]color.Color{
 	techniques.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
 }
 
-// procColor gives each goroutine a colour of its own on the processor lanes.
+// procColor gives each goroutine a colour of its own on the P lanes.
 func procColor(g int64) color.Color {
 	palette := []color.Color{
 		color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0xff}, color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
@@ -85,8 +85,8 @@ func (d *XrayDrawing) lanes(zoom float64) [2][][]span {
 }
 
 // NewXrayView draws what the runtime's trace says about one run: a lane per
-// goroutine of the run with its states over time, and a lane per processor
-// with the goroutines that ran on it. note, if not empty, is shown first.
+// goroutine of the run with its states over time, and a lane per P (a
+// scheduler slot) with the goroutines that ran on it. note, if not empty, is shown first.
 func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	x := d.x
 	var parts []fyne.CanvasObject
@@ -96,8 +96,10 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		parts = append(parts, n)
 	}
 	parts = append(parts, wrapped(d.summary), wrapped(
-		"Goroutine lanes — green: running on a processor · amber: runnable, waiting for one · blue: blocked · purple: in a system call. "+
-			"Processor lanes: one colour per goroutine; several lanes busy at once is parallelism, many goroutines taking turns on one lane is concurrency."))
+		"Goroutine lanes — green: running (executing Go code on a P) · amber: runnable (ready, waiting for a P) · blue: blocked · purple: in a system call. "+
+			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
+			"P lanes: one colour per goroutine; many goroutines taking turns on one lane is concurrency. Several lanes busy at once means goroutines held slots "+
+			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))
 
 	goroutines, procs := newTimeline(), newTimeline()
 	for _, g := range x.Goroutines {
@@ -105,7 +107,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	}
 	ids := d.procIDs
 	for _, p := range ids {
-		procs.Lanes = append(procs.Lanes, fmt.Sprintf("processor P%d", p))
+		procs.Lanes = append(procs.Lanes, fmt.Sprintf("P%d", p))
 	}
 	// draw shows the lanes at a zoom, looking at the part of the run that
 	// starts at pos (0 to 1 of what is left).
@@ -148,7 +150,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 			container.NewBorder(nil, nil, zoomLabel, nil, zoomSlider),
 			container.NewBorder(nil, nil, widget.NewLabel("Scroll in time:"), nil, posSlider)),
 		detail,
-		bold(fmt.Sprintf("Processors (%d used by this run)", len(ids))), procs,
+		bold(fmt.Sprintf("Ps, the scheduler's slots — not cores (%d used by this run)", len(ids))), procs,
 		bold(fmt.Sprintf("Goroutines (the %d busiest of %d)", len(x.Goroutines), x.Total)), goroutines)
 	return container.NewVScroll(container.NewVBox(parts...))
 }

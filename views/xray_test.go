@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques"
 )
@@ -42,13 +43,25 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 		}
 	})
 	if len(lanes) != 2 {
-		t.Fatalf("%d timelines, want 2 (processors, goroutines)", len(lanes))
+		t.Fatalf("%d timelines, want 2 (Ps, goroutines)", len(lanes))
 	}
 	if got := len(lanes[1].Lanes); got != 4 {
 		t.Errorf("%d goroutine lanes, want 4 (the task's and its three sleepers)", got)
 	}
-	if len(lanes[0].Lanes) == 0 {
-		t.Error("no processor lane")
+	if len(lanes[0].Lanes) == 0 || !strings.HasPrefix(lanes[0].Lanes[0], "P") {
+		t.Errorf("P lanes %q", lanes[0].Lanes)
+	}
+	// A P is a scheduler slot: no text of the X-ray may call it a processor
+	// or a CPU, and the legend says it is not a core.
+	var texts []string
+	visit(view, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	})
+	all := strings.Join(append(texts, lanes[0].Lanes...), "\n")
+	if strings.Contains(strings.ToLower(all), "processor") || !strings.Contains(all, "not a CPU core") {
+		t.Errorf("the X-ray's texts call a P a processor, or do not say it is not a core:\n%s", all)
 	}
 	if s := xraySummary(x); !strings.Contains(s, "4 goroutines") || !strings.Contains(s, "on sleep") {
 		t.Errorf("summary %q", s)
