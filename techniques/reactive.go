@@ -20,12 +20,13 @@ import (
 const MaxLineLength = 64 << 10
 
 // Lines returns an observable of the lines of the file that open opens,
-// streamed: the file is read as items are emitted, never whole, so a file of
-// any size takes a bounded amount of memory. The stream ends when the file
-// does, fails with the read error if reading fails, and stops when ctx is
-// cancelled. pace is a simulated delay between lines (0 for none), to make a
-// small file take long enough to watch. Invalid UTF-8 is escaped (\xNN); a
-// NUL byte makes the stream fail with ErrBinary.
+// streamed: the file is read in chunks of at most 64 KiB as the lines are
+// emitted, so a file of any size takes a bounded amount of memory. The
+// stream ends when the file does, fails with the read error if reading
+// fails, and stops when ctx is cancelled. pace is a simulated delay before
+// each line (0 for none), to make a small file take long enough to watch.
+// Invalid UTF-8 is escaped (\xNN); a NUL byte makes the stream fail with
+// ErrBinary.
 //
 // The observable is cold: each subscription opens and reads the file anew.
 func Lines(ctx context.Context, open func() (io.ReadCloser, error), pace time.Duration) rxgo.Observable {
