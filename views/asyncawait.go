@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,9 +22,9 @@ const (
 	asyncAwaitIntro = "Go has no await. What await gives — steps that read top to bottom while the window stays responsive — " +
 		"Go gets by running plain straight-line code on a goroutine of its own: only that goroutine waits."
 
-	asyncAwaitAbout = `In JavaScript, C# or Python, **await** lets asynchronous code read top to bottom, and it does not wait. The compiler turns an async function into a state machine: at an ` + "`await`" + ` the function returns to its caller (in a click handler, to the event loop, which goes on drawing the window and handling clicks), and the rest of the function runs later, as a continuation, once the awaited task is done. The window never freezes.
+	asyncAwaitAbout = `In JavaScript, C# or Python, **await** lets asynchronous code read top to bottom, and no thread sits waiting. The C# compiler turns an async function into a state machine (JavaScript and Python suspend the function to the same effect): at an ` + "`await`" + ` the function returns to its caller (in a click handler, to the event loop, which goes on drawing the window and handling clicks), and the rest of the function runs later, as a continuation, once the awaited task is done. The window does not freeze while the task is pending (the code between two awaits does run on the UI thread, so it must be short).
 
-Go has no await and needs none. Go code blocks (a channel receive, ` + "`Future.Wait`" + `), but only the goroutine that runs it: the Go runtime parks that goroutine and runs other goroutines on the same OS thread. So Go's way to get what await gives is the **straight-line code on a goroutine of its own**. **Run** does that here: ReportStraightLine runs on the panel's goroutine, and ` + "`fyne.Do`" + ` hands each result to the window's goroutine.
+Go has no await and needs none. Go code blocks (a channel receive, ` + "`Future.Wait`" + `), but only the goroutine that runs it: the Go runtime parks that goroutine and runs other goroutines on the same OS thread (during a blocking system call, it moves them to another thread). So Go's way to get what await gives is the **straight-line code on a goroutine of its own**. **Run** does that here: ReportStraightLine runs on the panel's goroutine, and ` + "`fyne.Do`" + ` hands each result to the window's goroutine.
 
 The wrong way is **sync-over-async**: blocking the UI thread on a future. In C# that is ` + "`.Result`" + ` or ` + "`.Wait()`" + ` in a click handler (in WinForms or WPF it can even deadlock: the task's continuation waits for the UI thread, which is waiting for the task); in Python, ` + "`loop.run_until_complete`" + ` in a handler. The toolbar's **Run blocking** does it here: the same straight-line code, called on the window's goroutine, holds it until the last step is done.
 
@@ -37,50 +38,66 @@ const (
 
 // csharpHandler is await where it exists, in our own words: C#, shown beside
 // the Go code, never compiled or run here.
-const csharpHandler = `// C# (WinForms): for comparison only, not runnable here.
-// The right way: each await returns to the event loop.
-private async void OnRunClick(object sender, EventArgs e)
+const csharpHandler = `// C# (WinForms), for comparison only:
+// not Go, not run here.
+// The right way: each await returns to
+// the event loop until its task is done.
+async void OnRunClick(object s, EventArgs e)
 {
     try
     {
-        string text = await ReadSlowlyAsync("foo.txt");   // step 1
-        string[] words = FirstWordOfEachLine(text);       // step 2
-        Lookup[] found = await Task.WhenAll(
-            words.Select(w => LookUpAsync(w)));           // step 3
-        resultLabel.Text = Describe(found); // later, on the UI thread
+        // step 1: read
+        var text = await ReadSlowlyAsync("foo.txt");
+        // step 2: parse
+        var words = FirstWordOfEachLine(text);
+        // step 3: look up, all at once
+        var found = await Task.WhenAll(
+            words.Select(LookUpAsync));
+        // runs later, on the UI thread
+        result.Text = Describe(found);
     }
     catch (Exception err)
     {
-        resultLabel.Text = "error: " + err.Message;
+        result.Text = "error: " + err.Message;
     }
 }
 
-// The wrong way, sync-over-async: .Result blocks the UI
-// thread until the task is done. The window freezes, or
-// deadlocks: the task's continuation needs the UI thread.
-private void OnRunBlockingClick(object sender, EventArgs e)
+// The wrong way, sync-over-async: .Result
+// blocks the UI thread until the task is
+// done. The window freezes, or deadlocks:
+// the task's continuation needs the UI
+// thread, which is waiting for the task.
+void OnRunBlockingClick(object s, EventArgs e)
 {
-    string text = ReadSlowlyAsync("foo.txt").Result;
+    var text = ReadSlowlyAsync("foo.txt").Result;
     // ...
 }`
 
 // goHandler is what Run and Run blocking do, cut down from this file's
 // run and runBlocking.
-const goHandler = `// Go: what Run does (simplified from views/asyncawait.go).
-// The click handler starts a goroutine and returns at once.
+const goHandler = `// Go: what Run does, simplified from
+// views/asyncawait.go. The click handler
+// starts a goroutine and returns at once.
 run := widget.NewButton("Run", func() {
-    go func() { // only this goroutine waits
-        r, err := techniques.ReportStraightLine(ctx, cfg, onStep)
-        fyne.Do(func() { show(r, err) }) // on the window's goroutine
+    go func() {
+        // only this goroutine waits
+        r, err := techniques.ReportStraightLine(
+            ctx, cfg, onStep)
+        // back on the window's goroutine
+        fyne.Do(func() { show(r, err) })
     }()
 })
 
-// The wrong way, sync-over-async (the toolbar's Run blocking):
-// the click handler itself waits, and the window freezes.
-blocking := widget.NewButton("Run blocking", func() {
-    r, err := techniques.ReportStraightLine(ctx, cfg, onStep)
-    show(r, err)
-})`
+// The wrong way, sync-over-async (the
+// toolbar's Run blocking): the click
+// handler itself waits, and the window
+// freezes until the last step is done.
+blocking := widget.NewButton("Run blocking",
+    func() {
+        r, err := techniques.ReportStraightLine(
+            ctx, cfg, onStep)
+        show(r, err)
+    })`
 
 const awaitCompiled = "What the compiler makes of await: the C# compiler rewrites OnRunClick as a state machine, an object that keeps " +
 	"its local variables and the number of the await it stopped at. At an await on an unfinished task it asks the task to " +
@@ -120,6 +137,10 @@ type stepTime struct {
 }
 
 var workflowStyles = []string{"straight-line", "promises", "callbacks"}
+
+// resultKeys prefixes the names of each style's results: the straight-line
+// way's are the run's own.
+var resultKeys = map[string]string{"straight-line": "", "promises": "promise_chain_", "callbacks": "callbacks_"}
 
 var workflowFuncs = map[string]string{"straight-line": "ReportStraightLine", "promises": "ReportPromise", "callbacks": "ReportCallbacks"}
 
@@ -180,9 +201,13 @@ func newAsyncAwaitView() *asyncAwaitView {
 			Pending: "Not measured yet: press Run."},
 		claim{Says: "with async/await you get a flow that does not block, without changing much of your code",
 			Pending: "Not measured yet: press Run, then the toolbar's Run blocking (sync-over-async), to compare how long each holds the window's goroutine."})
-	top := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step)
-	bottom := container.NewVBox(widget.NewSeparator(), v.measured, v.claims.Content)
-	v.demo = newDemo(container.NewBorder(top, bottom, nil, nil, tabs), &v.runs,
+	// The code keeps a height that shows each function whole; the
+	// measurements and the article box come below it, in the scroll.
+	codeHeight := canvas.NewRectangle(color.Transparent)
+	codeHeight.SetMinSize(fyne.NewSize(0, 440))
+	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step,
+		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.measured, v.claims.Content)
+	v.demo = newDemo(container.NewVScroll(content), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)
 	return v
 }
@@ -208,12 +233,12 @@ func (v *asyncAwaitView) show(style string, r techniques.Report, err error) {
 	if err != nil {
 		l.Importance = widget.DangerImportance
 		l.SetText("error: " + err.Error())
-		v.runs.setResult(style+"_error", err.Error())
+		v.runs.setResult(resultKeys[style]+"error", err.Error())
 		return
 	}
 	l.Importance = widget.SuccessImportance
 	l.SetText(r.String())
-	v.runs.setResult(style+"_report", r.String())
+	v.runs.setResult(resultKeys[style]+"report", r.String())
 	if style == "straight-line" {
 		v.runs.setResult("words_looked_up", len(r.Lookups))
 	}
@@ -277,8 +302,9 @@ func (v *asyncAwaitView) run(allThree bool) error {
 			steps = append(steps, stepTime{step, time.Since(begin)})
 			v.onUI(func() {
 				v.mark(step)
-				v.step.SetText(fmt.Sprintf("Step %d (%s): the goroutine running ReportStraightLine is blocked in Wait, parked by the Go runtime; "+
-					"the window's goroutine is free, so the window draws and answers clicks.", step, stepNames[step]))
+				v.step.SetText(fmt.Sprintf("Step %d (%s): the goroutine running ReportStraightLine is blocked until the step is done "+
+					"(parked by the Go runtime, its OS thread free for other goroutines); the window's goroutine is free, so the window draws and answers clicks.",
+					step, stepNames[step]))
 			})
 		})
 		took := time.Since(begin)
@@ -328,7 +354,12 @@ func (v *asyncAwaitView) runBlocking() error {
 		return err
 	}
 	cfg := v.config()
+	for _, l := range v.results {
+		l.Importance = widget.MediumImportance
+		l.SetText("—")
+	}
 	v.claims.reset()
+	v.measured.SetText("")
 	var took time.Duration
 	var r techniques.Report
 	var err error
