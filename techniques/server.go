@@ -337,13 +337,11 @@ type LoadStats struct {
 	P50, P95, P99 time.Duration
 }
 
-// Little is what Little's law expects the throughput of a load to be: the
-// number of requests kept in flight divided by the mean latency.
-func (l LoadStats) Little(clients int) float64 {
-	if l.Mean <= 0 {
-		return 0
-	}
-	return float64(clients) / l.Mean.Seconds()
+// InFlight is, by Little's law, how many requests were in flight on
+// average: throughput × mean latency. A client counts its request in
+// flight from send to answer, queueing in the server included.
+func (l LoadStats) InFlight() float64 {
+	return l.PerSecond * l.Mean.Seconds()
 }
 
 // Load runs the load against cfg.URL over loopback and returns its

@@ -34,9 +34,9 @@ const (
 
 **Goroutine per connection** is what Go's net/http does on its own: it serves each client connection on a goroutine of its own, which handles that connection's requests in turn. While one request sleeps, the runtime runs the others. The goroutines are not the limit; the database is. Each request holds a connection for a whole round trip, so the server serves at most *connections ÷ round trip* requests a second (16 ÷ 20 ms = 800/s). Beyond that, more clients only wait longer (in db.Conn) for a connection, and the speed-up over one at a time stops at about the number of connections. Give the database more connections and it grows again, until the CPU or the database itself is the limit.
 
-**Bounded pool** hands every request to a pool of at most *workers* goroutines (a conc pool); the others wait, each on its connection's goroutine, for a worker. It bounds how many requests are worked on at once, and so the memory that work takes and the load it puts on what lies downstream: a burst of clients cannot exhaust the server. It is not the database's connection pool, which bounds only the requests holding a connection. With fewer workers than connections, the workers are the limit (8 ÷ 20 ms = 400/s).
+**Bounded pool** hands every request to a pool of at most *workers* goroutines (a conc pool); the others wait, each on its connection's goroutine, for a worker. It bounds how many requests are worked on at once, and so the memory that work takes and the load it puts on what lies downstream; a waiting request costs only its goroutine and its connection. It is not the database's connection pool, which bounds only the requests holding a connection. With fewer workers than connections, the workers are the limit (8 ÷ 20 ms = 400/s).
 
-The table's **ceiling** is the number of requests that can hold a connection at once ÷ the round trip. It is an upper bound: the query, the template and HTTP take CPU time too. **Little's law** ties the measured numbers together: requests in flight = throughput × latency. Each client keeps one request in flight, so the throughput should be about clients ÷ mean latency; when the database is the limit, the latency grows until the two agree.`
+The table's **ceiling** is the number of requests that can hold a connection at once ÷ the round trip. It is an upper bound: the query, the template and HTTP take CPU time too. **Little's law** ties the measured numbers together: requests in flight on average = throughput × mean latency. One at a time, nearly every client is in flight, queued for the lock, while one request works; with a goroutine per connection they queue for a database connection instead. Either way, more clients than the server can work on at once only make the latency grow.`
 )
 
 // serverView is the blocking server panel: a real HTTP server over a real
@@ -45,7 +45,7 @@ type serverView struct {
 	runs     runs
 	streams  streams // the server lives as a stream: Esc, leaving the panel or closing the window stop it
 	latency  *widget.Slider
-	mode     *widget.RadioGroup
+	mode     *widget.Select
 	workers  *widget.Entry
 	dbConns  *widget.Entry
 	clients  *widget.Entry
@@ -71,7 +71,7 @@ type serverView struct {
 }
 
 // serverRows name the rows of the panel's table; each mode is a column.
-var serverRows = []string{"requests/s measured", "ceiling: on db ÷ trip", "Little: clients ÷ mean", "p50 · p99", "in flight · on the db"}
+var serverRows = []string{"requests/s measured", "ceiling: on db ÷ trip", "Little: rate × mean", "p50 · p99", "most in flight · on db"}
 
 // serverSettings are the panel's controls, read once as a run starts.
 type serverSettings struct {
@@ -121,12 +121,11 @@ func newServerView() *serverView {
 	for i, m := range techniques.ServerModes {
 		modes[i] = string(m)
 	}
-	v.mode = widget.NewRadioGroup(modes, nil)
-	v.mode.Horizontal = true
+	v.mode = widget.NewSelect(modes, nil)
 	v.mode.SetSelected(string(techniques.PerConnection))
 	v.query.SetPlaceHolder(`search, e.g. gopher — or try <script> or '; DROP TABLE items; --`)
 
-	one := widget.NewButton("Run the selected mode", func() { v.load(false) })
+	one := widget.NewButton("Run one mode:", func() { v.load(false) })
 	compare := widget.NewButton("Compare all three modes", func() { v.load(true) })
 	compare.Importance = widget.HighImportance
 	cancel := widget.NewButton("Stop (Esc)", v.stop)
@@ -139,7 +138,7 @@ func newServerView() *serverView {
 	widest := make([]string, len(techniques.ServerModes))
 	for i, m := range techniques.ServerModes {
 		headers = append(headers, string(m))
-		widest[i] = "512 ÷ 200ms = 2560/s"
+		widest[i] = "999/s × 999ms = 99"
 	}
 	table := newResultTable(headers, serverRows, widest)
 	for c, m := range techniques.ServerModes {
@@ -158,11 +157,11 @@ func newServerView() *serverView {
 	small := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(64, 36), o) }
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, latencyLabel, nil, v.latency),
+		container.NewHBox(widget.NewLabel("Load:"), small(v.clients), widget.NewLabel("clients ×"), small(v.requests), widget.NewLabel("requests each")),
 		container.NewHBox(widget.NewLabel("Database connections:"), small(v.dbConns),
-			widget.NewLabel("Load:"), small(v.clients), widget.NewLabel("clients ×"), small(v.requests), widget.NewLabel("requests")),
-		container.NewHBox(v.mode, widget.NewLabel("workers:"), small(v.workers)),
-		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait. It shields memory and what lies downstream from a burst. The database's connections bound only the requests holding one."),
-		container.NewHBox(compare, one, cancel),
+			widget.NewLabel("   Bounded pool's workers:"), small(v.workers)),
+		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait for a worker. That caps the memory and the downstream load of a burst. The database's connections bound only the requests holding one."),
+		container.NewHBox(compare, one, container.NewGridWrap(fyne.NewSize(210, 36), v.mode), cancel),
 		v.message, v.live, table.Content)
 	searchBox := container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, browse, v.address),
@@ -360,8 +359,8 @@ func (v *serverView) show(r modeResult, chart image.Image) {
 	}
 	cells[0].SetText(measured)
 	cells[1].SetText(fmt.Sprintf("%d ÷ %v = %.0f/s", onDB, r.cfg.Latency, ceiling))
-	cells[2].SetText(fmt.Sprintf("%d ÷ %v = %.0f/s", clients, ls.Mean.Round(time.Millisecond), ls.Little(clients)))
-	cells[3].SetText(fmt.Sprintf("%v · %v", ls.P50.Round(time.Millisecond), ls.P99.Round(time.Millisecond)))
+	cells[2].SetText(fmt.Sprintf("%.0f/s × %v = %.0f", ls.PerSecond, roundMs(ls.Mean), ls.InFlight()))
+	cells[3].SetText(fmt.Sprintf("%v · %v", roundMs(ls.P50), roundMs(ls.P99)))
 	cells[4].SetText(fmt.Sprintf("%d · %d", r.most, r.mostOnDB))
 	v.chart.Image = chart
 	v.chart.Refresh()
@@ -371,7 +370,7 @@ func (v *serverView) show(r modeResult, chart image.Image) {
 		"name": string(m), "clients": clients, "requests_per_client": r.load.Requests,
 		"requests_per_s": ls.PerSecond, "p50_ms": ms(ls.P50), "p95_ms": ms(ls.P95), "p99_ms": ms(ls.P99), "mean_ms": ms(ls.Mean),
 		"errors": ls.Errors, "most_in_flight": r.most, "most_on_database": r.mostOnDB,
-		"ceiling_per_s": ceiling, "little_expects_per_s": ls.Little(clients),
+		"ceiling_per_s": ceiling, "mean_in_flight": ls.InFlight(),
 	})
 	v.runs.setResult("modes", slices.Clone(v.rows))
 	v.runs.setResult("db_conns", r.cfg.DBConns)
@@ -384,6 +383,15 @@ func (v *serverView) show(r modeResult, chart image.Image) {
 	}
 	v.live.SetText(v.summary(r))
 	v.judge()
+}
+
+// roundMs rounds d to a millisecond, or to 10 ms from a second on, so
+// that it fits a cell of the table.
+func roundMs(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // summary is the status line once a mode's load is done.
@@ -403,11 +411,13 @@ func (v *serverView) summary(r modeResult) string {
 func (v *serverView) judge() {
 	serial, ok1 := v.measured[techniques.OneRequestAtATime]
 	conc, ok2 := v.measured[techniques.PerConnection]
-	if ok1 && serial.stats.Mean > 0 {
-		lat, mean := serial.cfg.Latency, serial.stats.Mean
-		share := lat.Seconds() / mean.Seconds()
-		because := fmt.Sprintf("One at a time, a request took %v on average; %v of it (%.0f%%) was the simulated round trip to the database, the rest the query, the template and HTTP. The wait is simulated: the share is as large as the slider makes it.",
-			mean.Round(100*time.Microsecond), lat, 100*share)
+	if ok1 && serial.stats.PerSecond > 0 {
+		// One at a time, the server works on one request after another: each
+		// took 1 ÷ throughput of its time, the lock's queue aside.
+		lat, each := serial.cfg.Latency.Seconds(), 1/serial.stats.PerSecond
+		share := lat / each
+		because := fmt.Sprintf("One at a time, each request held the server for %.1f ms (1 ÷ %.0f/s), %.0f ms of it (%.0f%%) waiting on the database, the rest in the query, the template and HTTP. The wait is simulated: its share is what the slider makes it.",
+			1000*each, serial.stats.PerSecond, 1000*lat, 100*share)
 		verdict := holds
 		if share < 0.5 {
 			verdict = wrong

@@ -136,7 +136,7 @@ func TestServerBlockingDoesWhatRunDoes(t *testing.T) {
 func TestServerSelectedMode(t *testing.T) {
 	v := newServer(t)
 	v.mode.SetSelected(string(techniques.BoundedPool))
-	test.Tap(findButton(t, v.demo.Content, "Run the selected mode"))
+	test.Tap(findButton(t, v.demo.Content, "Run one mode:"))
 	v.runs.Wait()
 	if got := v.table[techniques.BoundedPool][4].Text; !strings.HasSuffix(got, " · 2") && !strings.HasSuffix(got, " · 1") {
 		t.Errorf("bounded pool of 2 workers: %q in flight · on the database", got)
