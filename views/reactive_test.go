@@ -88,6 +88,7 @@ func wantVerdicts(t *testing.T, v *reactiveView, want ...string) {
 }
 
 func TestReactiveFilteredAndBuffered(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	v := newReactive(t)
 	// foo.txt has 7 lines, 6 of them longer than 60 characters: the filter
 	// passes those 6, and the buffer by 2 delivers them in 3 items.
