@@ -197,12 +197,16 @@ func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error
 // subtract one, cfg.Updates times each, and waits for them all.
 func hammer(ctx context.Context, c counter, cfg RaceConfig) error {
 	var wg sync.WaitGroup
+	// Hold them all at the start line, then let them go together: otherwise
+	// each of the first would be done before the next one began.
+	start := make(chan struct{})
 	for i := range 2 * cfg.Pairs {
 		delta := int64(1)
 		if i%2 == 1 {
 			delta = -1
 		}
 		wg.Go(func() {
+			<-start
 			for range cfg.Updates {
 				if ctx.Err() != nil {
 					return
@@ -211,6 +215,7 @@ func hammer(ctx context.Context, c counter, cfg RaceConfig) error {
 			}
 		})
 	}
+	close(start)
 	wg.Wait()
 	return ctx.Err()
 }

@@ -208,11 +208,14 @@ func (v *raceView) clear(cfg techniques.RaceConfig) {
 	}
 }
 
-// verdict says what a run's counts mean: exact only if nothing was lost.
+// verdict says what a run's counts mean: exact only if nothing was lost, and
+// never for the data race, whose outcome the language does not define.
 func verdict(r techniques.RaceResult) (string, widget.Importance) {
 	switch {
 	case r.NotRun != "":
 		return "not run", widget.MediumImportance
+	case r.Lost() == 0 && r.Strategy == techniques.PlainIncrement:
+		return "none lost (data race)", widget.WarningImportance
 	case r.Lost() == 0:
 		return "exact", widget.SuccessImportance
 	case r.Final == 0:
@@ -282,9 +285,9 @@ func (v *raceView) judge() {
 		synced += v.results[s].Lost()
 	}
 	if len(bare) > 0 {
-		because := fmt.Sprintf("Without a lock, an atomic or an owner, %s of %d updates; with any of the three, %d were lost.", strings.Join(bare, " and "), made, synced)
+		because := fmt.Sprintf("Of %d updates each, with no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
 		if lostBare > 0 {
-			v.claims.judge(1, wrong, because+" Goroutines that share memory need one of them.")
+			v.claims.judge(1, wrong, because+" Goroutines that share memory need one of the three.")
 		} else {
 			v.claims.judge(1, partly, because+" Nothing was lost this time, yet plain n += 1 is a data race, and the next run may lose updates.")
 		}
