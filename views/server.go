@@ -436,8 +436,8 @@ func (v *serverView) judge() {
 	case speedup < 1.5:
 		verdict = wrong
 	case conc.load.Clients > conc.cfg.DBConns:
-		because = fmt.Sprintf("True up to the database's limit: %d connections ÷ %v = %.0f requests/s at most. ", onDB, conc.cfg.Latency, ceiling) + because +
-			fmt.Sprintf(" The other %d clients waited for a connection.", conc.load.Clients-conc.cfg.DBConns)
+		because = fmt.Sprintf("Up to the database's limit: %d connections ÷ %v = %.0f requests/s at most. ", onDB, conc.cfg.Latency, ceiling) + because +
+			" The other requests waited in db.Conn for a connection."
 	}
 	v.claims.judge(1, verdict, because)
 
