@@ -108,7 +108,8 @@ func cpuTask(ctx context.Context, chunks int) {
 	}
 }
 
-// spinHashes hashes n times: real CPU work that no compiler can skip.
+// spinHashes hashes n times: real CPU work, each hash of the one before,
+// so it cannot be split between cores.
 func spinHashes(n int) {
 	sum := sha256.Sum256([]byte("chunk"))
 	for range n {

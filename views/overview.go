@@ -68,15 +68,15 @@ func overviewPanel() *Demo { return newOverviewView().demo }
 
 // overviewLegend says what each colour measures and what each mode allows.
 func overviewLegend() string {
-	one := "Concurrent: a goroutine per task, GOMAXPROCS=1 (one goroutine executes Go code at a time), and the child's threads pinned to one core."
+	one := "a goroutine per task, GOMAXPROCS=1 (one goroutine executes Go code at a time), every thread of the child pinned to one core."
 	if !techniques.CanPin {
-		one = "Concurrent: a goroutine per task, GOMAXPROCS=1 — one goroutine executes Go code at a time; the child is not pinned to a core on this OS, so it is not \"one core\"."
+		one = "a goroutine per task, GOMAXPROCS=1: one goroutine executes Go code at a time, but the child is not pinned to a core on this OS, so this is not \"one core\"."
 	}
-	return fmt.Sprintf("Colours, from the runtime's trace of each child process: green — running (executing Go code on a P, a scheduler slot); "+
-		"amber — runnable (ready, waiting for a P); blue — blocked (parked in a sleep that stands in for I/O: no P, no core needed); "+
-		"purple — in a system call; grey — not traced, the task's start and end by the clock. "+
-		"Green does not prove a core: a thread can wait in the kernel's run queue, counted under each timeline where Linux gives it. "+
-		"Sequential: one goroutine, GOMAXPROCS=%[1]d. %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
+	return fmt.Sprintf("Colours come from the runtime's trace of each child process: green running (executing Go code on a P — a scheduler slot, not a core) · "+
+		"amber runnable (ready, waiting for a P) · blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
+		"purple in a system call · grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
+		"that is the kernel run-queue time under each timeline, where Linux gives it.\n"+
+		"Sequential: one goroutine, GOMAXPROCS=%[1]d. Concurrent: %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
 		runtime.NumCPU(), one)
 }
 
@@ -145,26 +145,37 @@ func limits(r techniques.RunResult) string {
 	s := fmt.Sprintf("GOMAXPROCS=%d", r.Procs)
 	switch {
 	case r.Pinned >= 0:
-		s += fmt.Sprintf(", every thread pinned to core %d (%d allowed)", r.Pinned, r.Cores)
+		s += fmt.Sprintf(", pinned to core %d (%d core allowed)", r.Pinned, r.Cores)
 	case r.Cores > 0:
 		s += fmt.Sprintf(", %d cores allowed", r.Cores)
 	}
 	return s
 }
 
-// measured says what the run's waiting was, as measured.
+// measured says how long the run's tasks waited, as measured, summed over the tasks.
 func measured(r techniques.RunResult) string {
 	s := "runnable (waiting for a P): not traced"
 	if r.Traced {
-		s = fmt.Sprintf("runnable (waiting for a P): %v", tenthMs(r.Runnable))
+		s = "runnable (waiting for a P): " + short(r.Runnable)
 	}
 	if q, ok := r.RunQueue(); ok {
-		s += fmt.Sprintf(" · threads in the kernel's run queue (waiting for a core): %v", tenthMs(q))
+		s += " · in the kernel's run queue (waiting for a core): " + short(q)
 	}
-	return s + ", summed over the tasks"
+	return s
 }
 
-func tenthMs(d time.Duration) time.Duration { return d.Round(time.Millisecond / 10) }
+// short rounds a duration to the digits worth reading.
+func short(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
 
 // segmentSpans colours a task's measured segments by state.
 func segmentSpans(segs []techniques.Segment) []span {
@@ -223,7 +234,7 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			if ok && m != techniques.Sequential {
 				head.SetText(head.Text + fmt.Sprintf(", %.1f× the sequential speed", techniques.Speedup(base.Wall, r.Wall)))
 			}
-			v.stats[key(m, k)].SetText(limits(r) + ". Measured: " + measured(r) + ".")
+			v.stats[key(m, k)].SetText(limits(r) + ". Summed over the tasks, " + measured(r) + ".")
 			tl.Lanes = make([]string, len(r.Tasks))
 			tl.Spans = make([][]span, len(r.Tasks))
 			for i, t := range r.Tasks {
@@ -298,7 +309,7 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	case share < 0.5:
 		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×): while one waited, the others ran. "+
 			"But the CPU was far from full: the tasks' goroutines were running %v in all, %.1f%% of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
-			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, tenthMs(busy), 100*share))
+			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, short(busy), 100*share))
 	default:
 		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×), and their goroutines were running %.0f%% of the run.",
 			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, 100*share))
@@ -309,14 +320,14 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	atOnce := techniques.RunningAtOnce(oneC)
 	switch {
 	case atOnce > 0:
-		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", tenthMs(atOnce)))
+		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", short(atOnce)))
 	case oneC.Runnable > 0 && spC < 1.25:
 		v.claims.judge(1, holds, fmt.Sprintf("On %s the %d CPU-bound tasks were all under way together, taking turns (%v runnable, waiting for the one P), "+
-			"yet no two ran at the same instant: they took %v against %v in sequence (%.2f×), no gain.",
-			one, n, tenthMs(oneC.Runnable), oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC))
+			"yet no two executed Go code at the same instant: they took %v against %v in sequence (%.2f×), no gain.",
+			one, n, short(oneC.Runnable), oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC))
 	default:
-		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks ran at the same instant, but they took %v against %v in sequence (%.2f×), %v runnable.",
-			one, oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC, tenthMs(oneC.Runnable)))
+		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks executed Go code at the same instant, but they took %v against %v in sequence (%.2f×), %v runnable.",
+			one, oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC, short(oneC.Runnable)))
 	}
 
 	// 3. The same independent tasks run in parallel when there are cores for them.
@@ -324,17 +335,17 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	par := techniques.RunningAtOnce(parC)
 	queue := ""
 	if q, ok := parC.RunQueue(); ok {
-		queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue for a core: other programs share this machine.", tenthMs(q))
+		queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue: the cores were busy with other threads too.", short(q))
 	}
 	switch {
 	case runtime.NumCPU() < 2:
 		v.claims.judge(2, partly, "The app may use one CPU only on this machine: parallelism could not be tried here.")
 	case par > 0 && spP >= 1.3:
-		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the same tasks were running at the same instant for %v (summed over pairs) and took %v against %v in sequence (%.1f×).%s",
-			parC.Procs, tenthMs(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v (summed over pairs) and took %v against %v in sequence (%.1f×): the same work in less time than one goroutine needs, so they ran on several cores at once.%s",
+			parC.Procs, short(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
 	case par > 0:
 		v.claims.judge(2, partly, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v, yet took %v against %v in sequence (%.1f×).%s",
-			parC.Procs, tenthMs(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+			parC.Procs, short(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
 	default:
 		v.claims.judge(2, wrong, fmt.Sprintf("With GOMAXPROCS=%d no two tasks ran at the same instant (%v against %v in sequence).",
 			parC.Procs, parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond)))

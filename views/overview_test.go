@@ -1,6 +1,7 @@
 package views
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,58 @@ func TestCoarsen(t *testing.T) {
 	}
 	if segs[9].From != 9*ms {
 		t.Error("coarsen changed its input")
+	}
+}
+
+// The verdicts follow the numbers: fabricated runs, judged.
+func TestOverviewJudgesClaimsFromNumbers(t *testing.T) {
+	test.NewTempApp(t)
+	ms := time.Millisecond
+	task := func(segs ...techniques.Segment) techniques.TaskTrace { return techniques.TaskTrace{Segments: segs} }
+	seg := func(from, to time.Duration, state string) techniques.Segment {
+		return techniques.Segment{From: from * ms, To: to * ms, State: state}
+	}
+	run := func(m techniques.Mode, k techniques.TaskKind, wall time.Duration, runnable time.Duration, tasks ...techniques.TaskTrace) techniques.RunResult {
+		return techniques.RunResult{Mode: m, Kind: k, Wall: wall * ms, Procs: 2, Pinned: -1, Traced: true, Runnable: runnable * ms, Tasks: tasks}
+	}
+	blocking := map[string]techniques.RunResult{
+		key(techniques.Sequential, techniques.Blocking): run(techniques.Sequential, techniques.Blocking, 200, 0,
+			task(seg(0, 100, "blocked")), task(seg(100, 200, "blocked"))),
+		key(techniques.OneCPU, techniques.Blocking): run(techniques.OneCPU, techniques.Blocking, 100, 0,
+			task(seg(0, 1, "running"), seg(1, 100, "blocked")), task(seg(0, 100, "blocked"))),
+	}
+	for _, c := range []struct {
+		name  string
+		one   techniques.RunResult // CPU-bound, one P
+		par   techniques.RunResult // CPU-bound, every P
+		wants []string
+	}{
+		{"as taught",
+			run(techniques.OneCPU, techniques.CPUBound, 200, 100, task(seg(0, 50, "running"), seg(50, 100, "runnable"), seg(100, 150, "running")), task(seg(0, 50, "runnable"), seg(50, 100, "running"), seg(150, 200, "running"))),
+			run(techniques.Parallel, techniques.CPUBound, 100, 0, task(seg(0, 100, "running")), task(seg(0, 100, "running"))),
+			[]string{partly, holds, holds}},
+		{"no overlap, no parallelism",
+			run(techniques.OneCPU, techniques.CPUBound, 200, 100, task(seg(0, 100, "running")), task(seg(50, 150, "running"))),
+			run(techniques.Parallel, techniques.CPUBound, 200, 0, task(seg(0, 100, "running")), task(seg(100, 200, "running"))),
+			[]string{partly, wrong, wrong}},
+	} {
+		if runtime.NumCPU() < 2 {
+			c.wants[2] = partly // parallelism cannot be tried with one CPU
+		}
+		v := newOverviewView()
+		results := map[string]techniques.RunResult{
+			key(techniques.Sequential, techniques.CPUBound): run(techniques.Sequential, techniques.CPUBound, 200, 0, task(seg(0, 100, "running")), task(seg(100, 200, "running"))),
+			key(techniques.OneCPU, techniques.CPUBound):     c.one,
+			key(techniques.Parallel, techniques.CPUBound):   c.par,
+		}
+		for k, r := range blocking {
+			results[k] = r
+		}
+		v.judge(results)
+		for i, want := range c.wants {
+			if got := v.claims.verdicts[i]["verdict"]; got != want {
+				t.Errorf("%s: claim %d is %q, want %q (%s)", c.name, i, got, want, v.claims.verdicts[i]["because"])
+			}
+		}
 	}
 }
