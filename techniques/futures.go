@@ -58,6 +58,11 @@ func Resolved[T any](v T) *Future[T] {
 // once; the future's own work goes on until its fn returns.
 func (f *Future[T]) Wait(ctx context.Context) (T, error) {
 	select {
+	case <-f.done: // a result already there wins over a cancelled ctx
+		return f.val, f.err
+	default:
+	}
+	select {
 	case <-f.done:
 		return f.val, f.err
 	case <-ctx.Done():
@@ -137,7 +142,7 @@ func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
 // others stop. If every one fails, it returns all their errors joined. It
 // returns only when every fn has returned, so no goroutine outlives it: a fn
 // that ignores its context makes First wait for it. Nothing blocks on a
-// send either: each result lands in the future's own fields.
+// send either: won has room for every result.
 func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -174,22 +179,26 @@ func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) 
 
 // FirstNoCancel is First done wrong, kept so the panel can count what it
 // costs. It takes the first success and returns, but it never cancels the
-// losers and never reads their results. Each loser works on to its end,
-// then blocks forever on its send: the channel is unbuffered and nobody
-// will receive again. A goroutine blocked like that is leaked: the garbage
-// collector never frees it, nor anything it references. Either fix alone
-// stops the leak: a channel buffered for every result (the losers still
-// waste their work), or First's cancel-and-wait.
+// losers: each works on to its end, then sends its result on a channel
+// nobody will read again. With room in the channel (buffered), the send
+// succeeds and the loser exits, late. Without (unbuffered), the send waits
+// for a receiver that never comes: the loser is leaked, blocked forever, and
+// the garbage collector never frees it nor anything it references.
+// Cancelling alone would not help the unbuffered case: a cancelled loser
+// returns early, then blocks on the same send.
 //
-// release is the demo's way to give the leaked goroutines back: it receives
-// what is left (waiting for the losers to finish). Real code with this bug
+// release is the demo's way to give leaked goroutines back: it receives
+// what is left, waiting for the losers to finish. Real code with this bug
 // has no such thing.
-func FirstNoCancel[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (v T, err error, release func()) {
+func FirstNoCancel[T any](ctx context.Context, buffered bool, fns ...func(context.Context) (T, error)) (v T, err error, release func()) {
 	type result struct {
 		v   T
 		err error
 	}
 	results := make(chan result) // unbuffered: a send waits until someone receives
+	if buffered {
+		results = make(chan result, len(fns)) // room for every result: no send ever waits
+	}
 	for _, fn := range fns {
 		go func() {
 			v, err := fn(ctx) // ctx is never cancelled here: a loser runs to its end
@@ -205,7 +214,7 @@ func FirstNoCancel[T any](ctx context.Context, fns ...func(context.Context) (T, 
 					<-results
 				}
 			}
-			return r.v, nil, release // the others' sends now wait forever
+			return r.v, nil, release // the losers' results are never read
 		}
 		errs = append(errs, r.err)
 	}
@@ -222,11 +231,20 @@ type GoroutineCounts struct {
 	Released int // after FirstNoCancel's release (the same as Later for First)
 }
 
-// LeakCheck runs the same tasks through First and then through
-// FirstNoCancel, and counts goroutines around each. longest is the most
-// any task takes, so by Later every task has done its work. Each count
-// waits up to settle for goroutines that are returning to finish.
-func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error), longest, settle time.Duration) (first, noCancel GoroutineCounts, err error) {
+// LeakCounts are the counts of LeakCheck, one first-of each.
+type LeakCounts struct {
+	First      GoroutineCounts // cancels the losers and waits for them
+	Buffered   GoroutineCounts // FirstNoCancel with room for every result
+	Unbuffered GoroutineCounts // FirstNoCancel with an unbuffered channel: the leak
+}
+
+// LeakCheck runs the same tasks through First, then FirstNoCancel with a
+// buffered channel, then with an unbuffered one, and counts goroutines
+// around each. longest is the most any task takes, so by Later every task
+// has done its work. Each count waits up to settle for goroutines that are
+// returning to finish.
+func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error), longest, settle time.Duration) (LeakCounts, error) {
+	var err error
 	count := func(run func() (release func())) (c GoroutineCounts) {
 		c.Before = runtime.NumGoroutine()
 		release := run()
@@ -239,15 +257,20 @@ func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error
 		c.Released = settledCount(c.Before, settle)
 		return c
 	}
-	first = count(func() func() {
+	var lc LeakCounts
+	lc.First = count(func() func() {
 		First(ctx, fns...)
 		return func() {}
 	})
-	noCancel = count(func() func() {
-		_, _, release := FirstNoCancel(ctx, fns...)
+	lc.Buffered = count(func() func() {
+		_, _, release := FirstNoCancel(ctx, true, fns...)
 		return release
 	})
-	return first, noCancel, err
+	lc.Unbuffered = count(func() func() {
+		_, _, release := FirstNoCancel(ctx, false, fns...)
+		return release
+	})
+	return lc, err
 }
 
 // settledCount counts the goroutines of the process, first giving those

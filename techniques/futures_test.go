@@ -200,18 +200,18 @@ func TestLeakCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				first, leaky, err := LeakCheck(t.Context(), tt.fns, 3*time.Second, 100*time.Millisecond)
+				lc, err := LeakCheck(t.Context(), tt.fns, 3*time.Second, 100*time.Millisecond)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if first.Returned != first.Before || first.Later != first.Before || first.Released != first.Before {
-					t.Errorf("First left goroutines behind: %+v", first)
+				if c := lc.First; c.Returned != c.Before || c.Later != c.Before || c.Released != c.Before {
+					t.Errorf("First left goroutines behind: %+v", c)
 				}
-				if got := leaky.Later - leaky.Before; got != tt.losers {
-					t.Errorf("FirstNoCancel left %d goroutines after every task was done (%+v), want %d", got, leaky, tt.losers)
+				if c := lc.Buffered; c.Returned-c.Before != tt.losers || c.Later != c.Before {
+					t.Errorf("buffered: %+v; want %d losers still working as it returns, none once they are done", c, tt.losers)
 				}
-				if leaky.Released != leaky.Before {
-					t.Errorf("release did not give the goroutines back: %+v", leaky)
+				if c := lc.Unbuffered; c.Later-c.Before != tt.losers || c.Released != c.Before {
+					t.Errorf("unbuffered: %+v; want %d goroutines left once every task is done, none after release", c, tt.losers)
 				}
 			})
 		})
@@ -230,7 +230,7 @@ func TestFirstNoCancelDoesNotCancel(t *testing.T) {
 			return "slow", nil
 		}
 		start := time.Now()
-		v, err, release := FirstNoCancel(t.Context(), after(time.Second, "fast", nil), slow, slow)
+		v, err, release := FirstNoCancel(t.Context(), true, after(time.Second, "fast", nil), slow, slow)
 		if v != "fast" || err != nil {
 			t.Errorf("FirstNoCancel = %q, %v", v, err)
 		}

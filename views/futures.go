@@ -32,7 +32,7 @@ Here a future is a goroutine and a channel that is closed once the result is set
 
 Futures compose: wait for **all** of them, or take the **first** to succeed and cancel the rest.
 
-**Cancellation is a request.** Cancelling a context closes its Done channel; a task stops only where it checks ` + "`ctx.Done()`" + ` or ` + "`ctx.Err()`" + `, and one that never checks runs to its end. First cancels the losers, then waits for each to return. **A leak** is a goroutine that can never finish: one blocked forever sending on a channel nobody will read again stays, with its stack and everything it references, until the program exits; the garbage collector does not free it. **Count the leak** runs first-of with and without cancelling and counts the goroutines before and after.`
+**Cancellation is a request.** Cancelling a context closes its Done channel; a task stops only where it checks ` + "`ctx.Done()`" + ` or ` + "`ctx.Err()`" + `, and one that never checks runs to its end. First cancels the losers, then waits for each to return. **A leak** is a goroutine that can never finish: one blocked forever sending on a channel nobody will read again stays, with its stack and everything it references, until the program exits; the garbage collector does not free it. A channel with room for every result lets an unread sender finish and exit; cancelling makes it stop early. **Count the leak** runs first-of three ways (First; no cancelling with a buffered channel; no cancelling with an unbuffered one) and counts the goroutines before and after.`
 )
 
 // futureState is what one row of the futures table shows.
@@ -73,8 +73,9 @@ func newFuturesView() *futuresView {
 		message:    wrapped(""),
 		summary:    wrapped("Press All or First."),
 		goroutines: wrapped(""),
-		leak:       wrapped("Count the leak runs First over the same tasks twice: once cancelling the losers, once without cancelling and without reading their results."),
-		promise:    wrapped(""),
+		leak: wrapped("Count the leak runs first-of over the same tasks three times: First (cancels the losers), then without cancelling and " +
+			"without reading the losers' results, on a buffered channel and on an unbuffered one."),
+		promise: wrapped(""),
 	}
 	v.message.Importance = widget.DangerImportance
 	v.failRate.Step = 5
@@ -105,7 +106,7 @@ func newFuturesView() *futuresView {
 	first := widget.NewButton("First", func() { v.fetch(true) })
 	cancel := widget.NewButton("Cancel all", v.runs.Cancel)
 	cancel.Disable()
-	leak := widget.NewButton("Count the leak: First with and without cancelling", func() { v.countLeak() })
+	leak := widget.NewButton("Count the leak: first-of with and without cancelling", func() { v.countLeak() })
 	read := widget.NewButton("ReadFileAsync(foo.txt).Then(show).Catch(showError)", v.readPromise)
 	v.runs.onBusy(func(busy bool) { enable(!busy, all, first, leak, read); enable(busy, cancel) })
 
@@ -414,7 +415,7 @@ func (v *futuresView) countLeak() error {
 		return err
 	}
 	cfg.PanicID = -1 // FirstNoCancel's tasks are bare goroutines: a panic there would end the app
-	v.leak.SetText(fmt.Sprintf("Running First over %d tasks, then the same tasks without cancelling…", n))
+	v.leak.SetText(fmt.Sprintf("Running first-of three ways over %d tasks…", n))
 	v.claims.reset()
 	seed := uint64(time.Now().UnixNano())
 	fns := make([]func(context.Context) (techniques.Resource, error), n)
@@ -424,39 +425,52 @@ func (v *futuresView) countLeak() error {
 			return techniques.Fetch(ctx, i, cfg, rng)
 		}
 	}
-	const settle = 300 * time.Millisecond
+	const settle = 50 * time.Millisecond // for goroutines on their way out; a loser still working takes longer
 	return v.runs.start(func(ctx context.Context) error {
-		withCancel, without, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, settle)
-		fyne.Do(func() {
-			later := cfg.MaxLatency
-			leaked := without.Later - without.Before
-			text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine, so the app's other goroutines are counted too):\n"+
-				"First, cancelling the losers: %d before, %d once it returned, %d after another %v (the longest latency).\n"+
-				"Without cancelling, results sent on an unbuffered channel: %d before, %d once it returned (%+d: the losers, still working), "+
-				"%d after another %v (%+d: their work done, each blocked forever on a send nobody will receive: leaked; the garbage collector never frees them). "+
-				"After the demo received what they sent: %d.",
-				withCancel.Before, withCancel.Returned, withCancel.Later, later,
-				without.Before, without.Returned, without.Returned-without.Before, without.Later, later, leaked, without.Released)
-			if err != nil {
-				text = "Cancelled before the counts were done: " + err.Error() + "\n" + text
-			}
-			v.leak.SetText(text)
-			counts := func(c techniques.GoroutineCounts, released bool) map[string]any {
-				m := map[string]any{"before": c.Before, "after_return": c.Returned, "after_every_task_had_time_to_finish": c.Later}
-				if released {
-					m["after_the_demo_received_the_unread_results"] = c.Released
-				}
-				return m
-			}
-			v.runs.setResult("leak_check", map[string]any{
-				"tasks":                   n,
-				"first_with_cancel":       counts(withCancel, false),
-				"first_without_cancel":    counts(without, true),
-				"leaked_goroutines_delta": leaked,
-			})
-		})
+		lc, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, settle)
+		fyne.Do(func() { v.showLeak(n, cfg.MaxLatency, lc, err) })
 		return err
 	}, nil)
+}
+
+// showLeak shows and records what LeakCheck counted.
+func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakCounts, err error) {
+	f, b, u := lc.First, lc.Buffered, lc.Unbuffered
+	working := fmt.Sprintf("%+d", b.Returned-b.Before)
+	if b.Returned > b.Before {
+		working += ": losers still working, since nothing told them to stop"
+	}
+	leaked := fmt.Sprintf("%+d", u.Later-u.Before)
+	if u.Later > u.Before {
+		leaked += ": each loser did its work, then blocked forever on a send nobody will receive. " +
+			"Leaked: the garbage collector never frees them"
+	}
+	text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine: the app's other goroutines are counted too), "+
+		"before / once first-of returned / %v later, when every task has done its work (each count waits up to 50 ms for goroutines that are returning):\n"+
+		"• First, cancelling the losers and waiting for them: %d / %d / %d.\n"+
+		"• Not cancelling, a result channel with room for all: %d / %d (%s) / %d.\n"+
+		"• Not cancelling, an unbuffered channel: %d / %d / %d (%s). The demo then received what they sent: %d.",
+		longest, f.Before, f.Returned, f.Later,
+		b.Before, b.Returned, working, b.Later,
+		u.Before, u.Returned, u.Later, leaked, u.Released)
+	if err != nil {
+		text = "Cancelled before the counts were done (" + err.Error() + "):\n" + text
+	}
+	v.leak.SetText(text)
+	counts := func(c techniques.GoroutineCounts) map[string]any {
+		return map[string]any{"before": c.Before, "after_return": c.Returned, "after_every_task_had_time_to_finish": c.Later,
+			"after_the_demo_received_the_unread_results": c.Released}
+	}
+	first := counts(f)
+	delete(first, "after_the_demo_received_the_unread_results") // First leaves nothing unread
+	v.runs.setResult("leak_check", map[string]any{
+		"tasks":                        n,
+		"longest_latency_ms":           ms(longest),
+		"first_cancel_and_wait":        first,
+		"no_cancel_buffered_channel":   counts(b),
+		"no_cancel_unbuffered_channel": counts(u),
+		"leaked_goroutines":            u.Later - u.Before,
+	})
 }
 
 // readPromise reads foo.txt the promise way: the chain is set up at once,

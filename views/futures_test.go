@@ -162,25 +162,29 @@ func TestFuturesLeakCheck(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	v := newFutures(t)
 	v.n.SetText("5")
-	v.minLat.SetText("10")
-	v.maxLat.SetText("300")
-	test.Tap(findButton(t, v.demo.Content, "Count the leak: First with and without cancelling"))
+	v.minLat.SetText("200")
+	v.maxLat.SetText("600")
+	test.Tap(findButton(t, v.demo.Content, "Count the leak: first-of with and without cancelling"))
 	v.demo.Wait()
 	rep, _ := v.demo.Report()
-	res := rep.Results
-	lc, _ := res["leak_check"].(map[string]any)
-	without, _ := lc["first_without_cancel"].(map[string]any)
-	with, _ := lc["first_with_cancel"].(map[string]any)
-	if without == nil || with == nil {
-		t.Fatalf("leak_check %v", res["leak_check"])
+	lc, _ := rep.Results["leak_check"].(map[string]any)
+	first, _ := lc["first_cancel_and_wait"].(map[string]any)
+	buffered, _ := lc["no_cancel_buffered_channel"].(map[string]any)
+	unbuffered, _ := lc["no_cancel_unbuffered_channel"].(map[string]any)
+	if first == nil || buffered == nil || unbuffered == nil {
+		t.Fatalf("leak_check %v", rep.Results["leak_check"])
 	}
-	if d := without["after_every_task_had_time_to_finish"].(int) - without["before"].(int); d < 4 {
-		t.Errorf("without cancel: %v, want at least the 4 losers left", without)
+	left := func(c map[string]any, when string) int { return c[when].(int) - c["before"].(int) }
+	const later = "after_every_task_had_time_to_finish"
+	if left(unbuffered, later) < 4 || left(buffered, later) >= 4 || left(first, later) >= 4 {
+		t.Errorf("goroutines left once every task was done: unbuffered %v, buffered %v, First %v; want the 4 losers only in unbuffered",
+			unbuffered, buffered, first)
 	}
-	if d := with["after_every_task_had_time_to_finish"].(int) - with["before"].(int); d >= 4 {
-		t.Errorf("with cancel: %v, want the losers gone", with)
+	if left(buffered, "after_return") < 1 {
+		t.Errorf("buffered, as first-of returned: %v; want losers still working", buffered)
 	}
-	if !strings.Contains(v.leak.Text, "leaked") {
+	if !strings.Contains(v.leak.Text, "Leaked") {
 		t.Errorf("leak text %q", v.leak.Text)
 	}
+	t.Log(v.leak.Text)
 }
