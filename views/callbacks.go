@@ -126,7 +126,7 @@ func newCallbacksView() *callbacksView {
 			column("Nested callbacks", "callbacks_nested.go", v.nested),
 			column("Flattened: one named method per step", "callbacks_flat.go", v.flat)))
 	split := container.NewVSplit(upper, nesting)
-	split.Offset = 0.6
+	split.Offset = 0.65
 	v.root = split
 
 	v.demo = newDemo(split, &v.runs,
@@ -134,6 +134,7 @@ func newCallbacksView() *callbacksView {
 			if err := v.runs.refused(); err != nil {
 				return err
 			}
+			v.runLines, v.firstLine = nil, -1
 			return v.readAfter(assets.Samples(), "foo.txt", v.click())
 		},
 		func() error { return v.readBlocking(assets.Samples(), "foo.txt") })
@@ -148,15 +149,19 @@ func (v *callbacksView) print(isErr bool, text string) {
 		v.out.Printf("%s", text)
 	}
 	v.runLines = append(v.runLines, strings.Split(strings.TrimRight(text, "\n"), "\n")...)
+	if over := len(v.runLines) - consoleLimit; over > 0 { // kept as the console keeps them
+		v.runLines = append(v.runLines[:0:0], v.runLines[over:]...)
+		v.firstLine = max(v.firstLine-over, -1)
+	}
 }
 
 // click is the article's tkinter handler: it prints and returns at once.
 // It returns how long it held the window.
 func (v *callbacksView) click() time.Duration {
 	began := time.Now()
-	v.out.Printf("Hello World")
+	v.print(false, "Hello World")
 	held := time.Since(began)
-	v.out.Printf("    (the click handler ran on the UI goroutine and held the window %.3f ms)", ms(held))
+	v.print(false, fmt.Sprintf("    (the click handler ran on the UI goroutine and held the window %.3f ms)", ms(held)))
 	return held
 }
 
@@ -177,7 +182,9 @@ func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) 
 		return err
 	}
 	v.claims.reset()
-	v.runLines, v.firstLine = nil, -1
+	if click == 0 { // else the click's lines belong to this run
+		v.runLines, v.firstLine = nil, -1
+	}
 	// The two lines are printed before the run starts, as Node's
 	// console.log('done.') runs after fs.readFile returned. Either order
 	// shows the same: whatever the callback sends to the window with fyne.Do
@@ -206,7 +213,7 @@ func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) 
 			v.runs.setResult("lines_shown_ms_after_handler_began", ms(shown))
 		}
 		if h+click < quickHandler {
-			v.claims.judge(0, partly, fmt.Sprintf("Here the click handler held the window %.3f ms and the read's handler %.3f ms; the file's lines came through the callback %.0f ms later (%.0f ms of simulated delay), and the window stayed free meanwhile. That is only because both handlers returned at once, and the read ran on another goroutine, not in the one UI thread. A handler that reads the file itself blocks the window for the whole read: try Read blocking.",
+			v.claims.judge(0, partly, fmt.Sprintf("The click handler held the window %.3f ms, the read's handler %.3f ms; the file's lines came through the callback %.0f ms later (%.0f ms simulated delay). No blocking, only because both handlers returned at once and the read ran on another goroutine, off the UI thread. Read blocking is a handler that holds the window.",
 				ms(click), ms(h), ms(shown), ms(delay)))
 		} else {
 			v.claims.judge(0, wrong, fmt.Sprintf("The handlers held the window %.1f ms, more than a frame (%.1f ms): even a callback blocks the window while it runs.", ms(h+click), ms(quickHandler)))
@@ -250,7 +257,7 @@ func (v *callbacksView) readBlocking(fsys fs.FS, name string) error {
 	}, func(error) {
 		held := time.Since(began)
 		v.report(delay, 0, held)
-		v.claims.judge(0, wrong, fmt.Sprintf("This click handler read the file itself and held the window %.0f ms (%.0f ms of it the simulated delay): nothing was drawn and no click was taken meanwhile. A callback runs in the UI's one thread, so it is non-blocking only if it returns quickly.",
+		v.claims.judge(0, wrong, fmt.Sprintf("This click handler read the file itself and held the window %.0f ms (%.0f ms of it the simulated delay): nothing could be drawn and no click handled meanwhile. A callback runs in the UI's one thread, so it is non-blocking only if it returns quickly.",
 			ms(held), ms(delay)))
 	})
 }

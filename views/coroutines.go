@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -61,8 +62,7 @@ type coroutinesView struct {
 	name      *widget.Entry
 	control   *widget.Label
 	out       *console
-	code      *CodeView
-	marked    []int // lines of the code view marked now
+	pauses    *fyne.Container // the paused lines of each kind, with their numbers
 	primes    *widget.Label
 	pullCost  *widget.ProgressBar
 	chanCost  *widget.ProgressBar
@@ -91,20 +91,16 @@ type stepResult struct {
 func coroutinesPanel() *Demo { return newCoroutinesView().demo }
 
 func newCoroutinesView() *coroutinesView {
-	src, err := techniques.Source("coroutines.go")
-	if err != nil {
-		src = err.Error()
-	}
 	v := &coroutinesView{
 		name:      widget.NewEntry(),
 		control:   wrapped(""),
 		out:       newConsole(),
-		code:      NewCodeView(src),
 		primes:    wrapped("Primes pulled so far: none."),
 		pullCost:  widget.NewProgressBar(),
 		chanCost:  widget.NewProgressBar(),
 		trips:     roundTrips,
-		costLabel: wrapped(fmt.Sprintf("Times %d round trips of each kind in a worker goroutine: a round trip is one Send, caller → coroutine → caller, so two switches.", roundTrips)),
+		costLabel: wrapped("Times a million round trips of each kind in a worker goroutine. A round trip is one Send: from the caller into the coroutine and back, so two switches."),
+		pauses:    container.NewGridWithColumns(2),
 	}
 	v.claims = newClaims(&v.runs, claim{
 		Says:    "Coroutines give concurrency but not parallelism: the function and its caller take turns.",
@@ -139,17 +135,14 @@ func newCoroutinesView() *coroutinesView {
 		}
 	})
 
-	legend := wrapped("Below, coroutines.go: the line where the body is paused, read from the runtime's goroutine dump after the last step, is marked amber for iter.Pull and blue for channels.")
-	code := container.NewBorder(legend, nil, nil, nil, v.code)
-	talk := container.NewVSplit(v.out, code)
-	talk.Offset = 0.4
+	legend := wrapped("Where the body is paused after the last step, as the runtime's goroutine dump shows it: the body's line, then the line its goroutine waits on (coroutines.go, in the Code tab).")
 	left := container.NewBorder(
 		container.NewVBox(
 			v.kind,
 			container.NewBorder(nil, nil, prime, container.NewHBox(send, closeBtn), v.name),
 			container.NewHBox(widget.NewLabel("Send:"), quick),
 			v.control),
-		nil, nil, nil, talk)
+		container.NewVBox(legend, v.pauses), nil, nil, v.out)
 	costs := container.NewVBox(
 		v.claims.Content, widget.NewSeparator(),
 		bold("The lazy generator"), v.primes, pull, widget.NewSeparator(),
@@ -170,7 +163,7 @@ func (v *coroutinesView) kindName() string {
 	return kindNames[0]
 }
 
-// codeLine returns the text of line n of coroutines.go, trimmed.
+// codeLine returns the code of line n of coroutines.go, without its comment.
 func codeLine(n int) string {
 	src, err := techniques.Source("coroutines.go")
 	if err != nil {
@@ -180,7 +173,15 @@ func codeLine(n int) string {
 	if n < 1 || n > len(lines) {
 		return ""
 	}
-	return strings.TrimSpace(lines[n-1])
+	code, _, _ := strings.Cut(lines[n-1], " // ")
+	return strings.TrimSpace(code)
+}
+
+// pausedRow is one paused line: its number and code on the kind's colour.
+func pausedRow(kind int, line int) fyne.CanvasObject {
+	bg := canvas.NewRectangle(pausedHighlight[kind])
+	text := widget.NewLabelWithStyle(fmt.Sprintf("%4d  %s", line, codeLine(line)), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	return container.NewStack(bg, text)
 }
 
 // setControl says who has control, and where the runtime found the body paused.
@@ -211,13 +212,10 @@ func (v *coroutinesView) setControl(running bool, r stepResult) {
 		p.Wait, where, p.Switch.Line, codeLine(p.Switch.Line), p.Body.Func, p.Body.Line, codeLine(p.Body.Line)))
 }
 
-// showPauses marks the lines where each kind measured in this run is paused,
-// and records them as the result paused_at.
+// showPauses shows the lines where each kind measured in this run is
+// paused, and records them as the result paused_at.
 func (v *coroutinesView) showPauses(r stepResult) {
-	for _, l := range v.marked {
-		v.code.MarkLine(l, nil)
-	}
-	v.marked = nil
+	v.pauses.RemoveAll()
 	if len(r.paused) == 0 {
 		return
 	}
@@ -227,10 +225,11 @@ func (v *coroutinesView) showPauses(r stepResult) {
 		if !ok {
 			continue
 		}
-		for _, l := range []int{p.Switch.Line, p.Body.Line} {
-			v.code.MarkLine(l-1, pausedHighlight[i])
-			v.marked = append(v.marked, l-1)
-		}
+		v.pauses.Add(container.NewVBox(
+			widget.NewLabel(fmt.Sprintf("%s, parked as %q:", kind, p.Wait)),
+			pausedRow(i, p.Body.Line),   // in the body
+			pausedRow(i, p.Switch.Line), // where its goroutine waits
+		))
 		at[kind] = map[string]any{
 			"file":            "coroutines.go",
 			"line":            p.Switch.Line,
@@ -514,8 +513,8 @@ func (v *coroutinesView) measure() error {
 			v.chanCost.TextFormatter = func() string { return fmt.Sprintf("%d ns", ch.Nanoseconds()) }
 			v.pullCost.Refresh()
 			v.chanCost.Refresh()
-			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %d: iter.Pull %v, goroutine + channels %v (%.1f× as long).",
-				v.trips, pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
+			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %s: iter.Pull %v, goroutine + channels %v (%.1f× as long).",
+				grouped(v.trips), pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
 			v.runs.setResult("round_trips", v.trips)
 			v.runs.setResult("round_trip_ns_iter_pull", float64(pull.Nanoseconds()))
 			v.runs.setResult("round_trip_ns_channels", float64(ch.Nanoseconds()))
@@ -534,4 +533,13 @@ func (v *coroutinesView) stop() {
 		v.stopPrime()
 		v.nextPrime, v.stopPrime = nil, nil
 	}
+}
+
+// grouped writes n with thousands separators: 1,000,000.
+func grouped(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

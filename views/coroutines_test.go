@@ -1,10 +1,13 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
 )
 
@@ -28,6 +31,20 @@ coroutine → caller: "Unidentified"
 func reportedResults(d *Demo) Results {
 	r, _ := d.Report()
 	return r.Results
+}
+
+// rowsText is the text of the paused lines the panel shows.
+func rowsText(v *coroutinesView) string {
+	var b strings.Builder
+	for _, column := range v.pauses.Objects {
+		for _, o := range column.(*fyne.Container).Objects {
+			if row, ok := o.(*fyne.Container); ok {
+				o = row.Objects[1]
+			}
+			b.WriteString(o.(*widget.Label).Text + "\n")
+		}
+	}
+	return b.String()
 }
 
 // pausedAt returns the result paused_at of the last run, by kind.
@@ -81,10 +98,8 @@ func TestCoroutinesReplay(t *testing.T) {
 				if got["wait_reason"] != w[0] || !strings.HasPrefix(got["text"].(string), w[1]) || got["body_text"] != w[2] {
 					t.Errorf("paused_at[%s] = %v, want %v", kind, got, w)
 				}
-				for _, key := range []string{"line", "body_line"} {
-					if l := got[key].(int); v.code.marks[l-1] == nil {
-						t.Errorf("%s: line %d (%s) is not marked in the code", kind, l, key)
-					}
+				if !strings.Contains(rowsText(v), fmt.Sprintf("%4d  %s", got["line"], w[1])) {
+					t.Errorf("%s: line %d is not shown among the paused lines:\n%s", kind, got["line"], rowsText(v))
 				}
 			}
 			res := reportedResults(v.demo)
@@ -139,7 +154,7 @@ func TestCoroutinesRoundTrips(t *testing.T) {
 	v.trips = 2000
 	test.Tap(findButton(t, v.demo.Content, "Measure round trips"))
 	v.demo.Wait()
-	if !strings.HasPrefix(v.costLabel.Text, "One round trip (two switches), averaged over 2000:") {
+	if !strings.HasPrefix(v.costLabel.Text, "One round trip (two switches), averaged over 2,000:") {
 		t.Errorf("cost label %q", v.costLabel.Text)
 	}
 	res := reportedResults(v.demo)
