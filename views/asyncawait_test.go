@@ -1,12 +1,16 @@
 package views
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
+
+	"concurrencylab/techniques"
 )
 
 func newAsyncAwait(t *testing.T) *asyncAwaitView {
@@ -94,5 +98,29 @@ func TestAsyncAwaitRightWayHoldsTheWindowBriefly(t *testing.T) {
 	}
 	if v.claims.verdicts[0]["verdict"] != holds || v.claims.verdicts[1]["verdict"] != holds {
 		t.Errorf("verdicts %v", v.claims.verdicts)
+	}
+}
+
+// TestAsyncAwaitShowsAwaitBesideGo: the C# handler is on screen, labelled as
+// not Go, and the Go handler names functions that exist.
+func TestAsyncAwaitShowsAwaitBesideGo(t *testing.T) {
+	v := newAsyncAwait(t)
+	var labels []string
+	visit(v.demo.Content, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			labels = append(labels, l.Text)
+		}
+	})
+	all := strings.Join(labels, "\n")
+	if !strings.Contains(all, "C# with await (not Go: shown, not run)") || !strings.Contains(all, "state machine") {
+		t.Errorf("the C# comparison is not labelled, or the compiler's rewrite is not explained:\n%s", all)
+	}
+	for _, name := range regexp.MustCompile(`techniques\.(\w+)`).FindAllStringSubmatch(goHandler, -1) {
+		if _, err := techniques.FuncSource("asyncawait.go", name[1]); err != nil {
+			t.Errorf("the Go handler shown calls %s: %v", name[0], err)
+		}
+	}
+	if !strings.Contains(csharpHandler, "await") || !strings.Contains(csharpHandler, ".Result") {
+		t.Error("the C# handler shows neither await nor the sync-over-async .Result")
 	}
 }
