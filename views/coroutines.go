@@ -30,7 +30,7 @@ The panel runs one body, Pokedex, in two ways, and they pause in different place
 
 Where each is paused is not assumed: after each step the panel reads the runtime's dump of the body's goroutine (runtime.Stack), shows its wait reason and line, and marks that line in the code.
 
-Either way only one side runs at a time: the caller waits while the body runs, and the body waits while the caller runs. That is concurrency without parallelism. With channels, the taking turns comes from the hand-offs; two goroutines could run at once.
+Either way the two take turns: the caller waits while the body runs, and the body waits while the caller runs. That is concurrency without parallelism. With iter.Pull the turns are exact, since one thread passes between them. With channels they come from the hand-offs and are looser: two goroutines can run at once, and just after a reply the body may still be on its way to its next receive while the caller goes on.
 
 "Measure round trips" times Send: caller → body → caller, two switches per round trip.`
 )
