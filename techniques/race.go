@@ -35,7 +35,8 @@ const (
 	// Atomic does the read–modify–write as one indivisible atomic operation.
 	Atomic
 	// Owner gives the counter to one goroutine; the others send it +1 or -1
-	// over a channel. Nothing is shared, so nothing can race.
+	// over a channel. Only the owner touches the count, and a channel is
+	// safe to share, so nothing can race.
 	Owner
 	// SingleProc is Unsynchronized with GOMAXPROCS=1: only one goroutine
 	// executes at any moment, as only one thread runs Python code under a
@@ -101,7 +102,8 @@ func (r RaceResult) Lost() int64 { return r.LostUps + r.LostDowns }
 
 // Overwrite is one read–modify–write that landed on another goroutine's
 // write it had not read: the interleaving of a race condition, as it
-// happened. All of it comes from one atomic swap, so it is exact.
+// happened. It is taken from the goroutine's own read and from what its
+// swap replaced, so it is exact.
 type Overwrite struct {
 	Worker     int   // the goroutine that wrote over another's write
 	Read       int64 // the value it read

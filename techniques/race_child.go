@@ -37,7 +37,8 @@ func RaceRunsInChild(ctx context.Context, cfg RaceConfig, runs int, task string,
 	return samples, traced, err
 }
 
-// RaceHistogramInChild is RaceRunsInChild keeping only the final values.
+// RaceHistogramInChild is RaceRunsInChild keeping only the final values
+// (the child process's tests use it).
 func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
 	samples, traced, err := RaceRunsInChild(ctx, cfg, runs, task, progress)
 	finals := map[Strategy][]int64{}

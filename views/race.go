@@ -21,13 +21,13 @@ import (
 const (
 	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter, a thousand times each. The answer should be zero, with no update lost."
 
-	raceAbout = `Adding one to a shared counter is three steps: read it, add one, write it back. If another goroutine writes between a read and its write, that write is overwritten and its update is lost. A result that depends on how the goroutines happen to interleave is a **race condition**.
+	raceAbout = `Adding one to a shared counter is three steps: read it, add one, write it back. If another goroutine writes between our read and our write, our write replaces its update, and that update is lost. A result that depends on how the goroutines happen to interleave is a **race condition**.
 
-A **data race** is narrower, and the Go memory model defines it: two goroutines access the same variable, at least one of them writes, and nothing — no lock, channel or atomic operation — makes one access *happen before* the other. The plain ` + "`n += 1`" + ` row is one: its outcome is not defined by the language, and the race detector (` + "`go build -race`" + `) reports it, so builds with the detector skip that row. The *atomic load, yield, atomic store* row has no data race, since every access is atomic, and still loses updates: a race condition without a data race.
+A **data race** is narrower, and the Go memory model defines it: two goroutines access the same variable, at least one of them writes, and nothing — no lock, channel or atomic operation — makes one access *happen before* the other. The plain ` + "`n += 1`" + ` row has one. Go programs must be free of data races: the memory model lets an implementation stop a program that has one, and the race detector (` + "`go build -race`" + `) reports it, so builds with the detector skip that row. The *atomic load, yield, atomic store* row has no data race, since every access is atomic, and still loses updates: a race condition without a data race.
 
-Letting one goroutine run at a time does not help: the GOMAXPROCS=1 row, like a global interpreter lock, still loses updates, because a switch between a read and its write is enough. Goroutines that share memory need a **lock** (sync.Mutex), so that one at a time runs the read–modify–write; or an **atomic** read–modify–write (Add), one indivisible operation; or else a single **owner** goroutine that receives the updates over a channel, so that nothing is shared.
+Letting one goroutine run at a time does not help: the GOMAXPROCS=1 row, like a global interpreter lock, still loses updates, because a switch between a read and its write is enough (each goroutine here yields there on purpose). Goroutines that share memory need a **lock** (sync.Mutex), so that one at a time runs the read–modify–write; or an **atomic** read–modify–write (sync/atomic's Add), one indivisible operation; or else a single **owner** goroutine that receives the updates over a channel, so that nothing is shared.
 
-The table counts lost updates exactly: each counter keeps, in its one word, how many +1s and how many −1s it holds, so an overwrite takes its count with it. The final value alone is a poor measure: a lost +1 and a lost −1 cancel, and a final 0 can hide many losses.`
+The table counts lost updates exactly: each counter's value is kept as two counts, the +1s and the −1s it holds, read and written together, so an overwrite takes its count with it. The final value alone is a poor measure: a lost +1 and a lost −1 cancel, and a final 0 can hide many losses.`
 )
 
 const (
@@ -73,9 +73,9 @@ func newRaceView() *raceView {
 	v.progress.Hide()
 	v.notRun.Hide()
 	v.claims = newClaims(&v.runs,
-		claim{Says: "A global interpreter lock, letting one thread run at a time, means a race condition can never happen.",
+		claim{Says: "With a global interpreter lock, which lets one thread run at a time, Python can never have a race condition.",
 			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time."},
-		claim{Says: "Goroutines do not need locks to share memory.",
+		claim{Says: "Goroutines can share memory without locks.",
 			Pending: "Checked by the rows without a lock, an atomic or an owner."},
 		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
 			Pending: "Checked by the sync.Mutex row."})
@@ -118,7 +118,8 @@ func newRaceView() *raceView {
 	why := wrapped("Data race (plain n += 1): two goroutines access one variable, at least one writes, and nothing " +
 		"orders the two accesses (no happens-before, in the Go memory model); the race detector reports it. " +
 		"Race condition (atomic load, yield, atomic store): every access is atomic, so there is no data race, " +
-		"but a write that lands between a goroutine's read and its write is overwritten.")
+		"but a write that lands between a goroutine's read and its write is overwritten. The data race may lose " +
+		"nothing in a run and is still a bug: the detector finds it whether or not an update is lost.")
 	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and the goroutines " +
 		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
 		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, either process sets GOMAXPROCS " +
@@ -209,7 +210,7 @@ func (v *raceView) clear(cfg techniques.RaceConfig) {
 }
 
 // verdict says what a run's counts mean: exact only if nothing was lost, and
-// never for the data race, whose outcome the language does not define.
+// never for the data race, which a Go program must not have.
 func verdict(r techniques.RaceResult) (string, widget.Importance) {
 	switch {
 	case r.NotRun != "":
@@ -267,7 +268,7 @@ func (v *raceView) judge() {
 	made := 2 * int64(v.cfg.Pairs) * int64(v.cfg.Updates)
 	if r, ok := v.results[techniques.SingleProc]; ok {
 		if r.Lost() > 0 {
-			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch fell between a read and its write.", r.Lost(), made))
+			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch between a read and its write is enough (each goroutine here yields there).", r.Lost(), made))
 		} else {
 			v.claims.judge(0, partly, fmt.Sprintf("With GOMAXPROCS=1, none of %d updates was lost this time; but a switch between a read and its write is all a loss needs, and one run cannot show \"never\".", made))
 		}
