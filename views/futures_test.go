@@ -99,11 +99,18 @@ func TestFuturesBlockingAndPromise(t *testing.T) {
 	if count(v.rows, "resolved") != 8 || !strings.Contains(v.summary.Text, "window's goroutine") {
 		t.Errorf("summary %q rows %+v", v.summary.Text, v.rows)
 	}
-	read := findButton(t, v.demo.Content, "ReadFileAsync(foo.txt).Then(show).Catch(showError)")
+	rep, _ := v.demo.Report()
+	if _, ok := rep.Results["window_frozen_ms"].(float64); !ok || !strings.Contains(v.claims.verdicts[0]["because"], "blocking on it") {
+		t.Errorf("blocking run: results %v, verdict %v", rep.Results, v.claims.verdicts[0])
+	}
+	read := findButton(t, v.demo.Content, "Read foo.txt the promise way: ReadFileAsync, Then, Catch")
 	test.Tap(read)
 	v.demo.Wait()
 	if !strings.HasPrefix(v.promise.Text, "then: 7 lines") {
 		t.Errorf("promise read: %q", v.promise.Text)
+	}
+	if !strings.Contains(v.claims.verdicts[0]["because"], "ReadFileAsync returned its future") {
+		t.Errorf("promise read: verdict %v", v.claims.verdicts[0])
 	}
 }
 
