@@ -347,9 +347,13 @@ func (v *futuresView) fetchBlocking() error {
 		defer cancel()
 		start := time.Now()
 		fs := make([]*techniques.Future[techniques.Resource], n)
+		took := make([]time.Duration, n) // when each task ended: each writes its own, read after its future is done
 		for i := range fs {
 			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
-			fs[i] = techniques.Go(ctx, func(ctx context.Context) (techniques.Resource, error) { return techniques.Fetch(ctx, i, cfg, rng) })
+			fs[i] = techniques.Go(ctx, func(ctx context.Context) (techniques.Resource, error) {
+				defer func() { took[i] = time.Since(start) }()
+				return techniques.Fetch(ctx, i, cfg, rng)
+			})
 		}
 		returned = time.Since(start)
 		_, allErr := techniques.All(ctx, fs...) // the window's goroutine waits here: nothing can be drawn
@@ -358,7 +362,7 @@ func (v *futuresView) fetchBlocking() error {
 		}
 		for i, f := range fs {
 			r, err := f.Wait(context.Background()) // each returns soon: it resolved, or was just cancelled
-			v.rows[i] = stateOf(fetchEvent{i, r, err, time.Since(start)})
+			v.rows[i] = stateOf(fetchEvent{i, r, err, took[i]})
 		}
 		settled = time.Since(start)
 		v.table.Refresh()
