@@ -362,20 +362,34 @@ func histogramImage(samples map[techniques.Strategy][]techniques.RaceSample) (im
 			lost, finals = append(lost, r.Lost), append(finals, r.Final)
 		}
 		for j, values := range [][]int64{lost, finals} {
-			edges, counts := techniques.Bin(values, 10)
+			edges, counts := techniques.Bin(values, 8)
 			labels := make([]string, len(edges))
 			ys := make([]float64, len(counts))
+			wide := len(edges) > 4 && (len(fmt.Sprint(edges[0])) > 4 || len(fmt.Sprint(edges[len(edges)-1])) > 4)
 			for k := range edges {
-				labels[k] = fmt.Sprint(edges[k])
+				if !wide || k%2 == 0 { // long numbers: label every other bar, so they do not overlap
+					labels[k] = fmt.Sprint(edges[k])
+				}
 				ys[k] = float64(counts[k])
 			}
-			title := []string{"updates lost", "final value"}[j]
-			img := renderPlot(barPlot(fmt.Sprintf("%v: %s", s, title), "", "runs", labels, ys, chartColors[i%len(chartColors)]), w, h)
+			name, ok := shortNames[s]
+			if !ok {
+				name = s.String()
+			}
+			title := fmt.Sprintf("%s: %s", name, []string{"updates lost", "final value"}[j])
+			img := renderPlot(barPlot(title, "", "runs", labels, ys, chartColors[i%len(chartColors)]), w, h)
 			b := img.Bounds()
 			draw.Draw(out, image.Rect(j*2*w, i*2*h, j*2*w+b.Dx(), i*2*h+b.Dy()), img, b.Min, draw.Src)
 		}
 	}
 	return out, drawn
+}
+
+// shortNames name the strategies in the histograms' titles.
+var shortNames = map[techniques.Strategy]string{
+	techniques.PlainIncrement: "n += 1",
+	techniques.Unsynchronized: "load, yield, store",
+	techniques.SingleProc:     "the same, GOMAXPROCS=1",
 }
 
 // histogramSummary sums up each strategy's runs for the report, and says in
