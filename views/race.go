@@ -70,6 +70,7 @@ func newRaceView() *raceView {
 		histNote: wrapped(""),
 	}
 	v.message.Importance = widget.DangerImportance
+	v.message.Hide() // shown only with an error, so the table sits right under the buttons
 	v.progress.Hide()
 	v.notRun.Hide()
 	v.claims = newClaims(&v.runs,
@@ -111,7 +112,7 @@ func newRaceView() *raceView {
 		names = append(names, s.String())
 	}
 	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, names,
-		[]string{"-1000000000", "2000000000", "999.9ms", "lost, cancelled to 0"})
+		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (data race)m"})
 	for i, s := range techniques.Strategies {
 		v.rows[s] = [4]*widget.Label(table.rows[i])
 	}
@@ -153,10 +154,12 @@ func (v *raceView) config() (techniques.RaceConfig, error) {
 		updates, err = parseCount(v.updates.Text, "updates each", 1, techniques.MaxUpdates)
 		if err == nil {
 			v.message.SetText("")
+			v.message.Hide()
 			return techniques.RaceConfig{Pairs: pairs, Updates: updates}, nil
 		}
 	}
 	v.message.SetText(err.Error())
+	v.message.Show()
 	return techniques.RaceConfig{}, err
 }
 

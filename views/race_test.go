@@ -141,7 +141,7 @@ func TestRaceBadInputStartsNothing(t *testing.T) {
 		if err := v.demo.Run(); err == nil {
 			t.Errorf("pairs %q: Run started", bad[:min(len(bad), 10)])
 		}
-		if v.demo.Busy() || v.message.Text == "" {
+		if v.demo.Busy() || v.message.Text == "" || !v.message.Visible() {
 			t.Errorf("pairs %q: busy %v, message %q; want not busy and a message", bad[:min(len(bad), 10)], v.demo.Busy(), v.message.Text)
 		}
 	}
