@@ -23,7 +23,7 @@ const debugEvery = 200 * time.Millisecond
 // knows the window is not frozen; the others when they change. Lines are
 // tab-separated:
 //
-//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>	<ms the last one froze>	<the meter's worst ms of the last 5 s>	<its worst ms since a run last began>
+//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>	<ms the last one froze>	<the meter's worst ms of the last 5 s>	<its worst ms since a run last began>	<the status bar's text>	<how many texts of the panel say it is running>
 //	widget	<kind>	<x>	<y>	<enabled>	<label>
 //	layout	end
 //
@@ -42,8 +42,9 @@ func (s *shell) debugStats(ctx context.Context, out io.Writer) {
 			}
 			d := s.demo()
 			n, froze := d.Freezes()
-			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\t%d\t%d\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, n, froze.Milliseconds(),
-				s.meter.lat.worst().Milliseconds(), s.meter.sinceRun.Milliseconds())
+			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\t%d\t%d\t%d\t%s\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, n, froze.Milliseconds(),
+				s.meter.lat.worst().Milliseconds(), s.meter.sinceRun.Milliseconds(),
+				strings.NewReplacer("\t", " ", "\n", " ").Replace(s.status.Text), runningTexts(d.Content))
 			if layout := s.layoutLines(); layout != lastLayout {
 				lastLayout = layout
 				fmt.Fprint(out, layout, "layout\tend\n")
@@ -90,4 +91,32 @@ func (s *shell) layoutLines() string {
 	}
 	walk(s.win.Content())
 	return b.String()
+}
+
+// runningTexts counts the visible labels under o that say a run is in
+// progress ("Running…"): once no run is in flight, there must be none.
+func runningTexts(o fyne.CanvasObject) int {
+	if o == nil || !o.Visible() {
+		return 0
+	}
+	n := 0
+	switch o := o.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			n += runningTexts(c)
+		}
+	case *container.Scroll:
+		n += runningTexts(o.Content)
+	case *container.Split:
+		n += runningTexts(o.Leading) + runningTexts(o.Trailing)
+	case *container.AppTabs:
+		for _, t := range o.Items {
+			n += runningTexts(t.Content)
+		}
+	case *widget.Label:
+		if strings.HasPrefix(o.Text, "Running") {
+			n++
+		}
+	}
+	return n
 }

@@ -83,7 +83,6 @@ type shell struct {
 	cancelBtn     *widget.Button
 	status        *widget.Label
 	meter         *meter
-	started       time.Time
 
 	stopProbe context.CancelFunc
 	stderr    io.Writer
@@ -244,6 +243,7 @@ func (s *shell) show(i int) {
 	s.xrayHolder.Objects = []fyne.CanvasObject{xray}
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
+	s.showRunStatus(i)
 	if p.Built() {
 		s.runBtn.Enable()
 		s.blockBtn.Enable()
@@ -300,7 +300,6 @@ func (s *shell) busy(i int, busy bool) {
 		return
 	}
 	if busy {
-		s.started = time.Now()
 		s.status.SetText("Running…")
 		s.cancelBtn.Enable()
 		s.runBtn.Disable()
@@ -319,11 +318,28 @@ func (s *shell) finished(i int, err error) {
 		return
 	}
 	s.readXray(i)
-	if i != s.current {
+	if i == s.current {
+		s.showRunStatus(i)
+	}
+}
+
+// showRunStatus says in the status bar what panel i's runs are doing, or
+// how the last one ended: a panel left mid-run, and come back to, must not
+// still say it is running.
+func (s *shell) showRunStatus(i int) {
+	d := s.demos[i]
+	if d == nil {
 		return
 	}
-	took := time.Since(s.started).Round(time.Millisecond)
+	if d.Busy() {
+		s.status.SetText("Running…")
+		return
+	}
+	ended, err, took := d.LastRun()
+	took = took.Round(time.Millisecond)
 	switch {
+	case !ended:
+		s.status.SetText("Ready. Ctrl+R runs the demo, Esc cancels.")
 	case err == nil:
 		s.status.SetText(fmt.Sprintf("Finished in %v.", took))
 	case errors.Is(err, context.Canceled):

@@ -45,6 +45,8 @@ type driven struct {
 	meterWorst    time.Duration // the app's own meter: its worst latency of the last 5 s
 	meterSinceRun time.Duration // and since a run last began
 	clicking      time.Duration // how long the last burst of clicks took to send
+	status        string        // the status bar's text
+	runningTexts  int           // how many of the panel's texts say it is running
 	widgets       []widgetAt
 	pending       []widgetAt // the layout being read
 	statsAt       time.Time  // when the last stats line came: the window was not frozen
@@ -115,7 +117,7 @@ func (d *driven) read(r io.Reader) {
 		d.mu.Lock()
 		d.output.WriteString(line + "\n")
 		switch {
-		case f[0] == "stats" && len(f) == 8:
+		case f[0] == "stats" && len(f) == 10:
 			d.goroutines, _ = strconv.Atoi(f[1])
 			d.freezes, _ = strconv.Atoi(f[4])
 			ms, _ := strconv.Atoi(f[5])
@@ -124,6 +126,8 @@ func (d *driven) read(r io.Reader) {
 			d.meterWorst = time.Duration(ms) * time.Millisecond
 			ms, _ = strconv.Atoi(f[7])
 			d.meterSinceRun = time.Duration(ms) * time.Millisecond
+			d.status = f[8]
+			d.runningTexts, _ = strconv.Atoi(f[9])
 			d.busy, d.panel, d.statsAt = f[2] == "true", f[3], time.Now()
 		case f[0] == "widget" && len(f) == 6:
 			x, _ := strconv.Atoi(f[2])
@@ -263,6 +267,7 @@ func (d *driven) settled(baseline int, when string) {
 	for {
 		n, busy, _ := d.state()
 		if d.fresh(began) && !busy && n <= baseline+slack {
+			d.saysNotRunning(when)
 			return
 		}
 		if time.Since(began) > limit {
@@ -307,6 +312,21 @@ func (d *driven) oneFreeze(baseline, freezesBefore int, when string) {
 	if froze < 1 || froze > allowed {
 		d.t.Errorf("%s: the window froze %d times (%v each; the clicks took %v), want 1 to %d",
 			when, froze, last, d.clicking.Round(time.Millisecond), allowed)
+	}
+}
+
+// saysNotRunning fails the test if, with no run in flight, the status bar
+// or a text of the panel still says it is running.
+func (d *driven) saysNotRunning(when string) {
+	d.t.Helper()
+	began := time.Now()
+	time.Sleep(2 * debugEvery) // the last run's end, drawn and reported
+	d.waitFor("fresh stats", 10*time.Second, func() bool { return d.fresh(began.Add(debugEvery)) })
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.busy && (strings.HasPrefix(d.status, "Running") || d.runningTexts > 0) {
+		d.t.Errorf("%s: no run is in flight, yet the status bar says %q and %d of the panel's texts say it is running",
+			when, d.status, d.runningTexts)
 	}
 }
 
@@ -412,6 +432,7 @@ func TestTorture(t *testing.T) {
 			d.settled(base, "after leaving the panel mid-run")
 			d.key("ctrl+Prior")
 			d.waitFor("the panel again", 5*time.Second, func() bool { _, _, pn := d.state(); return pn == id })
+			d.settled(base, "back on the panel left mid-run")
 			time.Sleep(2 * debugEvery) // its layout, reported again
 
 			// Fifty clicks on Run blocking: one freeze, not fifty; the
@@ -424,6 +445,31 @@ func TestTorture(t *testing.T) {
 			d.press("Run", 1)
 			time.Sleep(500 * time.Millisecond)
 			d.closeWindow(time.Second)
+		})
+	}
+}
+
+// TestLeaveMidRunAndComeBack starts each panel's demo with Ctrl+R, leaves
+// the panel at once (which cancels the run) and comes back: nothing may
+// still say the run is going.
+func TestLeaveMidRunAndComeBack(t *testing.T) {
+	lab(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (`make test-deps` installs it)")
+	}
+	p := newPinger(t)
+	for _, id := range panelIDs(t) {
+		t.Run(id, func(t *testing.T) {
+			d := drive(t, p, "--panel", id)
+			base := d.baseline()
+			d.key("ctrl+r")
+			time.Sleep(150 * time.Millisecond)
+			d.key("ctrl+Next")
+			d.waitFor("the next panel", 5*time.Second, func() bool { _, _, pn := d.state(); return pn != id })
+			time.Sleep(1500 * time.Millisecond)
+			d.key("ctrl+Prior")
+			d.waitFor("the panel again", 5*time.Second, func() bool { _, _, pn := d.state(); return pn == id })
+			d.settled(base, "back on the panel left mid-run")
 		})
 	}
 }

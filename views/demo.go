@@ -123,3 +123,12 @@ func (d *Demo) Report() (r Report, ok bool) {
 	}
 	return d.runs.results.report(d.runs.task), true
 }
+
+// LastRun says how the last run ended: whether one has ended since the
+// panel was built, its error (nil if it succeeded) and how long it took.
+func (d *Demo) LastRun() (ended bool, err error, took time.Duration) {
+	if d.runs == nil {
+		return false, nil, 0
+	}
+	return d.runs.results.last()
+}

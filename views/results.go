@@ -160,3 +160,10 @@ func flatten(path string, v any, emit func(path, value string)) {
 		emit(path, fmt.Sprint(v))
 	}
 }
+
+// last says whether a run has ended, how, and how long it took.
+func (r *results) last() (ended bool, err error, took time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ran, r.err, r.took
+}
