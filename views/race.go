@@ -44,6 +44,7 @@ type raceView struct {
 	message   *widget.Label
 	rows      map[techniques.Strategy][4]*widget.Label // final, lost, time, verdict
 	notRun    *widget.Label
+	procs     *widget.Label
 	lost      *widget.Label
 	claims    *claims
 	progress  *widget.ProgressBar
@@ -64,6 +65,7 @@ func newRaceView() *raceView {
 		message:  wrapped(""),
 		rows:     map[techniques.Strategy][4]*widget.Label{},
 		notRun:   wrapped(""),
+		procs:    wrapped(""),
 		lost:     wrapped("Run the experiment to catch an overwrite in the act."),
 		progress: widget.NewProgressBar(),
 		chart:    newChart(320, 260),
@@ -73,6 +75,7 @@ func newRaceView() *raceView {
 	v.message.Hide() // shown only with an error, so the table sits right under the buttons
 	v.progress.Hide()
 	v.notRun.Hide()
+	v.procs.Hide()
 	v.claims = newClaims(&v.runs,
 		claim{Says: "With a global interpreter lock, which lets one thread run at a time, Python can never have a race condition.",
 			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time."},
@@ -123,9 +126,9 @@ func newRaceView() *raceView {
 		"nothing in a run and is still a bug: the detector finds it whether or not an update is lost.")
 	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and the goroutines " +
 		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
-		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, either process sets GOMAXPROCS " +
-		"to 1 for that row only, then restores it.")
-	left := container.NewVBox(form, v.message, table.Content, v.notRun, widget.NewSeparator(),
+		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, GOMAXPROCS is set to 1 for that " +
+		"row only, then restored: in the second copy with Run, in this whole app with Run blocking.")
+	left := container.NewVBox(form, v.message, table.Content, v.procs, v.notRun, widget.NewSeparator(),
 		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost, widget.NewSeparator(),
 		v.claims.Content, widget.NewSeparator(), why, where)
 	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs each strategy %d times, with at most %d updates per goroutine so it takes seconds, and draws how the lost updates and the final values spread.",
@@ -203,6 +206,7 @@ func (v *raceView) clear(cfg techniques.RaceConfig) {
 	v.shownRows = nil
 	v.claims.reset()
 	v.notRun.Hide()
+	v.procs.Hide()
 	v.lost.SetText("…")
 	for _, cells := range v.rows {
 		for _, c := range cells {
@@ -253,6 +257,8 @@ func (v *raceView) show(r techniques.RaceResult) {
 
 	switch r.Strategy {
 	case techniques.Unsynchronized:
+		v.procs.SetText(fmt.Sprintf("All rows but the last ran with GOMAXPROCS=%d, this machine's default: up to %d goroutines executing at once.", r.Procs, r.Procs))
+		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
 		if r.Overwrite != nil {
 			story := r.Overwrite.String()
@@ -289,7 +295,7 @@ func (v *raceView) judge() {
 		synced += v.results[s].Lost()
 	}
 	if len(bare) > 0 {
-		because := fmt.Sprintf("Of %d updates each, with no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
+		because := fmt.Sprintf("Each row made %d updates. With no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
 		if lostBare > 0 {
 			v.claims.judge(1, wrong, because+" Goroutines that share memory need one of the three.")
 		} else {

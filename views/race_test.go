@@ -68,6 +68,9 @@ func checkRaceRun(t *testing.T, v *raceView) {
 			t.Errorf("%s: report %v, %v; screen %q, %q", name, row["final"], row["lost"], v.rows[techniques.Strategies[i]][0].Text, v.rows[techniques.Strategies[i]][1].Text)
 		}
 	}
+	if p := fmt.Sprintf("GOMAXPROCS=%v,", results["gomaxprocs"]); !v.procs.Visible() || !strings.Contains(v.procs.Text, p) {
+		t.Errorf("the report's gomaxprocs %v; the screen says %q", results["gomaxprocs"], v.procs.Text)
+	}
 	if got := fmt.Sprint(results["gomaxprocs1_lost"]); got != single[1].Text {
 		t.Errorf("gomaxprocs1_lost %s, the screen shows %q", got, single[1].Text)
 	}
