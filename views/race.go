@@ -122,7 +122,10 @@ func newRaceView() *raceView {
 	why := wrapped("Data race (plain n += 1): two goroutines access one variable, at least one writes, and nothing " +
 		"orders the two accesses (no happens-before, in the Go memory model); the race detector reports it. " +
 		"Race condition (atomic load, yield, atomic store): every access is atomic, so there is no data race, " +
-		"but a write that lands between a goroutine's read and its write is overwritten. The data race may lose " +
+		"but a write that lands between a goroutine's read and its write is overwritten. With many goroutines nearly " +
+		"every update is lost there: a goroutine reads just after its own write, then yields while the others write, so " +
+		"each builds mostly on its own updates, and the counter ends holding little more than the last one's. " +
+		"The data race may lose " +
 		"nothing in a run and is still a bug: the detector finds it whether or not an update is lost.")
 	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and the goroutines " +
 		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
@@ -257,7 +260,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 
 	switch r.Strategy {
 	case techniques.Unsynchronized:
-		v.procs.SetText(fmt.Sprintf("All rows but the last ran with GOMAXPROCS=%d, this machine's default: up to %d goroutines executing at once.", r.Procs, r.Procs))
+		v.procs.SetText(fmt.Sprintf("All rows but the last ran with GOMAXPROCS=%d, the Go runtime's default here: up to %d goroutines executing at once.", r.Procs, r.Procs))
 		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
 		if r.Overwrite != nil {
