@@ -147,9 +147,9 @@ func newServerView() *serverView {
 		}
 	}
 	v.claims = newClaims(&v.runs,
-		claim{Says: "A server that reads a database, fills a template and answers spends much of each request blocked, waiting for the database.",
+		claim{Says: "A server that reads a database, fills a template and answers spends much of each request blocked on the database.",
 			Pending: "Not measured yet: it needs the one-at-a-time mode."},
-		claim{Says: "Designed concurrently, the server can work on another request while one is blocked on the database.",
+		claim{Says: "Designed concurrently, the server can run another request while one is blocked on the database.",
 			Pending: "Not measured yet: it needs one at a time and goroutine per connection."},
 		claim{Says: "Parallelism alone cannot scale such a server: a machine runs only so many tasks at once.",
 			Pending: "Not measured yet: it needs one at a time and goroutine per connection."})
@@ -168,7 +168,7 @@ func newServerView() *serverView {
 		bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
 		container.NewBorder(nil, nil, nil, search, v.query), v.response)
 	left := container.NewVScroll(container.NewVBox(controls, searchBox))
-	right := container.NewVScroll(container.NewVBox(v.chart, v.claims.Content))
+	right := container.NewVScroll(container.NewVBox(v.claims.Content, v.chart))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.66
 	v.demo = newDemo(split, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
@@ -416,7 +416,7 @@ func (v *serverView) judge() {
 		// took 1 ÷ throughput of its time, the lock's queue aside.
 		lat, each := serial.cfg.Latency.Seconds(), 1/serial.stats.PerSecond
 		share := lat / each
-		because := fmt.Sprintf("One at a time, each request held the server for %.1f ms (1 ÷ %.0f/s), %.0f ms of it (%.0f%%) waiting on the database, the rest in the query, the template and HTTP. The wait is simulated: its share is what the slider makes it.",
+		because := fmt.Sprintf("One at a time, each request held the server %.1f ms (1 ÷ %.0f/s), %.0f ms of it (%.0f%%) in the simulated wait on the database, whose share the slider sets.",
 			1000*each, serial.stats.PerSecond, 1000*lat, 100*share)
 		verdict := holds
 		if share < 0.5 {
@@ -429,15 +429,15 @@ func (v *serverView) judge() {
 	}
 	speedup := conc.stats.PerSecond / serial.stats.PerSecond
 	onDB, ceiling := conc.cfg.Ceiling(conc.load.Clients)
-	because := fmt.Sprintf("Goroutine per connection served %.0f requests/s, %.1f× one at a time (%.0f/s), with up to %d requests in flight and %d on the database.",
+	because := fmt.Sprintf("A goroutine per connection served %.0f/s, %.1f× one at a time's %.0f/s, with up to %d requests in flight and %d on the database.",
 		conc.stats.PerSecond, speedup, serial.stats.PerSecond, conc.most, conc.mostOnDB)
 	verdict := holds
 	switch {
 	case speedup < 1.5:
 		verdict = wrong
 	case conc.load.Clients > conc.cfg.DBConns:
-		because = fmt.Sprintf("Up to the database's limit: %d connections ÷ %v = %.0f requests/s at most. ", onDB, conc.cfg.Latency, ceiling) + because +
-			" The other requests waited in db.Conn for a connection."
+		because = fmt.Sprintf("Up to the database's limit (%d connections ÷ %v = %.0f/s). ", onDB, conc.cfg.Latency, ceiling) + because +
+			" The rest waited for a connection."
 	}
 	v.claims.judge(1, verdict, because)
 
@@ -445,7 +445,7 @@ func (v *serverView) judge() {
 	parallel := float64(cpus) * serial.stats.PerSecond
 	v.runs.setResult("gomaxprocs", cpus)
 	v.runs.setResult("speedup_per_connection_over_one_at_a_time", speedup)
-	because = fmt.Sprintf("%d cores each serving one request at a time would manage about %d × %.0f = %.0f requests/s; overlapping the waits on the same %d cores served %.0f/s.",
+	because = fmt.Sprintf("%d cores each serving one request at a time would manage about %d × %.0f = %.0f/s; overlapping the waits on those %d cores served %.0f/s.",
 		cpus, cpus, serial.stats.PerSecond, parallel, cpus, conc.stats.PerSecond)
 	verdict = holds
 	if conc.stats.PerSecond < 1.5*parallel {
