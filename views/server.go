@@ -99,7 +99,7 @@ func newServerView() *serverView {
 		requests: countEntry(2, 1, 1000),
 		message:  wrapped(""),
 		address:  widget.NewLabel("Server stopped: it starts with the first load or search."),
-		live:     wrapped("Press Run: 64 clients against a database of 16 connections, in each of the three modes."),
+		live:     wrapped("Run sends the load above to the server in each of the three modes in turn, as Compare all three modes does."),
 		table:    map[techniques.ServerMode][]*widget.Label{},
 		chart:    newChart(260, 190),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
