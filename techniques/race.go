@@ -142,8 +142,8 @@ var procsMu sync.Mutex
 // goroutines stop early. SingleProc sets GOMAXPROCS to 1 for the run, for
 // the whole process, and restores it after.
 func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error) {
-	if cfg.Pairs < 1 || cfg.Updates < 1 {
-		return RaceResult{}, fmt.Errorf("pairs and updates must be at least 1, got %d and %d", cfg.Pairs, cfg.Updates)
+	if cfg.Pairs < 1 || cfg.Updates < 1 || cfg.Pairs > MaxPairs || cfg.Updates > MaxUpdates {
+		return RaceResult{}, fmt.Errorf("pairs must be 1 to %d and updates 1 to %d, got %d and %d", MaxPairs, MaxUpdates, cfg.Pairs, cfg.Updates)
 	}
 	if err := ctx.Err(); err != nil {
 		return RaceResult{}, err

@@ -177,8 +177,10 @@ func TestRaceCancel(t *testing.T) {
 			t.Errorf("%v: err = %v, want context.Canceled", s, err)
 		}
 	}
-	if _, err := RunRace(context.Background(), Mutex, RaceConfig{Pairs: 0, Updates: 1}); err == nil {
-		t.Error("0 pairs was accepted")
+	for _, cfg := range []RaceConfig{{0, 1}, {1, 0}, {MaxPairs + 1, 1}, {1, MaxUpdates + 1}} {
+		if _, err := RunRace(context.Background(), Mutex, cfg); err == nil {
+			t.Errorf("%+v was accepted", cfg)
+		}
 	}
 }
 
