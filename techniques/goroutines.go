@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -115,9 +116,22 @@ const MaxGoroutines = 2_000_000
 type Usage struct {
 	Goroutines int
 	Threads    int    // OS threads of the process, from /proc/self/status
-	RSS        uint64 // resident memory, bytes, from /proc/self/status
-	Stacks     uint64 // bytes of goroutine stacks, from runtime/metrics
-	Proc       bool   // whether Threads and RSS were read: /proc exists on Linux only
+	RSS        uint64 // resident memory, bytes, from /proc/self/status (VmRSS)
+	Virtual    uint64 // address space reserved, bytes, from /proc/self/status (VmSize)
+	Proc       bool   // whether Threads, RSS and Virtual were read: /proc exists on Linux only
+
+	// Stacks is the memory the Go runtime holds for stacks (runtime/metrics:
+	// /memory/classes/heap/stacks + os-stacks): each goroutine's stack, and
+	// each OS thread's 32 KiB signal-handling stack. A thread's own system
+	// stack is not in it when the C library made it (a cgo program, like
+	// this app): the runtime never sees that memory.
+	Stacks uint64
+	// StartStack is the runtime's starting stack size (/gc/stack/starting-size):
+	// the average stack the last collection saw in use, rounded up to a power
+	// of two, at least 2 KiB. A goroutine that reuses the record of one that
+	// ended starts with a stack this size; one with a fresh record starts
+	// at 2 KiB.
+	StartStack uint64
 }
 
 // MeasureSettled measures as Measure does, once the OS thread count has
@@ -140,25 +154,28 @@ func MeasureSettled(limit time.Duration) Usage {
 
 // Measure reads the process's usage now.
 func Measure() Usage {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}, {Name: "/gc/stack/starting-size:bytes"}}
 	metrics.Read(s)
 	u := Usage{Goroutines: runtime.NumGoroutine()}
-	for _, m := range s {
+	for _, m := range s[:2] {
 		if m.Value.Kind() == metrics.KindUint64 {
 			u.Stacks += m.Value.Uint64()
 		}
 	}
-	u.Threads, u.RSS = procStatus()
+	if s[2].Value.Kind() == metrics.KindUint64 {
+		u.StartStack = s[2].Value.Uint64()
+	}
+	u.Threads, u.RSS, u.Virtual = procStatus()
 	u.Proc = u.Threads > 0
 	return u
 }
 
-// procStatus reads the thread count and resident size from /proc (Linux);
-// zeros elsewhere.
-func procStatus() (threads int, rss uint64) {
+// procStatus reads the thread count, resident size and address space from
+// /proc (Linux); zeros elsewhere.
+func procStatus() (threads int, rss, virtual uint64) {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -174,9 +191,11 @@ func procStatus() (threads int, rss uint64) {
 			threads = int(n)
 		case "VmRSS":
 			rss = n * 1024
+		case "VmSize":
+			virtual = n * 1024
 		}
 	}
-	return threads, rss
+	return threads, rss, virtual
 }
 
 // AvailableMemory is what the kernel says can still be allocated (MemAvailable), or 0 if unknown.
@@ -225,8 +244,9 @@ type Parked struct {
 	Kind    Kind
 	N       int
 	Took    time.Duration // time to start them all
-	Before  Usage         // just before
-	After   Usage         // with all of them parked
+	Before  Usage         // just before, with the heap collected and free memory returned to the OS
+	Started Usage         // the moment the last one started
+	After   Usage         // with all of them parked, collected and settled the same way as Before
 	batches []*parkedBatch
 }
 
@@ -250,7 +270,12 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 	if err := CheckFits(kind, n, 0, 0); err != nil {
 		return nil, err
 	}
-	runtime.GC() // start from a clean heap, so the difference is theirs
+	// Start from memory that is all in use: collect, and hand every free
+	// page back to the OS. Otherwise the crowd could fill pages freed
+	// earlier (its growth reads too low), or the runtime could return
+	// pages in the background while the crowd starts (lower still, even
+	// below zero when a bigger crowd was just released).
+	debug.FreeOSMemory()
 	p := &Parked{Kind: kind, N: n, Before: Measure()}
 	start := time.Now()
 	started := make(chan struct{}, 1024)
@@ -286,8 +311,42 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 	if progress != nil {
 		progress(n)
 	}
-	p.After = Measure()
+	p.Started = Measure()
+	p.After = settle(p.Started)
 	return p, nil
+}
+
+// settle collects and returns free memory to the OS, as Park does before a
+// crowd starts, until the stacks stop shrinking, and measures. A parked
+// goroutine lives through collections, and each one halves a stack that
+// uses well under a quarter of itself (a parked one stops at 4 KiB if it
+// started bigger). That matters when goroutines reuse the records of ended
+// ones: they start with the runtime's starting size (see Usage.StartStack),
+// 8 KiB in a process with deep stacks such as a GUI's. Measured at once,
+// the figures would depend on how many collections happened to run while
+// they started.
+func settle(u Usage) Usage {
+	for range 4 { // 16 KiB → 2 KiB at most
+		debug.FreeOSMemory()
+		next := Measure()
+		if next.Stacks >= u.Stacks {
+			return next
+		}
+		u = next
+	}
+	return u
+}
+
+// VirtualEach is the address space each unit reserved: for an OS thread,
+// mostly the system stack the C library maps for it (8 MiB by default on
+// Linux), which counts in RSS only as far as it is touched. The runtime
+// reserves its heap in 64 MiB steps, so for a small crowd of goroutines
+// the figure says little.
+func (p *Parked) VirtualEach() uint64 {
+	if p.After.Virtual <= p.Before.Virtual {
+		return 0
+	}
+	return (p.After.Virtual - p.Before.Virtual) / uint64(p.N)
 }
 
 // BytesEach is the resident memory each unit added.

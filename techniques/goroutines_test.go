@@ -80,6 +80,79 @@ func TestPark(t *testing.T) {
 	}
 }
 
+// TestParkMeasuresGrowthEvenAfterACrowd parks a crowd, releases it, and
+// parks another of the same size in the same process: the second must still
+// show what its goroutines made resident. Measured from a baseline that
+// counted the first crowd's freed pages, it read as nothing, or even below
+// zero once the runtime handed those pages back while the second started.
+func TestParkMeasuresGrowthEvenAfterACrowd(t *testing.T) {
+	if !Measure().Proc {
+		t.Skip("no /proc: resident memory is not measured on this OS")
+	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const n = 20_000
+	for round := range 2 {
+		p, err := Park(context.Background(), Goroutines, n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Release()
+		// A goroutine's stack alone is 2 KiB: under half of that each, the
+		// growth was not theirs. Above 64 KiB each, something else grew.
+		if each := p.BytesEach(); each < 1024 || each > 64<<10 {
+			t.Errorf("crowd %d: %d bytes each (RSS %d → %d), want about a parked goroutine's few KiB",
+				round, each, p.Before.RSS, p.After.RSS)
+		}
+		if stacks := p.StackBytesEach(); stacks < 1800 || stacks > 4096 {
+			t.Errorf("crowd %d: %d bytes of stack each, want 2 to 4 KiB once settled", round, stacks)
+		}
+	}
+}
+
+// TestSettleShrinksStacksOfReusedRecords starts a crowd whose goroutines
+// reuse the records of ended ones while the runtime's starting stack size
+// is above 2 KiB, as it is in the app's window process: they start with big
+// stacks, and Park must measure them after the collections that shrink them,
+// not at whatever size the collections during the start happened to leave.
+func TestSettleShrinksStacksOfReusedRecords(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	// One parked goroutine deep in its calls, among a handful, raises the
+	// average stack the next collection sees, hence the starting size.
+	hold := make(chan struct{})
+	done := make(chan struct{})
+	go func() { deepWait(32, hold); close(done) }()
+	defer func() { close(hold); <-done }()
+	const n = 5000
+	first, err := Park(context.Background(), Goroutines, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Release()
+	p, err := Park(context.Background(), Goroutines, n, nil) // reuses the records of the first
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release()
+	started := (p.Started.Stacks - min(p.Started.Stacks, p.Before.Stacks)) / n
+	if p.Before.StartStack <= 2048 || started <= 4096 {
+		t.Skipf("the starting size stayed %d bytes (%d each as started): nothing to shrink", p.Before.StartStack, started)
+	}
+	if settled := p.StackBytesEach(); settled >= started {
+		t.Errorf("stacks %d bytes each as started, %d settled: not shrunk", started, settled)
+	}
+}
+
+// deepWait waits on hold about depth KiB deep in its own calls.
+func deepWait(depth int, hold chan struct{}) byte {
+	var pad [1000]byte
+	pad[depth%len(pad)] = byte(depth)
+	if depth == 0 {
+		<-hold
+		return pad[0]
+	}
+	return deepWait(depth-1, hold) + pad[1]
+}
+
 func TestParkCancelReleases(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx, cancel := context.WithCancel(context.Background())

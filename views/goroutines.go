@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,11 +21,15 @@ import (
 // goroutinesIntro and goroutinesAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	goroutinesIntro = "A goroutine starts with a small stack and is scheduled by Go, not the kernel. You can have millions."
+	goroutinesIntro = "A goroutine starts with a 2 KiB stack and is scheduled by the Go runtime onto a few OS threads, not by the kernel: a parked one costs a few kilobytes, so a million fit in a few gigabytes."
 
-	goroutinesAbout = `Green threads are scheduled by a language runtime rather than the operating system. Go's goroutines start with a few kilobytes of stack that grows on demand, and the runtime multiplexes them onto a handful of OS threads.
+	goroutinesAbout = `Green threads are scheduled by a language runtime rather than the operating system. A goroutine starts with a 2 KiB stack that grows (and shrinks again) as it needs, and the runtime multiplexes all of them onto OS threads: at most GOMAXPROCS of those run Go code at any moment, more while some are blocked in system calls.
 
-Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleeping "long enough" is a guess; a WaitGroup waits exactly.`
+Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleeping "long enough" is a guess; a WaitGroup waits exactly. It also makes the results visible: by Go's memory model, each ` + "`wg.Done()`" + ` happens before the ` + "`wg.Wait()`" + ` it releases returns, so what a task wrote before Done can be read after Wait. A sleep orders nothing: even when every task did finish in time, reading what they wrote after a sleep is a data race, as it would be without a mutex or a channel.
+
+The scale experiment parks a crowd of goroutines, then a crowd of goroutines each locked to an OS thread of its own, and measures what each one added: resident memory (RSS, from Linux's /proc), the runtime's count of stack memory, and the time to start them all. An OS thread also costs kernel memory (its kernel stack, 16 KiB on x86-64), which no process's RSS shows.
+
+Built with the race detector (` + "`go build -race`" + `), a program gives every goroutine the detector's state and a 4 KiB stack: the crowd then weighs several times as much, and the panel says so rather than judge Go by it.`
 )
 
 const (
@@ -43,14 +48,30 @@ type goroutinesView struct {
 	message  *widget.Label
 	progress *widget.ProgressBar
 	table    map[techniques.Kind][4]*widget.Label
+	counted  *widget.Label // what the figures of the last run count
 	usage    *widget.Label
 	chart    *canvas.Image
+	claims   *claims
 	points   map[techniques.Kind]plotter.XYs // total RSS growth (bytes) by N, every measurement so far; run goroutines only
 	each     map[techniques.Kind]uint64      // the last measured bytes per unit, for the fit check
+	measured map[techniques.Kind]*techniques.Parked
+	shown    map[string]bool // the results of the scale run in flight so far
 	demo     *Demo
 }
 
 func goroutinesPanel() *Demo { return newGoroutinesView().demo }
+
+// countsText says what each figure of the scale table counts: the report's "counts".
+var countsText = map[string]string{
+	"bytes_per_goroutine": "growth of resident memory (RSS) ÷ N, with the heap collected and free pages returned to the OS before and after: " +
+		"each goroutine's stack, its runtime record (which the runtime keeps for reuse once it ends), the record of its wait on the channel, its closure",
+	"bytes_per_thread": "the same for goroutines each locked to an OS thread: all of the above, plus the touched pages of the thread's own system stack " +
+		"and of its 32 KiB signal stack, and the runtime's and the C library's records of the thread; not the thread's kernel memory, which no process's RSS shows",
+	"stack_bytes_per_goroutine": "growth of the Go runtime's stack memory (runtime/metrics /memory/classes/heap/stacks + os-stacks) ÷ N, touched or not",
+	"stack_bytes_per_thread": "the same for a locked goroutine: its stack plus its thread's 32 KiB signal stack, mostly never touched (so it can exceed the RSS figure); " +
+		"not the thread's own system stack, which the C library reserves outside the runtime's count",
+	"address_space_per_thread_bytes": "growth of the address space reserved (VmSize) ÷ N: mostly each thread's system stack, reserved whole and made resident only as it is touched",
+}
 
 func newGoroutinesView() *goroutinesView {
 	v := &goroutinesView{
@@ -61,15 +82,23 @@ func newGoroutinesView() *goroutinesView {
 		message:  wrapped(""),
 		progress: widget.NewProgressBar(),
 		table:    map[techniques.Kind][4]*widget.Label{},
+		counted:  wrapped(""),
 		usage:    wrapped(""),
 		chart:    newChart(300, 230),
 		points:   map[techniques.Kind]plotter.XYs{},
 		// Until measured: about a goroutine's 2 KiB stack plus its bookkeeping,
 		// and the pages an idle thread touches.
-		each: map[techniques.Kind]uint64{techniques.Goroutines: 2800, techniques.Threads: 20_000},
+		each:     map[techniques.Kind]uint64{techniques.Goroutines: 2800, techniques.Threads: 20_000},
+		measured: map[techniques.Kind]*techniques.Parked{},
+		shown:    map[string]bool{},
 	}
 	v.message.Importance = widget.DangerImportance
 	v.progress.Hide()
+	v.claims = newClaims(&v.runs, claim{
+		Says: "Green threads take less memory than OS threads and start quicker, and you can create millions of them, " +
+			"where a few thousand threads already run out of memory.",
+		Pending: "Measured here: press Start, measure, release — each crowd's memory and start time decide it.",
+	})
 
 	// Part 1: sleep vs WaitGroup.
 	longestLabel := widget.NewLabel("")
@@ -89,7 +118,10 @@ func newGoroutinesView() *goroutinesView {
 	part1 := container.NewVBox(
 		bold("Sleeping is a guess; a WaitGroup waits exactly"),
 		container.NewBorder(nil, nil, longestLabel, nil, v.longest),
-		container.NewHBox(sleepBtn, waitBtn), grid, v.verdict)
+		container.NewHBox(sleepBtn, waitBtn), grid, v.verdict,
+		wrapped("Waiting is also what makes a task's results visible. By Go's memory model each wg.Done() happens before the wg.Wait() it releases returns, "+
+			"so what the tasks wrote can be read after Wait. A sleep orders nothing: even if every task had finished, reading their results after "+
+			"the sleep, with no WaitGroup, mutex or channel, would be a data race (here the tasks' list is guarded by a mutex)."))
 
 	// Part 2: the scale experiment.
 	measure := widget.NewButton("Start, measure, release", func() { v.scale(false) })
@@ -97,9 +129,9 @@ func newGoroutinesView() *goroutinesView {
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(!busy, measure, sleepBtn, waitBtn); enable(busy, cancel) })
-	table := newResultTable([]string{"", "N · start time", "memory each", "stack each", "OS threads: parked, after"},
+	table := newResultTable([]string{"", "N · start time", "memory each (RSS)", "Go stacks each", "OS threads: parked, after"},
 		[]string{techniques.Goroutines.String(), techniques.Threads.String()},
-		[]string{"1000000 in 9999ms", "reused (see note)", "999.9 KiB", "10006, then 99 (was 99)"})
+		[]string{"1000000 in 9999ms", "not measured on this OS", "999.9 KiB", "10006, then 99 (was 99)"})
 	v.table[techniques.Goroutines] = [4]*widget.Label(table.rows[0])
 	v.table[techniques.Threads] = [4]*widget.Label(table.rows[1])
 	part2 := container.NewVBox(
@@ -107,12 +139,14 @@ func newGoroutinesView() *goroutinesView {
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
 			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
 		container.NewHBox(measure, cancel),
-		v.message, v.progress, table.Content, v.usage,
-		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads, and each thread reserves a stack of its own. "+
-			"Memory each = growth of resident memory (RSS) ÷ N; stack each = growth of stack memory by the runtime's count.", techniques.MaxThreads)),
+		v.message, v.progress, table.Content, v.counted, v.usage,
+		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads (debug.SetMaxThreads). "+
+			"Memory each = growth of resident memory (RSS) ÷ N, measured with the heap collected and free pages handed back to the OS, before and after; "+
+			"Go stacks each = growth of the runtime's own count of stack memory ÷ N.", techniques.MaxThreads)),
 		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
 			"and reports back — so the figures are the crowd's alone, and the window's goroutine never waits behind a hundred thousand "+
-			"others. The blocking way starts them here, on the window's goroutine."))
+			"others. The blocking way starts them here, on the window's goroutine."),
+		v.claims.Content)
 	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
 	split := container.NewHSplit(left, v.chart)
 	split.Offset = 0.65
@@ -155,10 +189,16 @@ func (v *goroutinesView) sleepOrWait(sleep bool) error {
 				}
 			}
 			if sleep {
+				v.runs.setResult("way", "go task(i), then sleep")
+				v.runs.setResult("sleep_ms", ms(articleSleep))
 				v.verdict.SetText(fmt.Sprintf("main slept 100 ms and returned: %d of %d tasks printed. The rest were still running — in a real program their output never appears.", len(printed), articleTasks))
 			} else {
+				v.runs.setResult("way", "go task(i), then wg.Wait()")
 				v.verdict.SetText(fmt.Sprintf("wg.Wait() returned when the last task finished: %d of %d printed, with no time wasted and none cut off.", len(printed), articleTasks))
 			}
+			v.runs.setResult("longest_task_ms", ms(longest))
+			v.runs.setResult("tasks", articleTasks)
+			v.runs.setResult("tasks_printed", len(printed))
 		})
 		return err
 	}, nil)
@@ -200,6 +240,10 @@ func (v *goroutinesView) scale(blocking bool) error {
 			c.SetText("…")
 		}
 	}
+	v.counted.SetText("")
+	v.measured = map[techniques.Kind]*techniques.Parked{}
+	v.shown = map[string]bool{}
+	v.claims.reset()
 	v.progress.SetValue(0)
 	v.progress.Show()
 	crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: g}, {Kind: techniques.Threads, N: t}}
@@ -242,33 +286,166 @@ func (v *goroutinesView) chartWith(p *techniques.Parked) image.Image {
 	return memoryChart(v.points)
 }
 
+// result records a measured value of the scale run, as it is shown.
+func (v *goroutinesView) result(key string, value any) {
+	v.shown[key] = true
+	v.runs.setResult(key, value)
+}
+
+// resultKey names kind's figures in the results: "goroutine" or "thread".
+func resultKey(k techniques.Kind) string {
+	if k == techniques.Threads {
+		return "thread"
+	}
+	return "goroutine"
+}
+
 // showParked shows a measurement, and the chart redrawn with it (nil when
-// the memory was reused and nothing new was measured).
+// the memory was reused and nothing new was measured). Only what was
+// measured is shown: off Linux there is no /proc, so no RSS and no thread count.
 func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage, chart image.Image) {
 	cells := v.table[p.Kind]
+	key := resultKey(p.Kind)
 	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, p.Took.Round(time.Millisecond)))
-	cells[1].SetText(bytesText(p.BytesEach()))
-	cells[2].SetText(bytesText(p.StackBytesEach()))
-	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
-	if !after.Proc {
+	v.result(key+"s_parked", p.N)
+	v.result(key+"s_start_ms", ms(p.Took))
+	if stacks := p.StackBytesEach(); stacks > 0 {
+		cells[2].SetText(bytesText(stacks))
+		v.result("stack_bytes_per_"+key, stacks)
+	} else {
+		cells[2].SetText("none new (reused)")
+	}
+	if p.Started.Stacks > p.Before.Stacks && p.Kind == techniques.Goroutines {
+		// Before the collections that shrink what they do not use.
+		v.result("stack_bytes_per_goroutine_as_started", (p.Started.Stacks-p.Before.Stacks)/uint64(p.N))
+	}
+	if !after.Proc || !p.After.Proc {
 		cells[1].SetText(noProcCell)
 		cells[3].SetText(noProcCell)
+		v.measured[p.Kind] = p
+		v.explain()
 		return
 	}
+	cells[3].SetText(fmt.Sprintf("%d, then %d (was %d)", p.After.Threads, after.Threads, p.Before.Threads))
+	v.result(key+"s_os_threads_parked", p.After.Threads)
+	v.result(key+"s_os_threads_after", after.Threads)
+	if p.Kind == techniques.Threads {
+		if virt := p.VirtualEach(); virt > 0 {
+			v.result("address_space_per_thread_bytes", virt)
+		}
+	}
 	if each := p.BytesEach(); each > 0 {
+		cells[1].SetText(bytesText(each))
+		v.result("bytes_per_"+key, each)
 		v.each[p.Kind] = each
 		v.chart.Image = chart
 		v.chart.Refresh()
 	} else {
 		cells[1].SetText("reused (see note)")
 	}
+	v.measured[p.Kind] = p
+	v.explain()
+}
+
+// explain says what the figures count, once both crowds are measured, and
+// judges the article's claim by them.
+func (v *goroutinesView) explain() {
+	g, t := v.measured[techniques.Goroutines], v.measured[techniques.Threads]
+	if g == nil || t == nil {
+		return
+	}
+	counts := map[string]string{}
+	for k, text := range countsText {
+		if v.shown[k] {
+			counts[k] = text
+		}
+	}
+	if len(counts) > 0 {
+		v.result("counts", counts)
+	}
+	var b strings.Builder
+	if g.After.Proc && t.After.Proc {
+		b.WriteString("Memory each counts what the crowd made resident: for a goroutine its stack, its runtime record, the record of its wait on the channel and its closure; " +
+			"for an OS thread all that, plus the pages it touched of its own system stack and of its 32 KiB signal stack, and the runtime's and the C library's records of the thread. " +
+			"The kernel's memory for a thread (its kernel stack and task record) is in no process's RSS. ")
+		if virt := t.VirtualEach(); virt > 0 {
+			fmt.Fprintf(&b, "Each thread also reserved %s of address space, mostly its system stack: resident only as far as it is touched. ", bytesText(virt))
+		}
+	}
+	if started := (g.Started.Stacks - min(g.Started.Stacks, g.Before.Stacks)) / uint64(g.N); started > 3*1024 {
+		fmt.Fprintf(&b, "These goroutines started with %s stacks, not 2 KiB: they reused the records of goroutines that had ended, and such a goroutine "+
+			"starts at the runtime's starting size, the average stack its last collection saw in use, rounded up (%s here: this process's goroutines run deep). "+
+			"A collection halves an idle stack that uses well under a quarter of itself: here down to %s. ",
+			bytesText(started), bytesText(g.Before.StartStack), bytesText(g.StackBytesEach()))
+	}
+	b.WriteString("Go stacks each is the runtime's count: for a thread it includes the 32 KiB signal stack it sets aside, mostly never touched (so it can exceed memory each), " +
+		"and leaves out the thread's own system stack, which the C library makes outside the runtime's count.")
+	if techniques.RaceDetector {
+		b.WriteString(" This copy of the app was built with the race detector (-race): every goroutine carries the detector's state and starts with a 4 KiB stack, " +
+			"so these figures measure the detector as much as Go. An ordinary build measures about 2.7 KiB per parked goroutine.")
+		v.result("race_detector", true)
+	}
+	v.counted.SetText(b.String())
+	v.judge(g, t)
+}
+
+// judge sets the verdict of the article's claim from this run's two crowds.
+func (v *goroutinesView) judge(g, t *techniques.Parked) {
+	if techniques.RaceDetector {
+		v.claims.judge(0, partly, "Not judged on memory: this build runs the race detector, which adds its own state to every goroutine. "+
+			fmt.Sprintf("Start rate: %s goroutines/s against %s threads/s.", rate(g), rate(t)))
+		return
+	}
+	gRate, tRate := float64(g.N)/g.Took.Seconds(), float64(t.N)/t.Took.Seconds()
+	gEach, tEach := g.BytesEach(), t.BytesEach()
+	starts := fmt.Sprintf("%s goroutines/s against %s threads/s", rate(g), rate(t))
+	if gEach == 0 || tEach == 0 {
+		// No RSS (off Linux, or memory reused): only the start times are measured.
+		if gRate > tRate {
+			v.claims.judge(0, partly, fmt.Sprintf("Quicker to start: %s (%.0f×). Memory each was not measured in this run, so lighter is not judged.", starts, gRate/tRate))
+		} else {
+			v.claims.judge(0, wrong, fmt.Sprintf("Not quicker to start in this run: %s. Memory each was not measured.", starts))
+		}
+		return
+	}
+	if gEach >= tEach || gRate <= tRate {
+		v.claims.judge(0, wrong, fmt.Sprintf("In this run a goroutine took %s and a thread %s; %s.", bytesText(gEach), bytesText(tEach), starts))
+		return
+	}
+	million := uint64(1_000_000) * gEach
+	because := fmt.Sprintf("Lighter and quicker: a parked goroutine added %s, a thread %s (%.1f× as much, besides its kernel memory); %s (%.0f×). ",
+		bytesText(gEach), bytesText(tEach), float64(tEach)/float64(gEach), starts, gRate/tRate)
+	if g.N >= 1_000_000 {
+		because += fmt.Sprintf("Millions: this run parked %d goroutines in %s. ", g.N, bytesText(gEach*uint64(g.N)))
+	} else {
+		because += fmt.Sprintf("Millions: at that rate a million would take %s. ", bytesText(million))
+	}
+	because += fmt.Sprintf("But %d threads took only %s: resident memory is not what stops threads at a few thousand. Here the Go runtime ends the program past 10,000 threads",
+		t.N, bytesText(tEach*uint64(t.N)))
+	if virt := t.VirtualEach(); virt > 0 {
+		because += fmt.Sprintf(", and each thread reserved %s of address space for its stack", bytesText(virt))
+	}
+	because += "."
+	v.claims.judge(0, partly, because)
+}
+
+// rate is how many of a crowd started per second, for a sentence.
+func rate(p *techniques.Parked) string {
+	r := float64(p.N) / p.Took.Seconds()
+	switch {
+	case r >= 1e6:
+		return fmt.Sprintf("%.1f million", r/1e6)
+	case r >= 1e4:
+		return fmt.Sprintf("%.0f thousand", r/1e3)
+	}
+	return fmt.Sprintf("%.0f", r)
 }
 
 // noProc stands for the figures read from Linux's /proc, elsewhere.
-const noProc = "unknown on this system (no /proc)"
+const noProc = "not measured on this OS (no /proc)"
 
 // noProcCell says the same in a table cell.
-const noProcCell = "unknown: no /proc"
+const noProcCell = "not measured on this OS"
 
 func (v *goroutinesView) showUsage() {
 	u := techniques.Measure()
@@ -277,7 +454,7 @@ func (v *goroutinesView) showUsage() {
 		return
 	}
 	v.usage.SetText(fmt.Sprintf("This app now: %d goroutines, %d OS threads, %s resident. "+
-		"A blocking run measures this process, whose runtime keeps freed memory for reuse: a second one at the same N may show little growth.",
+		"A blocking run measures this process, whose runtime keeps the records of ended goroutines for reuse: a second run may show less growth.",
 		u.Goroutines, u.Threads, bytesText(u.RSS)))
 }
 

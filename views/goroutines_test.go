@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"go.uber.org/goleak"
@@ -44,6 +45,81 @@ func TestGoroutinesScaleDemo(t *testing.T) {
 	if parked < 50 || after >= parked {
 		t.Errorf("%d OS threads with 50 parked, %d after (was %d); want at least 50, then fewer", parked, after, was)
 	}
+	checkScaleResults(t, v, 20000, 50)
+}
+
+// checkScaleResults checks what a scale run reported and what its claim box
+// and notes say, against the two crowds' sizes.
+func checkScaleResults(t *testing.T, v *goroutinesView, g, th int) {
+	t.Helper()
+	res := v.runs.results.report("goroutines").Results
+	if res["goroutines_parked"] != g || res["threads_parked"] != th {
+		t.Errorf("parked %v goroutines and %v threads in the results, want %d and %d", res["goroutines_parked"], res["threads_parked"], g, th)
+	}
+	for _, k := range []string{"goroutines_start_ms", "threads_start_ms"} {
+		if ms, ok := res[k].(float64); !ok || ms <= 0 {
+			t.Errorf("%s = %v, want a duration", k, res[k])
+		}
+	}
+	counts, _ := res["counts"].(map[string]string)
+	if !techniques.Measure().Proc {
+		for _, k := range []string{"bytes_per_goroutine", "bytes_per_thread"} {
+			if _, ok := res[k]; ok {
+				t.Errorf("%s = %v with no /proc to measure it", k, res[k])
+			}
+		}
+		return
+	}
+	gEach, _ := res["bytes_per_goroutine"].(uint64)
+	tEach, _ := res["bytes_per_thread"].(uint64)
+	if gEach == 0 || tEach == 0 || counts["bytes_per_goroutine"] == "" || counts["bytes_per_thread"] == "" {
+		t.Fatalf("bytes each %v and %v, counts %v: want both measured and explained", res["bytes_per_goroutine"], res["bytes_per_thread"], counts)
+	}
+	verdict := v.claims.labels[0].Text
+	if techniques.RaceDetector {
+		// The detector's state makes goroutines heavy: say so, and judge no memory.
+		if res["race_detector"] != true || !strings.Contains(v.counted.Text, "race detector") || !strings.Contains(verdict, "Not judged on memory") {
+			t.Errorf("a -race build: race_detector %v, note %q, verdict %q", res["race_detector"], v.counted.Text, verdict)
+		}
+		return
+	}
+	if gEach >= tEach {
+		t.Errorf("a goroutine %d bytes, a thread %d: the lesson would be upside down", gEach, tEach)
+	}
+	if !strings.HasPrefix(verdict, "Measured here:") || !strings.Contains(verdict, bytesText(gEach)) {
+		t.Errorf("verdict %q does not cite this run's %s per goroutine", verdict, bytesText(gEach))
+	}
+}
+
+func TestGoroutinesShowOnlyWhatWasMeasured(t *testing.T) {
+	v := newGoroutines(t)
+	// As off Linux: no /proc, so no thread count and no resident memory.
+	for _, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
+		p := &techniques.Parked{Kind: k, N: 1000, Took: 10 * time.Millisecond,
+			Before: techniques.Usage{Goroutines: 3, Stacks: 64 << 10},
+			After:  techniques.Usage{Goroutines: 1003, Stacks: 64<<10 + 1000*2048}}
+		v.showParked(p, techniques.Usage{Goroutines: 3}, nil)
+	}
+	for k, cells := range v.table {
+		if cells[1].Text != noProcCell || cells[3].Text != noProcCell {
+			t.Errorf("%v: memory %q, threads %q; want %q for both", k, cells[1].Text, cells[3].Text, noProcCell)
+		}
+		if cells[2].Text != "2.0 KiB" {
+			t.Errorf("%v: stacks %q, want the runtime's count, 2.0 KiB", k, cells[2].Text)
+		}
+	}
+	res := v.runs.results.report("goroutines").Results
+	for _, k := range []string{"bytes_per_goroutine", "bytes_per_thread", "goroutines_os_threads_parked", "address_space_per_thread_bytes"} {
+		if _, ok := res[k]; ok {
+			t.Errorf("%s = %v, but it was not measured", k, res[k])
+		}
+	}
+	if counts, _ := res["counts"].(map[string]string); counts["stack_bytes_per_goroutine"] == "" || counts["bytes_per_goroutine"] != "" {
+		t.Errorf("counts %v: want what the stack figures count, and nothing for the unmeasured", counts)
+	}
+	if strings.Contains(v.counted.Text, "Memory each counts") {
+		t.Errorf("note %q explains a memory figure that was not measured", v.counted.Text)
+	}
 }
 
 func TestGoroutinesScaleBlocking(t *testing.T) {
@@ -81,6 +157,9 @@ func TestGoroutinesSleepVsWait(t *testing.T) {
 		if !strings.Contains(l.Text, "printed") {
 			t.Errorf("after wg.Wait(): %q, want printed", l.Text)
 		}
+	}
+	if res := v.runs.results.report("goroutines").Results; res["tasks_printed"] != 10 {
+		t.Errorf("tasks_printed %v after wg.Wait(), want 10", res["tasks_printed"])
 	}
 }
 
