@@ -222,9 +222,9 @@ func hammer(ctx context.Context, c counter, cfg RaceConfig) error {
 	return ctx.Err()
 }
 
-// A tally is a counter's value kept as two counts in one 64-bit word: the
+// A tally is a counter's value kept as two counts packed in one uint64: the
 // +1s it has taken in (high half) and the −1s (low half); the value is
-// their difference. An update still reads the whole word and writes it
+// their difference. An update still reads the whole tally and writes it
 // back, so a write over another's carries that one's count away with its
 // value: the tally left at the end counts exactly the updates that
 // survived, and the rest were lost. (The final value alone cannot: a lost
@@ -294,9 +294,10 @@ func (c *splitCounter) read() *write { return c.last.Load() }
 func (c *splitCounter) writeBack(worker int, read *write, delta int64) {
 	mine := &write{n: read.n + step(delta), by: worker}
 	if replaced := c.last.Swap(mine); replaced != read && c.overwrites.Add(1) == 1 {
-		// Someone wrote after our read, and we just wrote over it. Records are
-		// never reused, so a different pointer is a different write, even if
-		// the value is the same (a +1 and a −1 in between).
+		// Someone wrote after our read, and we just wrote over it. No record
+		// is reused while we hold it (the garbage collector frees only what
+		// nothing points to), so a different pointer is a different write,
+		// even if the value is the same (a +1 and a −1 in between).
 		c.shown = &Overwrite{Worker: worker, Read: read.n.value(), Wrote: mine.n.value(),
 			Other: replaced.by, OtherWrote: replaced.n.value()}
 	}

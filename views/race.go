@@ -79,7 +79,7 @@ func newRaceView() *raceView {
 	v.claims = newClaims(&v.runs,
 		claim{Says: "With a global interpreter lock, which lets one thread run at a time, Python can never have a race condition.",
 			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time."},
-		claim{Says: "Goroutines can share memory without locks.",
+		claim{Says: "Unlike threads, goroutines need no locks to use shared memory.",
 			Pending: "Checked by the rows without a lock, an atomic or an owner."},
 		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
 			Pending: "Checked by the sync.Mutex row."})
@@ -298,9 +298,9 @@ func (v *raceView) judge() {
 		synced += v.results[s].Lost()
 	}
 	if len(bare) > 0 {
-		because := fmt.Sprintf("Each row made %d updates. With no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
+		because := fmt.Sprintf("Each row that ran made %d updates. With no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
 		if lostBare > 0 {
-			v.claims.judge(1, wrong, because+" Goroutines that share memory need one of the three.")
+			v.claims.judge(1, wrong, because+" Goroutines that share memory need what threads need: one of the three.")
 		} else {
 			v.claims.judge(1, partly, because+" Nothing was lost this time, yet plain n += 1 is a data race, and the next run may lose updates.")
 		}
