@@ -241,22 +241,22 @@ func (v *raceView) show(r techniques.RaceResult) {
 	text, importance := verdict(r)
 	cells[3].Importance = importance
 	cells[3].SetText(text)
-	row := map[string]any{"name": r.Strategy.String(), "verdict": text}
 	if r.NotRun != "" {
+		// Nothing was measured: the row is reported apart, with why.
 		for _, c := range cells[:3] {
 			c.SetText("—")
 		}
-		row["verdict"] = r.NotRun
 		v.notRun.SetText(r.Strategy.String() + ": " + r.NotRun + ".")
 		v.notRun.Show()
+		v.runs.setResult("strategies_not_run", []map[string]any{{"name": r.Strategy.String(), "reason": r.NotRun}})
 	} else {
 		cells[0].SetText(fmt.Sprint(r.Final))
 		cells[1].SetText(fmt.Sprint(r.Lost()))
 		cells[2].SetText(r.Took.Round(100 * time.Microsecond).String())
-		row["final"], row["lost"], row["ms"] = r.Final, r.Lost(), float64(r.Took.Microseconds())/1000
+		v.shownRows = append(v.shownRows, map[string]any{"name": r.Strategy.String(), "verdict": text,
+			"final": r.Final, "lost": r.Lost(), "ms": float64(r.Took.Microseconds()) / 1000})
+		v.runs.setResult("strategies", v.shownRows)
 	}
-	v.shownRows = append(v.shownRows, row)
-	v.runs.setResult("strategies", v.shownRows)
 
 	switch r.Strategy {
 	case techniques.Unsynchronized:

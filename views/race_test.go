@@ -48,24 +48,33 @@ func checkRaceRun(t *testing.T, v *raceView) {
 	rep, _ := v.demo.Report()
 	results := rep.Results
 	rows, _ := results["strategies"].([]map[string]any)
-	if len(rows) != len(techniques.Strategies) {
-		t.Fatalf("%d rows in the report, want %d: %v", len(rows), len(techniques.Strategies), results)
+	ran := techniques.Strategies
+	if techniques.RaceDetector {
+		ran = ran[1:] // the plain data race is not run, and is reported apart
+		notRun, _ := results["strategies_not_run"].([]map[string]any)
+		if len(notRun) != 1 || notRun[0]["name"] != techniques.PlainIncrement.String() || notRun[0]["reason"] == "" {
+			t.Errorf("strategies_not_run %v; want the plain data race and why", results["strategies_not_run"])
+		}
+	} else if _, ok := results["strategies_not_run"]; ok {
+		t.Errorf("strategies_not_run %v in a build without the race detector", results["strategies_not_run"])
+	}
+	if len(rows) != len(ran) {
+		t.Fatalf("%d rows in the report, want %d: %v", len(rows), len(ran), results)
 	}
 	for i, row := range rows {
+		s := ran[i]
 		keys := slices.Sorted(maps.Keys(row))
-		name := techniques.Strategies[i].String()
-		notRun := techniques.Strategies[i] == techniques.PlainIncrement && techniques.RaceDetector
 		switch {
-		case row["name"] != name:
-			t.Errorf("row %d is %v, want %s", i, row["name"], name)
-		case notRun && !slices.Equal(keys, []string{"name", "verdict"}):
-			t.Errorf("%s was not run, but its row has %v", name, keys)
-		case !notRun && !slices.Equal(keys, []string{"final", "lost", "ms", "name", "verdict"}):
-			t.Errorf("%s: row keys %v", name, keys)
-		case !notRun && row["verdict"] == "exact" && row["lost"] != int64(0):
-			t.Errorf("%s: verdict %v with %v lost", name, row["verdict"], row["lost"])
-		case !notRun && (fmt.Sprint(row["final"]) != v.rows[techniques.Strategies[i]][0].Text || fmt.Sprint(row["lost"]) != v.rows[techniques.Strategies[i]][1].Text):
-			t.Errorf("%s: report %v, %v; screen %q, %q", name, row["final"], row["lost"], v.rows[techniques.Strategies[i]][0].Text, v.rows[techniques.Strategies[i]][1].Text)
+		case row["name"] != s.String():
+			t.Errorf("row %d is %v, want %s", i, row["name"], s)
+		case !slices.Equal(keys, []string{"final", "lost", "ms", "name", "verdict"}):
+			t.Errorf("%s: row keys %v", s, keys)
+		case row["verdict"] != v.rows[s][3].Text:
+			t.Errorf("%s: report says %v, the screen %q", s, row["verdict"], v.rows[s][3].Text)
+		case row["verdict"] == "exact" && row["lost"] != int64(0):
+			t.Errorf("%s: verdict %v with %v lost", s, row["verdict"], row["lost"])
+		case fmt.Sprint(row["final"]) != v.rows[s][0].Text || fmt.Sprint(row["lost"]) != v.rows[s][1].Text:
+			t.Errorf("%s: report %v, %v; screen %q, %q", s, row["final"], row["lost"], v.rows[s][0].Text, v.rows[s][1].Text)
 		}
 	}
 	if p := fmt.Sprintf("GOMAXPROCS=%v,", results["gomaxprocs"]); !v.procs.Visible() || !strings.Contains(v.procs.Text, p) {
