@@ -1,10 +1,12 @@
 package techniques
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -20,6 +22,9 @@ type ThreadLine struct {
 }
 
 func (l ThreadLine) String() string {
+	if l.ThreadID < 0 { // not known on this OS: show no made-up number
+		return fmt.Sprintf("worker %d prints line %d", l.Worker, l.Line)
+	}
 	return fmt.Sprintf("worker %d (thread %d) prints line %d", l.Worker, l.ThreadID, l.Line)
 }
 
@@ -33,8 +38,11 @@ type ThreadsConfig struct {
 
 // RunThreads starts cfg.Workers goroutines, locks each to its own OS thread
 // (runtime.LockOSThread), and lets each print cfg.Lines lines with real work
-// between them. The order in which the lines come out is up to the
-// operating system's scheduler, so it changes from run to run.
+// between them. The workers are concurrent, not necessarily parallel: a
+// locked thread runs Go code only while it holds one of the runtime's
+// GOMAXPROCS processors, so at most min(cores, GOMAXPROCS) of them compute
+// at the same moment. The order in which the lines come out is up to the
+// schedulers, the kernel's and Go's, so it changes from run to run.
 //
 // print is called for every line, under a lock: never concurrently. RunThreads
 // returns when every worker has finished, or early if ctx is cancelled.
@@ -49,8 +57,9 @@ func RunThreads(ctx context.Context, cfg ThreadsConfig, print func(ThreadLine)) 
 			runtime.LockOSThread()
 			tid := threadID()
 			// A thread has a priority, which a goroutine does not: these
-			// give way to the window's drawing when the CPUs are busy. The
-			// thread ends with the worker, so no other goroutine inherits it.
+			// give way to the window's drawing when the CPUs are busy (on
+			// Linux). The thread ends with the worker, so no other goroutine
+			// inherits it.
 			lowerPriority(tid)
 			for line := range cfg.Lines {
 				if ctx.Err() != nil {
@@ -99,4 +108,34 @@ func spin(d time.Duration) {
 			sum = sha256.Sum256(sum[:])
 		}
 	}
+}
+
+// MostAtOnce is the largest number of workers that were doing their CPU work
+// (from Began to Worked) at the same moment of the wall clock. Two at once
+// is overlap in time; it is parallel only if they had a core each, which
+// at most min(cores, GOMAXPROCS) can have.
+func MostAtOnce(lines []ThreadLine) int {
+	type edge struct {
+		at    time.Duration
+		delta int
+	}
+	var edges []edge
+	for _, l := range lines {
+		if l.Worked > l.Began {
+			edges = append(edges, edge{l.Began, +1}, edge{l.Worked, -1})
+		}
+	}
+	// In time order; at a tie an end comes first, so touching spans do not count.
+	slices.SortFunc(edges, func(a, b edge) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return a.delta - b.delta
+	})
+	most, now := 0, 0
+	for _, e := range edges {
+		now += e.delta
+		most = max(most, now)
+	}
+	return most
 }

@@ -64,3 +64,40 @@ func TestRunThreadsCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestMostAtOnce(t *testing.T) {
+	t.Parallel()
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	span := func(w, from, to int) ThreadLine { return ThreadLine{Worker: w, Began: ms(from), Worked: ms(to)} }
+	tests := []struct {
+		name  string
+		lines []ThreadLine
+		want  int
+	}{
+		{"none", nil, 0},
+		{"one after another", []ThreadLine{span(0, 0, 5), span(1, 5, 10), span(2, 10, 15)}, 1},
+		{"two overlap", []ThreadLine{span(0, 0, 5), span(1, 3, 8)}, 2},
+		{"three then two", []ThreadLine{span(0, 0, 10), span(1, 2, 4), span(2, 3, 5), span(3, 6, 9)}, 3},
+		{"no work", []ThreadLine{span(0, 5, 5), span(1, 5, 5)}, 0},
+	}
+	for _, tt := range tests {
+		if got := MostAtOnce(tt.lines); got != tt.want {
+			t.Errorf("%s: MostAtOnce = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestThreadLineNamesNoUnknownThread(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		l    ThreadLine
+		want string
+	}{
+		{ThreadLine{Worker: 2, ThreadID: 4711, Line: 3}, "worker 2 (thread 4711) prints line 3"},
+		{ThreadLine{Worker: 2, ThreadID: -1, Line: 3}, "worker 2 prints line 3"}, // off Linux
+	} {
+		if got := tt.l.String(); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+}

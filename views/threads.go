@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,11 +16,13 @@ import (
 // threadsIntro and threadsAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. Their lines interleave differently on every run."
+	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as there are cores for them: their lines interleave differently on every run."
 
-	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel, possibly in parallel with others on other cores.
+	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; more threads than cores take turns, which is concurrency without parallelism.
 
-Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.`
+Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.
+
+Go does not hand you threads: each worker here is a goroutine locked to a thread of its own (` + "`runtime.LockOSThread`" + `). A locked thread runs Go code only while it holds one of the runtime's GOMAXPROCS processors, so at most min(cores, GOMAXPROCS) workers compute at the same moment; the others wait for a processor, or sleep.`
 )
 
 const (
@@ -35,6 +38,7 @@ type threadsView struct {
 	workers *widget.Entry
 	message *widget.Label
 	summary *widget.Label
+	claims  *claims
 	lanes   *timeline
 	out     *console
 	demo    *Demo
@@ -51,6 +55,10 @@ func newThreadsView() *threadsView {
 		out:     newConsole(),
 	}
 	v.message.Importance = widget.DangerImportance
+	v.claims = newClaims(&v.runs, claim{
+		Says:    "The example's ten threads can run in parallel, or overlap.",
+		Pending: "Measured here: start the threads — the OS threads they ran on, and how many cores Go could use, decide it.",
+	})
 	run := widget.NewButton("Start the threads", func() { v.run(false) })
 	run.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
@@ -60,8 +68,8 @@ func newThreadsView() *threadsView {
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
 		v.message,
-		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
-		v.summary)
+		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority (on Linux) so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
+		v.summary, v.claims.Content)
 	split := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
 	split.Offset = 0.6
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, split), &v.runs,
@@ -98,13 +106,17 @@ func (v *threadsView) run(blocking bool) error {
 		v.lanes.Lanes[i] = fmt.Sprintf("worker %d", i)
 	}
 	v.lanes.Refresh()
+	v.claims.reset()
+	began := time.Now()
 
 	// Lines are collected on the worker side and shown in batches.
 	var pending []techniques.ThreadLine
 	flush := func(batch []techniques.ThreadLine) {
 		text := make([]string, len(batch))
 		for i, l := range batch {
-			v.lanes.Lanes[l.Worker] = fmt.Sprintf("worker %d · thread %d", l.Worker, l.ThreadID)
+			if l.ThreadID >= 0 {
+				v.lanes.Lanes[l.Worker] = fmt.Sprintf("worker %d · thread %d", l.Worker, l.ThreadID)
+			}
 			// A bar for the CPU work, a thin mark when the line is printed.
 			c := chartColors[l.Worker%len(chartColors)]
 			v.lanes.Spans[l.Worker] = append(v.lanes.Spans[l.Worker], span{From: l.Began, To: l.Worked, Color: c}, span{From: l.At, To: l.At, Color: c})
@@ -118,7 +130,7 @@ func (v *threadsView) run(blocking bool) error {
 			return techniques.RunThreadsSequentially(ctx, cfg, func(l techniques.ThreadLine) {
 				pending = append(pending, l)
 			})
-		}, func(error) { flush(pending); v.finish(pending, true) })
+		}, func(error) { flush(pending); v.finish(pending, time.Since(began), true) })
 	}
 	return v.runs.start(func(ctx context.Context) error {
 		var pace pacer
@@ -132,26 +144,76 @@ func (v *threadsView) run(blocking bool) error {
 				fyne.Do(func() { flush(batch) })
 			}
 		})
+		took := time.Since(began)
 		batch := pending
-		fyne.Do(func() { flush(batch); v.finish(all, false) })
+		fyne.Do(func() { flush(batch); v.finish(all, took, false) })
 		return err
 	}, nil)
 }
 
-// finish sums up a run: how many distinct threads, how many switches between workers.
-func (v *threadsView) finish(lines []techniques.ThreadLine, blocking bool) {
+// finish sums up a run: how many distinct threads, how many switches
+// between workers, how many computed at once; and judges the article's claim.
+func (v *threadsView) finish(lines []techniques.ThreadLine, took time.Duration, blocking bool) {
 	threads := map[int]bool{}
 	switches := 0
 	for i, l := range lines {
-		threads[l.ThreadID] = true
+		if l.ThreadID >= 0 {
+			threads[l.ThreadID] = true
+		}
 		if i > 0 && lines[i-1].Worker != l.Worker {
 			switches++
 		}
 	}
-	how := "in parallel on their own OS threads"
-	if blocking {
-		how = "one after another on the UI goroutine (the window was frozen)"
+	procs, cores := runtime.GOMAXPROCS(0), runtime.NumCPU()
+	most := techniques.MostAtOnce(lines)
+	v.runs.setResult("lines_printed", len(lines))
+	v.runs.setResult("seconds", took.Seconds())
+	v.runs.setResult("gomaxprocs", procs)
+	v.runs.setResult("cores", cores)
+	v.runs.setResult("output_switches", switches)
+	v.runs.setResult("most_workers_computing_at_once", most)
+	on := "on OS threads this OS does not name (thread IDs are not measured here)"
+	if len(threads) > 0 {
+		v.runs.setResult("distinct_os_threads", len(threads))
+		on = fmt.Sprintf("from %d distinct OS threads", len(threads))
 	}
-	v.summary.SetText(fmt.Sprintf("%d lines from %d distinct OS threads, run %s; the output switched worker %d times.",
-		len(lines), len(threads), how, switches))
+	if blocking {
+		v.runs.setResult("way", "one after another on the UI goroutine")
+		v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s, one worker after another on the UI goroutine (the window was frozen); the output switched worker %d times.",
+			len(lines), on, took.Seconds(), switches))
+		return
+	}
+	v.runs.setResult("way", "each worker on its own OS thread")
+	parallel := min(procs, cores)
+	v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s. The workers ran concurrently: the output switched worker %d times. "+
+		"At most %d of them can compute at the same moment (%d cores, GOMAXPROCS %d); %s.",
+		len(lines), on, took.Seconds(), switches, parallel, cores, procs, overlapText(most, parallel)))
+	v.judge(len(threads), switches, parallel, most)
+}
+
+// judge sets the verdict of the article's claim from a threaded run.
+func (v *threadsView) judge(threads, switches, parallel, most int) {
+	workers := len(v.lanes.Lanes)
+	var because string
+	if threads > 0 {
+		because = fmt.Sprintf("The %d workers ran on %d distinct OS threads and overlapped: their lines interleaved, switching worker %d times. ", workers, threads, switches)
+	} else {
+		because = fmt.Sprintf("The %d workers overlapped: their lines interleaved, switching worker %d times (which OS threads they ran on is not measured on this OS). ", workers, switches)
+	}
+	if parallel < 2 {
+		v.claims.judge(0, partly, because+fmt.Sprintf("But not in parallel here: Go had one processor for them (min of cores and GOMAXPROCS = %d), so they took turns.", parallel))
+		return
+	}
+	v.claims.judge(0, holds, because+fmt.Sprintf("In parallel only up to %d at a time, the smaller of the cores and GOMAXPROCS; %s. The rest took turns.",
+		parallel, overlapText(most, parallel)))
+}
+
+// overlapText says how many bursts of CPU work overlapped in time.
+func overlapText(most, parallel int) string {
+	text := fmt.Sprintf("their 5 ms bursts of CPU work overlapped in time up to %d at once", most)
+	if most > parallel {
+		// A burst is timed by the wall clock: a thread waiting for a core or a processor still counts.
+		text += fmt.Sprintf(", more than %d because a burst is timed by the clock, and a thread waiting for a core meanwhile still counts", parallel)
+	}
+	return text
 }

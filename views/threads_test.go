@@ -2,11 +2,40 @@ package views
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"concurrencylab/techniques"
 )
+
+// TestThreadsOffLinuxShowNoThreadID: where the OS does not name threads
+// (ThreadID -1), no thread number and no thread count is shown or reported.
+func TestThreadsOffLinuxShowNoThreadID(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	test.NewTempWindow(t, v.demo.Content)
+	v.lanes.Lanes = []string{"worker 0", "worker 1"}
+	lines := []techniques.ThreadLine{
+		{Worker: 0, ThreadID: -1, Line: 0, Began: 0, Worked: 5 * time.Millisecond, At: 100 * time.Millisecond},
+		{Worker: 1, ThreadID: -1, Line: 0, Began: time.Millisecond, Worked: 6 * time.Millisecond, At: 101 * time.Millisecond},
+	}
+	v.finish(lines, time.Second, false)
+	if strings.Contains(v.summary.Text, "-1") || strings.Contains(v.summary.Text, "distinct") {
+		t.Errorf("summary %q counts threads it could not name", v.summary.Text)
+	}
+	res := v.runs.results.report("threads").Results
+	if _, ok := res["distinct_os_threads"]; ok {
+		t.Errorf("distinct_os_threads = %v, not measured", res["distinct_os_threads"])
+	}
+	if res["most_workers_computing_at_once"] != 2 {
+		t.Errorf("most_workers_computing_at_once = %v, want 2", res["most_workers_computing_at_once"])
+	}
+}
 
 func TestThreadsPrimaryDemo(t *testing.T) {
 	test.NewTempApp(t)
@@ -20,8 +49,27 @@ func TestThreadsPrimaryDemo(t *testing.T) {
 	if got := strings.Count(v.out.Text(), "prints line"); got != 4*threadLines {
 		t.Errorf("console has %d lines, want %d", got, 4*threadLines)
 	}
-	if !strings.Contains(v.summary.Text, "from 4 distinct OS threads") {
-		t.Errorf("summary %q: want 4 distinct OS threads", v.summary.Text)
+	res := v.runs.results.report("threads").Results
+	if runtime.GOOS == "linux" {
+		if !strings.Contains(v.summary.Text, "from 4 distinct OS threads") || res["distinct_os_threads"] != 4 {
+			t.Errorf("summary %q, distinct_os_threads %v: want 4 distinct OS threads", v.summary.Text, res["distinct_os_threads"])
+		}
+	}
+	if strings.Contains(v.summary.Text, "in parallel on") {
+		t.Errorf("summary %q calls the workers parallel: they are concurrent", v.summary.Text)
+	}
+	parallel := min(runtime.GOMAXPROCS(0), runtime.NumCPU())
+	if want := fmt.Sprintf("At most %d of them can compute at the same moment", parallel); !strings.Contains(v.summary.Text, want) {
+		t.Errorf("summary %q, want %q", v.summary.Text, want)
+	}
+	if res["lines_printed"] != 4*threadLines || res["gomaxprocs"] != runtime.GOMAXPROCS(0) || res["cores"] != runtime.NumCPU() {
+		t.Errorf("results %v", res)
+	}
+	if s, ok := res["seconds"].(float64); !ok || s < float64(threadLines)*threadPause.Seconds() {
+		t.Errorf("seconds %v, want at least the %d pauses of a worker", res["seconds"], threadLines)
+	}
+	if verdict := v.claims.labels[0].Text; !strings.Contains(verdict, fmt.Sprintf("up to %d", parallel)) && !strings.Contains(verdict, "not in parallel") {
+		t.Errorf("verdict %q does not bound the parallelism by %d", verdict, parallel)
 	}
 	for i, lane := range v.lanes.Spans {
 		if len(lane) != 2*threadLines {
