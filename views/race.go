@@ -260,7 +260,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 
 	switch r.Strategy {
 	case techniques.Unsynchronized:
-		v.procs.SetText(fmt.Sprintf("All rows but the last ran with GOMAXPROCS=%d, the Go runtime's default here: up to %d goroutines executing at once.", r.Procs, r.Procs))
+		v.procs.SetText(fmt.Sprintf("Every other row that ran used GOMAXPROCS=%d, the Go runtime's default here: up to %d goroutines executing at once.", r.Procs, r.Procs))
 		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
 		if r.Overwrite != nil {
