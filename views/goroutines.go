@@ -144,8 +144,8 @@ func newGoroutinesView() *goroutinesView {
 			"Memory each = growth of resident memory (RSS) ÷ N, measured with the heap collected and free pages handed back to the OS, before and after; "+
 			"Go stacks each = growth of the runtime's own count of stack memory ÷ N.", techniques.MaxThreads)),
 		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
-			"and reports back — so the figures are the crowd's alone, and the window's goroutine never waits behind a hundred thousand "+
-			"others. The blocking way starts them here, on the window's goroutine."),
+			"and reports back — so the figures are the crowd's, not the window's, and the window's goroutine never waits behind a hundred thousand "+
+			"others. The blocking way starts them here, on the window's goroutine: the same figures, within a few percent, but a frozen window."),
 		v.claims.Content)
 	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
 	split := container.NewHSplit(left, v.chart)
