@@ -145,7 +145,7 @@ func newGoroutinesView() *goroutinesView {
 			"Go stacks each = growth of the runtime's own count of stack memory ÷ N.", techniques.MaxThreads)),
 		wrapped("Where it runs: the crowds are started in a second copy of this program, at a lower priority, which measures itself "+
 			"and reports back — so the figures are the crowd's, not the window's, and the window's goroutine never waits behind a hundred thousand "+
-			"others. The blocking way starts them here, on the window's goroutine: the same figures, within a few percent, but a frozen window."),
+			"others. The blocking way starts them here, on the window's goroutine: about the same figures, and a frozen window."),
 		v.claims.Content)
 	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
 	split := container.NewHSplit(left, v.chart)
