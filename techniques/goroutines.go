@@ -332,7 +332,7 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 // the figures would depend on how many collections happened to run while
 // they started.
 func settle(u Usage) Usage {
-	for range 4 { // 16 KiB → 2 KiB at most
+	for range 4 { // each collection halves a stack once at most
 		debug.FreeOSMemory()
 		next := Measure()
 		if next.Stacks >= u.Stacks {
