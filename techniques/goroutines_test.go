@@ -201,7 +201,7 @@ func ExampleStartAndWait() {
 // BenchmarkParkedGoroutine reports the memory of a parked goroutine against
 // the runtime's floor, its minimum 2 KiB stack. Each measurement runs in a
 // fresh child process: in a process that has parked goroutines before, the
-// runtime reuses their memory and the growth would read as zero.
+// runtime reuses the records of the ended ones, and the growth reads lower.
 func BenchmarkParkedGoroutine(b *testing.B) {
 	benchmarkPark(b, Goroutines, 1_000_000)
 }
