@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"runtime"
@@ -89,7 +90,6 @@ func newOverviewView() *overviewView {
 		heads:   map[string]*widget.Label{},
 		stats:   map[string]*widget.Label{},
 	}
-	v.message.Importance = widget.DangerImportance
 	v.claims = newClaims(&v.runs,
 		claim{Says: "When one task is blocked, a concurrent system runs another one meanwhile, and so uses the CPU to its full.",
 			Pending: "Run all six: the blocking tasks, sequential and concurrent on one goroutine at a time, test it."},
@@ -196,7 +196,7 @@ func (v *overviewView) config() (int, time.Duration, error) {
 		ms, err = parseCount(v.length.Text, "the length of a task", 20, 2000)
 	}
 	if err != nil {
-		v.message.SetText(err.Error())
+		v.say(err.Error(), widget.DangerImportance)
 		return 0, 0, err
 	}
 	v.message.SetText("")
@@ -364,7 +364,7 @@ func (v *overviewView) run() error {
 		for _, k := range overviewKinds {
 			work := techniques.NewWork(k, n, length)
 			for _, m := range overviewModes {
-				fyne.Do(func() { v.message.SetText(fmt.Sprintf("Running %s tasks: %s…", k, modeTitle(m))) })
+				fyne.Do(func() { v.say(fmt.Sprintf("Running %s tasks: %s…", k, modeTitle(m)), widget.MediumImportance) })
 				r, err := techniques.RunInChild(ctx, m, work)
 				if err != nil {
 					return err
@@ -377,7 +377,25 @@ func (v *overviewView) run() error {
 			v.show(results)
 		})
 		return nil
-	}, nil)
+	}, v.ended)
+}
+
+// say shows a line about the run: progress, or an error in red.
+func (v *overviewView) say(text string, importance widget.Importance) {
+	v.message.Importance = importance
+	v.message.SetText(text)
+}
+
+// ended says how a run that did not finish ended, where its progress was
+// shown: a run cancelled by leaving the panel must not still say "Running".
+func (v *overviewView) ended(err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		v.say("Cancelled: the tasks still running were stopped, and nothing was drawn.", widget.MediumImportance)
+	default:
+		v.say(err.Error(), widget.DangerImportance)
+	}
 }
 
 // runBlocking runs the sequential mode of both kinds on the Fyne goroutine,
@@ -398,5 +416,5 @@ func (v *overviewView) runBlocking() error {
 		}
 		v.show(results)
 		return nil
-	}, nil)
+	}, v.ended)
 }

@@ -174,3 +174,16 @@ func TestOverviewJudgesClaimsFromNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestOverviewCancelledRunSaysSo: a run cancelled (as leaving the panel
+// cancels it) must not leave its "Running…" line behind.
+func TestOverviewCancelledRunSaysSo(t *testing.T) {
+	test.NewTempApp(t)
+	v := newOverviewView()
+	test.Tap(v.runBtn)
+	v.runs.Cancel()
+	v.runs.Wait()
+	if got := v.message.Text; strings.HasPrefix(got, "Running") || !strings.Contains(got, "Cancelled") {
+		t.Errorf("after a cancelled run the panel says %q, want that it was cancelled", got)
+	}
+}
