@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -327,7 +328,57 @@ func (v *serverView) load(all bool) error {
 		return v.measure(ctx, st, modes,
 			func(text string) { v.streams.do(func() { v.live.SetText(text) }) },
 			func(r modeResult, chart image.Image) { v.streams.do(func() { v.show(r, chart) }) })
-	}, nil)
+	}, v.ended)
+}
+
+// ended says, where the results would have been, how a load that did not
+// finish ended: the live line no longer reads like a load still going, and
+// no cell keeps its "…". The modes that finished keep their numbers. Fyne
+// goroutine, after the run's last update.
+func (v *serverView) ended(err error) {
+	if err == nil {
+		return
+	}
+	// Esc also stops the server, whose stream writes the address line: under
+	// the test driver both would run at once, as streams.do explains. In the
+	// app the lock is free at once: its holders only queue a fyne.Do.
+	v.streams.ui.Lock()
+	defer v.streams.ui.Unlock()
+	var cut, skipped []string
+	for _, m := range techniques.ServerModes {
+		cells := v.table[m]
+		if cells[0].Text != "…" {
+			continue
+		}
+		word := "not run"
+		if len(cut) == 0 {
+			cut = append(cut, string(m))
+			word = "cancelled"
+			if !errors.Is(err, context.Canceled) {
+				word = "failed"
+			}
+		} else {
+			skipped = append(skipped, string(m))
+		}
+		cells[0].SetText(word)
+		for _, c := range cells[1:] {
+			c.SetText("—")
+		}
+	}
+	text := "Stopped by an error: " + err.Error() + "."
+	if errors.Is(err, context.Canceled) {
+		text = "Cancelled before any load ran."
+		if len(cut) > 0 {
+			text = "Cancelled during the " + cut[0] + " load: a load cut short measures nothing, so its column is empty."
+		}
+	}
+	if len(skipped) > 0 {
+		text += " Not run: " + strings.Join(skipped, ", ") + "."
+	}
+	if len(v.measured) > 0 {
+		text += " The columns with numbers are of loads that finished."
+	}
+	v.live.SetText(text)
 }
 
 // loadBlocking does what Run does, every mode in turn, on the UI goroutine:
@@ -343,7 +394,7 @@ func (v *serverView) loadBlocking() error {
 			v.live.SetText("The load ran on the UI goroutine: the window was frozen throughout. " + v.live.Text)
 		}
 		return err
-	}, nil)
+	}, v.ended)
 }
 
 // show fills in one mode's column, its results and the chart, and judges

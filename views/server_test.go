@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -164,4 +165,60 @@ func TestServerBadInput(t *testing.T) {
 		}
 		e.SetText("4")
 	}
+}
+
+// TestServerCancelSaysSo: Esc in the middle of a load leaves no progress
+// line and no "…" behind: the interrupted mode says it was cancelled, the
+// modes after it that they did not run, also after a later search.
+func TestServerCancelSaysSo(t *testing.T) {
+	defer goleak.VerifyNone(t, append(serverIgnores, goleak.IgnoreCurrent())...)
+	v := newServer(t)
+	v.latency.SetValue(200) // one at a time: 32 requests × 200 ms, far longer than the wait below
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	live := func() string { // the test driver runs fyne.Do on the stream's goroutine, under streams.ui
+		v.streams.ui.Lock()
+		defer v.streams.ui.Unlock()
+		return v.live.Text
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.HasPrefix(live(), "one at a time: "); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress line: %q", live())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	test.Tap(findButton(t, v.demo.Content, "Stop (Esc)"))
+	v.runs.Wait()
+	v.demo.Wait()
+	check := func(when string) {
+		t.Helper()
+		if got := v.live.Text; strings.Contains(got, "in flight") || !strings.HasPrefix(got, "Cancelled during the one at a time load") ||
+			!strings.Contains(got, "Not run: goroutine per connection, bounded pool.") {
+			t.Errorf("%s: status %q", when, got)
+		}
+		for m, cells := range v.table {
+			for r, c := range cells {
+				if c.Text == "…" {
+					t.Errorf("%s: %s, %s still reads …", when, m, serverRows[r])
+				}
+			}
+		}
+		if got := v.table[techniques.OneRequestAtATime][0].Text; got != "cancelled" {
+			t.Errorf("%s: one at a time reads %q, want cancelled", when, got)
+		}
+		if got := v.table[techniques.BoundedPool][0].Text; got != "not run" {
+			t.Errorf("%s: bounded pool reads %q, want not run", when, got)
+		}
+	}
+	check("after Esc")
+	if rep, _ := v.demo.Report(); rep.OK || rep.Results["modes"] != nil {
+		t.Errorf("a cancelled run reported %+v", rep)
+	}
+
+	test.Tap(findButton(t, v.demo.Content, "Search")) // a later run, which is not a load
+	v.runs.Wait()
+	check("after a search")
+	v.demo.Cancel()
+	v.demo.Wait()
 }
