@@ -15,13 +15,15 @@ import (
 // promises, and callbacks.
 //
 // Go has no await keyword. In C#, await makes the compiler rewrite the
-// function as a state machine (JavaScript and Python suspend the function
-// to the same effect): at an await, the function returns to its caller (in
-// a click handler, to the event loop), and the rest of it runs later, as a
-// continuation, once the awaited task is done. Nothing waits meanwhile. Go
+// function as a state machine; JavaScript and Python keep the suspended
+// function's frame and resume it later. Either way, at an await on a task
+// that is not done yet, the function gives up control (in a click handler,
+// back to the event loop), and the rest of it runs later, as a
+// continuation, once the task is done; no thread is blocked meanwhile. Go
 // gets the same straight-line reading another way: the code blocks, but
-// only the goroutine that runs it, so the caller starts it on a goroutine
-// of its own.
+// only the goroutines involved, whose stacks keep their place. So the
+// caller starts it on a goroutine of its own, and the window's goroutine
+// never waits.
 
 // Lookup is one looked-up word.
 type Lookup struct {
@@ -93,9 +95,9 @@ func injected(cfg WorkflowConfig, step int) error {
 // await: each step is waited for in turn, and each error handled with an
 // ordinary if, right where it happens. Every Wait blocks the goroutine that
 // calls this function until the step is done: call it on a goroutine of
-// its own, and only that goroutine waits. Called on the window's goroutine,
-// it freezes the window: that is sync-over-async. onStep is told which step
-// is being waited for, on the calling goroutine.
+// its own, and the window's goroutine never waits. Called on the window's
+// goroutine, it freezes the window: that is sync-over-async. onStep is told
+// which step is being waited for, on the calling goroutine.
 func ReportStraightLine(ctx context.Context, cfg WorkflowConfig, onStep func(step int)) (Report, error) {
 	onStep(1)
 	content, err := readStep(ctx, cfg).Wait(ctx) // step 1: read

@@ -20,13 +20,13 @@ import (
 // tabs, and the About tab, in Markdown.
 const (
 	asyncAwaitIntro = "Go has no await. What await gives — steps that read top to bottom while the window stays responsive — " +
-		"Go gets by running plain straight-line code on a goroutine of its own: only that goroutine waits."
+		"Go gets by running plain straight-line code on a goroutine of its own: that goroutine blocks at each step, the window's goroutine never does."
 
-	asyncAwaitAbout = `In JavaScript, C# or Python, **await** lets asynchronous code read top to bottom, and no thread sits waiting. The C# compiler turns an async function into a state machine (JavaScript and Python suspend the function to the same effect): at an ` + "`await`" + ` the function returns to its caller (in a click handler, to the event loop, which goes on drawing the window and handling clicks), and the rest of the function runs later, as a continuation, once the awaited task is done. The window does not freeze while the task is pending (the code between two awaits does run on the UI thread, so it must be short).
+	asyncAwaitAbout = `In JavaScript, C# or Python, **await** lets asynchronous code read top to bottom, and no thread sits blocked waiting for the I/O. At an ` + "`await`" + ` on a task that is not done yet, the function gives up control (in a click handler, back to the event loop, which goes on drawing the window and handling clicks), and the rest of the function runs later, as a continuation, once the task is done. How it is suspended differs: the C# compiler rewrites the function as a state machine; a JavaScript engine keeps the function's suspended frame and resumes it from the microtask queue when the promise settles (a compiler down to old JavaScript writes out a state machine, as C# does); a Python coroutine is a generator-like frame whose await yields up to the event loop's Task, which resumes it when the future is done. The window does not freeze while the task is pending, but the code between two awaits runs on the UI thread, so it must be short.
 
-Go has no await and needs none. Go code blocks (a channel receive, ` + "`Future.Wait`" + `), but only the goroutine that runs it: the Go runtime parks that goroutine and runs other goroutines on the same OS thread (during a blocking system call, it moves them to another thread). So Go's way to get what await gives is the **straight-line code on a goroutine of its own**. **Run** does that here: ReportStraightLine runs on a goroutine the panel starts, and ` + "`fyne.Do`" + ` hands each result to the window's goroutine. The Demo tab's **await in C#, beside Go** shows a C# click handler with await next to the Go one.
+Go has no await and needs none. Go code blocks (a channel receive, ` + "`Future.Wait`" + `), but it blocks only the goroutines involved: the Go runtime parks the waiting goroutine, and runs other goroutines on the same OS thread (during a blocking system call, it hands them to another thread). The parked goroutine's own stack keeps its place and its local variables: that is what C#'s state machine has to build. So Go's way to get what await gives is the **straight-line code on a goroutine of its own**. **Run** does that here: ReportStraightLine runs on a goroutine the panel starts (it starts and waits for goroutines of its own for the steps), and ` + "`fyne.Do`" + ` hands each result to the window's goroutine, which never waits. The Demo tab's **await in C#, beside Go** shows a C# click handler with await next to the Go one.
 
-The wrong way is **sync-over-async**: blocking the UI thread on a future. In C# that is ` + "`.Result`" + ` or ` + "`.Wait()`" + ` in a click handler (in WinForms or WPF it can even deadlock: the task's continuation waits for the UI thread, which is waiting for the task); in Python, ` + "`loop.run_until_complete`" + ` in a handler. The toolbar's **Run blocking** does it here: the same straight-line code, called on the window's goroutine, holds it until the last step is done.
+The wrong way is **sync-over-async**: blocking the UI thread until an asynchronous task is done. In C# that is ` + "`.Result`" + ` or ` + "`.Wait()`" + ` in a click handler. In WinForms or WPF it can deadlock, not just freeze: if the async method awaits anything without ` + "`ConfigureAwait(false)`" + `, its rest is posted through the UI's SynchronizationContext to the UI thread, which is blocked in ` + "`.Result`" + ` waiting for that very method to finish. In Python, ` + "`asyncio.run(...)`" + ` inside a tkinter click handler holds Tk's event loop until the coroutine is done (inside a running asyncio loop, ` + "`run_until_complete`" + ` refuses with a RuntimeError instead). JavaScript cannot block on a promise at all; its wrong way is a synchronous call, such as ` + "`fs.readFileSync`" + `, in a handler. The toolbar's **Run blocking** does it here: the same straight-line code, called on the window's goroutine, holds it until the last step is done.
 
 Errors come back as ordinary error values where each step returns, so loops, conditions and error handling look as they do in synchronous code: in Go, it is synchronous code.`
 )
@@ -40,8 +40,9 @@ const (
 // the Go code, never compiled or run here.
 const csharpHandler = `// C# (WinForms), for comparison only:
 // not Go, not run here.
-// The right way: each await returns to
-// the event loop until its task is done.
+// The right way: an await on a task not
+// done yet returns to the message loop;
+// the rest of the method runs later.
 async void OnRunClick(object s, EventArgs e)
 {
     try
@@ -53,7 +54,9 @@ async void OnRunClick(object s, EventArgs e)
         // step 3: look up, all at once
         var found = await Task.WhenAll(
             words.Select(LookUpAsync));
-        // runs later, on the UI thread
+        // runs later, on the UI thread: the
+        // await captured its
+        // SynchronizationContext
         result.Text = Describe(found);
     }
     catch (Exception err)
@@ -64,9 +67,11 @@ async void OnRunClick(object s, EventArgs e)
 
 // The wrong way, sync-over-async: .Result
 // blocks the UI thread until the task is
-// done. The window freezes, or deadlocks:
-// the task's continuation needs the UI
-// thread, which is waiting for the task.
+// done, and the window freezes. It can
+// deadlock: if ReadSlowlyAsync awaits
+// without ConfigureAwait(false), its rest
+// is posted to the UI thread, which is
+// blocked here waiting for it.
 void OnRunBlockingClick(object s, EventArgs e)
 {
     var text = ReadSlowlyAsync("foo.txt").Result;
@@ -80,7 +85,8 @@ const goHandler = `// Go: what Run does, simplified from
 // starts a goroutine and returns at once.
 run := widget.NewButton("Run", func() {
     go func() {
-        // only this goroutine waits
+        // this goroutine waits,
+        // the window's goroutine does not
         r, err := techniques.ReportStraightLine(
             ctx, cfg, onStep)
         // back on the window's goroutine
@@ -99,11 +105,13 @@ blocking := widget.NewButton("Run blocking",
         show(r, err)
     })`
 
-const awaitCompiled = "What the compiler makes of await: the C# compiler rewrites OnRunClick as a state machine, an object that keeps " +
-	"its local variables and the number of the await it stopped at. At an await on an unfinished task it asks the task to " +
-	"resume it, and returns to the event loop. When the task is done, the continuation is posted back to the UI thread, " +
-	"which runs the next piece between other events. Nothing blocks, and no thread waits. Go has no such rewrite: " +
-	"ReportStraightLine really blocks, so it must not run on the window's goroutine."
+const awaitCompiled = "What the compiler makes of await: the C# compiler rewrites OnRunClick as a state machine, which keeps " +
+	"its local variables and the number of the await it stopped at. At an await on a task that is not done yet, it registers the rest " +
+	"of the method as the task's continuation and returns to the message loop. When the task is done, the continuation is posted, " +
+	"through the SynchronizationContext captured at the await, back to the UI thread, which runs it between other events " +
+	"(with ConfigureAwait(false) it would run on a thread-pool thread, where it must not touch the window). No thread is blocked " +
+	"waiting meanwhile. Go has no such rewrite: ReportStraightLine really blocks the goroutine that calls it, whose own stack keeps " +
+	"its place, so it must not run on the window's goroutine."
 
 var awaitHighlight = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50}
 

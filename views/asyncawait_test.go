@@ -123,4 +123,16 @@ func TestAsyncAwaitShowsAwaitBesideGo(t *testing.T) {
 	if !strings.Contains(csharpHandler, "await") || !strings.Contains(csharpHandler, ".Result") {
 		t.Error("the C# handler shows neither await nor the sync-over-async .Result")
 	}
+	// The deadlock of .Result needs a continuation posted to the blocked UI
+	// thread: say what posts it, and what avoids it.
+	for _, text := range []string{csharpHandler, awaitCompiled, asyncAwaitAbout} {
+		if !strings.Contains(text, "ConfigureAwait(false)") || !strings.Contains(text, "SynchronizationContext") {
+			t.Errorf("no SynchronizationContext or ConfigureAwait(false) in %.60q…", text)
+		}
+	}
+	// Only the C# compiler writes a state machine; a JavaScript engine and
+	// Python suspend a frame.
+	if !strings.Contains(asyncAwaitAbout, "microtask") || !strings.Contains(asyncAwaitAbout, "generator-like frame") {
+		t.Error("the About does not say how JavaScript and Python suspend at an await")
+	}
 }

@@ -25,9 +25,9 @@ const (
 
 	callbacksAbout = `A callback is a function handed to someone else to call later: when a button is clicked, when a file has been read.
 
-GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event, one at a time. The handler must return quickly: while it runs, the window cannot redraw or take another click. A callback is no protection by itself: "Read blocking" is a click handler too, and it holds the window for the whole read.
+GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event, one at a time. The handler must return quickly: while it runs, the window cannot redraw or handle another click (the clicks wait their turn). A callback is no protection by itself: "Read blocking" is a click handler too, and it holds the window for the whole read.
 
-"Read foo.txt with a callback" starts the read on a goroutine of its own and returns. The file's lines reach the window through fyne.Do, which Fyne runs on its UI goroutine only after the running handler has returned, so "done." comes first even with the delay at 0. Node's event loop gives the same order. A plain Go program that calls back on another goroutine has no such order: there "done." and the callback race.
+"Read foo.txt with a callback" starts the read on a goroutine of its own and returns. Its handler prints "done." just before it starts the read, so "done." is always first here. It would be first even if printed after the read had started, with the delay at 0: the callback runs on the reading goroutine and hands the file's lines to the window with fyne.Do, which only queues them while the app runs, and Fyne's one UI goroutine gets to its queue only once the running handler has returned. Node gives the same order: after ` + "`fs.readFile(name, callback)`" + `, ` + "`console.log('done.')`" + ` prints first, since a callback runs only once the code running now is over. A plain Go program that calls back on another goroutine has no such order: there "done." and the callback's output may come in either order.
 
 The disk delay is simulated: a wait before the real read, so that the wait can be seen. The file itself is really read.
 

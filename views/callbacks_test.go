@@ -29,8 +29,10 @@ func TestCallbacksClickMe(t *testing.T) {
 	}
 }
 
-// "done." comes before the file's lines even with no delay at all: the
-// callback's lines reach the window only after the handler has returned.
+// "done." comes before the file's lines even with no delay at all. The
+// handler prints it before it starts the read: in the test driver fyne.Do
+// runs at once, on the calling goroutine, so only the app (whose fyne.Do
+// queues for the UI goroutine) could show the order the queue gives.
 // The run records what it showed, and judges the article's tkinter claim.
 func TestCallbacksReadLandsAfterDone(t *testing.T) {
 	v, d := newCallbacks(t)
