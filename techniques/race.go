@@ -39,10 +39,14 @@ const (
 	// safe to share, so nothing can race.
 	Owner
 	// SingleProc is Unsynchronized with GOMAXPROCS=1: only one goroutine
-	// executes at any moment, as only one thread runs Python code under a
-	// global interpreter lock. Updates are still lost, because a switch
-	// can fall between a goroutine's read and its write — here every
-	// goroutine yields there on purpose.
+	// executes Go code at any moment, as only one thread runs Python
+	// bytecode under a global interpreter lock. Updates are still lost,
+	// because a switch can fall between a goroutine's read and its write.
+	// Here every goroutine yields there on purpose, so one falls there at
+	// every update; without the yield it would be rarer (the scheduler
+	// preempts a goroutine after 10 ms, at almost any instruction), not
+	// impossible. GOMAXPROCS=1 changes no rule of the memory model: plain
+	// n += 1 would still be a data race.
 	SingleProc
 )
 
@@ -253,7 +257,7 @@ type counter interface {
 type plainCounter struct{ n tally }
 
 func (c *plainCounter) add(_ int, delta int64) {
-	c.n += step(delta) // read, add, write: another core's write can land in between
+	c.n += step(delta) // read, add, write: another goroutine's write can land in between
 }
 
 func (c *plainCounter) tally() tally { return c.n }

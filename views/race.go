@@ -25,7 +25,9 @@ const (
 
 A **data race** is narrower, and the Go memory model defines it: two goroutines access the same variable, at least one of them writes, and nothing — no lock, channel or atomic operation — makes one access *happen before* the other. The plain ` + "`n += 1`" + ` row has one. Go programs must be free of data races: the memory model lets an implementation stop a program that has one, and the race detector (` + "`go build -race`" + `) reports it, so builds with the detector skip that row. The *atomic load, yield, atomic store* row has no data race, since every access is atomic, and still loses updates: a race condition without a data race.
 
-Letting one goroutine run at a time does not help: the GOMAXPROCS=1 row, like a global interpreter lock, still loses updates, because a switch between a read and its write is enough (each goroutine here yields there on purpose). Goroutines that share memory need a **lock** (sync.Mutex), so that one at a time runs the read–modify–write; or an **atomic** read–modify–write (sync/atomic's Add), one indivisible operation; or else a single **owner** goroutine that receives the updates over a channel, so that nothing is shared.
+Letting one goroutine run at a time does not help either. With GOMAXPROCS=1 only one goroutine executes Go code at any moment, as under a global interpreter lock only one thread runs Python bytecode; but a switch that falls between a goroutine's read and its write is all a lost update needs. The GOMAXPROCS=1 row makes that switch happen at every update: each goroutine yields there on purpose (runtime.Gosched). Without the yield the switches are rarer, not impossible: Go preempts a goroutine that has run for 10 ms, at almost any instruction since Go 1.14, and a GIL passes between threads between bytecodes, and Python's ` + "`n += 1`" + ` is several bytecodes (load, add, store). Nor does GOMAXPROCS=1 change the memory model: plain ` + "`n += 1`" + ` would still be a data race.
+
+Goroutines that share memory need a **lock** (sync.Mutex), so that one at a time runs the read–modify–write; or an **atomic** read–modify–write (sync/atomic's Add), one indivisible operation; or else a single **owner** goroutine that receives the updates over a channel, so that nothing is shared.
 
 The table counts lost updates exactly: each counter's value is kept as two counts, the +1s and the −1s it holds, read and written together, so an overwrite takes its count with it. The final value alone is a poor measure: a lost +1 and a lost −1 cancel, and a final 0 can hide many losses.`
 )
@@ -78,9 +80,9 @@ func newRaceView() *raceView {
 	v.procs.Hide()
 	v.claims = newClaims(&v.runs,
 		claim{Says: "With a global interpreter lock, which lets one thread run at a time, Python can never have a race condition.",
-			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time."},
+			Pending: "Checked by the GOMAXPROCS=1 row: one goroutine executing at a time, each yielding between its read and its write."},
 		claim{Says: "Unlike threads, goroutines need no locks to use shared memory.",
-			Pending: "Checked by the rows without a lock, an atomic or an owner."},
+			Pending: "Checked by the rows without a lock, an atomic read–modify–write or an owner."},
 		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
 			Pending: "Checked by the sync.Mutex row."})
 
@@ -235,6 +237,16 @@ func verdict(r techniques.RaceResult) (string, widget.Importance) {
 	return "updates lost", widget.DangerImportance
 }
 
+// threeFigures rounds d to three significant figures (at least a
+// microsecond), as many as a person reads: 1.18s, 173ms, 19.8ms.
+func threeFigures(d time.Duration) time.Duration {
+	unit := time.Microsecond
+	for d >= 1000*unit {
+		unit *= 10
+	}
+	return d.Round(unit)
+}
+
 func (v *raceView) show(r techniques.RaceResult) {
 	v.results[r.Strategy] = r
 	cells := v.rows[r.Strategy]
@@ -252,7 +264,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 	} else {
 		cells[0].SetText(fmt.Sprint(r.Final))
 		cells[1].SetText(fmt.Sprint(r.Lost()))
-		cells[2].SetText(r.Took.Round(100 * time.Microsecond).String())
+		cells[2].SetText(threeFigures(r.Took).String())
 		v.shownRows = append(v.shownRows, map[string]any{"name": r.Strategy.String(), "verdict": text,
 			"final": r.Final, "lost": r.Lost(), "ms": float64(r.Took.Microseconds()) / 1000})
 		v.runs.setResult("strategies", v.shownRows)
@@ -260,7 +272,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 
 	switch r.Strategy {
 	case techniques.Unsynchronized:
-		v.procs.SetText(fmt.Sprintf("Every other row that ran used GOMAXPROCS=%d, the Go runtime's default here: up to %d goroutines executing at once.", r.Procs, r.Procs))
+		v.procs.SetText(fmt.Sprintf("Every other row that ran used GOMAXPROCS=%d: up to %d goroutines executing Go code at once.", r.Procs, r.Procs))
 		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
 		if r.Overwrite != nil {
@@ -280,9 +292,10 @@ func (v *raceView) judge() {
 	made := 2 * int64(v.cfg.Pairs) * int64(v.cfg.Updates)
 	if r, ok := v.results[techniques.SingleProc]; ok {
 		if r.Lost() > 0 {
-			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch between a read and its write is enough (each goroutine here yields there).", r.Lost(), made))
+			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch between a read and its write is enough. "+
+				"Here each goroutine yields there on purpose, so a switch falls there at every update; without the yield, switches there are rarer (a preemption, or a GIL passing between bytecodes), and so are losses, but not impossible.", r.Lost(), made))
 		} else {
-			v.claims.judge(0, partly, fmt.Sprintf("With GOMAXPROCS=1, none of %d updates was lost this time; but a switch between a read and its write is all a loss needs, and one run cannot show \"never\".", made))
+			v.claims.judge(0, partly, fmt.Sprintf("With GOMAXPROCS=1, none of %d updates was lost this time, though each goroutine yielded between its read and its write; a switch there is all a loss needs, and one run cannot show \"never\".", made))
 		}
 	}
 	var bare []string
@@ -298,8 +311,11 @@ func (v *raceView) judge() {
 		synced += v.results[s].Lost()
 	}
 	if len(bare) > 0 {
-		because := fmt.Sprintf("Each row that ran made %d updates. With no lock, atomic or owner: %s. With a lock, an atomic or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
+		because := fmt.Sprintf("Each row that ran made %d updates. With no lock, atomic read–modify–write or owner: %s. With a lock, an atomic Add or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
 		if lostBare > 0 {
+			if r, ok := v.results[techniques.Unsynchronized]; ok && r.Lost() > 0 {
+				because += " The atomic load, yield, atomic store row yields between its read and its write on purpose; any pause there (a wait for I/O, say) opens the same window."
+			}
 			v.claims.judge(1, wrong, because+" Goroutines that share memory need what threads need: one of the three.")
 		} else {
 			v.claims.judge(1, partly, because+" Nothing was lost this time, yet plain n += 1 is a data race, and the next run may lose updates.")

@@ -77,7 +77,7 @@ func checkRaceRun(t *testing.T, v *raceView) {
 			t.Errorf("%s: report %v, %v; screen %q, %q", s, row["final"], row["lost"], v.rows[s][0].Text, v.rows[s][1].Text)
 		}
 	}
-	if p := fmt.Sprintf("GOMAXPROCS=%v,", results["gomaxprocs"]); !v.procs.Visible() || !strings.Contains(v.procs.Text, p) {
+	if p := fmt.Sprintf("GOMAXPROCS=%v:", results["gomaxprocs"]); !v.procs.Visible() || !strings.Contains(v.procs.Text, p) {
 		t.Errorf("the report's gomaxprocs %v; the screen says %q", results["gomaxprocs"], v.procs.Text)
 	}
 	if got := fmt.Sprint(results["gomaxprocs1_lost"]); got != single[1].Text {
@@ -90,6 +90,38 @@ func checkRaceRun(t *testing.T, v *raceView) {
 	}
 	if !strings.Contains(v.claims.labels[0].Text, "false") {
 		t.Errorf("the GIL claim's verdict on screen: %q", v.claims.labels[0].Text)
+	}
+	// The GOMAXPROCS=1 row loses updates because it yields on purpose: the
+	// verdict must say so, and not pass the loss off as what a GIL would do.
+	if len(checks) == 3 && !strings.Contains(checks[0]["because"], "on purpose") {
+		t.Errorf("the GIL claim's reason does not say the yield is deliberate: %q", checks[0]["because"])
+	}
+	// The atomic load, yield, atomic store row uses atomics: it must not be
+	// listed as a row "with no atomic".
+	if len(checks) == 3 && strings.Contains(checks[1]["because"], "no lock, atomic or owner") {
+		t.Errorf("the no-locks claim's reason lists an atomic row as one without atomics: %q", checks[1]["because"])
+	}
+	for _, s := range ran {
+		if cell := v.rows[s][2].Text; len(strings.Trim(strings.TrimRight(cell, "µmns"), "0.")) > 4 {
+			t.Errorf("%s took %q: more than three significant figures", s, cell)
+		}
+	}
+}
+
+func TestThreeFigures(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want time.Duration }{
+		{1184114 * time.Microsecond, 1180 * time.Millisecond},
+		{173193 * time.Microsecond, 173 * time.Millisecond},
+		{19793 * time.Microsecond, 19800 * time.Microsecond},
+		{14041 * time.Microsecond, 14 * time.Millisecond},
+		{1234 * time.Nanosecond, time.Microsecond},
+		{999 * time.Nanosecond, time.Microsecond},
+		{12345 * time.Second, 12300 * time.Second},
+	} {
+		if got := threeFigures(c.in); got != c.want {
+			t.Errorf("threeFigures(%v) = %v, want %v", c.in, got, c.want)
+		}
 	}
 }
 
