@@ -75,6 +75,9 @@ type Coroutine interface {
 // stack. next and yield hand the OS thread straight from one goroutine to
 // the other (runtime.coroswitch): no wake-up, no run queue, no scheduler
 // decision. So one of the two runs at a time, on one thread.
+//
+// If the body panics, iter.Pull recovers the panic on the body's goroutine
+// and panics again in the caller, inside next: a caller can recover from it.
 type pullCoroutine struct {
 	next    func() (string, bool)
 	stop    func()
@@ -138,6 +141,9 @@ func (c *pullCoroutine) Paused() (Pause, error) {
 // back and forth over unbuffered channels: each send waits for the other
 // side. Each hand-off goes through the scheduler: the goroutine that was
 // waiting is made runnable, queued, and later run, maybe on another thread.
+//
+// If the body panics, the panic is on the body's own goroutine: the caller
+// cannot recover from it, and the whole program crashes.
 type chanCoroutine struct {
 	start   chan struct{} // closed by Prime: like a generator, the body waits to be first resumed
 	in      chan string
@@ -303,6 +309,14 @@ func RoundTripCost(ctx context.Context, n int) (pull, channels time.Duration, er
 
 // Pause is where a coroutine's body is paused, read from the runtime's own
 // dump of the goroutine that runs it (runtime.Stack), not assumed.
+//
+// Go has no API to read another goroutine's stack, so this reads a dump of
+// every goroutine, and runtime.Stack stops the world while it writes one:
+// every goroutine of the program (a GUI's too) waits meanwhile, longer the
+// more goroutines there are. It is fine for a look after a click; it would
+// not be in a loop. The dump's text is for people and may change between
+// Go versions: a format this parser does not know gives an error, not a
+// wrong line.
 type Pause struct {
 	Wait      string // the runtime's wait reason: "coroutine" for iter.Pull, "chan receive" for channels
 	Innermost string // the innermost frame the dump shows, e.g. "iter.Pull[...].func1.1 (iter.go:287)"
@@ -312,6 +326,9 @@ type Pause struct {
 	// means that after the caller had its reply, the body's goroutine was
 	// still running (or ready to run) on its way to its pause.
 	Looks int
+	// Dumping is the time spent writing the dumps (runtime.Stack) of this
+	// look, with the world stopped; the sleeps between looks not counted.
+	Dumping time.Duration
 }
 
 // Frame is one line of this file in a goroutine's stack.
@@ -323,15 +340,21 @@ type Frame struct {
 // parkedAt finds goroutine goid in a dump of all goroutines and returns its
 // wait reason and its two innermost frames in this file. A goroutine that
 // has just handed a value over may still be running on its way to its pause,
-// so it looks again, for up to a second.
+// so it looks again, for up to about a second.
 func parkedAt(goid int64) (Pause, error) {
 	if goid == 0 {
 		return Pause{}, ErrNotStarted
 	}
 	header := fmt.Sprintf("goroutine %d [", goid)
+	var dumping time.Duration
 	for try := 0; ; try++ {
-		dump := allStacks()
+		start := time.Now()
+		dump, whole := allStacks()
+		dumping += time.Since(start)
 		i := strings.Index(dump, header)
+		if i < 0 && !whole {
+			return Pause{}, errors.New("the goroutine dump is too large to search")
+		}
 		if i < 0 {
 			return Pause{}, ErrFinished
 		}
@@ -339,17 +362,22 @@ func parkedAt(goid int64) (Pause, error) {
 		reason, stack, _ := strings.Cut(block, "]:\n")
 		reason, _, _ = strings.Cut(reason, ",") // drop ", 2 minutes"
 		if reason == "running" || reason == "runnable" {
-			if try < 1000 {
-				time.Sleep(time.Millisecond)
+			// Each look stops the world, so look less and less often:
+			// 60 looks over about a second.
+			if try < 60 {
+				time.Sleep(time.Duration(min(try+1, 20)) * time.Millisecond)
 				continue
 			}
 			return Pause{}, fmt.Errorf("the body's goroutine is still %s", reason)
 		}
-		p := Pause{Wait: reason, Looks: try + 1}
+		p := Pause{Wait: reason, Looks: try + 1, Dumping: dumping}
 		lines := strings.Split(stack, "\n")
 		var frames []Frame
 		for j := 0; j+1 < len(lines) && len(frames) < 2; j += 2 {
 			fn, where := lines[j], strings.TrimSpace(lines[j+1])
+			if !strings.Contains(fn, "(") || !strings.Contains(where, ":") {
+				return p, fmt.Errorf("the goroutine dump has a form this parser does not know: %q", fn)
+			}
 			file, line, _ := strings.Cut(strings.Fields(where + " ")[0], ":")
 			if j == 0 {
 				p.Innermost = fmt.Sprintf("%s (%s:%s)", fn[:strings.LastIndex(fn, "(")], file[strings.LastIndex(file, "/")+1:], line)
@@ -370,12 +398,13 @@ func parkedAt(goid int64) (Pause, error) {
 	}
 }
 
-// allStacks is runtime.Stack of every goroutine, in a buffer big enough.
-func allStacks() string {
+// allStacks is runtime.Stack of every goroutine, in a buffer big enough;
+// whole is false if even 64 MiB could not hold it and it was cut short.
+func allStacks() (dump string, whole bool) {
 	for size := 1 << 16; ; size *= 2 {
 		buf := make([]byte, size)
 		if n := runtime.Stack(buf, true); n < size || size >= 64<<20 {
-			return string(buf[:n])
+			return string(buf[:n]), n < size
 		}
 	}
 }

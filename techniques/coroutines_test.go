@@ -228,6 +228,9 @@ func TestPausedWhereTheRuntimeSays(t *testing.T) {
 		if got := lineOf(t, p.Switch.Line); !strings.HasPrefix(got, tt.at) {
 			t.Errorf("%s: paused at line %d %q, want %q", name, p.Switch.Line, got, tt.at)
 		}
+		if p.Dumping <= 0 || p.Looks < 1 {
+			t.Errorf("%s: %d looks in %v of dumping: a look was made, so both must be positive", name, p.Looks, p.Dumping)
+		}
 		if got := lineOf(t, p.Body.Line); got != tt.body || p.Body.Func != "Pokedex" {
 			t.Errorf("%s: body at %s line %d %q, want Pokedex's %q", name, p.Body.Func, p.Body.Line, got, tt.body)
 		}
@@ -238,6 +241,31 @@ func TestPausedWhereTheRuntimeSays(t *testing.T) {
 			t.Errorf("Paused after Stop: %v, want ErrFinished", err)
 		}
 	}
+}
+
+// TestPullPanicReachesTheCaller: iter.Pull re-panics a body's panic in the
+// caller's next, so the caller can recover from it (the About tab says so).
+func TestPullPanicReachesTheCaller(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	boom := func(receive func() (string, bool), reply func(string)) {
+		reply("ready")
+		if name, _ := receive(); name == "boom" {
+			panic("the body failed")
+		}
+	}
+	c := NewPullCoroutine(boom)
+	if _, err := c.Prime(); err != nil {
+		t.Fatal(err)
+	}
+	got := func() (p any) {
+		defer func() { p = recover() }()
+		c.Send("boom")
+		return nil
+	}()
+	if got != "the body failed" {
+		t.Errorf("recovered %v in the caller, want the body's panic", got)
+	}
+	c.Stop()
 }
 
 func TestPrimes(t *testing.T) {
@@ -289,6 +317,24 @@ func BenchmarkRoundTrip(b *testing.B) {
 			c.Prime()
 			for b.Loop() {
 				c.Send("x") // caller → body, then body → caller
+			}
+		})
+	}
+}
+
+// BenchmarkPaused times one look at where a paused body is: a dump of every
+// goroutine (runtime.Stack), which stops the world while it is written.
+// Compare it with BenchmarkRoundTrip: the look costs far more than the step.
+func BenchmarkPaused(b *testing.B) {
+	for _, impl := range implementations {
+		b.Run(impl.name, func(b *testing.B) {
+			c := impl.make(echo)
+			defer c.Stop()
+			c.Prime()
+			for b.Loop() {
+				if _, err := c.Paused(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -33,10 +33,24 @@ type console struct {
 	list    *widget.List
 	header  *widget.Label
 	start   time.Time // timestamps are shown relative to the first line after Clear
+	// decimals of a second each timestamp shows: 3 (milliseconds) unless a
+	// panel's steps are closer together than that.
+	decimals int
 }
 
+// stamped is a line with the time it happened, for lines made on another
+// goroutine and shown later: the console shows when each happened, not
+// when it reached the screen.
+type stamped struct {
+	at   time.Time
+	text string
+}
+
+// stamp makes a stamped line of text, now.
+func stamp(text string) stamped { return stamped{at: time.Now(), text: text} }
+
 func newConsole() *console {
-	c := &console{header: widget.NewLabel("")}
+	c := &console{header: widget.NewLabel(""), decimals: 3}
 	c.header.TextStyle.Italic = true
 	c.header.Hide()
 	// Each row is a plain text, not a Label: a Label lays its text out again
@@ -57,7 +71,7 @@ func newConsole() *console {
 			if line.err {
 				t.Color = theme.Color(theme.ColorNameError)
 			}
-			t.Text = fmt.Sprintf("%8.3fs  %s", line.at.Sub(c.start).Seconds(), line.text)
+			t.Text = c.stampText(line.at) + "  " + line.text
 			t.Refresh()
 		})
 	c.ExtendBaseWidget(c)
@@ -85,9 +99,26 @@ func (c *console) PrintLines(lines []string) {
 	c.list.ScrollToBottom()
 }
 
+// PrintStamped appends lines made earlier, each with the time it happened,
+// and redraws once.
+func (c *console) PrintStamped(lines []stamped) {
+	for _, l := range lines {
+		c.pushAt(l.at, false, l.text)
+	}
+	c.list.Refresh()
+	c.list.ScrollToBottom()
+}
+
+// stampText is how a line's time is shown: seconds since the first line.
+func (c *console) stampText(at time.Time) string {
+	return fmt.Sprintf("%*.*fs", c.decimals+5, c.decimals, at.Sub(c.start).Seconds())
+}
+
 // push appends without redrawing.
-func (c *console) push(isErr bool, text string) {
-	now := time.Now()
+func (c *console) push(isErr bool, text string) { c.pushAt(time.Now(), isErr, text) }
+
+// pushAt appends a line that happened at now, without redrawing.
+func (c *console) pushAt(now time.Time, isErr bool, text string) {
 	if c.start.IsZero() {
 		c.start = now
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,9 @@ The panel runs one body, Pokedex, in two ways, and they pause in different place
 - **iter.Pull** is not goroutine-free: the runtime gives the body a second goroutine, with its own stack. When the body hands a value out with yield (here, inside reply), that goroutine is parked and the runtime switches the thread straight back to the caller (runtime.coroswitch), without a wake-up through the scheduler's run queues. So the body is paused inside **reply**, and receive does not wait at all.
 - **A goroutine and unbuffered channels**: the body is paused in **receive**, waiting for the next name on a channel, as Python's ` + "`name = (yield)`" + ` is. Each hand-off wakes the other goroutine: it is made runnable, queued, and scheduled again.
 
-Where each is paused is not assumed: after each step the panel reads the runtime's dump of the body's goroutine (runtime.Stack), shows its wait reason and line, and marks that line in the code.
+Where each is paused is not assumed: after each step the panel reads the runtime's goroutine dump (runtime.Stack), finds the body's goroutine in it, shows its wait reason and line, and marks that line in the code. Go has no way to read just one other goroutine's stack, so each look dumps them all and stops every goroutine while it does; the panel says what that took.
+
+A panic shows the same difference. iter.Pull catches a panic of the body on the body's goroutine and raises it again in the caller, inside next, where the caller can recover it. The channel version's body panics on a goroutine of its own: nobody can recover it there, and the program crashes.
 
 Either way the two take turns: the caller waits while the body runs, and the body waits while the caller runs. That is concurrency without parallelism. With iter.Pull the turns are exact, since one thread passes between them. With channels they come from the hand-offs and are looser: two goroutines can run at once, and just after a reply the body may still be on its way to its next receive while the caller goes on.
 
@@ -64,8 +67,9 @@ type coroutinesView struct {
 	out       *console
 	pauses    *fyne.Container // the paused lines of each kind, with their numbers
 	primes    *widget.Label
-	pullCost  *widget.ProgressBar
-	chanCost  *widget.ProgressBar
+	looking   *widget.Label // what reading the pauses cost
+	pullCost  *costBar
+	chanCost  *costBar
 	costLabel *widget.Label
 	trips     int // round trips per measurement
 	claims    *claims
@@ -81,11 +85,12 @@ type coroutinesView struct {
 // stepResult is what a step measured on its run goroutine, for the Fyne
 // goroutine to show.
 type stepResult struct {
-	kind   string // of the coroutine the buttons drive, "" if there is none
-	lines  []string
+	kind   string                      // of the coroutine the buttons drive, "" if there is none
+	lines  []stamped                   // stamped when each happened, on the run goroutine
 	paused map[string]techniques.Pause // by kind name; only the kinds this step looked at
 	errs   map[string]error            // why a kind's pause could not be read
 	looks  map[string][]int            // per kind, Pause.Looks after each step of the replay
+	dumps  []time.Duration             // Pause.Dumping of every look this step made
 }
 
 func coroutinesPanel() *Demo { return newCoroutinesView().demo }
@@ -96,8 +101,9 @@ func newCoroutinesView() *coroutinesView {
 		control:   wrapped(""),
 		out:       newConsole(),
 		primes:    wrapped("Primes pulled so far: none."),
-		pullCost:  widget.NewProgressBar(),
-		chanCost:  widget.NewProgressBar(),
+		looking:   wrapped(""),
+		pullCost:  newCostBar(pausedHighlight[0]),
+		chanCost:  newCostBar(pausedHighlight[1]),
 		trips:     roundTrips,
 		costLabel: wrapped("Times a million round trips of each kind in a worker goroutine. A round trip is one Send: from the caller into the coroutine and back, so two switches."),
 		pauses:    container.NewGridWithColumns(2),
@@ -111,9 +117,7 @@ func newCoroutinesView() *coroutinesView {
 	v.kind = widget.NewRadioGroup(coroutineKinds, func(string) { v.reset() })
 	v.kind.Horizontal = true
 	v.kind.SetSelected(coroutineKinds[0])
-	for _, b := range []*widget.ProgressBar{v.pullCost, v.chanCost} {
-		b.TextFormatter = func() string { return "" }
-	}
+	v.out.decimals = 6 // the steps are microseconds apart
 	v.setControl(false, stepResult{})
 
 	prime := widget.NewButton("Prime", func() { v.prime() })
@@ -142,13 +146,13 @@ func newCoroutinesView() *coroutinesView {
 			container.NewBorder(nil, nil, prime, container.NewHBox(send, closeBtn), v.name),
 			container.NewHBox(widget.NewLabel("Send:"), quick),
 			v.control),
-		container.NewVBox(legend, v.pauses), nil, nil, v.out)
+		container.NewVBox(legend, v.pauses, v.looking), nil, nil, v.out)
 	costs := container.NewVBox(
 		v.claims.Content, widget.NewSeparator(),
 		bold("The lazy generator"), v.primes, pull, widget.NewSeparator(),
 		bold("The cost of a round trip (two switches)"), v.costLabel, measure,
-		container.NewBorder(nil, nil, widget.NewLabel("iter.Pull"), nil, v.pullCost),
-		container.NewBorder(nil, nil, widget.NewLabel("channels "), nil, v.chanCost))
+		container.NewBorder(nil, nil, widget.NewLabel("iter.Pull"), nil, v.pullCost.box),
+		container.NewBorder(nil, nil, widget.NewLabel("channels "), nil, v.chanCost.box))
 	split := container.NewHSplit(left, container.NewVScroll(costs))
 	split.Offset = 0.6
 	v.demo = newDemo(split, &v.runs, v.replay, v.replayBlocking)
@@ -283,15 +287,16 @@ func (v *coroutinesView) step(f func(kind string) stepResult) error {
 
 // show prints a step's lines and where the body is paused; Fyne goroutine.
 func (v *coroutinesView) show(r stepResult) {
-	v.out.PrintLines(r.lines)
+	v.out.PrintStamped(r.lines)
 	v.setControl(false, r)
 	v.showPauses(r)
+	v.showLooking(r)
 	v.runs.setResult("transcript", strings.Split(strings.TrimSuffix(v.out.Text(), "\n"), "\n"))
 	v.judge(r)
 }
 
 // pausedNow reads where the current coroutine is paused; run goroutine.
-func (v *coroutinesView) pausedNow(lines []string) stepResult {
+func (v *coroutinesView) pausedNow(lines []stamped) stepResult {
 	r := stepResult{lines: lines, paused: map[string]techniques.Pause{}, errs: map[string]error{}}
 	if v.co == nil {
 		return r
@@ -301,6 +306,7 @@ func (v *coroutinesView) pausedNow(lines []string) stepResult {
 		r.errs[r.kind] = err
 	} else {
 		r.paused[r.kind] = p
+		r.dumps = append(r.dumps, p.Dumping)
 	}
 	return r
 }
@@ -308,41 +314,44 @@ func (v *coroutinesView) pausedNow(lines []string) stepResult {
 func (v *coroutinesView) prime() error {
 	return v.step(func(kind string) stepResult {
 		if v.primed {
-			return v.pausedNow([]string{"(already primed: it is paused until the next name)"})
+			return v.pausedNow([]stamped{stamp("(already primed: it is paused until the next name)")})
 		}
 		if v.co == nil {
 			v.newCoroutine(kind)
 		}
+		asked := stamp("caller → coroutine: prime (run to the first pause)")
 		out, err := v.co.Prime()
 		v.primed = err == nil
-		return v.pausedNow([]string{"caller → coroutine: prime (run to the first pause)", answer(out, err)})
+		return v.pausedNow([]stamped{asked, stamp(answer(out, err))})
 	})
 }
 
 func (v *coroutinesView) send(name string) error {
 	return v.step(func(kind string) stepResult {
-		var lines []string
+		var lines []stamped
 		if v.co == nil {
 			v.newCoroutine(kind)
 		}
 		if !v.primed {
+			lines = append(lines, stamp("(not primed yet: priming first)"), stamp("caller → coroutine: prime"))
 			out, err := v.co.Prime()
 			v.primed = err == nil
-			lines = append(lines, "(not primed yet: priming first)", "caller → coroutine: prime", answer(out, err))
+			lines = append(lines, stamp(answer(out, err)))
 		}
+		lines = append(lines, stamp(fmt.Sprintf("caller → coroutine: send(%s)", shownName(name))))
 		out, err := v.co.Send(name)
-		return v.pausedNow(append(lines, fmt.Sprintf("caller → coroutine: send(%s)", shownName(name)), answer(out, err)))
+		return v.pausedNow(append(lines, stamp(answer(out, err))))
 	})
 }
 
 func (v *coroutinesView) close() error {
 	return v.step(func(string) stepResult {
 		if v.co == nil {
-			return stepResult{lines: []string{"(no coroutine to close)"}}
+			return stepResult{lines: []stamped{stamp("(no coroutine to close)")}}
 		}
 		v.co.Stop()
 		v.co, v.coKind, v.primed = nil, "", false
-		return stepResult{lines: []string{"caller: close — the coroutine has finished; the next Prime starts a new one"}}
+		return stepResult{lines: []stamped{stamp("caller: close — the coroutine has finished; the next Prime starts a new one")}}
 	})
 }
 
@@ -385,6 +394,7 @@ func (v *coroutinesView) replayWork(selected string) stepResult {
 			r.paused[kind] = pauses[len(pauses)-1]
 			for _, p := range pauses {
 				r.looks[kind] = append(r.looks[kind], p.Looks)
+				r.dumps = append(r.dumps, p.Dumping)
 			}
 		}
 		if kind != selected {
@@ -398,7 +408,9 @@ func (v *coroutinesView) replayWork(selected string) stepResult {
 }
 
 // replayBlocking is the blocking way: the Fyne goroutine waits while the
-// session runs, so the window is frozen for its few microseconds. The work
+// session runs. Its steps take microseconds; its looks at where each body is
+// paused (goroutine dumps) take most of the time, a fraction of a
+// millisecond each, so the window is frozen for about a millisecond. The work
 // itself runs on another goroutine, because an iter.Pull coroutine must not
 // be created or resumed on the Fyne goroutine, which is locked to the main
 // OS thread: resumed from another goroutine, the runtime aborts the program.
@@ -418,7 +430,7 @@ func (v *coroutinesView) replayBlocking() error {
 
 // replaySession primes co and sends it the article's two names, and reads
 // where it is paused after each step.
-func replaySession(co techniques.Coroutine) ([]string, []techniques.Pause, error) {
+func replaySession(co techniques.Coroutine) ([]stamped, []techniques.Pause, error) {
 	var pauses []techniques.Pause
 	var firstErr error
 	look := func() {
@@ -428,13 +440,15 @@ func replaySession(co techniques.Coroutine) ([]string, []techniques.Pause, error
 		}
 		pauses = append(pauses, p)
 	}
+	lines := []stamped{stamp("caller → coroutine: prime")}
 	out, err := co.Prime()
+	lines = append(lines, stamp(answer(out, err)))
 	look()
-	lines := []string{"caller → coroutine: prime", answer(out, err)}
 	for _, n := range []string{"Pikachu", "Squirtle"} {
+		lines = append(lines, stamp(fmt.Sprintf("caller → coroutine: send(%q)", n)))
 		out, err := co.Send(n)
+		lines = append(lines, stamp(answer(out, err)))
 		look()
-		lines = append(lines, fmt.Sprintf("caller → coroutine: send(%q)", n), answer(out, err))
 	}
 	return lines, pauses, firstErr
 }
@@ -507,12 +521,8 @@ func (v *coroutinesView) measure() error {
 				return
 			}
 			worst := float64(max(pull, ch))
-			v.pullCost.SetValue(float64(pull) / worst)
-			v.chanCost.SetValue(float64(ch) / worst)
-			v.pullCost.TextFormatter = func() string { return fmt.Sprintf("%d ns", pull.Nanoseconds()) }
-			v.chanCost.TextFormatter = func() string { return fmt.Sprintf("%d ns", ch.Nanoseconds()) }
-			v.pullCost.Refresh()
-			v.chanCost.Refresh()
+			v.pullCost.set(float64(pull)/worst, fmt.Sprintf("%d ns", pull.Nanoseconds()))
+			v.chanCost.set(float64(ch)/worst, fmt.Sprintf("%d ns", ch.Nanoseconds()))
 			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %s: iter.Pull %v, goroutine + channels %v (%.1f× as long).",
 				grouped(v.trips), pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
 			v.runs.setResult("round_trips", v.trips)
@@ -543,3 +553,64 @@ func grouped(n int) string {
 	}
 	return s
 }
+
+// showLooking says what reading where the body is paused cost this step,
+// and records it as the result stack_dump_ms.
+func (v *coroutinesView) showLooking(r stepResult) {
+	if len(r.dumps) == 0 {
+		v.looking.SetText("")
+		return
+	}
+	least, most := slices.Min(r.dumps), slices.Max(r.dumps)
+	span := fmt.Sprintf("%.2g ms", ms(most))
+	if least != most {
+		span = fmt.Sprintf("%.2g–%.2g ms", ms(least), ms(most))
+	}
+	looks := "look"
+	if len(r.dumps) > 1 {
+		looks = fmt.Sprintf("%d looks", len(r.dumps))
+	}
+	v.looking.SetText(fmt.Sprintf("Looking costs more than the step: Go cannot read one goroutine's stack, so each look dumps every goroutine (runtime.Stack), and every goroutine of the app, the window's too, waits while the dump is written. Here: %s per look (%s this step). That, not the coroutine, is most of the time between a reply and the next send in the timestamps above.", span, looks))
+	dumps := make([]float64, len(r.dumps))
+	for i, d := range r.dumps {
+		dumps[i] = ms(d)
+	}
+	v.runs.setResult("stack_dump_ms", dumps)
+}
+
+// costBar shows one measured cost as a bar scaled to the largest, with its
+// number on it. Until a measurement sets it, it shows no bar, only that
+// nothing was measured.
+type costBar struct {
+	bar   *canvas.Rectangle
+	text  *widget.Label
+	ratio float32
+	box   *fyne.Container
+}
+
+func newCostBar(fill color.Color) *costBar {
+	b := &costBar{bar: canvas.NewRectangle(fill), text: widget.NewLabel("not measured yet")}
+	b.bar.Hide()
+	b.box = container.New(&costBarLayout{b}, b.bar, b.text)
+	return b
+}
+
+// set shows the bar at ratio (0 to 1) of the full width, labelled text.
+func (b *costBar) set(ratio float64, text string) {
+	b.ratio = float32(min(max(ratio, 0), 1))
+	b.text.SetText(text)
+	b.bar.Show()
+	b.box.Refresh()
+}
+
+// costBarLayout sizes the bar to its ratio of the width; the text spans it all.
+type costBarLayout struct{ b *costBar }
+
+func (l *costBarLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width*l.b.ratio, size.Height))
+	objs[1].Move(fyne.NewPos(0, 0))
+	objs[1].Resize(size)
+}
+
+func (l *costBarLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[1].MinSize() }

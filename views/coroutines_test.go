@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,6 +115,40 @@ func TestCoroutinesReplay(t *testing.T) {
 	}
 }
 
+// Each transcript line is stamped when it happened on the run goroutine, at
+// a resolution that tells the steps apart: between a reply and the next send
+// the panel read a goroutine dump, a gap of tens of microseconds or more.
+func TestCoroutinesTranscriptTimes(t *testing.T) {
+	v := newCoroutines(t)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	if len(v.out.lines) != 6 {
+		t.Fatalf("%d lines, want the 6 of the session", len(v.out.lines))
+	}
+	shown := map[string]bool{}
+	for i, l := range v.out.lines {
+		shown[v.out.stampText(l.at)] = true
+		if i > 0 && l.at.Before(v.out.lines[i-1].at) {
+			t.Errorf("line %d is stamped before line %d", i, i-1)
+		}
+	}
+	// Reply to prime (line 1), then a look, then send (line 2).
+	if a, b := v.out.stampText(v.out.lines[1].at), v.out.stampText(v.out.lines[2].at); a == b {
+		t.Errorf("a reply and the next send, a dump apart, both read %s", a)
+	}
+	if len(shown) < 3 {
+		t.Errorf("only %d distinct times among the 6 lines: %v", len(shown), shown)
+	}
+	if dumps, _ := reportedResults(v.demo)["stack_dump_ms"].([]float64); len(dumps) != 6 || slices.Min(dumps) <= 0 {
+		t.Errorf("stack_dump_ms = %v, want the 6 looks (3 steps, 2 kinds), each measured", dumps)
+	}
+	if !strings.Contains(v.looking.Text, "per look (6 looks this step)") {
+		t.Errorf("looking %q", v.looking.Text)
+	}
+}
+
 func TestCoroutinesReplayBlocking(t *testing.T) {
 	v := newCoroutines(t)
 	if err := v.demo.RunBlocking(); err != nil {
@@ -152,8 +187,22 @@ func TestCoroutinesSendShowsThePause(t *testing.T) {
 func TestCoroutinesRoundTrips(t *testing.T) {
 	v := newCoroutines(t)
 	v.trips = 2000
+	// Before a measurement the bars show nothing but that.
+	for _, b := range []*costBar{v.pullCost, v.chanCost} {
+		if b.bar.Visible() || b.text.Text != "not measured yet" {
+			t.Errorf("before measuring: bar shown %v, text %q", b.bar.Visible(), b.text.Text)
+		}
+	}
 	test.Tap(findButton(t, v.demo.Content, "Measure round trips"))
 	v.demo.Wait()
+	for _, b := range []*costBar{v.pullCost, v.chanCost} {
+		if !b.bar.Visible() || !strings.HasSuffix(b.text.Text, " ns") || b.ratio <= 0 || b.ratio > 1 {
+			t.Errorf("after measuring: bar shown %v at %v, text %q", b.bar.Visible(), b.ratio, b.text.Text)
+		}
+	}
+	if max(v.pullCost.ratio, v.chanCost.ratio) != 1 {
+		t.Errorf("ratios %v and %v: the slower one should fill its bar", v.pullCost.ratio, v.chanCost.ratio)
+	}
 	if !strings.HasPrefix(v.costLabel.Text, "One round trip (two switches), averaged over 2,000:") {
 		t.Errorf("cost label %q", v.costLabel.Text)
 	}
