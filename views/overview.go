@@ -230,11 +230,15 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			if !done {
 				continue
 			}
-			head.SetText(fmt.Sprintf("%s — %v", modeTitle(m), r.Wall.Round(time.Millisecond)))
+			head.SetText(fmt.Sprintf("%s — %v", modeTitle(m), short(r.Wall)))
+			why := ""
 			if ok && m != techniques.Sequential {
-				head.SetText(head.Text + fmt.Sprintf(", %.1f× the sequential speed", techniques.Speedup(base.Wall, r.Wall)))
+				head.SetText(head.Text + ", " + versus(base.Wall, r.Wall))
+				if m == techniques.OneCPU && k == techniques.CPUBound {
+					why = oneCoreWhy(base.Wall, r.Wall) + " "
+				}
 			}
-			v.stats[key(m, k)].SetText(limits(r) + ". Summed over the tasks, " + measured(r) + ".")
+			v.stats[key(m, k)].SetText(why + limits(r) + ". Summed over the tasks, " + measured(r) + ".")
 			tl.Lanes = make([]string, len(r.Tasks))
 			tl.Spans = make([][]span, len(r.Tasks))
 			for i, t := range r.Tasks {
@@ -248,6 +252,29 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 	}
 	v.runs.setResult("modes", rows)
 	v.judge(results)
+}
+
+// versus says plainly how long run took against base, the sequential run:
+// so many times faster or slower, or about the same within a tenth.
+func versus(base, run time.Duration) string {
+	sp := techniques.Speedup(base, run)
+	switch {
+	case sp >= 1.1:
+		return fmt.Sprintf("%.1f× faster than sequential", sp)
+	case sp > 0 && sp <= 1/1.1:
+		return fmt.Sprintf("%.1f× slower than sequential", 1/sp)
+	}
+	return "as fast as sequential, within a tenth"
+}
+
+// oneCoreWhy says why CPU-bound tasks taking turns on one core are not
+// faster than the same tasks one after another, whatever this run measured.
+func oneCoreWhy(base, run time.Duration) string {
+	const same = "One core does the same hashing whether the tasks take turns or go one after another"
+	if techniques.Speedup(base, run) >= 1.1 {
+		return same + ": the gain this run shows is noise from the rest of the machine, not from taking turns."
+	}
+	return same + ", so taking turns cannot make it faster: it only adds switches between them."
 }
 
 // modeRow is one run as the report gives it; what was not measured is absent.
@@ -304,15 +331,15 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	share := float64(busy) / float64(max(oneB.Wall, time.Nanosecond))
 	switch {
 	case sp < 1.5:
-		v.claims.judge(0, wrong, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×): their waits did not overlap.",
-			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp))
+		v.claims.judge(0, wrong, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s: their waits did not overlap.",
+			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall)))
 	case share < 0.5:
-		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×): while one waited, the others ran. "+
+		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s: while one waited, the others ran. "+
 			"But the CPU was far from full: the tasks' goroutines were running %v in all, %.1f%% of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
-			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, short(busy), 100*share))
+			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), short(busy), 100*share))
 	default:
-		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence (%.1f×), and their goroutines were running %.0f%% of the run.",
-			n, oneB.Wall.Round(time.Millisecond), one, seqB.Wall.Round(time.Millisecond), sp, 100*share))
+		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s, and their goroutines were running %.0f%% of the run.",
+			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), 100*share))
 	}
 
 	// 2. With one P, CPU-bound tasks are all under way, take turns, and gain nothing.
@@ -323,11 +350,11 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", short(atOnce)))
 	case oneC.Runnable > 0 && spC < 1.25:
 		v.claims.judge(1, holds, fmt.Sprintf("On %s the %d CPU-bound tasks were all under way together, taking turns (%v runnable, waiting for the one P), "+
-			"yet no two executed Go code at the same instant: they took %v against %v in sequence (%.2f×), no gain.",
-			one, n, short(oneC.Runnable), oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC))
+			"yet no two executed Go code at the same instant: they took %v against %v in sequence, %s. %s",
+			one, n, short(oneC.Runnable), short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), oneCoreWhy(seqC.Wall, oneC.Wall)))
 	default:
-		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks executed Go code at the same instant, but they took %v against %v in sequence (%.2f×), %v runnable.",
-			one, oneC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spC, short(oneC.Runnable)))
+		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks executed Go code at the same instant, but they took %v against %v in sequence, %s, with %v runnable. %s",
+			one, short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), short(oneC.Runnable), oneCoreWhy(seqC.Wall, oneC.Wall)))
 	}
 
 	// 3. The same independent tasks run in parallel when there are cores for them.
@@ -341,14 +368,14 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	case runtime.NumCPU() < 2:
 		v.claims.judge(2, partly, "The app may use one CPU only on this machine: parallelism could not be tried here.")
 	case par > 0 && spP >= 1.3:
-		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v (summed over pairs) and took %v against %v in sequence (%.1f×): the same work in less time than one goroutine needs, so they ran on several cores at once.%s",
-			parC.Procs, short(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v (summed over pairs) and took %v against %v in sequence, %s: the same work in less time than one goroutine needs, so they ran on several cores at once.%s",
+			parC.Procs, short(par), short(parC.Wall), short(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
 	case par > 0:
-		v.claims.judge(2, partly, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v, yet took %v against %v in sequence (%.1f×).%s",
-			parC.Procs, short(par), parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond), spP, queue))
+		v.claims.judge(2, partly, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v, yet took %v against %v in sequence, %s.%s",
+			parC.Procs, short(par), short(parC.Wall), short(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
 	default:
 		v.claims.judge(2, wrong, fmt.Sprintf("With GOMAXPROCS=%d no two tasks ran at the same instant (%v against %v in sequence).",
-			parC.Procs, parC.Wall.Round(time.Millisecond), seqC.Wall.Round(time.Millisecond)))
+			parC.Procs, short(parC.Wall), short(seqC.Wall)))
 	}
 }
 

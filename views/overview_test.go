@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/techniques"
@@ -185,5 +187,65 @@ func TestOverviewCancelledRunSaysSo(t *testing.T) {
 	v.runs.Wait()
 	if got := v.message.Text; strings.HasPrefix(got, "Running") || !strings.Contains(got, "Cancelled") {
 		t.Errorf("after a cancelled run the panel says %q, want that it was cancelled", got)
+	}
+}
+
+// TestOverviewSaysFasterOrSlower: a run's heading says plainly whether it
+// was faster or slower than the sequential one, and the one-core CPU-bound
+// run says why taking turns cannot make hashing faster, even when this run's
+// clock says it was.
+func TestOverviewSaysFasterOrSlower(t *testing.T) {
+	test.NewTempApp(t)
+	ms := time.Millisecond
+	run := func(m techniques.Mode, k techniques.TaskKind, wall time.Duration) techniques.RunResult {
+		return techniques.RunResult{Mode: m, Kind: k, Wall: wall * ms, Procs: 1, Pinned: -1,
+			Tasks: []techniques.TaskTrace{{Segments: []techniques.Segment{{From: 0, To: wall * ms, State: techniques.StateUntraced}}}}}
+	}
+	for _, c := range []struct {
+		one        time.Duration // the one-core CPU-bound run's wall time, against 1000 ms in sequence
+		head, stat string
+	}{
+		{833, "1.2× faster than sequential", "noise from the rest of the machine"},
+		{1300, "1.3× slower than sequential", "taking turns cannot make it faster"},
+		{1050, "as fast as sequential, within a tenth", "taking turns cannot make it faster"},
+	} {
+		v := newOverviewView()
+		v.show(map[string]techniques.RunResult{
+			key(techniques.Sequential, techniques.CPUBound): run(techniques.Sequential, techniques.CPUBound, 1000),
+			key(techniques.OneCPU, techniques.CPUBound):     run(techniques.OneCPU, techniques.CPUBound, c.one),
+		})
+		head, stats := v.heads[key(techniques.OneCPU, techniques.CPUBound)].Text, v.stats[key(techniques.OneCPU, techniques.CPUBound)].Text
+		if !strings.HasSuffix(head, c.head) || strings.Contains(head, "speed") {
+			t.Errorf("%v against 1 s: heading %q, want it to end %q", c.one*ms, head, c.head)
+		}
+		if !strings.HasPrefix(stats, "One core does the same hashing") || !strings.Contains(stats, c.stat) {
+			t.Errorf("%v against 1 s: %q, want why, with %q", c.one*ms, stats, c.stat)
+		}
+	}
+}
+
+// TestTimelineAxis: an empty timeline has no axis (it read "0s 1ms 1ms"),
+// and a short one labels its ticks to the digits worth reading.
+func TestTimelineAxis(t *testing.T) {
+	test.NewTempApp(t)
+	texts := func(tl *timeline) []string {
+		r := test.TempWidgetRenderer(t, tl)
+		r.Layout(fyne.NewSize(500, 100))
+		var out []string
+		for _, o := range r.Objects() {
+			if txt, ok := o.(*canvas.Text); ok {
+				out = append(out, txt.Text)
+			}
+		}
+		return out
+	}
+	if got := texts(newTimeline()); len(got) != 0 {
+		t.Errorf("an empty timeline draws %q", got)
+	}
+	tl := newTimeline()
+	tl.Lanes = []string{"task 0"}
+	tl.Spans = [][]span{{{From: 0, To: 3 * time.Millisecond}}}
+	if got := strings.Join(texts(tl), " "); got != "task 0 0s 1.5ms 3ms" {
+		t.Errorf("a 3 ms timeline draws %q, want its lane and 0s 1.5ms 3ms", got)
 	}
 }

@@ -127,10 +127,15 @@ func (r *timelineRenderer) build(size fyne.Size) {
 			r.objs = append(r.objs, rect)
 		}
 	}
-	// The time axis: 0 and the total.
+	// The time axis: its start, middle and end, to the digits worth reading.
+	// Nothing to draw has no axis: an empty timeline would show the 1 ms
+	// that total falls back on, as "0s 1ms 1ms".
+	if len(r.t.Lanes) == 0 {
+		return
+	}
 	y := float32(len(r.t.Lanes)) * laneHeight
 	for _, tick := range []time.Duration{0, total / 2, total} {
-		txt := canvas.NewText((r.t.Start + tick).Round(time.Millisecond).String(), fg)
+		txt := canvas.NewText(short(r.t.Start+tick), fg)
 		txt.TextSize = theme.CaptionTextSize()
 		txt.Move(fyne.NewPos(min(x(tick), size.Width-60), y+2))
 		r.objs = append(r.objs, txt)
