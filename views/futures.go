@@ -309,9 +309,11 @@ func (v *futuresView) fetch(first bool) error {
 		final := append([]futureState(nil), rows...)
 		fyne.Do(func() {
 			v.summary.SetText(summary)
-			verdict := "nothing leaked"
+			// The counts are the whole app's: they show this run's goroutines
+			// gone only as far as the app's others stayed put meanwhile.
+			verdict := "no more than before: none of this run's goroutines is left, as far as a count of the whole app can tell"
 			if after > before {
-				verdict = "more than before: something is still running"
+				verdict = "more than before: some goroutine, this run's or another part of the app's, is still running"
 			}
 			v.goroutines.SetText(v.goroutines.Text + fmt.Sprintf(" %d after: %s.", after, verdict))
 			v.runs.setResult("combinator", combinator)
@@ -453,14 +455,14 @@ func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakC
 	}
 	leaked := fmt.Sprintf("%+d", u.Later-u.Before)
 	if u.Later > u.Before {
-		leaked += ": each loser did its work, then blocked forever on a send nobody will receive. " +
-			"Leaked: the garbage collector never frees them"
+		leaked += ": each loser did its work, then blocked on a send nobody was going to receive. " +
+			"Leaked: in real code they would stay blocked until the program exits, and the garbage collector does not free a blocked goroutine"
 	}
 	text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine: the app's other goroutines are counted too), "+
 		"before / once first-of returned / %v later, when every task has done its work (each count waits up to 50 ms for goroutines that are returning):\n"+
 		"• First, cancelling the losers and waiting for them: %d / %d / %d.\n"+
 		"• Not cancelling, a result channel with room for all: %d / %d (%s) / %d.\n"+
-		"• Not cancelling, an unbuffered channel: %d / %d / %d (%s). The demo then received what they sent: %d.",
+		"• Not cancelling, an unbuffered channel: %d / %d / %d (%s). Once the demo received what they sent (code with this bug has no such step), the count was %d.",
 		longest, f.Before, f.Returned, f.Later,
 		b.Before, b.Returned, working, b.Later,
 		u.Before, u.Returned, u.Later, leaked, u.Released)

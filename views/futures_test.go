@@ -38,7 +38,7 @@ func TestFuturesAll(t *testing.T) {
 	if got := count(v.rows, "resolved"); got != 8 {
 		t.Errorf("%d of 8 resolved: %+v", got, v.rows)
 	}
-	if !strings.HasPrefix(v.summary.Text, "All resolved") || !strings.Contains(v.goroutines.Text, "nothing leaked") {
+	if !strings.HasPrefix(v.summary.Text, "All resolved") || !strings.Contains(v.goroutines.Text, "none of this run's goroutines is left") {
 		t.Errorf("summary %q, goroutines %q", v.summary.Text, v.goroutines.Text)
 	}
 }
