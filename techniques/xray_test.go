@@ -79,7 +79,7 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 		onProcs += len(spans)
 	}
 	if onProcs == 0 {
-		t.Error("no goroutine was seen running on a processor")
+		t.Error("no goroutine was seen running on a P")
 	}
 	for _, g := range x.Goroutines {
 		for _, s := range g.Spans {
@@ -112,6 +112,57 @@ func TestXraySummarisesALargeRun(t *testing.T) {
 	}
 	if x.Blocked["chan receive"] < 5000 {
 		t.Errorf("parked goroutines blocked on receive %d times, want most of 10000: %v", x.Blocked["chan receive"], x.Blocked)
+	}
+}
+
+// TestXrayReadsTheLastRun: of two runs of a task, the X-ray is the second's,
+// and each drawn goroutine's spans add up to the times the first reading
+// counted for it (the trace is read twice: once to add up, once to keep the
+// spans of the lanes drawn). progress only grows, and ends at 1.
+func TestXrayReadsTheLastRun(t *testing.T) {
+	var buf bytes.Buffer
+	if err := trace.Start(&buf); err != nil {
+		t.Skipf("tracing is not available: %v", err)
+	}
+	for _, n := range []int{3, 5} {
+		_, tk := trace.NewTask(context.Background(), "twice")
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() { time.Sleep(2 * time.Millisecond) })
+		}
+		wg.Wait()
+		tk.End()
+	}
+	trace.Stop()
+	var calls []XrayProgress
+	x, err := ReadXrayProgress(context.Background(), &buf, "twice", func(p XrayProgress) { calls = append(calls, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Total != 6 || len(x.Goroutines) != 6 {
+		t.Errorf("%d goroutines, %d lanes; want 6 and 6 (the second run's five sleepers and the task's)", x.Total, len(x.Goroutines))
+	}
+	for _, g := range x.Goroutines {
+		sum := map[string]time.Duration{}
+		for _, s := range g.Spans {
+			if s.From < 0 || s.To < s.From || s.To > x.Length {
+				t.Errorf("goroutine %d: span %+v outside the run of %v", g.ID, s, x.Length)
+			}
+			sum[s.State] += s.To - s.From
+		}
+		for st, d := range g.Time {
+			if sum[st] != d {
+				t.Errorf("goroutine %d: its %s spans add up to %v, its time says %v", g.ID, st, sum[st], d)
+			}
+		}
+	}
+	if len(calls) < 2 || calls[len(calls)-1].Done != 1 || calls[len(calls)-1].Events == 0 {
+		t.Fatalf("progress calls %v: want at least two, the last one done", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].Done < calls[i-1].Done || calls[i].Events < calls[i-1].Events {
+			t.Errorf("progress went back: %v then %v", calls[i-1], calls[i])
+		}
 	}
 }
 
@@ -156,4 +207,41 @@ func BenchmarkFlightRecorderOverhead(b *testing.B) {
 			work()
 		}
 	})
+}
+
+// raceTrace is the execution trace of the race panel's default run (every
+// strategy, 1000+1000 goroutines × 1000 updates: about 8,000 goroutines),
+// recorded once, the way the child process records it.
+var raceTrace = sync.OnceValues(func() ([]byte, error) {
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: FlightMaxBytes})
+	if err := fr.Start(); err != nil {
+		return nil, err
+	}
+	defer fr.Stop()
+	ctx, task := trace.NewTask(context.Background(), "race")
+	err := RunStrategies(ctx, RaceConfig{Pairs: 1000, Updates: 1000}, func(RaceResult) error { return nil })
+	task.End()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	_, err = fr.WriteTo(&buf)
+	return buf.Bytes(), err
+})
+
+// BenchmarkReadXrayRace reads the race panel's default run out of its trace,
+// as the X-ray tab does after a run.
+func BenchmarkReadXrayRace(b *testing.B) {
+	traced, err := raceTrace()
+	if err != nil {
+		b.Skip(err)
+	}
+	b.SetBytes(int64(len(traced)))
+	b.ReportAllocs()
+	for b.Loop() {
+		x, err := ReadXray(context.Background(), bytes.NewReader(traced), "race")
+		if err != nil || x.Total < 8000 {
+			b.Fatalf("%v, %+v goroutines", err, x)
+		}
+	}
 }
