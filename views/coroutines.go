@@ -139,7 +139,7 @@ func newCoroutinesView() *coroutinesView {
 		}
 	})
 
-	legend := wrapped("Where the body is paused after the last step, as the runtime's goroutine dump shows it: the body's line, then the line its goroutine waits on (coroutines.go, in the Code tab).")
+	legend := wrapped("Where each body is paused after the last step, by the runtime's goroutine dump: its line, then where its goroutine waits (coroutines.go, Code tab).")
 	left := container.NewBorder(
 		container.NewVBox(
 			v.kind,
@@ -570,7 +570,7 @@ func (v *coroutinesView) showLooking(r stepResult) {
 	if len(r.dumps) > 1 {
 		looks = fmt.Sprintf("%d looks", len(r.dumps))
 	}
-	v.looking.SetText(fmt.Sprintf("Looking costs more than the step: Go cannot read one goroutine's stack, so each look dumps every goroutine (runtime.Stack), and every goroutine of the app, the window's too, waits while the dump is written. Here: %s per look (%s this step). That, not the coroutine, is most of the time between a reply and the next send in the timestamps above.", span, looks))
+	v.looking.SetText(fmt.Sprintf("Each look dumps every goroutine (runtime.Stack), and all of them, the window's too, wait meanwhile: %s per look (%s). That, not the coroutine, is most of the gap between a reply and the next send above.", span, looks))
 	dumps := make([]float64, len(r.dumps))
 	for i, d := range r.dumps {
 		dumps[i] = ms(d)

@@ -144,7 +144,7 @@ func TestCoroutinesTranscriptTimes(t *testing.T) {
 	if dumps, _ := reportedResults(v.demo)["stack_dump_ms"].([]float64); len(dumps) != 6 || slices.Min(dumps) <= 0 {
 		t.Errorf("stack_dump_ms = %v, want the 6 looks (3 steps, 2 kinds), each measured", dumps)
 	}
-	if !strings.Contains(v.looking.Text, "per look (6 looks this step)") {
+	if !strings.Contains(v.looking.Text, "per look (6 looks)") {
 		t.Errorf("looking %q", v.looking.Text)
 	}
 }
