@@ -105,13 +105,12 @@ blocking := widget.NewButton("Run blocking",
         show(r, err)
     })`
 
-const awaitCompiled = "What the compiler makes of await: the C# compiler rewrites OnRunClick as a state machine, which keeps " +
-	"its local variables and the number of the await it stopped at. At an await on a task that is not done yet, it registers the rest " +
-	"of the method as the task's continuation and returns to the message loop. When the task is done, the continuation is posted, " +
-	"through the SynchronizationContext captured at the await, back to the UI thread, which runs it between other events " +
-	"(with ConfigureAwait(false) it would run on a thread-pool thread, where it must not touch the window). No thread is blocked " +
-	"waiting meanwhile. Go has no such rewrite: ReportStraightLine really blocks the goroutine that calls it, whose own stack keeps " +
-	"its place, so it must not run on the window's goroutine."
+const awaitCompiled = "What the compiler makes of await: C# rewrites OnRunClick as a state machine that keeps its local variables " +
+	"and which await it stopped at. At an await on a task not done yet, it registers the rest of the method as the task's continuation " +
+	"and returns to the message loop. When the task is done, the SynchronizationContext captured at the await posts the continuation " +
+	"back to the UI thread, which runs it between other events (after ConfigureAwait(false) it would run on a thread-pool thread, " +
+	"where it must not touch the window). No thread is blocked meanwhile. Go has no such rewrite: ReportStraightLine blocks the " +
+	"goroutine that calls it (its stack keeps its place), so it must not run on the window's goroutine."
 
 var awaitHighlight = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50}
 
@@ -272,6 +271,25 @@ func stepRows(steps []stepTime) []map[string]any {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// sig3 is a duration as a person reads it, to 3 significant figures:
+// 0.298 ms, 4.17 ms, 378 ms, 1.10 s, 12.3 s.
+func sig3(d time.Duration) string {
+	switch m := ms(d); {
+	case m < 1:
+		return fmt.Sprintf("%.3f ms", m)
+	case m < 10:
+		return fmt.Sprintf("%.2f ms", m)
+	case m < 100:
+		return fmt.Sprintf("%.1f ms", m)
+	case m < 999.5:
+		return fmt.Sprintf("%.0f ms", m)
+	case m < 9995:
+		return fmt.Sprintf("%.2f s", m/1000)
+	default:
+		return fmt.Sprintf("%.1f s", m/1000)
+	}
+}
+
 // run is the right way: the click handler starts the straight-line code on
 // a goroutine of the panel (runs.start) and returns at once.
 func (v *asyncAwaitView) run(allThree bool) error {
@@ -343,9 +361,9 @@ func (v *asyncAwaitView) run(allThree bool) error {
 			v.runs.setResult("steps", stepRows(steps))
 			v.runs.setResult("elapsed_ms", ms(took))
 			v.runs.setResult("ui_goroutine_longest_hold_ms", ms(v.held))
-			v.measured.SetText(fmt.Sprintf("Measured: the steps took %.0f ms on the worker goroutine; this panel's code held the window's goroutine "+
-				"for at most %.2f ms at a time (the click and each update; painting is not counted: the status bar's meter measures the window itself).",
-				ms(took), ms(v.held)))
+			v.measured.SetText(fmt.Sprintf("Measured: the steps took %s on the worker goroutine; this panel's code held the window's goroutine "+
+				"for at most %s at a time (the click and each update; painting is not counted: the status bar's meter measures the window itself).",
+				sig3(took), sig3(v.held)))
 			v.judgeReads(r, err, took, allThree && same)
 			v.judgeBlocking(took, false)
 		})
@@ -389,8 +407,8 @@ func (v *asyncAwaitView) runBlocking() error {
 	}, func(error) {
 		v.lastFroze = v.runs.froze
 		v.runs.setResult("ui_goroutine_longest_hold_ms", ms(v.lastFroze))
-		v.measured.SetText(fmt.Sprintf("Measured: the steps took %.0f ms, and the click handler held the window's goroutine for %.0f ms: nothing was drawn meanwhile.",
-			ms(took), ms(v.lastFroze)))
+		v.measured.SetText(fmt.Sprintf("Measured: the steps took %s, and the click handler held the window's goroutine for %s: nothing was drawn meanwhile.",
+			sig3(took), sig3(v.lastFroze)))
 		v.judgeReads(r, err, took, false)
 		v.judgeBlocking(took, true)
 	})
@@ -402,7 +420,7 @@ func (v *asyncAwaitView) judgeReads(r techniques.Report, err error, took time.Du
 	if err != nil {
 		because += fmt.Sprintf("This run's failure came back as an ordinary error: %q.", err.Error())
 	} else {
-		because += fmt.Sprintf("This run it looked up %d words in %.0f ms.", len(r.Lookups), ms(took))
+		because += fmt.Sprintf("This run it looked up %d words in %s.", len(r.Lookups), sig3(took))
 	}
 	if agreed {
 		because += fmt.Sprintf(" The promise chain (%d lines) and the callbacks (%d lines) gave the same outcome.", v.lines["promises"], v.lines["callbacks"])
@@ -414,18 +432,18 @@ func (v *asyncAwaitView) judgeReads(r techniques.Report, err error, took time.Du
 // goroutine was held, this run and the last run of the other way.
 func (v *asyncAwaitView) judgeBlocking(took time.Duration, blocking bool) {
 	if !blocking {
-		because := fmt.Sprintf("Run waited %.0f ms on its own goroutine, and this panel's code held the window's goroutine for at most %.2f ms at a time. "+
-			"The change from blocking code is one goroutine and fyne.Do, not await.", ms(took), ms(v.lastRight))
+		because := fmt.Sprintf("Run waited %s on its own goroutine, and this panel's code held the window's goroutine for at most %s at a time. "+
+			"The change from blocking code is one goroutine and fyne.Do, not await.", sig3(took), sig3(v.lastRight))
 		if v.lastFroze > 0 {
-			because += fmt.Sprintf(" The last sync-over-async run held it for %.0f ms.", ms(v.lastFroze))
+			because += fmt.Sprintf(" The last sync-over-async run held it for %s.", sig3(v.lastFroze))
 		}
 		v.claims.judge(1, holds, because)
 		return
 	}
-	because := fmt.Sprintf("The same straight-line code, called on the window's goroutine (sync-over-async), held it for %.0f ms. "+
-		"What keeps the window free is where the code runs, not how it reads.", ms(v.lastFroze))
+	because := fmt.Sprintf("The same straight-line code, called on the window's goroutine (sync-over-async), held it for %s. "+
+		"What keeps the window free is where the code runs, not how it reads.", sig3(v.lastFroze))
 	if v.lastRight > 0 {
-		because += fmt.Sprintf(" The last Run, on a goroutine, held it for at most %.2f ms at a time.", ms(v.lastRight))
+		because += fmt.Sprintf(" The last Run, on a goroutine, held it for at most %s at a time.", sig3(v.lastRight))
 	}
 	v.claims.judge(1, partly, because)
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -134,5 +135,24 @@ func TestAsyncAwaitShowsAwaitBesideGo(t *testing.T) {
 	// Python suspend a frame.
 	if !strings.Contains(asyncAwaitAbout, "microtask") || !strings.Contains(asyncAwaitAbout, "generator-like frame") {
 		t.Error("the About does not say how JavaScript and Python suspend at an await")
+	}
+}
+
+func TestSig3(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{298 * time.Microsecond, "0.298 ms"},
+		{4166 * time.Microsecond, "4.17 ms"},
+		{37249 * time.Microsecond, "37.2 ms"},
+		{378 * time.Millisecond, "378 ms"},
+		{999600 * time.Microsecond, "1.00 s"},
+		{1102 * time.Millisecond, "1.10 s"},
+		{12345 * time.Millisecond, "12.3 s"},
+	} {
+		if got := sig3(c.d); got != c.want {
+			t.Errorf("sig3(%v) = %q, want %q", c.d, got, c.want)
+		}
 	}
 }

@@ -161,7 +161,7 @@ func (v *callbacksView) click() time.Duration {
 	began := time.Now()
 	v.print(false, "Hello World")
 	held := time.Since(began)
-	v.print(false, fmt.Sprintf("    (the click handler ran on the UI goroutine and held the window %.3f ms)", ms(held)))
+	v.print(false, fmt.Sprintf("    (the click handler ran on the UI goroutine and held the window %s)", sig3(held)))
 	return held
 }
 
@@ -213,14 +213,14 @@ func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) 
 			v.runs.setResult("lines_shown_ms_after_handler_began", ms(shown))
 		}
 		if h+click < quickHandler {
-			handlers := fmt.Sprintf("The read's handler held the window %.3f ms", ms(h))
+			handlers := fmt.Sprintf("The read's handler held the window %s", sig3(h))
 			if click > 0 {
-				handlers = fmt.Sprintf("The click handler held the window %.3f ms, the read's handler %.3f ms", ms(click), ms(h))
+				handlers = fmt.Sprintf("The click handler held the window %s, the read's handler %s", sig3(click), sig3(h))
 			}
-			v.claims.judge(0, partly, fmt.Sprintf("%s; the file's lines came through the callback %.0f ms later (%.0f ms simulated delay). No blocking, only because the handlers returned at once and the read ran on another goroutine, off the UI thread. Read blocking is a handler that holds the window.",
-				handlers, ms(shown), ms(delay)))
+			v.claims.judge(0, partly, fmt.Sprintf("%s; the file's lines were on screen, through the callback, %s after the read's handler began (%s simulated delay). No blocking, only because the handlers returned at once and the read ran on another goroutine, off the UI thread. Read blocking is a handler that holds the window.",
+				handlers, sig3(shown), sig3(delay)))
 		} else {
-			v.claims.judge(0, wrong, fmt.Sprintf("The handlers held the window %.1f ms, more than a frame (%.1f ms): even a callback blocks the window while it runs.", ms(h+click), ms(quickHandler)))
+			v.claims.judge(0, wrong, fmt.Sprintf("The handlers held the window %s, more than a frame (%s): even a callback blocks the window while it runs.", sig3(h+click), sig3(quickHandler)))
 		}
 	})
 	if err == nil {
@@ -261,8 +261,8 @@ func (v *callbacksView) readBlocking(fsys fs.FS, name string) error {
 	}, func(error) {
 		held := time.Since(began)
 		v.report(delay, 0, held)
-		v.claims.judge(0, wrong, fmt.Sprintf("This click handler read the file itself and held the window %.0f ms (%.0f ms of it the simulated delay): nothing could be drawn and no click handled meanwhile. A callback runs in the UI's one thread, so it is non-blocking only if it returns quickly.",
-			ms(held), ms(delay)))
+		v.claims.judge(0, wrong, fmt.Sprintf("This click handler read the file itself and held the window %s (%s of it the simulated delay): nothing could be drawn and no click handled meanwhile. A callback runs in the UI's one thread, so it is non-blocking only if it returns quickly.",
+			sig3(held), sig3(delay)))
 	})
 }
 

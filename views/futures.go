@@ -197,8 +197,8 @@ func futureRows(rows []futureState) []map[string]any {
 // judgeReturnsAtOnce checks the claim: the function returned futures at
 // once, and the results came later.
 func (v *futuresView) judgeReturnsAtOnce(n int, returned, firstDone, lastDone time.Duration) {
-	v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %.2f ms in all, without taking a callback; they resolved from %.0f to %.0f ms "+
-		"after the start, and All, waiting for them on a goroutine of its own, carried on from there.", n, ms(returned), ms(firstDone), ms(lastDone)))
+	v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %s in all, without taking a callback; they resolved from %s to %s "+
+		"after the start, and All, waiting for them on a goroutine of its own, carried on from there.", n, sig3(returned), sig3(firstDone), sig3(lastDone)))
 }
 
 // fetch starts n futures and combines them with All or First.
@@ -373,14 +373,14 @@ func (v *futuresView) fetchBlocking() error {
 		v.runs.setResult("futures", futureRows(v.rows))
 		return nil
 	}, func(error) {
-		v.summary.SetText(fmt.Sprintf("%s The click handler waited for them on the window's goroutine: the window was frozen for %.0f ms.",
-			summary, ms(v.runs.froze)))
+		v.summary.SetText(fmt.Sprintf("%s The click handler waited for them on the window's goroutine: the window was frozen for %s.",
+			summary, sig3(v.runs.froze)))
 		v.runs.setResult("summary", summary)
 		v.runs.setResult("window_frozen_ms", ms(v.runs.froze))
 		v.runs.setResult("ms_to_start_every_future", ms(returned))
-		v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %.2f ms in all, without taking a callback. "+
-			"But this click handler then waited for them on the window's goroutine, %.0f ms in all: a future returned at once "+
-			"does not keep its caller from blocking on it.", n, ms(returned), ms(settled)))
+		v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %s in all, without taking a callback. "+
+			"But this click handler then waited for them on the window's goroutine, %s in all: a future returned at once "+
+			"does not keep its caller from blocking on it.", n, sig3(returned), sig3(settled)))
 	})
 }
 
@@ -513,8 +513,8 @@ func (v *futuresView) readPromise() {
 			v.runs.setResult("ms_until_read_file_async_returned", ms(returned))
 			if ran := time.Duration(ran.Load()); err == nil && ran > 0 {
 				v.runs.setResult("ms_until_then_ran", ms(ran))
-				v.claims.judge(0, holds, fmt.Sprintf("ReadFileAsync returned its future in %.3f ms, without taking a callback; "+
-					"the then chained on it ran %.0f ms later, once the (simulated %v) read was done.", ms(returned), ms(ran), defaultDiskDelay))
+				v.claims.judge(0, holds, fmt.Sprintf("ReadFileAsync returned its future in %s, without taking a callback; "+
+					"the then chained on it ran %s later, once the (simulated %v) read was done.", sig3(returned), sig3(ran), defaultDiskDelay))
 			}
 		})
 		return err
