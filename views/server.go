@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"concurrencylab/techniques"
 )
@@ -550,12 +551,19 @@ func throughputChart(curves map[techniques.ServerMode]plotter.XYs) image.Image {
 	p.Title.Text = "Requests completed over time"
 	p.X.Label.Text = "seconds"
 	p.Y.Label.Text = "requests"
-	p.Legend.Top = true
-	p.Legend.Left = true
+	// Every curve climbs from the bottom left, the slowest mode's least
+	// steeply: the bottom right stays free for the legend.
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(4), vg.Points(4)
+	p.X.Min, p.Y.Min = 0, 0
+	var most float64
 	for i, m := range techniques.ServerModes {
 		xy := curves[m]
 		if len(xy) == 0 {
 			continue
+		}
+		for _, pt := range xy {
+			most = max(most, pt.Y)
 		}
 		line, err := plotter.NewLine(xy)
 		if err != nil {
@@ -566,5 +574,6 @@ func throughputChart(curves map[techniques.ServerMode]plotter.XYs) image.Image {
 		p.Add(line)
 		p.Legend.Add(string(m), line)
 	}
+	p.Y.Max = max(most*1.08, 1) // room above the last request: a line along the top edge is half hidden
 	return renderPlot(p, 300, 230)
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"image/color"
 	"maps"
 	"slices"
 	"strings"
@@ -8,8 +9,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
+	"gonum.org/v1/plot/plotter"
 
 	"concurrencylab/techniques"
 )
@@ -221,4 +224,21 @@ func TestServerCancelSaysSo(t *testing.T) {
 	check("after a search")
 	v.demo.Cancel()
 	v.demo.Wait()
+}
+
+// TestServerChartTakesTheTheme: the chart is drawn on the theme's
+// background, not on white, with room above its highest line.
+func TestServerChartTakesTheTheme(t *testing.T) {
+	test.NewTempApp(t)
+	img := throughputChart(map[techniques.ServerMode]plotter.XYs{
+		techniques.OneRequestAtATime: {{X: 0, Y: 0}, {X: 3, Y: 128}},
+		techniques.PerConnection:     {{X: 0, Y: 0}, {X: 0.25, Y: 128}},
+	})
+	want := color.NRGBAModel.Convert(theme.Color(theme.ColorNameBackground))
+	if got := color.NRGBAModel.Convert(img.At(2, 2)); got != want {
+		t.Errorf("the chart's corner is %v, want the theme's background %v", got, want)
+	}
+	if got := color.NRGBAModel.Convert(img.At(2, 2)); got == color.NRGBAModel.Convert(color.White) {
+		t.Error("the chart is drawn on white")
+	}
 }
