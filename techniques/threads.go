@@ -19,6 +19,10 @@ type ThreadLine struct {
 	Began    time.Duration // when the worker started working on this line, since the run started
 	Worked   time.Duration // when its CPU work for the line ended (then it waits)
 	At       time.Duration // when it printed the line
+	// CPU is the CPU time the worker's thread spent from Began to Worked:
+	// the time it really ran on a core, without the time it waited for one.
+	// -1 where it was not measured.
+	CPU time.Duration
 }
 
 func (l ThreadLine) String() string {
@@ -66,11 +70,17 @@ func RunThreads(ctx context.Context, cfg ThreadsConfig, print func(ThreadLine)) 
 					return
 				}
 				began := time.Since(start)
+				cpuBefore, ok := threadCPU() // this goroutine's own, as it is locked to the thread
 				spin(cfg.Work)
+				cpuAfter, _ := threadCPU()
 				worked := time.Since(start)
+				cpu := time.Duration(-1)
+				if ok {
+					cpu = cpuAfter - cpuBefore
+				}
 				time.Sleep(cfg.Pause)
 				mu.Lock()
-				print(ThreadLine{Worker: w, ThreadID: tid, Line: line, Began: began, Worked: worked, At: time.Since(start)})
+				print(ThreadLine{Worker: w, ThreadID: tid, Line: line, Began: began, Worked: worked, At: time.Since(start), CPU: cpu})
 				mu.Unlock()
 			}
 		})
@@ -94,13 +104,14 @@ func RunThreadsSequentially(ctx context.Context, cfg ThreadsConfig, print func(T
 			spin(cfg.Work)
 			worked := time.Since(start)
 			time.Sleep(cfg.Pause)
-			print(ThreadLine{Worker: w, ThreadID: tid, Line: line, Began: began, Worked: worked, At: time.Since(start)})
+			print(ThreadLine{Worker: w, ThreadID: tid, Line: line, Began: began, Worked: worked, At: time.Since(start), CPU: -1})
 		}
 	}
 	return nil
 }
 
-// spin keeps a CPU busy for about d, hashing: real work, not sleep.
+// spin hashes until d has passed on the wall clock: real work, not sleep.
+// A thread that waits for a core meanwhile does less of it.
 func spin(d time.Duration) {
 	sum := sha256.Sum256([]byte("spin"))
 	for deadline := time.Now().Add(d); time.Now().Before(deadline); {
@@ -110,10 +121,10 @@ func spin(d time.Duration) {
 	}
 }
 
-// MostAtOnce is the largest number of workers that were doing their CPU work
-// (from Began to Worked) at the same moment of the wall clock. Two at once
-// is overlap in time; it is parallel only if they had a core each, which
-// at most min(cores, GOMAXPROCS) can have.
+// MostAtOnce is the largest number of workers that were in their bursts of
+// work (from Began to Worked) at the same moment of the wall clock. Two at
+// once is overlap in time; it is parallel only if they had a core each,
+// which at most min(cores, GOMAXPROCS) can have: see CoresBusy.
 func MostAtOnce(lines []ThreadLine) int {
 	type edge struct {
 		at    time.Duration
@@ -138,4 +149,39 @@ func MostAtOnce(lines []ThreadLine) int {
 		most = max(most, now)
 	}
 	return most
+}
+
+// CoresBusy is the CPU time the workers' threads spent in their bursts of
+// work, divided by the wall-clock time during which at least one burst was
+// under way: how many cores, on average, computed for them while any did.
+// Above 1, two or more threads were running on cores at the same moment:
+// parallelism, measured. ok is false if CPU time was not measured.
+func CoresBusy(lines []ThreadLine) (cores float64, ok bool) {
+	type span struct{ from, to time.Duration }
+	var spans []span
+	var cpu time.Duration
+	for _, l := range lines {
+		if l.CPU < 0 {
+			return 0, false
+		}
+		cpu += l.CPU
+		if l.Worked > l.Began {
+			spans = append(spans, span{l.Began, l.Worked})
+		}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.from, b.from) })
+	var wall, end time.Duration // end: where the spans seen so far stop
+	for _, s := range spans {
+		if s.from > end {
+			end = s.from
+		}
+		if s.to > end {
+			wall += s.to - end
+			end = s.to
+		}
+	}
+	if wall == 0 {
+		return 0, false
+	}
+	return cpu.Seconds() / wall.Seconds(), true
 }

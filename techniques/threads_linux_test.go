@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // niceOfThisThread reads the calling OS thread's priority from /proc.
@@ -40,5 +41,20 @@ func TestThreadWorkersGiveWay(t *testing.T) {
 	}
 	if after := niceOfThisThread(t); after != base {
 		t.Errorf("the test's own thread went from nice %d to %d", base, after)
+	}
+}
+
+// TestThreadWorkersCPUTime: on Linux each burst's CPU time is measured, and
+// a thread cannot have run on a core for longer than the burst lasted.
+func TestThreadWorkersCPUTime(t *testing.T) {
+	cfg := ThreadsConfig{Workers: 2, Lines: 2, Work: 2 * time.Millisecond}
+	var lines []ThreadLine
+	if err := RunThreads(context.Background(), cfg, func(l ThreadLine) { lines = append(lines, l) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if l.CPU <= 0 || l.CPU > l.Worked-l.Began+time.Millisecond {
+			t.Errorf("worker %d line %d: CPU %v in a burst of %v", l.Worker, l.Line, l.CPU, l.Worked-l.Began)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package techniques
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -98,6 +99,30 @@ func TestThreadLineNamesNoUnknownThread(t *testing.T) {
 	} {
 		if got := tt.l.String(); got != tt.want {
 			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestCoresBusy(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	for _, c := range []struct {
+		name  string
+		lines []ThreadLine
+		want  float64
+		ok    bool
+	}{
+		{"one burst on a core all along", []ThreadLine{{Began: 0, Worked: 5 * ms, CPU: 5 * ms}}, 1, true},
+		{"two at once, a core each", []ThreadLine{{Began: 0, Worked: 5 * ms, CPU: 5 * ms}, {Began: 0, Worked: 5 * ms, CPU: 5 * ms}}, 2, true},
+		{"two at once, taking turns on one core", []ThreadLine{{Began: 0, Worked: 5 * ms, CPU: 2500 * time.Microsecond}, {Began: 0, Worked: 5 * ms, CPU: 2500 * time.Microsecond}}, 1, true},
+		{"a gap between bursts is not counted", []ThreadLine{{Began: 0, Worked: 5 * ms, CPU: 5 * ms}, {Began: 100 * ms, Worked: 105 * ms, CPU: 5 * ms}}, 1, true},
+		{"overlapping by half", []ThreadLine{{Began: 0, Worked: 4 * ms, CPU: 4 * ms}, {Began: 2 * ms, Worked: 6 * ms, CPU: 4 * ms}, {Began: 3 * ms, Worked: 5 * ms, CPU: 0}}, 8.0 / 6, true},
+		{"not measured", []ThreadLine{{Began: 0, Worked: 5 * ms, CPU: -1}}, 0, false},
+		{"nothing", nil, 0, false},
+	} {
+		got, ok := CoresBusy(c.lines)
+		if ok != c.ok || math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: CoresBusy = %v, %v; want %v, %v", c.name, got, ok, c.want, c.ok)
 		}
 	}
 }

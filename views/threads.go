@@ -18,7 +18,7 @@ import (
 const (
 	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as there are cores for them: their lines interleave differently on every run."
 
-	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; more threads than cores take turns, which is concurrency without parallelism.
+	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; with more threads than cores, no more run at once than there are cores, and the rest take turns on them.
 
 Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.
 
@@ -171,41 +171,74 @@ func (v *threadsView) finish(lines []techniques.ThreadLine, took time.Duration, 
 	v.runs.setResult("gomaxprocs", procs)
 	v.runs.setResult("cores", cores)
 	v.runs.setResult("output_switches", switches)
-	v.runs.setResult("most_workers_computing_at_once", most)
+	v.runs.setResult("most_work_bursts_overlapping_in_time", most)
 	on := "on OS threads this OS does not name (thread IDs are not measured here)"
 	if len(threads) > 0 {
 		v.runs.setResult("distinct_os_threads", len(threads))
-		on = fmt.Sprintf("from %d distinct OS threads", len(threads))
+		on = fmt.Sprintf("from %d distinct OS thread%s", len(threads), plural(len(threads)))
 	}
 	if blocking {
 		v.runs.setResult("way", "one after another on the UI goroutine")
-		v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s, one worker after another on the UI goroutine (the window was frozen); the output switched worker %d times.",
-			len(lines), on, took.Seconds(), switches))
+		v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s, one worker after another on the UI goroutine (the window was frozen); the output switched worker %d time%s.",
+			len(lines), on, took.Seconds(), switches, plural(switches)))
 		return
 	}
 	v.runs.setResult("way", "each worker on its own OS thread")
 	parallel := min(procs, cores)
-	v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s. The workers ran concurrently: the output switched worker %d times. "+
-		"At most %d of them can compute at the same moment (%d cores, GOMAXPROCS %d); %s.",
-		len(lines), on, took.Seconds(), switches, parallel, cores, procs, overlapText(most, parallel)))
-	v.judge(len(threads), switches, parallel, most)
+	busy, measured := techniques.CoresBusy(lines)
+	if measured {
+		v.runs.setResult("cores_busy_during_work", busy)
+	}
+	v.summary.SetText(fmt.Sprintf("%d lines %s in %.1f s. The workers ran concurrently: the output switched worker %d time%s. "+
+		"At most %d of them can compute at the same moment (%d cores, GOMAXPROCS %d); %s.%s",
+		len(lines), on, took.Seconds(), switches, plural(switches), parallel, cores, procs, overlapText(most, parallel), busyText(busy, measured)))
+	v.judge(len(threads), switches, parallel, most, busy, measured)
+}
+
+// busyText says how many cores computed for the workers, from their
+// threads' CPU time; nothing if it was not measured.
+func busyText(busy float64, measured bool) string {
+	switch {
+	case !measured:
+		return ""
+	case busy > 1:
+		return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst was under way: %.2f cores busy on average, so at times two or more computed in parallel.", busy)
+	}
+	return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst was under way: %.2f cores busy on average, so no parallelism was measured this time (were the cores busy elsewhere?).", busy)
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // judge sets the verdict of the article's claim from a threaded run.
-func (v *threadsView) judge(threads, switches, parallel, most int) {
+func (v *threadsView) judge(threads, switches, parallel, most int, busy float64, measured bool) {
 	workers := len(v.lanes.Lanes)
 	var because string
 	if threads > 0 {
-		because = fmt.Sprintf("The %d workers ran on %d distinct OS threads and overlapped: their lines interleaved, switching worker %d times. ", workers, threads, switches)
+		because = fmt.Sprintf("The %d workers ran on %d distinct OS threads and overlapped: their lines interleaved, switching worker %d time%s. ", workers, threads, switches, plural(switches))
 	} else {
-		because = fmt.Sprintf("The %d workers overlapped: their lines interleaved, switching worker %d times (which OS threads they ran on is not measured on this OS). ", workers, switches)
+		because = fmt.Sprintf("The %d workers overlapped: their lines interleaved, switching worker %d time%s (which OS threads they ran on is not measured on this OS). ", workers, switches, plural(switches))
 	}
 	if parallel < 2 {
 		v.claims.judge(0, partly, because+fmt.Sprintf("But not in parallel here: Go had one processor for them (min of cores and GOMAXPROCS = %d), so they took turns.", parallel))
 		return
 	}
-	v.claims.judge(0, holds, because+fmt.Sprintf("In parallel only up to %d at a time, the smaller of the cores and GOMAXPROCS; %s. The rest took turns.",
-		parallel, overlapText(most, parallel)))
+	because += fmt.Sprintf("In parallel only up to %d at a time, the smaller of the cores and GOMAXPROCS; %s. The rest took turns.",
+		parallel, overlapText(most, parallel))
+	if measured {
+		because += fmt.Sprintf(" Measured by their threads' CPU time: %.2f cores busy on average while they computed", busy)
+		if busy > 1 {
+			because += ", so some of it was in parallel."
+		} else {
+			because += ", so no parallelism was measured this time."
+		}
+	}
+	v.claims.judge(0, holds, because)
 }
 
 // overlapText says how many bursts of CPU work overlapped in time.

@@ -21,8 +21,8 @@ func TestThreadsOffLinuxShowNoThreadID(t *testing.T) {
 	test.NewTempWindow(t, v.demo.Content)
 	v.lanes.Lanes = []string{"worker 0", "worker 1"}
 	lines := []techniques.ThreadLine{
-		{Worker: 0, ThreadID: -1, Line: 0, Began: 0, Worked: 5 * time.Millisecond, At: 100 * time.Millisecond},
-		{Worker: 1, ThreadID: -1, Line: 0, Began: time.Millisecond, Worked: 6 * time.Millisecond, At: 101 * time.Millisecond},
+		{Worker: 0, ThreadID: -1, Line: 0, Began: 0, Worked: 5 * time.Millisecond, At: 100 * time.Millisecond, CPU: -1},
+		{Worker: 1, ThreadID: -1, Line: 0, Began: time.Millisecond, Worked: 6 * time.Millisecond, At: 101 * time.Millisecond, CPU: -1},
 	}
 	v.finish(lines, time.Second, false)
 	if strings.Contains(v.summary.Text, "-1") || strings.Contains(v.summary.Text, "distinct") {
@@ -32,8 +32,58 @@ func TestThreadsOffLinuxShowNoThreadID(t *testing.T) {
 	if _, ok := res["distinct_os_threads"]; ok {
 		t.Errorf("distinct_os_threads = %v, not measured", res["distinct_os_threads"])
 	}
-	if res["most_workers_computing_at_once"] != 2 {
-		t.Errorf("most_workers_computing_at_once = %v, want 2", res["most_workers_computing_at_once"])
+	if res["most_work_bursts_overlapping_in_time"] != 2 {
+		t.Errorf("most_work_bursts_overlapping_in_time = %v, want 2", res["most_work_bursts_overlapping_in_time"])
+	}
+	if _, ok := res["cores_busy_during_work"]; ok || strings.Contains(v.summary.Text, "cores busy") {
+		t.Errorf("cores busy reported (%v) or shown (%q) with no CPU time measured", res["cores_busy_during_work"], v.summary.Text)
+	}
+}
+
+// TestThreadsCoresBusy: the summary calls the run parallel only when the
+// threads' CPU time says two computed at once, and the report carries it.
+func TestThreadsCoresBusy(t *testing.T) {
+	test.NewTempApp(t)
+	for _, c := range []struct {
+		cpu      time.Duration // each of the two bursts, 5 ms of wall clock, overlapping for 4
+		want     string
+		parallel bool
+	}{
+		{5 * time.Millisecond, "1.67 cores busy", true},  // 10 ms of CPU in 6 ms
+		{2 * time.Millisecond, "0.67 cores busy", false}, // they took turns on one core
+	} {
+		v := newThreadsView()
+		test.NewTempWindow(t, v.demo.Content)
+		v.lanes.Lanes = []string{"worker 0", "worker 1"}
+		lines := []techniques.ThreadLine{
+			{Worker: 0, ThreadID: 7, Began: 0, Worked: 5 * time.Millisecond, At: 100 * time.Millisecond, CPU: c.cpu},
+			{Worker: 1, ThreadID: 8, Began: time.Millisecond, Worked: 6 * time.Millisecond, At: 101 * time.Millisecond, CPU: c.cpu},
+		}
+		v.finish(lines, time.Second, false)
+		if !strings.Contains(v.summary.Text, c.want) || strings.Contains(v.summary.Text, "computed in parallel") != c.parallel {
+			t.Errorf("CPU %v each: summary %q; want %q, parallel %v", c.cpu, v.summary.Text, c.want, c.parallel)
+		}
+		res := v.runs.results.report("threads").Results
+		if busy, _ := res["cores_busy_during_work"].(float64); fmt.Sprintf("%.2f cores busy", busy) != c.want {
+			t.Errorf("CPU %v each: cores_busy_during_work = %v, want %s", c.cpu, res["cores_busy_during_work"], c.want)
+		}
+	}
+}
+
+// TestThreadsBlockingOneThread: the blocking way runs on one thread, and says
+// so in the singular.
+func TestThreadsBlockingOneThread(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	test.NewTempWindow(t, v.demo.Content)
+	v.lanes.Lanes = []string{"worker 0", "worker 1"}
+	lines := []techniques.ThreadLine{
+		{Worker: 0, ThreadID: 7, Began: 0, Worked: 5 * time.Millisecond, At: 100 * time.Millisecond, CPU: -1},
+		{Worker: 1, ThreadID: 7, Began: 100 * time.Millisecond, Worked: 105 * time.Millisecond, At: 200 * time.Millisecond, CPU: -1},
+	}
+	v.finish(lines, time.Second, true)
+	if !strings.Contains(v.summary.Text, "from 1 distinct OS thread in") || !strings.Contains(v.summary.Text, "switched worker 1 time.") {
+		t.Errorf("summary %q, want \"from 1 distinct OS thread in\" and \"switched worker 1 time.\"", v.summary.Text)
 	}
 }
 
