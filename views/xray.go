@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,14 +25,62 @@ var xrayColors = map[string]color.Color{
 	techniques.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
 }
 
-// procColor gives each goroutine a colour of its own on the P lanes.
-func procColor(g int64) color.Color {
-	palette := []color.Color{
-		color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0xff}, color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
-		color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff}, color.NRGBA{R: 0xfb, G: 0x8c, B: 0x00, A: 0xff},
-		color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff}, color.NRGBA{R: 0x00, G: 0xac, B: 0xc1, A: 0xff},
+// procShades are the P lanes' colours: greys, which the state legend does
+// not use, so that a busy P cannot be read as a goroutine's state. The
+// shade changes each time the P passes to another goroutine.
+var procShades = [2]color.Color{
+	color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
+	color.NRGBA{R: 0x61, G: 0x61, B: 0x61, A: 0xff},
+}
+
+// procSpans draws one P's lane: a grey span for each stretch a goroutine
+// of the run held it, the shade changing with the goroutine.
+func procSpans(lane []techniques.XraySpan) []span {
+	out := make([]span, len(lane))
+	shade := 0
+	for i, s := range lane {
+		if i > 0 && s.Goroutine != lane[i-1].Goroutine {
+			shade = 1 - shade
+		}
+		out[i] = span{From: s.From, To: s.To, Color: procShades[shade], Info: spanInfo(s)}
 	}
-	return palette[int(g)%len(palette)]
+	return out
+}
+
+// XrayReading is the X-ray tab while a run's trace is read: what is being
+// done, and how far it has got.
+type XrayReading struct {
+	Content fyne.CanvasObject
+	label   *widget.Label
+	bar     *widget.ProgressBar
+	now     func() time.Time // the clock that paces Progress
+}
+
+// NewXrayReading makes the tab's content for a reading. Call it on the Fyne goroutine.
+func NewXrayReading() *XrayReading {
+	r := &XrayReading{label: wrapped("Reading what the Go runtime recorded of this run…"), bar: widget.NewProgressBar(), now: time.Now}
+	r.Content = container.NewVBox(r.label, r.bar)
+	return r
+}
+
+// Show shows how far the reading has got. Call it on the Fyne goroutine.
+func (r *XrayReading) Show(p techniques.XrayProgress) {
+	r.bar.SetValue(p.Done)
+	r.label.SetText(fmt.Sprintf("Reading what the Go runtime recorded of this run: %s events so far "+
+		"(the trace is read twice, once to add up, once to keep the lanes drawn)…", grouped(p.Events)))
+}
+
+// Progress returns a function to give techniques.ReadXrayProgress: it
+// shows the progress in r, at most 20 times a second, through fyne.Do.
+// Like ReadXrayProgress's callback, it must not be called concurrently.
+func (r *XrayReading) Progress() func(techniques.XrayProgress) {
+	var last time.Time
+	return func(p techniques.XrayProgress) {
+		if now := r.now(); now.Sub(last) >= 50*time.Millisecond || p.Done == 1 {
+			last = now
+			fyne.Do(func() { r.Show(p) })
+		}
+	}
 }
 
 // XrayMessage is the X-ray tab before a run, or when there is nothing to show.
@@ -61,11 +110,7 @@ func PrepareXray(x *techniques.Xray) *XrayDrawing {
 		d.goroutines = append(d.goroutines, spans)
 	}
 	for _, p := range d.procIDs {
-		spans := make([]span, len(x.Procs[p]))
-		for i, s := range x.Procs[p] {
-			spans[i] = span{From: s.From, To: s.To, Color: procColor(s.Goroutine), Info: spanInfo(s)}
-		}
-		d.procs = append(d.procs, spans)
+		d.procs = append(d.procs, procSpans(x.Procs[p]))
 	}
 	d.first = d.lanes(1)
 	return d
@@ -98,7 +143,9 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	parts = append(parts, wrapped(d.summary), wrapped(
 		"Goroutine lanes — green: running (executing Go code on a P) · amber: runnable (ready, waiting for a P) · blue: blocked · purple: in a system call. "+
 			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
-			"P lanes: one colour per goroutine; many goroutines taking turns on one lane is concurrency. Several lanes busy at once means goroutines held slots "+
+			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one "+
+			"goroutine to the next (tap a lane to see which; zoomed out, one stripe can stand for many turns). Many goroutines taking turns on one lane is concurrency. "+
+			"Several lanes busy at once means goroutines held slots "+
 			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))
 
 	goroutines, procs := newTimeline(), newTimeline()
@@ -132,7 +179,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 			detail.SetText(lane + ": nothing of this run here.")
 			return
 		}
-		detail.SetText(fmt.Sprintf("%s, %v to %v: %s", lane, s.From.Round(time.Microsecond), s.To.Round(time.Microsecond), s.Info))
+		detail.SetText(fmt.Sprintf("%s, from %s for %s: %s", lane, readable(s.From), readable(s.To-s.From), s.Info))
 	}
 	goroutines.OnTapped, procs.OnTapped = show, show
 	zoomLabel := widget.NewLabel("Zoom: 1×")
@@ -167,18 +214,33 @@ func spanInfo(s techniques.XraySpan) string {
 	return text
 }
 
-// xraySummary says, in words, what the run's goroutines did.
+// xraySummary says, in words, what the run's goroutines did. Their times
+// added up over thousands of goroutines would read like hours: they are
+// shown as how many goroutines were in each state at an average moment,
+// and as shares of all the goroutines' time.
 func xraySummary(x *techniques.Xray) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "The run lasted %v and had %d goroutines. Added up over all of them, they spent", x.Length.Round(time.Microsecond), x.Total)
-	for i, st := range []string{techniques.StateRunning, techniques.StateRunnable, techniques.StateBlocked, techniques.StateSyscall} {
-		sep := ","
-		if i == 0 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "%s %v %s", sep, x.Time[st].Round(time.Microsecond), st)
+	fmt.Fprintf(&b, "The run lasted %s and had %s %s.", readable(x.Length), grouped(x.Total), "goroutine"+plural(x.Total))
+	var all time.Duration
+	for _, d := range x.Time {
+		all += d
 	}
-	b.WriteString(".")
+	if x.Length > 0 && all > 0 {
+		at := func(st string) string { return average(float64(x.Time[st]) / float64(x.Length)) }
+		fmt.Fprintf(&b, " At an average moment of it, %s of them were running (at most one per P: this run used %d), %s runnable and %s blocked",
+			at(techniques.StateRunning), len(x.Procs), at(techniques.StateRunnable), at(techniques.StateBlocked))
+		if x.Time[techniques.StateSyscall] > 0 {
+			fmt.Fprintf(&b, ", %s in a system call", at(techniques.StateSyscall))
+		}
+		b.WriteString(" (the time all of them spent in that state, added up, divided by the run's length).")
+		share := func(st string) string { return percent(float64(x.Time[st]) / float64(all)) }
+		fmt.Fprintf(&b, " Of all the goroutines' time together, %s was spent running, %s runnable, %s blocked",
+			share(techniques.StateRunning), share(techniques.StateRunnable), share(techniques.StateBlocked))
+		if x.Time[techniques.StateSyscall] > 0 {
+			fmt.Fprintf(&b, ", %s in system calls", share(techniques.StateSyscall))
+		}
+		b.WriteString(".")
+	}
 	reasons := slices.Collect(maps.Keys(x.Blocked))
 	slices.SortFunc(reasons, func(a, c string) int { return cmp.Or(cmp.Compare(x.Blocked[c], x.Blocked[a]), cmp.Compare(a, c)) })
 	if len(reasons) > 0 {
@@ -187,14 +249,53 @@ func xraySummary(x *techniques.Xray) string {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			fmt.Fprintf(&b, " %d× on %s", x.Blocked[r], r)
+			fmt.Fprintf(&b, " %s× on %s", grouped(x.Blocked[r]), r)
 		}
 		b.WriteString(".")
 	}
 	if where := topWhere(x); where != "" {
-		b.WriteString(" Most often blocked in " + where + ".")
+		b.WriteString(" The goroutines drawn below most often blocked in " + where + ".")
 	}
 	return b.String()
+}
+
+// readable rounds d to three significant figures, as a person reads it:
+// 2.19s, 373ms, 45.2µs.
+func readable(d time.Duration) string {
+	unit := time.Duration(1)
+	for limit := time.Duration(1000); d >= limit || -d >= limit; limit *= 10 {
+		unit *= 10
+	}
+	return d.Round(unit).String()
+}
+
+// average writes a mean count: whole from 100, else two or three figures.
+func average(n float64) string {
+	switch {
+	case n >= 99.5:
+		return grouped(int(math.Round(n)))
+	case n >= 10:
+		return strconv.FormatFloat(n, 'g', 3, 64)
+	case n >= 0.01:
+		return strconv.FormatFloat(n, 'g', 2, 64)
+	case n > 0:
+		return "under 0.01"
+	}
+	return "0"
+}
+
+// percent writes a share, 0 to 1, as a percentage a person reads.
+func percent(f float64) string {
+	p := 100 * f
+	switch {
+	case p == 0:
+		return "0%"
+	case p >= 10:
+		return fmt.Sprintf("%.0f%%", p)
+	case p >= 0.001:
+		return strconv.FormatFloat(p, 'g', 2, 64) + "%"
+	}
+	return "under 0.001%"
 }
 
 // topWhere is the function where the drawn goroutines blocked most often.

@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"runtime/trace"
 	"strings"
 	"sync"
@@ -78,5 +79,132 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	lanes[1].Tapped(&fyne.PointEvent{Position: fyne.NewPos(laneLabel+300, laneHeight/2)})
 	if !strings.HasPrefix(told, "goroutine ") || !strings.Contains(told, ": goroutine ") {
 		t.Errorf("a tap in the middle of the first lane told %q", told)
+	}
+}
+
+// TestXraySummaryReadsLikeAPerson: the race run a user saw (2.19 s, 8,002
+// goroutines) once read "49m48.468695s runnable, 7m43.898893s blocked",
+// sums over every goroutine. Now every duration has at most three
+// significant figures, and the times are averages at a moment and shares.
+func TestXraySummaryReadsLikeAPerson(t *testing.T) {
+	x := &techniques.Xray{
+		Length: 2194468695 * time.Nanosecond,
+		Total:  8002,
+		Time: map[string]time.Duration{
+			techniques.StateRunning:  2376434968 * time.Nanosecond,
+			techniques.StateRunnable: 49*time.Minute + 48468695*time.Microsecond,
+			techniques.StateBlocked:  7*time.Minute + 43898893*time.Microsecond,
+		},
+		Procs:   map[int64][]techniques.XraySpan{0: nil, 1: nil},
+		Blocked: map[string]int{"sync": 12345},
+	}
+	s := xraySummary(x)
+	for _, want := range []string{"2.19s", "8,002 goroutines", "1.1 of them were running", "this run used 2", "1,362 runnable", "211 blocked",
+		"divided by the run's length", "0.069% was spent running", "87% runnable", "13% blocked", "12,345× on sync"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+	if long := regexp.MustCompile(`\d\.\d{3,}(s|ms|µs)|\d+m\d`).FindString(s); long != "" {
+		t.Errorf("summary has %q, a duration no one reads:\n%s", long, s)
+	}
+}
+
+func TestReadable(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{2194468695 * time.Nanosecond, "2.19s"},
+		{49*time.Minute + 48468695*time.Microsecond, "49m50s"},
+		{373240 * time.Microsecond, "373ms"},
+		{45234 * time.Nanosecond, "45.2µs"},
+		{999, "999ns"},
+		{12700 * time.Millisecond, "12.7s"},
+		{0, "0s"},
+	} {
+		if got := readable(c.d); got != c.want {
+			t.Errorf("readable(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
+// TestXrayProcLanesAreNotStates: a P lane is drawn in greys, never in a
+// colour the state legend uses (P0 in solid amber read as "runnable"), and
+// its shade changes where the P passed to another goroutine.
+func TestXrayProcLanesAreNotStates(t *testing.T) {
+	test.NewTempApp(t)
+	x := &techniques.Xray{Length: 10, Time: map[string]time.Duration{}, Procs: map[int64][]techniques.XraySpan{
+		0: {{From: 0, To: 1, Goroutine: 1}, {From: 1, To: 2, Goroutine: 1}, {From: 2, To: 3, Goroutine: 2}, {From: 3, To: 4, Goroutine: 3}},
+		1: {{From: 0, To: 5, Goroutine: 2}},
+		2: {{From: 0, To: 5, Goroutine: 6}},
+	}}
+	d := PrepareXray(x)
+	for p, lane := range d.procs {
+		for _, s := range lane {
+			for st, c := range xrayColors {
+				if s.Color == c {
+					t.Errorf("P%d: a span in the colour of %s", p, st)
+				}
+			}
+		}
+	}
+	p0 := d.procs[0]
+	if p0[0].Color != p0[1].Color || p0[1].Color == p0[2].Color || p0[2].Color == p0[3].Color {
+		t.Errorf("P0's shades %v: want one for goroutine 1's two spans, another for goroutine 2, another for 3", p0)
+	}
+}
+
+// TestXrayReadingShowsProgress: the tab says how far the reading has got,
+// and the callback given to the reader coalesces its news.
+func TestXrayReadingShowsProgress(t *testing.T) {
+	test.NewTempApp(t)
+	r := NewXrayReading()
+	test.NewTempWindow(t, r.Content)
+	clock := time.Unix(1000, 0)
+	r.now = func() time.Time { return clock }
+	progress := r.Progress()
+	progress(techniques.XrayProgress{Events: 4096, Done: 0.2})
+	clock = clock.Add(10 * time.Millisecond)
+	progress(techniques.XrayProgress{Events: 8192, Done: 0.3}) // too soon after: not shown
+	if r.bar.Value != 0.2 || !strings.Contains(r.label.Text, "4,096 events") {
+		t.Errorf("bar %v, label %q; want 0.2 and 4,096 events", r.bar.Value, r.label.Text)
+	}
+	progress(techniques.XrayProgress{Events: 12000, Done: 1}) // the end is always shown
+	if r.bar.Value != 1 || !strings.Contains(r.label.Text, "12,000 events") {
+		t.Errorf("bar %v, label %q; want 1 and 12,000 events", r.bar.Value, r.label.Text)
+	}
+	clock = clock.Add(100 * time.Millisecond)
+	progress(techniques.XrayProgress{Events: 13000, Done: 1})
+	if !strings.Contains(r.label.Text, "13,000 events") {
+		t.Errorf("label %q; want 13,000 events, 100 ms later", r.label.Text)
+	}
+}
+
+// BenchmarkPrepareXrayRace measures the drawing's preparation after the
+// reading, for the race panel's default run (about 8,000 goroutines).
+func BenchmarkPrepareXrayRace(b *testing.B) {
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: techniques.FlightMaxBytes})
+	if err := fr.Start(); err != nil {
+		b.Skip(err)
+	}
+	ctx, task := trace.NewTask(context.Background(), "race")
+	err := techniques.RunStrategies(ctx, techniques.RaceConfig{Pairs: 1000, Updates: 1000}, func(techniques.RaceResult) error { return nil })
+	task.End()
+	var buf bytes.Buffer
+	if err == nil {
+		_, err = fr.WriteTo(&buf)
+	}
+	fr.Stop()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, err := techniques.ReadXray(context.Background(), &buf, "race")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		PrepareXray(x)
 	}
 }
