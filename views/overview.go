@@ -270,11 +270,14 @@ func versus(base, run time.Duration) string {
 // oneCoreWhy says why CPU-bound tasks taking turns on one core are not
 // faster than the same tasks one after another, whatever this run measured.
 func oneCoreWhy(base, run time.Duration) string {
-	const same = "One core does the same hashing whether the tasks take turns or go one after another"
-	if techniques.Speedup(base, run) >= 1.1 {
-		return same + ": the gain this run shows is noise from the rest of the machine, not from taking turns."
+	const same = "One core does the same hashing whether the tasks take turns or go one after another, so taking turns cannot make it faster"
+	switch sp := techniques.Speedup(base, run); {
+	case sp >= 1.1:
+		return same + ": the gain this run shows is noise from the rest of the machine (compare the kernel run-queue times)."
+	case sp > 0 && sp <= 1/1.1:
+		return same + ". The switches between tasks cost little: the slow-down is that one core also carries the runtime's own threads and its share of the machine's other programs."
 	}
-	return same + ", so taking turns cannot make it faster: it only adds switches between them."
+	return same + "."
 }
 
 // modeRow is one run as the report gives it; what was not measured is absent.
@@ -335,8 +338,8 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall)))
 	case share < 0.5:
 		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s: while one waited, the others ran. "+
-			"But the CPU was far from full: the tasks' goroutines were running %v in all, %.1f%% of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
-			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), short(busy), 100*share))
+			"But the CPU was far from full: the tasks' goroutines were running %v in all, %s of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
+			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), short(busy), percent(share)))
 	default:
 		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s, and their goroutines were running %.0f%% of the run.",
 			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), 100*share))
