@@ -188,14 +188,16 @@ func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observab
 }
 
 // Backpressure sends n items as fast as it can to a consumer that takes
-// delay per item, through an rxgo event source whose buffer holds 8. With
-// rxgo.Block the producer waits for the consumer and nothing is lost; with
-// rxgo.Drop an item that finds the buffer full is thrown away.
+// delay per item (simulated: it sleeps), through an rxgo event source whose
+// buffer holds 8. With rxgo.Block the producer waits for the consumer and
+// nothing is lost; with rxgo.Drop an item that finds the buffer full is
+// thrown away.
 //
 // rxgo v2.5.0 applies a backpressure strategy only to event sources
 // (FromEventSource, and Interval, which is built on one), and its event
-// source deadlocks if its context is cancelled mid-send (it returns holding
-// a lock, with its subscribers' channels open). So the source here gets no
+// source hangs if its context is cancelled mid-send: it returns holding a
+// lock and leaves its subscribers' channels open, so they wait forever, and
+// so would a later Observe. So the source here gets no
 // context: cancelling stops the producer, which closes the channel, and the
 // event source then ends cleanly.
 func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int, delay time.Duration) (produced, delivered int, err error) {
@@ -228,8 +230,10 @@ func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int
 
 // Events turns a channel of UI events (keystrokes, clicks) into an
 // observable. It is hot: the events come from the user, not from subscribing,
-// so a subscriber gets only those from its start onward, and no one replays
-// the earlier ones. (Lines, by contrast, is cold.) rxgo's FromChannel is not
+// and no one replays earlier ones to a new subscriber. (Lines, by contrast,
+// is cold.) FromChannel only reads the channel: an event that no one has read
+// yet waits in it, up to its buffer, for whoever reads first; an event
+// source (FromEventSource) with no subscriber throws it away. FromChannel is not
 // connectable: a second subscriber would share the events with the first,
 // each event going to one of them, rather than get copies;
 // rxgo.WithPublishStrategy and Connect would give each one every event.

@@ -343,3 +343,35 @@ func BenchmarkLines(b *testing.B) {
 		})
 	})
 }
+
+// TestSlowSubscriberHoldsTheReader: outside event sources rxgo's stages hand
+// items over unbuffered channels, so a subscriber that stops reading stops
+// the file reader too, a few items later, as Block does (the About says so).
+func TestSlowSubscriberHoldsTheReader(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		var mu sync.Mutex
+		emitted := 0
+		text := strings.Repeat("a line\n", 1000)
+		obs := Pipeline(ctx, Lines(ctx, opener(text), 0), PipelineConfig{Map: true}, func(stage string, _ any) {
+			if stage == StageSource {
+				mu.Lock()
+				emitted++
+				mu.Unlock()
+			}
+		})
+		items := obs.Observe()
+		<-items // take one line, then stop reading
+		synctest.Wait()
+		mu.Lock()
+		held := emitted
+		mu.Unlock()
+		if held > 5 {
+			t.Errorf("%d of 1000 lines left the source while the subscriber held after one: the reader did not wait", held)
+		}
+		cancel()
+		for range items {
+		}
+	})
+}

@@ -28,13 +28,13 @@ const (
 
 	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*). At most one of the last two is called, and nothing comes after it.
 
-**Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, so a subscriber gets only those from its start onward, and none are replayed. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would share the clicks with the first, each click going to one of them, rather than get copies.)
+**Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, and a subscriber gets those still to come, never a replay of earlier ones. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would share the clicks with the first, each click going to one of them, rather than get copies.)
 
 **Operators** transform streams the way functions transform values. Here: map and filter on each line, buffer to group the lines by two, debounce to search only once you pause typing, and a burst counter for the clicks: a burst ends when 400 ms pass with no click, then its clicks are counted, so two quick clicks are a double click however they fall on the clock.
 
 **Unsubscribe** cancels the stream's context, and every stage stops. In Rx an unsubscribed observer hears nothing more; this panel's Subscribe passes the cancel to its error function, so the console can say why the stream stopped.
 
-**Backpressure**: a producer faster than its consumer must either wait (Block: nothing is lost) or throw items away (Drop). rxgo v2.5.0 applies a strategy only to an event source.`
+**Backpressure**: when a producer is faster than its consumer, something gives. The producer waits (Block: nothing is lost), items are thrown away (Drop), or they pile up in a buffer, which only postpones the choice. rxgo v2.5.0 lets you pick a strategy only for an event source (FromEventSource, Interval). Its other stages hand items over channels, unbuffered unless you ask otherwise, so a slow subscriber makes the file reader above wait, as Block does. (Reactive Streams, RxJava's Flowable for one, adds a protocol: the consumer asks for n items at a time.)`
 )
 
 const (
@@ -92,7 +92,7 @@ func newReactiveView() *reactiveView {
 		search:   widget.NewEntry(),
 		matches:  wrapped("Type to search foo.txt: each keystroke is an event; Debounce lets the latest through once you pause."),
 		clicks:   wrapped(fmt.Sprintf("Click in quick bursts: a burst ends when %v pass with no click, then its clicks are counted (two is a double click). The clicks are a hot stream: the button makes them whether anyone listens or not.", clickGap)),
-		pressure: wrapped("A producer sends 500 items as fast as it can to a consumer that takes 2 ms each."),
+		pressure: wrapped("A producer sends 500 items as fast as it can to a consumer that takes 2 ms each (a simulated delay: it sleeps)."),
 		typed:    eventStream{latest: true},
 	}
 	v.claims = newClaims(&v.runs,
