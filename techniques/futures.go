@@ -201,7 +201,7 @@ func FirstNoCancel[T any](ctx context.Context, buffered bool, fns ...func(contex
 	}
 	for _, fn := range fns {
 		go func() {
-			v, err := fn(ctx) // ctx is never cancelled here: a loser runs to its end
+			v, err := fn(ctx) // nothing here cancels ctx: a loser runs to its end
 			results <- result{v, err}
 		}()
 	}

@@ -427,8 +427,12 @@ func (v *futuresView) countLeak() error {
 	if err != nil {
 		return err
 	}
-	cfg.PanicID = -1 // FirstNoCancel's tasks are bare goroutines: a panic there would end the app
-	v.leak.SetText(fmt.Sprintf("Running first-of three ways over %d tasks…", n))
+	note := ""
+	if cfg.PanicID >= 0 {
+		note = "\n(Here no task panics: FirstNoCancel's tasks are bare goroutines, and a panic in one would end the app.)"
+	}
+	cfg.PanicID = -1
+	v.leak.SetText(fmt.Sprintf("Running first-of three ways over %d tasks…", n) + note)
 	v.claims.reset()
 	seed := uint64(time.Now().UnixNano())
 	fns := make([]func(context.Context) (techniques.Resource, error), n)
@@ -441,13 +445,13 @@ func (v *futuresView) countLeak() error {
 	const settle = 50 * time.Millisecond // for goroutines on their way out; a loser still working takes longer
 	return v.runs.start(func(ctx context.Context) error {
 		lc, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, settle)
-		fyne.Do(func() { v.showLeak(n, cfg.MaxLatency, lc, err) })
+		fyne.Do(func() { v.showLeak(n, cfg.MaxLatency, lc, err, note) })
 		return err
 	}, nil)
 }
 
 // showLeak shows and records what LeakCheck counted.
-func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakCounts, err error) {
+func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakCounts, err error, note string) {
 	f, b, u := lc.First, lc.Buffered, lc.Unbuffered
 	working := fmt.Sprintf("%+d", b.Returned-b.Before)
 	if b.Returned > b.Before {
@@ -469,7 +473,7 @@ func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakC
 	if err != nil {
 		text = "Cancelled before the counts were done (" + err.Error() + "):\n" + text
 	}
-	v.leak.SetText(text)
+	v.leak.SetText(text + note)
 	counts := func(c techniques.GoroutineCounts) map[string]any {
 		return map[string]any{"before": c.Before, "after_return": c.Returned, "after_every_task_had_time_to_finish": c.Later,
 			"after_the_demo_received_the_unread_results": c.Released}

@@ -193,5 +193,22 @@ func TestFuturesLeakCheck(t *testing.T) {
 	if !strings.Contains(v.leak.Text, "Leaked") {
 		t.Errorf("leak text %q", v.leak.Text)
 	}
+	if strings.Contains(v.leak.Text, "panic") {
+		t.Errorf("leak text %q: no task was asked to panic", v.leak.Text)
+	}
 	t.Log(v.leak.Text)
+}
+
+// TestFuturesLeakCheckSaysThePanicIsOff: the panic box does not apply to the
+// leak check (a panic in a bare goroutine would end the app), and the panel
+// says so rather than ignoring it silently.
+func TestFuturesLeakCheckSaysThePanicIsOff(t *testing.T) {
+	v := newFutures(t)
+	v.n.SetText("2")
+	v.panics.SetChecked(true)
+	test.Tap(findButton(t, v.demo.Content, "Count the leak: first-of with and without cancelling"))
+	v.demo.Wait()
+	if !strings.Contains(v.leak.Text, "Here no task panics") {
+		t.Errorf("leak text %q: want it to say the panic box is not used here", v.leak.Text)
+	}
 }
