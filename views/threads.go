@@ -55,6 +55,7 @@ func newThreadsView() *threadsView {
 		out:     newConsole(),
 	}
 	v.message.Importance = widget.DangerImportance
+	v.message.Hide()
 	v.claims = newClaims(&v.runs, claim{
 		Says:    "The example's ten threads can run in parallel, or overlap.",
 		Pending: "Measured here: start the threads — the OS threads they ran on, and how many cores Go could use, decide it.",
@@ -68,7 +69,7 @@ func newThreadsView() *threadsView {
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
 		v.message,
-		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority (on Linux) so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms (real CPU work) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
+		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority (on Linux) so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms by the clock (real CPU work, as much as it gets a core for) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
 		v.summary, v.claims.Content)
 	split := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
 	split.Offset = 0.6
@@ -95,9 +96,11 @@ func (v *threadsView) run(blocking bool) error {
 	n, err := parseCount(v.workers.Text, "the number of workers", 1, 64)
 	if err != nil {
 		v.message.SetText(err.Error())
+		v.message.Show()
 		return err
 	}
 	v.message.SetText("")
+	v.message.Hide() // shown only with an error, so the explanation sits right under the button
 	cfg := techniques.ThreadsConfig{Workers: n, Lines: threadLines, Work: threadWork, Pause: threadPause}
 	v.out.Clear()
 	v.lanes.Lanes = make([]string, n)
@@ -202,9 +205,9 @@ func busyText(busy float64, measured bool) string {
 	case !measured:
 		return ""
 	case busy > 1:
-		return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst was under way: %.2f cores busy on average, so at times two or more computed in parallel.", busy)
+		return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst ran: %.2f cores busy on average, so at times two or more computed in parallel.", busy)
 	}
-	return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst was under way: %.2f cores busy on average, so no parallelism was measured this time (were the cores busy elsewhere?).", busy)
+	return fmt.Sprintf(" Their threads' CPU time in those bursts ÷ the wall-clock time any burst ran: %.2f cores busy on average, so no parallelism was measured this time (were the cores busy elsewhere?).", busy)
 }
 
 // plural is "s" unless n is 1.
@@ -220,7 +223,8 @@ func (v *threadsView) judge(threads, switches, parallel, most int, busy float64,
 	workers := len(v.lanes.Lanes)
 	var because string
 	if threads > 0 {
-		because = fmt.Sprintf("The %d workers ran on %d distinct OS threads and overlapped: their lines interleaved, switching worker %d time%s. ", workers, threads, switches, plural(switches))
+		because = fmt.Sprintf("The %d workers ran on %d distinct OS thread%s and overlapped: their lines interleaved, switching worker %d time%s. ",
+			workers, threads, plural(threads), switches, plural(switches))
 	} else {
 		because = fmt.Sprintf("The %d workers overlapped: their lines interleaved, switching worker %d time%s (which OS threads they ran on is not measured on this OS). ", workers, switches, plural(switches))
 	}
@@ -228,10 +232,9 @@ func (v *threadsView) judge(threads, switches, parallel, most int, busy float64,
 		v.claims.judge(0, partly, because+fmt.Sprintf("But not in parallel here: Go had one processor for them (min of cores and GOMAXPROCS = %d), so they took turns.", parallel))
 		return
 	}
-	because += fmt.Sprintf("In parallel only up to %d at a time, the smaller of the cores and GOMAXPROCS; %s. The rest took turns.",
-		parallel, overlapText(most, parallel))
+	because += fmt.Sprintf("In parallel at most %d at a time, the smaller of the cores and GOMAXPROCS; the rest took turns.", parallel)
 	if measured {
-		because += fmt.Sprintf(" Measured by their threads' CPU time: %.2f cores busy on average while they computed", busy)
+		because += fmt.Sprintf(" Their threads' CPU time says %.2f cores were busy on average while they computed", busy)
 		if busy > 1 {
 			because += ", so some of it was in parallel."
 		} else {
@@ -243,10 +246,10 @@ func (v *threadsView) judge(threads, switches, parallel, most int, busy float64,
 
 // overlapText says how many bursts of CPU work overlapped in time.
 func overlapText(most, parallel int) string {
-	text := fmt.Sprintf("their 5 ms bursts of CPU work overlapped in time up to %d at once", most)
+	text := fmt.Sprintf("their 5 ms bursts of work overlapped in wall-clock time up to %d at once", most)
 	if most > parallel {
 		// A burst is timed by the wall clock: a thread waiting for a core or a processor still counts.
-		text += fmt.Sprintf(", more than %d because a burst is timed by the clock, and a thread waiting for a core meanwhile still counts", parallel)
+		text += " (a thread waiting for a core meanwhile counts too)"
 	}
 	return text
 }
