@@ -15,7 +15,9 @@ import (
 // Pokedex is the coroutine body of the article, written once and run by both
 // implementations below. When first resumed it says "Coroutine starts"; then,
 // forever, it receives a name and answers it. It returns when receive reports
-// that the caller has stopped it.
+// that the caller has stopped it. The article's body prints its answers; this
+// one hands them back, and the caller shows them. (The article's Charmander
+// branch is cut short; "Char Char" is ours.)
 //
 // Python's `name = (yield)` hands control back and receives at one point.
 // Here that is two calls, and each implementation pauses in a different one:
@@ -55,9 +57,10 @@ var ErrNotStarted = errors.New("the coroutine has not started yet")
 // and later resumes where it paused.
 //
 // Resume and Stop must be called from one goroutine at a time. An iter.Pull
-// coroutine must also be resumed from the same kind of goroutine it was
-// created on: never create it on one goroutine locked to an OS thread (like
-// a GUI's main goroutine) and resume it from another.
+// coroutine must also be resumed with the OS-thread locking it was created
+// with: one created on a goroutine locked to its thread (like a GUI's main
+// goroutine) only from that goroutine, one created on an ordinary goroutine
+// only from ordinary ones. Otherwise the runtime aborts the program.
 type Coroutine interface {
 	// Prime runs the body to its first pause and returns what it said.
 	Prime() (string, error)
