@@ -198,7 +198,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 			container.NewBorder(nil, nil, widget.NewLabel("Scroll in time:"), nil, posSlider)),
 		detail,
 		bold(fmt.Sprintf("Ps, the scheduler's slots — not cores (%d used by this run)", len(ids))), procs,
-		bold(fmt.Sprintf("Goroutines (the %d busiest of %d)", len(x.Goroutines), x.Total)), goroutines)
+		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines)
 	return container.NewVScroll(container.NewVBox(parts...))
 }
 
@@ -229,14 +229,17 @@ func xraySummary(x *techniques.Xray) string {
 		at := func(st string) string { return average(float64(x.Time[st]) / float64(x.Length)) }
 		fmt.Fprintf(&b, " At an average moment of it, %s of them were running (at most one per P: this run used %d), %s runnable and %s blocked",
 			at(techniques.StateRunning), len(x.Procs), at(techniques.StateRunnable), at(techniques.StateBlocked))
-		if x.Time[techniques.StateSyscall] > 0 {
+		// Time in system calls is often a trace of nothing (a few
+		// microseconds of writes); it is said only when it is not.
+		syscalls := float64(x.Time[techniques.StateSyscall]) >= 0.001*float64(all)
+		if syscalls {
 			fmt.Fprintf(&b, ", %s in a system call", at(techniques.StateSyscall))
 		}
 		b.WriteString(" (the time all of them spent in that state, added up, divided by the run's length).")
 		share := func(st string) string { return percent(float64(x.Time[st]) / float64(all)) }
 		fmt.Fprintf(&b, " Of all the goroutines' time together, %s was spent running, %s runnable, %s blocked",
 			share(techniques.StateRunning), share(techniques.StateRunnable), share(techniques.StateBlocked))
-		if x.Time[techniques.StateSyscall] > 0 {
+		if syscalls {
 			fmt.Fprintf(&b, ", %s in system calls", share(techniques.StateSyscall))
 		}
 		b.WriteString(".")
@@ -290,6 +293,8 @@ func percent(f float64) string {
 	switch {
 	case p == 0:
 		return "0%"
+	case p >= 99.5 && p < 100:
+		return strconv.FormatFloat(min(p, 99.9), 'f', 1, 64) + "%" // not 100%, which would say all
 	case p >= 10:
 		return fmt.Sprintf("%.0f%%", p)
 	case p >= 0.001:

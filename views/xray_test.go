@@ -94,6 +94,7 @@ func TestXraySummaryReadsLikeAPerson(t *testing.T) {
 			techniques.StateRunning:  2376434968 * time.Nanosecond,
 			techniques.StateRunnable: 49*time.Minute + 48468695*time.Microsecond,
 			techniques.StateBlocked:  7*time.Minute + 43898893*time.Microsecond,
+			techniques.StateSyscall:  100 * time.Microsecond, // too little to be worth a word
 		},
 		Procs:   map[int64][]techniques.XraySpan{0: nil, 1: nil},
 		Blocked: map[string]int{"sync": 12345},
@@ -104,6 +105,9 @@ func TestXraySummaryReadsLikeAPerson(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
+	}
+	if strings.Contains(s, "system call") {
+		t.Errorf("summary speaks of 100µs in system calls, 0.000003%% of the goroutines' time:\n%s", s)
 	}
 	if long := regexp.MustCompile(`\d\.\d{3,}(s|ms|µs)|\d+m\d`).FindString(s); long != "" {
 		t.Errorf("summary has %q, a duration no one reads:\n%s", long, s)
@@ -126,6 +130,26 @@ func TestReadable(t *testing.T) {
 	} {
 		if got := readable(c.d); got != c.want {
 			t.Errorf("readable(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
+func TestPercent(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		f    float64
+		want string
+	}{
+		{0.997, "99.7%"}, // the server's blocked share: "100%" would say every moment
+		{1, "100%"},
+		{0.866, "87%"},
+		{0.038, "3.8%"},
+		{0.00022, "0.022%"},
+		{1e-9, "under 0.001%"},
+		{0, "0%"},
+	} {
+		if got := percent(c.f); got != c.want {
+			t.Errorf("percent(%v) = %q, want %q", c.f, got, c.want)
 		}
 	}
 }
