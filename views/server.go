@@ -73,7 +73,7 @@ type serverView struct {
 }
 
 // serverRows name the rows of the panel's table; each mode is a column.
-var serverRows = []string{"requests/s measured", "ceiling: on db ÷ trip", "Little: rate × mean", "p50 · p99", "most in flight · on db"}
+var serverRows = []string{"requests/s measured", "ceiling: on db ÷ trip", "Little: rate × mean", "p50 · p99", "most handled · on db"}
 
 // serverSettings are the panel's controls, read once as a run starts.
 type serverSettings struct {
@@ -300,7 +300,7 @@ func (v *serverView) measure(ctx context.Context, st serverSettings, modes []tec
 		if progress != nil {
 			report = func(ls techniques.LoadStats) {
 				curve = append(curve, plotter.XY{X: ls.Elapsed.Seconds(), Y: float64(ls.Done)})
-				progress(fmt.Sprintf("%s: %d of %d done · %.0f requests/s · p50 %v · %d in flight · %d on the database · %d goroutines in the app",
+				progress(fmt.Sprintf("%s: %d of %d done · %.0f requests/s · p50 %v · %d being handled · %d on the database · %d goroutines in the app",
 					m, ls.Done, st.load.Clients*st.load.Requests, ls.PerSecond, ls.P50.Round(time.Millisecond),
 					s.InFlight(), s.OnDB(), runtime.NumGoroutine()))
 			}
@@ -446,6 +446,14 @@ func roundMs(d time.Duration) time.Duration {
 	return d.Round(time.Millisecond)
 }
 
+// ratio gives a ratio to the digits worth reading: 12×, 1.5×.
+func ratio(x float64) string {
+	if x >= 10 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.1f", x)
+}
+
 // summary is the status line once a mode's load is done.
 func (v *serverView) summary(r modeResult) string {
 	db := fmt.Sprintf("the database allows at most %d connections ÷ %v = %.0f requests/s",
@@ -455,8 +463,8 @@ func (v *serverView) summary(r modeResult) string {
 	if !ok1 || !ok2 {
 		return fmt.Sprintf("%s: %.0f requests/s; %s.", r.cfg.Mode, r.stats.PerSecond, db)
 	}
-	return fmt.Sprintf("Goroutine per connection served %.1f× the requests of one at a time (%.0f against %.0f/s); %s.",
-		conc.stats.PerSecond/serial.stats.PerSecond, conc.stats.PerSecond, serial.stats.PerSecond, db)
+	return fmt.Sprintf("Goroutine per connection served %s× as many requests a second as one at a time (%.0f against %.0f/s); %s.",
+		ratio(conc.stats.PerSecond/serial.stats.PerSecond), conc.stats.PerSecond, serial.stats.PerSecond, db)
 }
 
 // judge gives the article's claims the verdicts this run's numbers allow.
@@ -481,8 +489,8 @@ func (v *serverView) judge() {
 	}
 	speedup := conc.stats.PerSecond / serial.stats.PerSecond
 	onDB, ceiling := conc.cfg.Ceiling(conc.load.Clients)
-	because := fmt.Sprintf("A goroutine per connection served %.0f/s, %.1f× one at a time's %.0f/s, with up to %d requests in flight and %d on the database.",
-		conc.stats.PerSecond, speedup, serial.stats.PerSecond, conc.most, conc.mostOnDB)
+	because := fmt.Sprintf("A goroutine per connection served %.0f/s, %s× one at a time's %.0f/s, with up to %d requests being handled at once and %d on the database.",
+		conc.stats.PerSecond, ratio(speedup), serial.stats.PerSecond, conc.most, conc.mostOnDB)
 	verdict := holds
 	switch {
 	case speedup < 1.5:
@@ -497,7 +505,7 @@ func (v *serverView) judge() {
 	parallel := float64(cpus) * serial.stats.PerSecond
 	v.runs.setResult("gomaxprocs", cpus)
 	v.runs.setResult("speedup_per_connection_over_one_at_a_time", speedup)
-	because = fmt.Sprintf("%d cores each serving one request at a time would manage about %d × %.0f = %.0f/s; overlapping the waits on those %d cores served %.0f/s.",
+	because = fmt.Sprintf("If each of the %d cores served one request at a time, they would manage about %d × %.0f = %.0f/s (an estimate: not run here); overlapping the waits on those %d cores served %.0f/s.",
 		cpus, cpus, serial.stats.PerSecond, parallel, cpus, conc.stats.PerSecond)
 	verdict = holds
 	if conc.stats.PerSecond < 1.5*parallel {
@@ -536,11 +544,13 @@ func (v *serverView) openInBrowser() {
 	v.mu.Unlock()
 	if s == nil {
 		v.message.SetText("The server is not running: run a load or a search first.")
+		v.message.Show()
 		return
 	}
 	if u, err := url.Parse(s.URL); err == nil {
 		if err := fyne.CurrentApp().OpenURL(u); err != nil {
 			v.message.SetText("Could not open a browser: " + err.Error())
+			v.message.Show()
 		}
 	}
 }

@@ -242,3 +242,12 @@ func TestServerChartTakesTheTheme(t *testing.T) {
 		t.Error("the chart is drawn on white")
 	}
 }
+
+// TestServerOpenInBrowserWithoutServer: the message is shown, not only set.
+func TestServerOpenInBrowserWithoutServer(t *testing.T) {
+	v := newServer(t)
+	test.Tap(findButton(t, v.demo.Content, "Open in browser"))
+	if !v.message.Visible() || !strings.Contains(v.message.Text, "not running") {
+		t.Errorf("message %q, visible %v", v.message.Text, v.message.Visible())
+	}
+}
