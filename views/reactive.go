@@ -340,23 +340,22 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 		var mu sync.Mutex
 		lanes := make([][]span, len(marbleStages))
 		var lines int
-		var pending []string
+		var pending []stamped // stamped as next sees them, shown in batches
 		var ui pacer
 		flush := func(final string, isErr bool) {
 			batch := pending
 			pending = nil
+			if final != "" && !isErr {
+				batch = append(batch, stamp(final))
+			}
 			mu.Lock()
 			snapshot := cloneLanes(lanes)
 			stats := fmt.Sprintf("%d lines emitted, %.0f lines/s", lines, float64(lines)/time.Since(start).Seconds())
 			mu.Unlock()
 			fyne.Do(func() {
-				v.out.PrintLines(batch)
-				if final != "" {
-					if isErr {
-						v.out.Errorf("%s", final)
-					} else {
-						v.out.Printf("%s", final)
-					}
+				v.out.PrintStamped(batch)
+				if final != "" && isErr {
+					v.out.Errorf("%s", final)
 				}
 				v.stats.SetText(stats)
 				v.marbles.Spans = snapshot
@@ -374,7 +373,7 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 				addMarble(lanes, stage, time.Since(start))
 			},
 			func(item any) {
-				pending = append(pending, itemText(item))
+				pending = append(pending, stamp(itemText(item)))
 				if ui.due() {
 					flush("", false)
 				}
@@ -406,18 +405,30 @@ func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name str
 	var elapsed time.Duration
 	return v.runs.block(func(ctx context.Context) error {
 		start := time.Now()
-		var lines []string
+		// Each line is stamped when it happened; none can be drawn before the end.
+		lines := []stamped{stamp(fmt.Sprintf("subscribe to the lines of %s on the UI goroutine: nothing can be drawn until the stream ends", name))}
+		var mu sync.Mutex // the tap runs on rxgo's goroutines
+		lanes := make([][]span, len(marbleStages))
 		var result error
-		subscribeFile(ctx, open, cfg, pace, m, func(string) {},
-			func(item any) { lines = append(lines, itemText(item)) },
+		subscribeFile(ctx, open, cfg, pace, m,
+			func(stage string) {
+				mu.Lock()
+				defer mu.Unlock()
+				addMarble(lanes, stage, time.Since(start))
+			},
+			func(item any) { lines = append(lines, stamp(itemText(item))) },
 			func(err error) { result = err },
-			func() { lines = append(lines, "Completed") })
+			func() { lines = append(lines, stamp("Completed")) })
 		elapsed = time.Since(start)
-		v.out.Printf("subscribed to %s on the UI goroutine: nothing could be drawn until the stream ended", name)
-		v.out.PrintLines(lines)
+		v.out.PrintStamped(lines)
 		if result != nil {
 			v.out.Errorf("error: %v", result)
 		}
+		mu.Lock()
+		v.marbles.Spans = lanes
+		mu.Unlock()
+		v.marbles.Total = 0
+		v.marbles.Refresh()
 		return result
 	}, func(error) { v.showRead(name, cfg, pace, m, elapsed) })
 }

@@ -107,12 +107,22 @@ func TestReactiveBlocking(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	v := newReactive(t)
 	v.runs.afterPoll = func(f func()) { f() }
+	v.pace.SetValue(50)
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)
 	}
 	text := v.out.Text()
-	if !strings.HasPrefix(text, "subscribed to foo.txt on the UI goroutine") || !strings.HasSuffix(text, "Completed\n") {
+	if !strings.HasPrefix(text, "subscribe to the lines of foo.txt on the UI goroutine") || !strings.HasSuffix(text, "Completed\n") {
 		t.Errorf("console:\n%s", text)
+	}
+	// Though shown at the end, each line carries the time it happened, and
+	// the marbles show when each line left each stage.
+	lines := v.out.lines
+	if took := lines[len(lines)-1].at.Sub(lines[0].at); took < 7*50*time.Millisecond {
+		t.Errorf("Completed is stamped %v after the subscription, want at least 7 lines × 50 ms", took)
+	}
+	if got := len(v.marbles.Spans[0]); got != 7 {
+		t.Errorf("%d marbles on the source lane, want the 7 lines", got)
 	}
 	if r := lastResults(t, v); r["lines_emitted"] != 7 || r["lines_in_file"] != int64(7) || r["completed"] != true {
 		t.Errorf("results %v, want 7 lines emitted and in the file, completed", r)
