@@ -96,9 +96,9 @@ func newFuturesView() *futuresView {
 			}[r.status]
 			took := ""
 			if r.status != "pending" {
-				took = r.took.Round(time.Millisecond).String()
+				took = sig3(r.took)
 			}
-			l.SetText(fmt.Sprintf("resource %3d  %-9s %7s  %s", i, r.status, took, r.detail))
+			l.SetText(fmt.Sprintf("resource %3d  %-9s %8s  %s", i, r.status, took, r.detail))
 		})
 
 	all := widget.NewButton("All", func() { v.fetch(false) })
@@ -247,8 +247,8 @@ func (v *futuresView) fetch(first bool) error {
 			wg.Go(func() {
 				r, err := techniques.First(ctx, fns...)
 				result <- describe("First", err, func() string {
-					return fmt.Sprintf("resource %d was the first to succeed, after %v; First cancelled the ones still pending and waited for them to return",
-						r.ID, r.Took.Round(time.Millisecond))
+					return fmt.Sprintf("resource %d was the first to succeed, after its simulated latency of %s; First cancelled the ones still pending and waited for them to return",
+						r.ID, sig3(r.Took))
 				})
 			})
 		} else {
