@@ -249,7 +249,7 @@ func CheckFits(kind Kind, n int, bytesEach, available uint64) error {
 type Parked struct {
 	Kind    Kind
 	N       int
-	Took    time.Duration // time to start them all
+	Took    time.Duration // time to start them all, until each has run up to its wait
 	Before  Usage         // just before, with the heap collected and free memory returned to the OS
 	Started Usage         // the moment the last one started
 	After   Usage         // with all of them parked, collected and settled the same way as Before
@@ -285,6 +285,10 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 	p := &Parked{Kind: kind, N: n, Before: Measure()}
 	start := time.Now()
 	started := make(chan struct{}, 1024)
+	// A goroutine is started when it has run, not when go returns: count
+	// the time until each has reached its wait, as for a thread.
+	var ready sync.WaitGroup
+	ready.Add(n)
 	for first := 0; first < n; first += batchSize {
 		if ctx.Err() != nil {
 			p.Release()
@@ -306,6 +310,7 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 					runtime.LockOSThread()
 					started <- struct{}{}
 				}
+				ready.Done()
 				<-b.release
 			})
 			if kind == Threads {
@@ -313,6 +318,7 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 			}
 		}
 	}
+	ready.Wait()
 	p.Took = time.Since(start)
 	if progress != nil {
 		progress(n)

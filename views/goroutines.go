@@ -93,6 +93,7 @@ func newGoroutinesView() *goroutinesView {
 		shown:    map[string]bool{},
 	}
 	v.message.Importance = widget.DangerImportance
+	v.message.Hide()
 	v.progress.Hide()
 	v.claims = newClaims(&v.runs, claim{
 		Says: "Green threads take less memory than OS threads and start quicker, and you can create millions of them, " +
@@ -147,7 +148,9 @@ func newGoroutinesView() *goroutinesView {
 			"and reports back — so the figures are the crowd's, not the window's, and the window's goroutine never waits behind a hundred thousand "+
 			"others. The blocking way starts them here, on the window's goroutine: about the same figures, and a frozen window."),
 		v.claims.Content)
-	left := container.NewVScroll(container.NewVBox(part1, widget.NewSeparator(), part2))
+	// The scale experiment first: it is what Run starts, and its table is
+	// the evidence, seen without scrolling.
+	left := container.NewVScroll(container.NewVBox(part2, widget.NewSeparator(), part1))
 	split := container.NewHSplit(left, v.chart)
 	split.Offset = 0.65
 	v.showUsage()
@@ -219,9 +222,11 @@ func (v *goroutinesView) counts() (g, t int, err error) {
 	}
 	if err != nil {
 		v.message.SetText(err.Error())
+		v.message.Show()
 		return 0, 0, err
 	}
 	v.message.SetText("")
+	v.message.Hide() // shown only with an error, so the table sits right under the button
 	return g, t, nil
 }
 
@@ -306,7 +311,7 @@ func resultKey(k techniques.Kind) string {
 func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage, chart image.Image) {
 	cells := v.table[p.Kind]
 	key := resultKey(p.Kind)
-	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, p.Took.Round(time.Millisecond)))
+	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, threeFigures(p.Took)))
 	v.result(key+"s_parked", p.N)
 	v.result(key+"s_start_ms", ms(p.Took))
 	if stacks := p.StackBytesEach(); stacks > 0 {

@@ -168,7 +168,7 @@ func TestGoroutinesRefusesWhatWillNotFit(t *testing.T) {
 	for _, tt := range []struct{ g, t string }{{"3000000", "10"}, {"10", "6000"}, {"0", "10"}, {"x", "10"}} {
 		v.nG.SetText(tt.g)
 		v.nT.SetText(tt.t)
-		if err := v.demo.Run(); err == nil || v.message.Text == "" || v.demo.Busy() {
+		if err := v.demo.Run(); err == nil || v.message.Text == "" || !v.message.Visible() || v.demo.Busy() {
 			t.Errorf("%s goroutines, %s threads: err %v, message %q", tt.g, tt.t, err, v.message.Text)
 		}
 	}
