@@ -238,7 +238,7 @@ func (s *shell) show(i int) {
 	xray := s.xrays[i]
 	if xray == nil {
 		xray = views.XrayMessage("Run the demo: when it ends, this tab shows what the Go runtime recorded of it — " +
-			"each goroutine's states over time, and which processor ran what.")
+			"each goroutine's states over time, and which P (a scheduler slot, not a CPU core) ran what.")
 	}
 	s.xrayHolder.Objects = []fyne.CanvasObject{xray}
 	s.tabs.Refresh()
