@@ -102,8 +102,9 @@ func Catch[T any](ctx context.Context, f *Future[T], handle func(error) (T, erro
 }
 
 // All waits for every future and returns their values in order, or, as soon
-// as one fails, that error without waiting for the others. The futures are
-// the caller's: All does not cancel them.
+// as one fails, that error without waiting for the others (or ctx's error,
+// if ctx is done first). The futures are the caller's: All does not cancel
+// them.
 func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
 	watch, stop := context.WithCancel(ctx)
 	defer stop()
@@ -139,7 +140,7 @@ func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
 
 // First starts every fn with a context it shares with the others and
 // returns the value of the first to succeed, cancelling that context so the
-// others stop. If every one fails, it returns all their errors joined. It
+// others stop (each where it checks ctx). If every one fails, it returns all their errors joined. It
 // returns only when every fn has returned, so no goroutine outlives it: a fn
 // that ignores its context makes First wait for it. Nothing blocks on a
 // send either: won has room for every result.
