@@ -29,7 +29,7 @@ Concurrency pays off when tasks **block** — on a disk, a network, a database. 
 **What each mode is here.** Every mode runs in a child process of its own, so its limits are real and the window does not share them.
 
 - *Sequential*: one goroutine runs the tasks one after another.
-- *Concurrent*: a goroutine per task, with ` + "`GOMAXPROCS=1`" + `. That setting limits how many goroutines **execute Go code at the same instant** — one — not which cores the process uses: threads in system calls, and the OS's choice of core, are outside it. So on Linux the child's threads are also pinned to one core (` + "`sched_setaffinity`" + `), and the app reads the affinity back after the run; elsewhere this mode means "one goroutine at a time", not "one core".
+- *Concurrent*: a goroutine per task, with ` + "`GOMAXPROCS=1`" + `. That setting limits how many goroutines **execute Go code at the same instant** — one — not which cores the process uses: threads in system calls, and the OS's choice of core, are outside it. So on Linux the child's threads are also pinned to one core (` + "`sched_setaffinity`" + `), and the child reads its threads' affinity back after the run; elsewhere this mode means "one goroutine at a time", not "one core".
 - *Parallel*: a goroutine per task, with ` + "`GOMAXPROCS`" + ` set to every CPU the app may use.
 
 **What the colours measure.** They are the Go runtime's own record, read from the child's execution trace (` + "`runtime/trace`" + `): *running* is a goroutine executing Go code, which needs a **P** — one of the scheduler's GOMAXPROCS slots, not a core; *runnable* is ready but waiting for a P; *blocked* is parked (here, in a sleep standing in for I/O) and needs neither a P nor a core. A running goroutine's thread can still wait for a core when other programs hold them: the trace cannot see that, so on Linux the app also reads each task's thread's time in the kernel's run queue (` + "`/proc/self/task/TID/schedstat`" + `) and shows it under each timeline.`
@@ -90,6 +90,7 @@ func newOverviewView() *overviewView {
 		heads:   map[string]*widget.Label{},
 		stats:   map[string]*widget.Label{},
 	}
+	v.message.Hide() // until there is something to say
 	v.claims = newClaims(&v.runs,
 		claim{Says: "When one task is blocked, a concurrent system runs another one meanwhile, and so uses the CPU to its full.",
 			Pending: "Run all six: the blocking tasks, sequential and concurrent on one goroutine at a time, test it."},
@@ -199,7 +200,7 @@ func (v *overviewView) config() (int, time.Duration, error) {
 		v.say(err.Error(), widget.DangerImportance)
 		return 0, 0, err
 	}
-	v.message.SetText("")
+	v.say("", widget.MediumImportance)
 	v.claims.reset()
 	// A new run: nothing of the last one stays on screen beside it.
 	for _, m := range overviewModes {
@@ -255,7 +256,7 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 }
 
 // versus says plainly how long run took against base, the sequential run:
-// so many times faster or slower, or about the same within a tenth.
+// so many times faster or slower, or about as fast (within a tenth).
 func versus(base, run time.Duration) string {
 	sp := techniques.Speedup(base, run)
 	switch {
@@ -264,7 +265,7 @@ func versus(base, run time.Duration) string {
 	case sp > 0 && sp <= 1/1.1:
 		return fmt.Sprintf("%.1f× slower than sequential", 1/sp)
 	}
-	return "as fast as sequential, within a tenth"
+	return "about as fast as sequential"
 }
 
 // oneCoreWhy says why CPU-bound tasks taking turns on one core are not
@@ -403,17 +404,23 @@ func (v *overviewView) run() error {
 			}
 		}
 		fyne.Do(func() {
-			v.message.SetText("")
+			v.say("", widget.MediumImportance)
 			v.show(results)
 		})
 		return nil
 	}, v.ended)
 }
 
-// say shows a line about the run: progress, or an error in red.
+// say shows a line about the run: progress, or an error in red. An empty
+// line is hidden, so that it takes no room from the timelines.
 func (v *overviewView) say(text string, importance widget.Importance) {
 	v.message.Importance = importance
 	v.message.SetText(text)
+	if text == "" {
+		v.message.Hide()
+	} else {
+		v.message.Show()
+	}
 }
 
 // ended says how a run that did not finish ended, where its progress was

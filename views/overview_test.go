@@ -207,7 +207,7 @@ func TestOverviewSaysFasterOrSlower(t *testing.T) {
 	}{
 		{833, "1.2× faster than sequential", "noise from the rest of the machine"},
 		{1300, "1.3× slower than sequential", "the runtime's own threads"},
-		{1050, "as fast as sequential, within a tenth", "taking turns cannot make it faster"},
+		{1050, "about as fast as sequential", "taking turns cannot make it faster"},
 	} {
 		v := newOverviewView()
 		v.show(map[string]techniques.RunResult{

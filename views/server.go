@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 
 	"concurrencylab/techniques"
@@ -170,7 +171,7 @@ func newServerView() *serverView {
 		bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
 		container.NewBorder(nil, nil, nil, search, v.query), v.response)
 	left := container.NewVScroll(container.NewVBox(controls, searchBox))
-	right := container.NewVScroll(container.NewVBox(v.claims.Content, v.chart))
+	right := container.NewVScroll(container.NewVBox(v.chart, v.claims.Content))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.66
 	v.demo = newDemo(split, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
@@ -585,5 +586,11 @@ func throughputChart(curves map[techniques.ServerMode]plotter.XYs) image.Image {
 		p.Legend.Add(string(m), line)
 	}
 	p.Y.Max = max(most*1.08, 1) // room above the last request: a line along the top edge is half hidden
+	// The window shows the chart at about 260 points wide, smaller than
+	// drawn: gonum's 10-point ticks would read as 8.
+	p.Title.TextStyle.Font.Size = vg.Points(15)
+	for _, s := range []*text.Style{&p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		s.Font.Size = vg.Points(14)
+	}
 	return renderPlot(p, 300, 230)
 }
