@@ -23,13 +23,13 @@ const (
 	// two — and the race detector reports it. Builds with the race detector
 	// skip it (see [RaceDetector]).
 	PlainIncrement Strategy = iota
-	// Unsynchronized reads the counter with an atomic load, lets other
+	// LoadYieldStore reads the counter with an atomic load, lets other
 	// goroutines run, then writes back what it read plus or minus one with
 	// an atomic write. Every access is atomic, so there is no data race for
 	// the race detector to report — yet updates are lost, because another
 	// goroutine can write between our read and our write. That is a race
 	// condition: a wrong result that depends on the interleaving.
-	Unsynchronized
+	LoadYieldStore
 	// Mutex holds a sync.Mutex around the read–modify–write.
 	Mutex
 	// Atomic does the read–modify–write as one indivisible atomic operation.
@@ -38,7 +38,7 @@ const (
 	// over a channel. Only the owner touches the count, and a channel is
 	// safe to share, so nothing can race.
 	Owner
-	// SingleProc is Unsynchronized with GOMAXPROCS=1: only one goroutine
+	// SingleProc is LoadYieldStore with GOMAXPROCS=1: only one goroutine
 	// executes Go code at any moment, as only one thread runs Python
 	// bytecode under a global interpreter lock. Updates are still lost,
 	// because a switch can fall between a goroutine's read and its write.
@@ -51,13 +51,13 @@ const (
 )
 
 // Strategies lists every strategy, in the order the panel shows them.
-var Strategies = []Strategy{PlainIncrement, Unsynchronized, Mutex, Atomic, Owner, SingleProc}
+var Strategies = []Strategy{PlainIncrement, LoadYieldStore, Mutex, Atomic, Owner, SingleProc}
 
 func (s Strategy) String() string {
 	switch s {
 	case PlainIncrement:
 		return "plain n += 1 (data race)"
-	case Unsynchronized:
+	case LoadYieldStore:
 		return "atomic load, yield, atomic store"
 	case Mutex:
 		return "sync.Mutex"
@@ -98,7 +98,7 @@ type RaceResult struct {
 	LostUps, LostDowns int64
 	Took               time.Duration
 	Procs              int        // GOMAXPROCS during the run
-	Overwrite          *Overwrite // for Unsynchronized and SingleProc: one write overwritten, as it happened
+	Overwrite          *Overwrite // for LoadYieldStore and SingleProc: one write overwritten, as it happened
 }
 
 // Lost is how many updates the run lost.
@@ -164,7 +164,7 @@ func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error
 			return RaceResult{Strategy: s, NotRun: "not run: on a 32-bit machine its 64-bit tally could be torn"}, nil
 		}
 		c = &plainCounter{}
-	case Unsynchronized:
+	case LoadYieldStore:
 		c = newSplitCounter()
 	case SingleProc:
 		procsMu.Lock()

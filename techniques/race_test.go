@@ -98,11 +98,11 @@ func TestRaceLostUpdatesAreCountedExactly(t *testing.T) {
 	}
 }
 
-func TestRaceUnsynchronizedLosesUpdates(t *testing.T) {
+func TestRaceLoadYieldStoreLosesUpdates(t *testing.T) {
 	t.Parallel()
 	// Lost updates are likely, not certain: try a few times before failing.
 	for try := range 5 {
-		r, err := RunRace(context.Background(), Unsynchronized, RaceConfig{Pairs: 200, Updates: 200})
+		r, err := RunRace(context.Background(), LoadYieldStore, RaceConfig{Pairs: 200, Updates: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +221,7 @@ func init() {
 		switch s {
 		case PlainIncrement:
 			return hammer(ctx, &plainCounter{}, cfg) // directly: RunRace skips it under -race
-		case Unsynchronized:
+		case LoadYieldStore:
 			return hammer(ctx, newSplitCounter(), cfg)
 		}
 		return fmt.Errorf("no race-detector demo for %v", s)
@@ -239,7 +239,7 @@ func TestRaceDetectorReportsOnlyTheDataRace(t *testing.T) {
 		exit     int // the race detector exits with 66 after a report
 	}{
 		{PlainIncrement, true, 66},
-		{Unsynchronized, false, 0},
+		{LoadYieldStore, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.s.String(), func(t *testing.T) {

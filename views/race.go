@@ -271,7 +271,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 	}
 
 	switch r.Strategy {
-	case techniques.Unsynchronized:
+	case techniques.LoadYieldStore:
 		v.procs.SetText(fmt.Sprintf("Every other row that ran used GOMAXPROCS=%d: up to %d goroutines executing Go code at once.", r.Procs, r.Procs))
 		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
@@ -300,7 +300,7 @@ func (v *raceView) judge() {
 	}
 	var bare []string
 	var lostBare int64
-	for _, s := range []techniques.Strategy{techniques.PlainIncrement, techniques.Unsynchronized} {
+	for _, s := range []techniques.Strategy{techniques.PlainIncrement, techniques.LoadYieldStore} {
 		if r, ok := v.results[s]; ok && r.NotRun == "" {
 			bare = append(bare, fmt.Sprintf("%s lost %d", s, r.Lost()))
 			lostBare += r.Lost()
@@ -313,7 +313,7 @@ func (v *raceView) judge() {
 	if len(bare) > 0 {
 		because := fmt.Sprintf("Each row that ran made %d updates. With no lock, atomic read–modify–write or owner: %s. With a lock, an atomic Add or an owner: %d lost in all.", made, strings.Join(bare, "; "), synced)
 		if lostBare > 0 {
-			if r, ok := v.results[techniques.Unsynchronized]; ok && r.Lost() > 0 {
+			if r, ok := v.results[techniques.LoadYieldStore]; ok && r.Lost() > 0 {
 				because += " The atomic load, yield, atomic store row yields between its read and its write on purpose; any pause there (a wait for I/O, say) opens the same window."
 			}
 			v.claims.judge(1, wrong, because+" Goroutines that share memory need what threads need: one of the three.")
@@ -416,7 +416,7 @@ func histogramImage(samples map[techniques.Strategy][]techniques.RaceSample) (im
 // shortNames name the strategies in the histograms' titles.
 var shortNames = map[techniques.Strategy]string{
 	techniques.PlainIncrement: "n += 1",
-	techniques.Unsynchronized: "load, yield, store",
+	techniques.LoadYieldStore: "load, yield, store",
 	techniques.SingleProc:     "the same, GOMAXPROCS=1",
 }
 

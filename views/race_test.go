@@ -31,7 +31,7 @@ func checkRaceRun(t *testing.T, v *raceView) {
 			t.Errorf("%v: final %q, lost %q, verdict %q; want 0, 0 and exact", s, cells[0].Text, cells[1].Text, cells[3].Text)
 		}
 	}
-	if u := v.rows[techniques.Unsynchronized]; u[0].Text == "…" || u[1].Text == "…" || u[2].Text == "…" {
+	if u := v.rows[techniques.LoadYieldStore]; u[0].Text == "…" || u[1].Text == "…" || u[2].Text == "…" {
 		t.Errorf("the load, yield, store row was not filled in: %q %q %q", u[0].Text, u[1].Text, u[2].Text)
 	}
 	// One goroutine at a time, each yielding between its read and its write:
@@ -160,8 +160,8 @@ func TestRaceVerdicts(t *testing.T) {
 		verdict     string
 	}{
 		{techniques.RaceResult{Strategy: techniques.Mutex}, "0", "0", "exact"},
-		{techniques.RaceResult{Strategy: techniques.Unsynchronized, LostUps: 3, LostDowns: 3}, "0", "6", "lost, cancelled to 0"},
-		{techniques.RaceResult{Strategy: techniques.Unsynchronized, Final: 2, LostUps: 1, LostDowns: 3}, "2", "4", "updates lost"},
+		{techniques.RaceResult{Strategy: techniques.LoadYieldStore, LostUps: 3, LostDowns: 3}, "0", "6", "lost, cancelled to 0"},
+		{techniques.RaceResult{Strategy: techniques.LoadYieldStore, Final: 2, LostUps: 1, LostDowns: 3}, "2", "4", "updates lost"},
 		{techniques.RaceResult{Strategy: techniques.PlainIncrement, NotRun: "not run: for a test"}, "—", "—", "not run"},
 		// Nothing lost is not exact for a data race: the language does not define its outcome.
 		{techniques.RaceResult{Strategy: techniques.PlainIncrement}, "0", "0", "none lost (data race)"},
