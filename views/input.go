@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -35,3 +37,53 @@ func countEntry(value, lo, hi int) *widget.Entry {
 	e.SetPlaceHolder(fmt.Sprintf("%d–%d", lo, hi))
 	return e
 }
+
+// boundedEntry is a one-line entry that holds at most max characters:
+// what is typed or pasted beyond that is cut off before the entry takes it.
+// Fyne lays out an entry's whole text again on every key, so a number field
+// holding 10,000 characters froze the window for a minute.
+type boundedEntry struct {
+	widget.Entry
+	max int
+}
+
+// newBoundedEntry returns an empty entry that holds at most max characters.
+func newBoundedEntry(max int) *boundedEntry {
+	e := &boundedEntry{max: max}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// room is how many more characters the entry can take now, counting the
+// selection, which what is typed or pasted replaces.
+func (e *boundedEntry) room() int {
+	return e.max - utf8.RuneCountInString(e.Text) + utf8.RuneCountInString(e.SelectedText())
+}
+
+// TypedRune drops a character that would not fit.
+func (e *boundedEntry) TypedRune(r rune) {
+	if e.room() < 1 {
+		return
+	}
+	e.Entry.TypedRune(r)
+}
+
+// TypedShortcut pastes only as much of the clipboard as fits.
+func (e *boundedEntry) TypedShortcut(s fyne.Shortcut) {
+	paste, ok := s.(*fyne.ShortcutPaste)
+	if !ok || paste.Clipboard == nil {
+		e.Entry.TypedShortcut(s)
+		return
+	}
+	text := paste.Clipboard.Content()
+	if room := max(e.room(), 0); utf8.RuneCountInString(text) > room {
+		text = string([]rune(text)[:room])
+	}
+	e.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &textClipboard{text}})
+}
+
+// textClipboard is a clipboard that holds one text: what a paste may insert.
+type textClipboard struct{ text string }
+
+func (c *textClipboard) Content() string     { return c.text }
+func (c *textClipboard) SetContent(s string) { c.text = s }

@@ -3,6 +3,9 @@ package views
 import (
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 func TestParseCount(t *testing.T) {
@@ -51,4 +54,37 @@ func FuzzParseCount(f *testing.F) {
 			t.Errorf("parseCount(%q) = %d outside [1, 1000] without an error", s, n)
 		}
 	})
+}
+
+func TestBoundedEntry(t *testing.T) {
+	a := test.NewTempApp(t)
+	e := newBoundedEntry(12)
+	test.NewTempWindow(t, e)
+
+	a.Clipboard().SetContent(strings.Repeat("1", 100_000))
+	e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: a.Clipboard()})
+	if got := len(e.Text); got != 12 {
+		t.Errorf("a 100,000-character paste left %d characters, want 12", got)
+	}
+	for range 100 {
+		e.TypedRune('2')
+	}
+	if e.Text != strings.Repeat("1", 12) {
+		t.Errorf("typing into a full entry changed it to %q", e.Text)
+	}
+
+	// A selection is replaced: what is typed over it fits again.
+	e.SetText("123")
+	test.Type(e, "4567")
+	if e.Text != "1234567" {
+		t.Errorf("typing into room: %q, want 1234567", e.Text)
+	}
+	a.Clipboard().SetContent("abcdefghij")
+	e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: a.Clipboard()})
+	if e.Text != "1234567abcde" {
+		t.Errorf("a paste into 5 characters of room gave %q, want 1234567abcde", e.Text)
+	}
+	if a.Clipboard().Content() != "abcdefghij" {
+		t.Errorf("the paste changed the clipboard to %q", a.Clipboard().Content())
+	}
 }
