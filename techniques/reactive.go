@@ -165,8 +165,8 @@ func Pipeline(ctx context.Context, src rxgo.Observable, cfg PipelineConfig, tap 
 // after an error, and when cancelled.) If ctx is cancelled, onError gets
 // ctx's error: in Rx an unsubscribed observer hears nothing more, but here
 // the caller learns why the stream stopped. cancel must cancel the context
-// obs was built with: Subscribe calls it after an error, then waits for the
-// stream's goroutines to stop.
+// obs was built with: Subscribe calls it after an error, then reads the
+// stream until its last stage closes.
 func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observable,
 	next func(any), onError func(error), complete func()) {
 	items := obs.Observe()
@@ -243,7 +243,8 @@ func Events(ctx context.Context, in <-chan string) rxgo.Observable {
 
 // Debounced emits an event only once no newer one has arrived for quiet: the
 // type-ahead of a search box, which searches when the user pauses rather
-// than at every keystroke.
+// than at every keystroke. (If the stream ends while an event waits out its
+// pause, rxgo v2.5.0 drops it; RxJS's debounceTime emits it.)
 func Debounced(ctx context.Context, events rxgo.Observable, quiet time.Duration) rxgo.Observable {
 	return events.Debounce(rxgo.WithDuration(quiet), rxgo.WithContext(ctx))
 }
