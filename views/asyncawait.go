@@ -208,12 +208,13 @@ func newAsyncAwaitView() *asyncAwaitView {
 			Pending: "Not measured yet: press Run."},
 		claim{Says: "with async/await you get a flow that does not block, without changing much of your code",
 			Pending: "Not measured yet: press Run, then the toolbar's Run blocking (sync-over-async), to compare how long each holds the window's goroutine."})
-	// The code keeps a height that shows each function whole; the
-	// measurements and the article box come below it, in the scroll.
+	// The measured line sits above the code, where it is seen at the
+	// window's default size; the code keeps a height that shows most of each
+	// function, and the article box comes below it, in the scroll.
 	codeHeight := canvas.NewRectangle(color.Transparent)
 	codeHeight.SetMinSize(fyne.NewSize(0, 440))
-	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step,
-		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.measured, v.claims.Content)
+	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step, v.measured,
+		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.claims.Content)
 	v.demo = newDemo(container.NewVScroll(content), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)
 	return v
