@@ -64,7 +64,7 @@ type Xray struct {
 const MaxXrayLanes = 40
 
 // maxSpansPerLane caps what one goroutine or P keeps to draw: past
-// it, neighbouring spans are merged in pairs (see compact), so a long run
+// it, neighbouring spans are merged in pairs (see appendCompact), so a long run
 // keeps its whole length at a coarser grain.
 const maxSpansPerLane = 20_000
 
@@ -125,10 +125,15 @@ func ReadXrayProgress(ctx context.Context, r io.Reader, task string, progress fu
 		return nil, ErrNoRun
 	}
 	x, lanes := first.result()
-	second := &xrayBuilder{task: task, run: first.run, lanes: lanes}
-	secondEvents := max(first.runEnd, 1) // how many events the second reading reads
+	second := &xrayBuilder{task: task, run: first.run, again: true, lanes: lanes}
+	// The second reading stops at the run's end, or reads it all if the
+	// trace ends first.
+	secondEvents := firstEvents
+	if first.runEnd >= 0 {
+		secondEvents = first.runEnd + 1
+	}
 	_, err = second.read(ctx, data, func(events int, _ int64) {
-		report(firstEvents+events, float64(firstEvents+events)/float64(firstEvents+secondEvents))
+		report(firstEvents+events, float64(firstEvents+events)/float64(max(firstEvents+secondEvents, 1)))
 	})
 	if err != nil {
 		return nil, err
@@ -154,8 +159,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // read reads the trace once, calling progress every few thousand events
 // with how many it has read and how many bytes of data the trace reader
-// has taken in (it takes in a whole generation, some seconds of the
-// program's life, at a time). It returns how many events it read.
+// has taken in (it takes in a whole generation of the trace, about a
+// second of the program's life, at a time). It returns how many events it read.
 func (b *xrayBuilder) read(ctx context.Context, data []byte, progress func(events int, bytesRead int64)) (int, error) {
 	in := &countingReader{r: bytes.NewReader(data)}
 	rd, err := trace.NewReader(in)
@@ -258,6 +263,7 @@ func (g *xrayGo) timeMap() map[string]time.Duration {
 type xrayBuilder struct {
 	task  string
 	run   trace.TaskID // the run followed
+	again bool         // the second reading
 	lanes []trace.GoID // second reading: the goroutines to draw
 	x     *Xray        // first reading: the result so far
 	time  [nStates]time.Duration
@@ -271,7 +277,7 @@ type xrayBuilder struct {
 	runEnd int
 }
 
-func (b *xrayBuilder) second() bool { return b.lanes != nil }
+func (b *xrayBuilder) second() bool { return b.again }
 
 // event takes in the trace's n-th event. It reports whether the reading is
 // over: the second reading ends with the run.

@@ -166,6 +166,36 @@ func TestXrayReadsTheLastRun(t *testing.T) {
 	}
 }
 
+// TestXrayRunCutShort: a trace that stops before the run ends still gives
+// the run, up to the trace's end, with progress ending at 1.
+func TestXrayRunCutShort(t *testing.T) {
+	var buf bytes.Buffer
+	if err := trace.Start(&buf); err != nil {
+		t.Skipf("tracing is not available: %v", err)
+	}
+	_, tk := trace.NewTask(context.Background(), "cut")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { time.Sleep(2 * time.Millisecond) })
+	}
+	wg.Wait()
+	trace.Stop()
+	tk.End()
+	var last XrayProgress
+	x, err := ReadXrayProgress(context.Background(), &buf, "cut", func(p XrayProgress) { last = p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Total != 5 || len(x.Goroutines) != 5 || x.Length < 2*time.Millisecond || last.Done != 1 {
+		t.Errorf("%d goroutines, %d lanes, %v long, last progress %+v; want 5, 5, at least 2ms, done", x.Total, len(x.Goroutines), x.Length, last)
+	}
+	for _, g := range x.Goroutines {
+		if len(g.Spans) == 0 || g.Spans[len(g.Spans)-1].To > x.Length {
+			t.Errorf("goroutine %d: spans %v in a run of %v", g.ID, g.Spans, x.Length)
+		}
+	}
+}
+
 func TestAppendCompact(t *testing.T) {
 	t.Parallel()
 	var lane []XraySpan
