@@ -375,3 +375,25 @@ func TestSlowSubscriberHoldsTheReader(t *testing.T) {
 		}
 	})
 }
+
+// TestDebouncedDropsThePendingAtTheEnd: as Debounced's comment says, an
+// event still waiting out its pause when the stream ends is not emitted.
+func TestDebouncedDropsThePendingAtTheEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		in := make(chan string)
+		var got []any
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			got, _, _ = collect(ctx, cancel, Debounced(ctx, Events(ctx, in), time.Second))
+		}()
+		in <- "typed"
+		close(in) // the stream ends within the pause
+		<-done
+		if len(got) != 0 {
+			t.Errorf("emitted %v after the end, want nothing (rxgo v2.5.0 drops it)", got)
+		}
+	})
+}
