@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -592,12 +594,25 @@ func (s *shell) about() {
 	text := widget.NewLabel(fmt.Sprintf("%s %s\n\nA lab for learning concurrency by running it: every panel starts a real\n"+
 		"workload — threads, goroutines, futures, observables, coroutines, a server —\n"+
 		"and shows it live, next to the same work done the wrong way.\n\n"+
-		"Built with Go %s and Fyne. The status bar's meter pings the window all the time,\n"+
+		"Built with Go %s and Fyne %s. The status bar's meter pings the window all the time,\n"+
 		"as a desktop does, and shows how long it took to read input: when that\n"+
 		"takes too long, a desktop calls the window \"not responding\".",
-		m.Name, m.Version, runtime.Version()))
+		m.Name, m.Version, strings.TrimPrefix(runtime.Version(), "go"), moduleVersion("fyne.io/fyne/v2")))
 	dialog.ShowCustom("About", "Close", container.NewBorder(nil, nil,
 		container.NewGridWrap(fyne.NewSize(96, 96), widget.NewIcon(m.Icon)), nil, text), s.win)
+}
+
+// moduleVersion is the version of the module at path this binary was built
+// with, as its build information says, or "(version unknown)".
+func moduleVersion(path string) string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range info.Deps {
+			if m.Path == path {
+				return strings.TrimPrefix(m.Version, "v")
+			}
+		}
+	}
+	return "(version unknown)"
 }
 
 func clamp(v, lo, hi float32) float32 { return max(lo, min(v, hi)) }
