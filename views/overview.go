@@ -452,6 +452,11 @@ func (v *overviewView) runBlocking() error {
 			results[key(techniques.Sequential, k)] = r
 		}
 		v.show(results)
+		for _, m := range overviewModes[1:] {
+			for _, k := range overviewKinds {
+				v.stats[key(m, k)].SetText("Not run: Run blocking does only the sequential tasks, on the window's goroutine. Run does all six.")
+			}
+		}
 		return nil
 	}, v.ended)
 }

@@ -100,6 +100,9 @@ func TestOverviewBlockingWayMeasuresNoRunnable(t *testing.T) {
 	if _, ok := rep.Results["article_checks"]; ok {
 		t.Error("claims were judged without the concurrent runs")
 	}
+	if s := v.stats[key(techniques.OneCPU, techniques.Blocking)].Text; !strings.HasPrefix(s, "Not run: ") {
+		t.Errorf("a mode the blocking way does not run says %q, want why it is empty", s)
+	}
 	if s := v.stats[key(techniques.Sequential, techniques.CPUBound)].Text; !strings.Contains(s, "not traced") {
 		t.Errorf("stats %q", s)
 	}
