@@ -524,8 +524,8 @@ func (v *coroutinesView) measure() error {
 			worst := float64(max(pull, ch))
 			v.pullCost.set(float64(pull)/worst, fmt.Sprintf("%d ns", pull.Nanoseconds()))
 			v.chanCost.set(float64(ch)/worst, fmt.Sprintf("%d ns", ch.Nanoseconds()))
-			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %s: iter.Pull %v, goroutine + channels %v (%.1f× as long).",
-				grouped(v.trips), pull.Round(time.Nanosecond), ch.Round(time.Nanosecond), float64(ch)/float64(pull)))
+			v.costLabel.SetText(fmt.Sprintf("One round trip (two switches), averaged over %s: iter.Pull %d ns, goroutine + channels %d ns (%.1f× as long).",
+				grouped(v.trips), pull.Nanoseconds(), ch.Nanoseconds(), float64(ch)/float64(pull)))
 			v.runs.setResult("round_trips", v.trips)
 			v.runs.setResult("round_trip_ns_iter_pull", float64(pull.Nanoseconds()))
 			v.runs.setResult("round_trip_ns_channels", float64(ch.Nanoseconds()))
@@ -563,9 +563,9 @@ func (v *coroutinesView) showLooking(r stepResult) {
 		return
 	}
 	least, most := slices.Min(r.dumps), slices.Max(r.dumps)
-	span := fmt.Sprintf("%.2g ms", ms(most))
+	span := sig3(most)
 	if least != most {
-		span = fmt.Sprintf("%.2g–%.2g ms", ms(least), ms(most))
+		span = sig3(least) + " to " + sig3(most)
 	}
 	looks := "look"
 	if len(r.dumps) > 1 {

@@ -627,7 +627,7 @@ func (v *reactiveView) backpressure() error {
 				return err
 			}
 			took := time.Since(start)
-			lines = append(lines, fmt.Sprintf("%s: produced %d, delivered %d, dropped %d, in %v", s.name, p, d, p-d, took.Round(time.Millisecond)))
+			lines = append(lines, fmt.Sprintf("%s: produced %d, delivered %d, dropped %d, in %s", s.name, p, d, p-d, sig3(took)))
 			rows = append(rows, map[string]any{"strategy": s.name, "produced": p, "delivered": d, "dropped": p - d, "elapsed_ms": float64(took) / float64(time.Millisecond)})
 		}
 		text := strings.Join(lines, "\n")
