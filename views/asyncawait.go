@@ -417,7 +417,7 @@ func (v *asyncAwaitView) runBlocking() error {
 
 // judgeReads checks the first claim: the code reads like synchronous code.
 func (v *asyncAwaitView) judgeReads(r techniques.Report, err error, took time.Duration, agreed bool) {
-	because := fmt.Sprintf("Go has no await: ReportStraightLine is ordinary synchronous code (%d lines, the steps one after another with no callbacks between them, each error checked where its step returns). ", v.lines["straight-line"])
+	because := fmt.Sprintf("Go has no await: ReportStraightLine is ordinary synchronous code (%d lines, the steps one after another, each result returned to the next line rather than handed to a callback, each error checked where its step returns). ", v.lines["straight-line"])
 	if err != nil {
 		because += fmt.Sprintf("This run's failure came back as an ordinary error: %q.", err.Error())
 	} else {
