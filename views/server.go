@@ -29,7 +29,7 @@ import (
 // serverIntro and serverAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database, and the database has only so many connections."
+	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database (here a simulated round trip), and the database has only so many connections."
 
 	serverAbout = `A request handler that queries a database spends most of its life **blocked**: the CPU is idle while the query travels to the database and the answer comes back. Here that round trip is **simulated**: the handler sleeps for the time the slider sets, while holding one of the database's connections, as a real client holds its connection until the answer arrives. The query itself then runs on a real SQLite database, and the page is filled from an html/template.
 
