@@ -93,9 +93,9 @@ func injected(cfg WorkflowConfig, step int) error {
 
 // ReportStraightLine is the workflow as straight-line code, Go's answer to
 // await: each step is waited for in turn, and each error handled with an
-// ordinary if, right where it happens. Every Wait blocks the goroutine that
-// calls this function until the step is done: call it on a goroutine of
-// its own, and the window's goroutine never waits. Called on the window's
+// ordinary if, right where it happens. Each Wait (and All) blocks the
+// goroutine that calls this function until the step is done: call it on a
+// goroutine of its own, and the window's goroutine never waits. Called on the window's
 // goroutine, it freezes the window: that is sync-over-async. onStep is told
 // which step is being waited for, on the calling goroutine.
 func ReportStraightLine(ctx context.Context, cfg WorkflowConfig, onStep func(step int)) (Report, error) {
