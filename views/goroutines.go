@@ -311,7 +311,7 @@ func resultKey(k techniques.Kind) string {
 func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage, chart image.Image) {
 	cells := v.table[p.Kind]
 	key := resultKey(p.Kind)
-	cells[0].SetText(fmt.Sprintf("%d in %v", p.N, threeFigures(p.Took)))
+	cells[0].SetText(fmt.Sprintf("%d in %s", p.N, durationText(p.Took)))
 	v.result(key+"s_parked", p.N)
 	v.result(key+"s_start_ms", ms(p.Took))
 	if stacks := p.StackBytesEach(); stacks > 0 {

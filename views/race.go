@@ -237,14 +237,34 @@ func verdict(r techniques.RaceResult) (string, widget.Importance) {
 	return "updates lost", widget.DangerImportance
 }
 
-// threeFigures rounds d to three significant figures (at least a
-// microsecond), as many as a person reads: 1.18s, 173ms, 19.8ms.
+// threeFigures rounds d to three significant figures, as many as a person
+// reads: 1.18s, 173ms, 19.8ms.
 func threeFigures(d time.Duration) time.Duration {
-	unit := time.Microsecond
+	unit := time.Nanosecond
 	for d >= 1000*unit {
 		unit *= 10
 	}
 	return d.Round(unit)
+}
+
+// durationText writes d with three significant figures, trailing zeros
+// kept: 3.00s, 77.2ms, 153ms.
+func durationText(d time.Duration) string {
+	d = threeFigures(d)
+	value, unit := float64(d)/float64(time.Microsecond), "µs"
+	switch {
+	case d >= time.Second:
+		value, unit = d.Seconds(), "s"
+	case d >= time.Millisecond:
+		value, unit = float64(d)/float64(time.Millisecond), "ms"
+	}
+	switch {
+	case value >= 100:
+		return fmt.Sprintf("%.0f%s", value, unit)
+	case value >= 10:
+		return fmt.Sprintf("%.1f%s", value, unit)
+	}
+	return fmt.Sprintf("%.2f%s", value, unit)
 }
 
 func (v *raceView) show(r techniques.RaceResult) {
@@ -264,7 +284,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 	} else {
 		cells[0].SetText(fmt.Sprint(r.Final))
 		cells[1].SetText(fmt.Sprint(r.Lost()))
-		cells[2].SetText(threeFigures(r.Took).String())
+		cells[2].SetText(durationText(r.Took))
 		v.shownRows = append(v.shownRows, map[string]any{"name": r.Strategy.String(), "verdict": text,
 			"final": r.Final, "lost": r.Lost(), "ms": float64(r.Took.Microseconds()) / 1000})
 		v.runs.setResult("strategies", v.shownRows)

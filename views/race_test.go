@@ -115,12 +115,33 @@ func TestThreeFigures(t *testing.T) {
 		{173193 * time.Microsecond, 173 * time.Millisecond},
 		{19793 * time.Microsecond, 19800 * time.Microsecond},
 		{14041 * time.Microsecond, 14 * time.Millisecond},
-		{1234 * time.Nanosecond, time.Microsecond},
-		{999 * time.Nanosecond, time.Microsecond},
+		{1234 * time.Nanosecond, 1230 * time.Nanosecond},
+		{999 * time.Nanosecond, 999 * time.Nanosecond},
 		{12345 * time.Second, 12300 * time.Second},
 	} {
 		if got := threeFigures(c.in); got != c.want {
 			t.Errorf("threeFigures(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   time.Duration
+		want string
+	}{
+		{3 * time.Second, "3.00s"},
+		{1184114 * time.Microsecond, "1.18s"},
+		{77243 * time.Microsecond, "77.2ms"},
+		{153 * time.Millisecond, "153ms"},
+		{2 * time.Millisecond, "2.00ms"},
+		{999999 * time.Microsecond, "1.00s"},
+		{12345 * time.Nanosecond, "12.3µs"},
+		{125 * time.Second, "125s"},
+	} {
+		if got := durationText(c.in); got != c.want {
+			t.Errorf("durationText(%v) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
