@@ -16,11 +16,11 @@ import (
 // threadsIntro and threadsAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as there are cores for them: their lines interleave differently on every run."
+	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as free cores and GOMAXPROCS allow: their lines interleave differently on every run."
 
 	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; with more threads than cores, no more run at once than there are cores, and the rest take turns on them.
 
-Threads are the oldest way to do several things at once. They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.
+Threads are the operating system's way to do several things at once inside one program (before them, a program that wanted that started more processes). They are simple to start and hard to coordinate: the order in which their steps interleave is decided by the scheduler, not by the program, and changes from run to run.
 
 Go does not hand you threads: each worker here is a goroutine locked to a thread of its own (` + "`runtime.LockOSThread`" + `). A locked thread runs Go code only while it holds one of the runtime's GOMAXPROCS processors, so at most min(cores, GOMAXPROCS) workers compute at the same moment; the others wait for a processor, or sleep.`
 )
