@@ -117,7 +117,7 @@ func newRaceView() *raceView {
 		names = append(names, s.String())
 	}
 	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, names,
-		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (data race)m"})
+		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (race condition)m"})
 	for i, s := range techniques.Strategies {
 		v.rows[s] = [4]*widget.Label(table.rows[i])
 	}
@@ -222,13 +222,16 @@ func (v *raceView) clear(cfg techniques.RaceConfig) {
 }
 
 // verdict says what a run's counts mean: exact only if nothing was lost, and
-// never for the data race, which a Go program must not have.
+// never for the data race, which a Go program must not have, nor for the
+// race condition, which lost nothing only by luck.
 func verdict(r techniques.RaceResult) (string, widget.Importance) {
 	switch {
 	case r.NotRun != "":
 		return "not run", widget.MediumImportance
 	case r.Lost() == 0 && r.Strategy == techniques.PlainIncrement:
 		return "none lost (data race)", widget.WarningImportance
+	case r.Lost() == 0 && (r.Strategy == techniques.LoadYieldStore || r.Strategy == techniques.SingleProc):
+		return "none lost (race condition)", widget.WarningImportance
 	case r.Lost() == 0:
 		return "exact", widget.SuccessImportance
 	case r.Final == 0:

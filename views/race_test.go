@@ -238,3 +238,24 @@ func TestRaceHistogramDraws(t *testing.T) {
 		t.Errorf("the note under the histogram: %q", v.histNote.Text)
 	}
 }
+
+// TestRaceVerdictNeverCallsLuckExact: a row that lost nothing is "exact"
+// only if its strategy cannot lose an update.
+func TestRaceVerdictNeverCallsLuckExact(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		s    techniques.Strategy
+		want string
+	}{
+		{techniques.PlainIncrement, "none lost (data race)"},
+		{techniques.LoadYieldStore, "none lost (race condition)"},
+		{techniques.SingleProc, "none lost (race condition)"},
+		{techniques.Mutex, "exact"},
+		{techniques.Atomic, "exact"},
+		{techniques.Owner, "exact"},
+	} {
+		if got, _ := verdict(techniques.RaceResult{Strategy: c.s}); got != c.want {
+			t.Errorf("%v, none lost: verdict %q, want %q", c.s, got, c.want)
+		}
+	}
+}
