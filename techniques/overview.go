@@ -40,7 +40,8 @@ const (
 
 // Segment is a stretch of a task's life in one state. From a child's
 // execution trace, the state is the runtime's own: StateRunning (executing
-// Go code, holding a P), StateRunnable (ready, waiting for a P),
+// Go code, holding a P), StateRunnable (ready, not running: waiting for a
+// P, or for the goroutine's locked thread to wake and take one),
 // StateBlocked or StateSyscall. Without a trace it is StateUntraced: the
 // task's start and end by the clock, with nothing known in between.
 type Segment struct {
@@ -181,6 +182,9 @@ func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 	run := func(i int) {
 		// Lock the goroutine to its OS thread for the task, so that the
 		// kernel's count of the thread's time in its run queue is the task's.
+		// The lock has a cost the trace shows as runnable time: once
+		// preempted, the goroutine runs again only when its own thread
+		// wakes up and takes a P, even while another P is free.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		before, known := runQueueWait()

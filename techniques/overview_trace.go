@@ -16,7 +16,8 @@ import (
 // taskStates reads an overview child's execution trace: for each of n tasks,
 // its goroutine's states from the moment the task was created to its end,
 // relative to the beginning of the run (runRegion), and the tasks' total
-// time runnable — ready to run but waiting for a P.
+// time runnable — ready to run but not running: waiting for a P, or, as
+// each task is locked to its thread (RunTasks), for that thread to take one.
 //
 // A task that has a goroutine of its own begins when that goroutine is
 // created: the wait before it first runs is waiting too. In the sequential

@@ -32,7 +32,7 @@ Concurrency pays off when tasks **block** — on a disk, a network, a database. 
 - *Concurrent*: a goroutine per task, with ` + "`GOMAXPROCS=1`" + `. That setting limits how many goroutines **execute Go code at the same instant** — one — not which cores the process uses: threads in system calls, and the OS's choice of core, are outside it. So on Linux the child's threads are also pinned to one core (` + "`sched_setaffinity`" + `), and the child reads its threads' affinity back after the run; elsewhere this mode means "one goroutine at a time", not "one core".
 - *Parallel*: a goroutine per task, with ` + "`GOMAXPROCS`" + ` set to every CPU the app may use.
 
-**What the colours measure.** They are the Go runtime's own record, read from the child's execution trace (` + "`runtime/trace`" + `): *running* is a goroutine executing Go code, which needs a **P** — one of the scheduler's GOMAXPROCS slots, not a core; *runnable* is ready but waiting for a P; *blocked* is parked (here, in a sleep standing in for I/O) and needs neither a P nor a core. A running goroutine's thread can still wait for a core when other programs hold them: the trace cannot see that, so on Linux the app also reads each task's thread's time in the kernel's run queue (` + "`/proc/self/task/TID/schedstat`" + `) and shows it under each timeline.`
+**What the colours measure.** They are the Go runtime's own record, read from the child's execution trace (` + "`runtime/trace`" + `): *running* is a goroutine executing Go code, which needs a **P** — one of the scheduler's GOMAXPROCS slots, not a core; *runnable* is ready but not running: waiting for a P or, since each task here is locked to its OS thread (to read that thread's run-queue time), for its own thread to wake and take a free P; *blocked* is parked (here, in a sleep standing in for I/O) and needs neither a P nor a core. A running goroutine's thread can still wait for a core when other programs hold them: the trace cannot see that, so on Linux the app also reads each task's thread's time in the kernel's run queue (` + "`/proc/self/task/TID/schedstat`" + `) and shows it under each timeline.`
 )
 
 var stateColors = map[string]color.Color{
@@ -74,7 +74,7 @@ func overviewLegend() string {
 		one = "a goroutine per task, GOMAXPROCS=1: one goroutine executes Go code at a time, but the child is not pinned to a core on this OS, so this is not \"one core\"."
 	}
 	return fmt.Sprintf("Colours come from the runtime's trace of each child process: green running (executing Go code on a P — a scheduler slot, not a core) · "+
-		"amber runnable (ready, waiting for a P) · blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
+		"amber runnable (ready, not running: waiting for a P, or for its locked thread to take one) · blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
 		"purple in a system call · grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
 		"that is the kernel run-queue time under each timeline, where Linux gives it.\n"+
 		"Sequential: one goroutine, GOMAXPROCS=%[1]d. Concurrent: %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
@@ -155,9 +155,9 @@ func limits(r techniques.RunResult) string {
 
 // measured says how long the run's tasks waited, as measured, summed over the tasks.
 func measured(r techniques.RunResult) string {
-	s := "runnable (waiting for a P): not traced"
+	s := "runnable (ready, not running): not traced"
 	if r.Traced {
-		s = "runnable (waiting for a P): " + short(r.Runnable)
+		s = "runnable (ready, not running): " + short(r.Runnable)
 	}
 	if q, ok := r.RunQueue(); ok {
 		s += " · in the kernel's run queue (waiting for a core): " + short(q)

@@ -34,7 +34,7 @@ func TestOverviewPrimaryDemo(t *testing.T) {
 				t.Errorf("%s/%s: heading %q has no time", m, k, head.Text)
 			}
 			// The amber is measured: every run here was traced.
-			if !strings.Contains(stats.Text, "runnable (waiting for a P): ") || strings.Contains(stats.Text, "not traced") {
+			if !strings.Contains(stats.Text, "runnable (ready, not running): ") || strings.Contains(stats.Text, "not traced") {
 				t.Errorf("%s/%s: %q does not give the measured runnable time", m, k, stats.Text)
 			}
 		}
