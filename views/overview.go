@@ -366,7 +366,10 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	par := techniques.RunningAtOnce(parC)
 	queue := ""
 	if q, ok := parC.RunQueue(); ok {
-		queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue: the cores were busy with other threads too.", short(q))
+		queue = fmt.Sprintf(" Their threads waited only %v in the kernel's run queue for a core.", short(q))
+		if q >= parC.Wall/20 {
+			queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue: the cores were busy with other threads too.", short(q))
+		}
 	}
 	switch {
 	case runtime.NumCPU() < 2:
