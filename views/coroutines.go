@@ -146,9 +146,9 @@ func newCoroutinesView() *coroutinesView {
 			container.NewBorder(nil, nil, prime, container.NewHBox(send, closeBtn), v.name),
 			container.NewHBox(widget.NewLabel("Send:"), quick),
 			v.control),
-		container.NewVBox(legend, v.pauses, v.looking), nil, nil, v.out)
+		container.NewVBox(legend, v.pauses), nil, nil, v.out)
 	costs := container.NewVBox(
-		v.claims.Content, widget.NewSeparator(),
+		v.claims.Content, v.looking, widget.NewSeparator(),
 		bold("The lazy generator"), v.primes, pull, widget.NewSeparator(),
 		bold("The cost of a round trip (two switches)"), v.costLabel, measure,
 		container.NewBorder(nil, nil, widget.NewLabel("iter.Pull"), nil, v.pullCost.box),
@@ -571,7 +571,7 @@ func (v *coroutinesView) showLooking(r stepResult) {
 	if len(r.dumps) > 1 {
 		looks = fmt.Sprintf("%d looks", len(r.dumps))
 	}
-	v.looking.SetText(fmt.Sprintf("Each look dumps every goroutine (runtime.Stack), and all of them, the window's too, wait meanwhile: %s per look (%s). That, not the coroutine, is most of the gap between a reply and the next send above.", span, looks))
+	v.looking.SetText(fmt.Sprintf("Each look dumps every goroutine (runtime.Stack), and all of them, the window's too, wait meanwhile: %s per look (%s). That, not the coroutine, is most of the gap between a reply and the next send in the transcript.", span, looks))
 	dumps := make([]float64, len(r.dumps))
 	for i, d := range r.dumps {
 		dumps[i] = ms(d)
