@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -144,7 +145,8 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		"Goroutine lanes — green: running (executing Go code on a P) · amber: runnable (ready, waiting for a P) · blue: blocked · purple: in a system call. "+
 			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
 			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one "+
-			"goroutine to the next (tap a lane to see which; zoomed out, one stripe can stand for many turns). Many goroutines taking turns on one lane is concurrency. "+
+			"goroutine to the next (tap a lane to see which; zoomed out, one stripe can stand for many turns); a gap: no goroutine of this run held it. "+
+			"Many goroutines taking turns on one lane is concurrency. "+
 			"Several lanes busy at once means goroutines held slots "+
 			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))
 
@@ -174,14 +176,17 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	draw()
 
 	detail := wrapped("Tap a lane to see what it was doing there.")
-	show := func(lane string, s *span) {
-		if s == nil || s.Info == "" {
-			detail.SetText(lane + ": nothing of this run here.")
-			return
-		}
-		detail.SetText(fmt.Sprintf("%s, from %s for %s: %s", lane, readable(s.From), readable(s.To-s.From), s.Info))
+	// A tap names the lane's own spans under the tapped stretch, not only
+	// the one the zoom drew it as.
+	own := map[*timeline]map[string][]span{goroutines: {}, procs: {}}
+	for i, name := range goroutines.Lanes {
+		own[goroutines][name] = d.goroutines[i]
 	}
-	goroutines.OnTapped, procs.OnTapped = show, show
+	for i, name := range procs.Lanes {
+		own[procs][name] = d.procs[i]
+	}
+	goroutines.OnTapped = func(lane string, s *span) { detail.SetText(tapText(lane, s, own[goroutines][lane])) }
+	procs.OnTapped = func(lane string, s *span) { detail.SetText(tapText(lane, s, own[procs][lane])) }
 	zoomLabel := widget.NewLabel("Zoom: 1×")
 	zoomSlider := widget.NewSlider(0, 6) // 2^0 … 2^6
 	zoomSlider.OnChangeEnded = func(z float64) {
@@ -200,6 +205,28 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		bold(fmt.Sprintf("Ps, the scheduler's slots — not cores (%d used by this run)", len(ids))), procs,
 		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines)
 	return container.NewVScroll(container.NewVBox(parts...))
+}
+
+// tapText says what a lane was doing in s, a stretch drawn at some zoom,
+// from all, the lane's spans before any zoom merged them.
+func tapText(lane string, s *span, all []span) string {
+	if s == nil || s.Info == "" {
+		return lane + ": nothing of this run here."
+	}
+	i := sort.Search(len(all), func(i int) bool { return all[i].To > s.From })
+	j := i
+	for j < len(all) && all[j].From < s.To {
+		j++
+	}
+	switch {
+	case j-i <= 1 && i < len(all):
+		one := all[i]
+		return fmt.Sprintf("%s, at %s, for %s: %s", lane, readable(one.From), readable(one.To-one.From), one.Info)
+	case j-i <= 1:
+		return fmt.Sprintf("%s, at %s, for %s: %s", lane, readable(s.From), readable(s.To-s.From), s.Info)
+	}
+	return fmt.Sprintf("%s, at %s: %d spans in %s, drawn as one at this zoom (zoom in to tell them apart); the first: %s, for %s",
+		lane, readable(all[i].From), j-i, readable(s.To-s.From), all[i].Info, readable(all[i].To-all[i].From))
 }
 
 // spanInfo says what a goroutine was doing in a span.

@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
 	"runtime/trace"
 	"strings"
@@ -150,6 +151,28 @@ func TestPercent(t *testing.T) {
 	} {
 		if got := percent(c.f); got != c.want {
 			t.Errorf("percent(%v) = %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+// TestTapText: a tap on a stretch the zoom drew from many spans says so,
+// rather than lending the first span the stretch's length.
+func TestTapText(t *testing.T) {
+	t.Parallel()
+	var all []span
+	for i := range 100 {
+		all = append(all, span{From: time.Duration(i) * time.Microsecond, To: time.Duration(i+1) * time.Microsecond, Info: fmt.Sprintf("goroutine %d running", i)})
+	}
+	for _, c := range []struct {
+		s    *span
+		want string
+	}{
+		{&span{From: 0, To: 50 * time.Microsecond, Info: "goroutine 0 running"}, "P0, at 0s: 50 spans in 50µs, drawn as one at this zoom (zoom in to tell them apart); the first: goroutine 0 running, for 1µs"},
+		{&span{From: 10 * time.Microsecond, To: 11 * time.Microsecond, Info: "goroutine 10 running"}, "P0, at 10µs, for 1µs: goroutine 10 running"},
+		{nil, "P0: nothing of this run here."},
+	} {
+		if got := tapText("P0", c.s, all); got != c.want {
+			t.Errorf("tapText(%v) = %q, want %q", c.s, got, c.want)
 		}
 	}
 }
