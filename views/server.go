@@ -371,7 +371,7 @@ func (v *serverView) ended(err error) {
 	if errors.Is(err, context.Canceled) {
 		text = "Cancelled before any load ran."
 		if len(cut) > 0 {
-			text = "Cancelled during the " + cut[0] + " load: a load cut short measures nothing, so its column is empty."
+			text = "Cancelled during the " + cut[0] + " load: a load cut short measures nothing, so its column shows no numbers."
 		}
 	}
 	if len(skipped) > 0 {
