@@ -473,3 +473,40 @@ func TestLeaveMidRunAndComeBack(t *testing.T) {
 		})
 	}
 }
+
+// TestFitsAProjector runs every panel's demo in a 1024×768 window, the
+// common projector's screen: no panel may widen the window, before its run
+// or after it.
+func TestFitsAProjector(t *testing.T) {
+	lab(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (`make test-deps` installs it)")
+	}
+	p := newPinger(t)
+	for _, id := range panelIDs(t) {
+		t.Run(id, func(t *testing.T) {
+			d := drive(t, p, "--panel", id)
+			d.xdotool("windowsize", "--sync", strconv.Itoa(int(d.win)), "1024", "768")
+			time.Sleep(3 * debugEvery)
+			if g := geometry(t, p, d.win); g[0] != 1024 {
+				t.Errorf("the %s panel cannot be made 1024 px wide: the window is %v", id, g)
+			}
+			base := d.baseline()
+			d.key("ctrl+r")
+			limit := time.Minute
+			if d.race {
+				limit *= 3
+			}
+			d.waitFor("the run's end", limit, func() bool {
+				d.mu.Lock()
+				defer d.mu.Unlock()
+				return strings.HasPrefix(d.status, "Finished")
+			})
+			d.key("Escape") // the server's server lives on after its run
+			d.settled(base, "after the run")
+			if g := geometry(t, p, d.win); g[0] != 1024 {
+				t.Errorf("after its run the %s panel widened the window to %v", id, g)
+			}
+		})
+	}
+}
