@@ -473,7 +473,8 @@ func (s *shell) readXray(i int) {
 	}
 	ctx, cancel := context.WithCancel(s.readCtx)
 	s.reading[i] = reading{ctx, cancel}
-	s.showXray(i, views.XrayMessage("Reading what the Go runtime recorded of this run…"))
+	shown := views.NewXrayReading()
+	s.showXray(i, shown.Content)
 	var traced []byte // recorded by the child process that did the run's work
 	if d := s.demos[i]; d != nil {
 		traced = d.TakeTrace()
@@ -481,12 +482,13 @@ func (s *shell) readXray(i int) {
 	s.readers.Go(func() {
 		defer cancel()
 		began := time.Now()
+		progress := shown.Progress()
 		var x *techniques.Xray
 		var err error
 		if traced != nil {
-			x, err = techniques.ReadXray(ctx, bytes.NewReader(traced), p.ID)
+			x, err = techniques.ReadXrayProgress(ctx, bytes.NewReader(traced), p.ID, progress)
 		} else {
-			x, err = s.xray.snapshot(ctx, p.ID)
+			x, err = s.xray.snapshot(ctx, p.ID, progress)
 		}
 		var drawing *views.XrayDrawing
 		if err == nil {
@@ -511,7 +513,7 @@ func (s *shell) readXray(i int) {
 				if traced != nil {
 					note += "Recorded inside the child process that did the work. "
 				}
-				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(time.Millisecond))
+				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(10*time.Millisecond))
 				view = views.NewXrayView(drawing, note)
 			}
 			s.showXray(i, view)
