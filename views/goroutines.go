@@ -136,7 +136,7 @@ func newGoroutinesView() *goroutinesView {
 	v.table[techniques.Goroutines] = [4]*widget.Label(table.rows[0])
 	v.table[techniques.Threads] = [4]*widget.Label(table.rows[1])
 	part2 := container.NewVBox(
-		bold("A crowd of goroutines vs a crowd of OS threads, parked on a channel"),
+		bold("A crowd of goroutines vs a crowd of OS threads (a goroutine locked to each), parked on a channel"),
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
 			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
 		container.NewHBox(measure, cancel),
