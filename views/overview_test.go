@@ -251,4 +251,8 @@ func TestTimelineAxis(t *testing.T) {
 	if got := strings.Join(texts(tl), " "); got != "task 0 0s 1.5ms 3ms" {
 		t.Errorf("a 3 ms timeline draws %q, want its lane and 0s 1.5ms 3ms", got)
 	}
+	tl.Start, tl.Total = 1234*time.Millisecond, 4*time.Millisecond // zoomed into a later part
+	if got := strings.Join(texts(tl), " "); got != "task 0 1.234s 1.236s 1.238s" {
+		t.Errorf("4 ms from 1.234 s draws %q, want 1.234s 1.236s 1.238s", got)
+	}
 }

@@ -135,11 +135,22 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	}
 	y := float32(len(r.t.Lanes)) * laneHeight
 	for _, tick := range []time.Duration{0, total / 2, total} {
-		txt := canvas.NewText(short(r.t.Start+tick), fg)
+		txt := canvas.NewText(tickLabel(r.t.Start+tick, total), fg)
 		txt.TextSize = theme.CaptionTextSize()
 		txt.Move(fyne.NewPos(min(x(tick), size.Width-60), y+2))
 		r.objs = append(r.objs, txt)
 	}
+}
+
+// tickLabel writes d to the digits worth reading on an axis total wide: to
+// about a hundredth of the axis, so a view zoomed into a later part keeps
+// the digits that tell its ticks apart.
+func tickLabel(d, total time.Duration) string {
+	unit := time.Microsecond
+	for unit*10 <= total/100 {
+		unit *= 10
+	}
+	return d.Round(unit).String()
 }
 
 func (r *timelineRenderer) Layout(size fyne.Size)        { r.build(size) }
