@@ -112,6 +112,7 @@ func newServerView() *serverView {
 	}
 	v.message.Importance = widget.DangerImportance
 	v.message.Hide()
+	v.chart.Hide() // until a mode has a curve
 	v.response.TextStyle.Monospace = true
 	v.response.Wrapping = fyne.TextWrapBreak
 	latencyLabel := widget.NewLabel("")
@@ -277,7 +278,7 @@ func (v *serverView) begin(all bool) (serverSettings, []techniques.ServerMode, e
 	v.rows = nil
 	v.claims.reset()
 	v.chart.Image = image.NewNRGBA(image.Rect(0, 0, 1, 1))
-	v.chart.Refresh()
+	v.chart.Hide() // until a mode has a curve: an empty chart is a dark box
 	return st, modes, nil
 }
 
@@ -416,6 +417,7 @@ func (v *serverView) show(r modeResult, chart image.Image) {
 	cells[3].SetText(fmt.Sprintf("%v · %v", roundMs(ls.P50), roundMs(ls.P99)))
 	cells[4].SetText(fmt.Sprintf("%d · %d", r.most, r.mostOnDB))
 	v.chart.Image = chart
+	v.chart.Show()
 	v.chart.Refresh()
 
 	v.measured[m] = r

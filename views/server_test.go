@@ -89,6 +89,9 @@ func TestServerPrimaryDemo(t *testing.T) {
 	}
 	v.runs.Wait() // the run; the server is a stream, still serving, that Demo.Wait would wait for
 	checkServerResults(t, v)
+	if !v.chart.Visible() {
+		t.Error("the chart is hidden after a run")
+	}
 	if !strings.HasPrefix(v.address.Text, "Serving http://127.0.0.1:") {
 		t.Errorf("address %q", v.address.Text)
 	}
@@ -215,6 +218,9 @@ func TestServerCancelSaysSo(t *testing.T) {
 		}
 	}
 	check("after Esc")
+	if v.chart.Visible() {
+		t.Error("no mode finished, yet the chart is shown")
+	}
 	if rep, _ := v.demo.Report(); rep.OK || rep.Results["modes"] != nil {
 		t.Errorf("a cancelled run reported %+v", rep)
 	}
