@@ -146,11 +146,19 @@ func limits(r techniques.RunResult) string {
 	s := fmt.Sprintf("GOMAXPROCS=%d", r.Procs)
 	switch {
 	case r.Pinned >= 0:
-		s += fmt.Sprintf(", pinned to core %d (%d core allowed)", r.Pinned, r.Cores)
+		s += fmt.Sprintf(", pinned to core %d (%s allowed)", r.Pinned, cores(r.Cores))
 	case r.Cores > 0:
-		s += fmt.Sprintf(", %d cores allowed", r.Cores)
+		s += fmt.Sprintf(", %s allowed", cores(r.Cores))
 	}
 	return s
+}
+
+// cores counts cores in words: "1 core", "2 cores".
+func cores(n int) string {
+	if n == 1 {
+		return "1 core"
+	}
+	return fmt.Sprintf("%d cores", n)
 }
 
 // measured says how long the run's tasks waited, as measured, summed over the tasks.

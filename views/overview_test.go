@@ -256,3 +256,22 @@ func TestTimelineAxis(t *testing.T) {
 		t.Errorf("4 ms from 1.234 s draws %q, want 1.234s 1.236s 1.238s", got)
 	}
 }
+
+// TestOverviewLimitsCountCores: a pinned run whose threads could still use
+// two cores says "2 cores", in the plural.
+func TestOverviewLimitsCountCores(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		r    techniques.RunResult
+		want string
+	}{
+		{techniques.RunResult{Procs: 1, Pinned: 0, Cores: 1}, "GOMAXPROCS=1, pinned to core 0 (1 core allowed)"},
+		{techniques.RunResult{Procs: 1, Pinned: 0, Cores: 2}, "GOMAXPROCS=1, pinned to core 0 (2 cores allowed)"},
+		{techniques.RunResult{Procs: 2, Pinned: -1, Cores: 2}, "GOMAXPROCS=2, 2 cores allowed"},
+		{techniques.RunResult{Procs: 2, Pinned: -1}, "GOMAXPROCS=2"},
+	} {
+		if got := limits(c.r); got != c.want {
+			t.Errorf("limits(%+v) = %q, want %q", c.r, got, c.want)
+		}
+	}
+}
