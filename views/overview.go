@@ -26,7 +26,7 @@ Concurrency is a property of **design**: tasks are written so that none depends 
 
 Concurrency pays off when tasks **block** — on a disk, a network, a database. While one waits, another can run, even on a single core. CPU-bound work gains nothing from taking turns on one core; it only speeds up when more cores work on it at once.
 
-**What each mode is here.** Every mode runs in a child process of its own, so its limits are real and the window does not share them.
+**What each mode is here.** Every mode runs in a child process of its own, so its limits are real and the window does not share them. On Linux the child runs at a lower priority (nice 10), so that the window stays quick to answer: when other programs keep the cores busy, its tasks wait for a core, and the kernel run-queue time under each timeline says how long.
 
 - *Sequential*: one goroutine runs the tasks one after another.
 - *Concurrent*: a goroutine per task, with ` + "`GOMAXPROCS=1`" + `. That setting limits how many goroutines **execute Go code at the same instant** — one — not which cores the process uses: threads in system calls, and the OS's choice of core, are outside it. So on Linux the child's threads are also pinned to one core (` + "`sched_setaffinity`" + `), and the child reads its threads' affinity back after the run; elsewhere this mode means "one goroutine at a time", not "one core".
