@@ -104,7 +104,7 @@ func newServerView() *serverView {
 		address:  widget.NewLabel("Server stopped: it starts with the first load or search."),
 		live:     wrapped("Run sends the load above to the server in each of the three modes in turn, as Compare all three modes does."),
 		table:    map[techniques.ServerMode][]*widget.Label{},
-		chart:    newChart(260, 190),
+		chart:    newChart(320, 245),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
 		query:    widget.NewEntry(),
 		response: widget.NewLabel(""),
@@ -164,18 +164,19 @@ func newServerView() *serverView {
 		container.NewHBox(widget.NewLabel("Load:"), small(v.clients), widget.NewLabel("clients ×"), small(v.requests), widget.NewLabel("requests each")),
 		container.NewHBox(widget.NewLabel("Database connections:"), small(v.dbConns),
 			widget.NewLabel("   Bounded pool's workers:"), small(v.workers)),
-		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait for a worker. That caps the memory and the downstream load of a burst. The database's connections bound only the requests holding one."),
+		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait for a worker. The database's connections bound only the requests holding one."),
 		container.NewHBox(compare, one, container.NewGridWrap(fyne.NewSize(210, 36), v.mode), cancel),
 		v.message, v.live, table.Content)
 	searchBox := container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, browse, v.address),
 		bold("Hostile input: the query is an SQL parameter and escaped by html/template"),
 		container.NewBorder(nil, nil, nil, search, v.query), v.response)
-	left := container.NewVScroll(container.NewVBox(controls, searchBox))
-	right := container.NewVScroll(container.NewVBox(v.chart, v.claims.Content))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.66
-	v.demo = newDemo(split, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
+	// One column, the claims and the chart side by side under the table: a
+	// column of their own beside it made the panel 930 wide, and the window
+	// over 1024 (a projector's width) with the app's sidebar.
+	content := container.NewVScroll(container.NewVBox(controls,
+		container.NewGridWithColumns(2, v.claims.Content, container.NewVBox(v.chart)), searchBox))
+	v.demo = newDemo(content, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
 	v.demo.streams = &v.streams
 	return v
 }

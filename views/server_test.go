@@ -84,11 +84,18 @@ func checkServerResults(t *testing.T, v *serverView) {
 func TestServerPrimaryDemo(t *testing.T) {
 	defer goleak.VerifyNone(t, append(serverIgnores, goleak.IgnoreCurrent())...)
 	v := newServer(t)
+	before := v.demo.Content.MinSize().Width
+	if before > 744 {
+		t.Errorf("the panel needs %v wide: with the app's sidebar, more than a 1024-wide window", before)
+	}
 	if err := v.demo.Run(); err != nil {
 		t.Fatal(err)
 	}
 	v.runs.Wait() // the run; the server is a stream, still serving, that Demo.Wait would wait for
 	checkServerResults(t, v)
+	if after := v.demo.Content.MinSize().Width; after > before {
+		t.Errorf("the panel grew from %v to %v wide with its results: it would widen the window", before, after)
+	}
 	if !v.chart.Visible() {
 		t.Error("the chart is hidden after a run")
 	}
