@@ -111,6 +111,7 @@ func newOverviewView() *overviewView {
 		row := container.NewGridWithColumns(2)
 		for _, k := range overviewKinds {
 			tl := newTimeline()
+			tl.LabelWidth = 64 // "task 15": the spans get the rest, and two columns fit a 1024-wide window
 			head := widget.NewLabel(modeTitle(m))
 			head.Truncation = fyne.TextTruncateEllipsis
 			stats := wrapped("")

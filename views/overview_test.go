@@ -242,6 +242,9 @@ func TestTimelineAxis(t *testing.T) {
 		}
 		return out
 	}
+	if w := newOverviewView().demo.Content.MinSize().Width; w > 700 {
+		t.Errorf("the overview needs %v wide: with the app's sidebar, more than a 1024-wide window", w)
+	}
 	if got := texts(newTimeline()); len(got) != 0 {
 		t.Errorf("an empty timeline draws %q", got)
 	}

@@ -26,6 +26,9 @@ type timeline struct {
 	Spans [][]span      // per lane
 	Start time.Duration // where the axis begins: more than 0 to look at a later part, zoomed in
 	Total time.Duration // the width of the axis; 0 fits the data
+	// LabelWidth is the room for the lanes' names, left of the axis; 0 is
+	// laneLabel. Short names ("task 3") leave the spans more room.
+	LabelWidth float32
 
 	// OnTapped, if set, is told what was tapped: the lane's name, and the
 	// span under the pointer (nil between spans).
@@ -44,7 +47,15 @@ const (
 )
 
 func (t *timeline) MinSize() fyne.Size {
-	return fyne.NewSize(laneLabel+200, float32(len(t.Lanes))*laneHeight+24)
+	return fyne.NewSize(t.label()+200, float32(len(t.Lanes))*laneHeight+24)
+}
+
+// label is the room for the lanes' names.
+func (t *timeline) label() float32 {
+	if t.LabelWidth > 0 {
+		return t.LabelWidth
+	}
+	return laneLabel
 }
 
 // Tapped finds the lane and the span under the pointer.
@@ -56,8 +67,8 @@ func (t *timeline) Tapped(ev *fyne.PointEvent) {
 	if lane < 0 || lane >= len(t.Lanes) {
 		return
 	}
-	width := max(t.Size().Width-laneLabel-8, 10)
-	at := t.Start + time.Duration(float32(t.total())*(ev.Position.X-laneLabel)/width)
+	width := max(t.Size().Width-t.label()-8, 10)
+	at := t.Start + time.Duration(float32(t.total())*(ev.Position.X-t.label())/width)
 	if lane < len(t.Spans) {
 		for i := range t.Spans[lane] {
 			if s := &t.Spans[lane][i]; at >= s.From && at <= max(s.To, s.From+t.total()/200) {
@@ -99,10 +110,11 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	fg := theme.Color(theme.ColorNameForeground)
 	grid := theme.Color(theme.ColorNameSeparator)
 	r.objs = r.objs[:0]
-	width := max(size.Width-laneLabel-8, 10)
+	left := r.t.label()
+	width := max(size.Width-left-8, 10)
 	total := r.t.total()
 	x := func(d time.Duration) float32 {
-		return laneLabel + width*float32(min(max(d-r.t.Start, 0), total))/float32(total)
+		return left + width*float32(min(max(d-r.t.Start, 0), total))/float32(total)
 	}
 	for i, name := range r.t.Lanes {
 		y := float32(i) * laneHeight
@@ -110,7 +122,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 		label.TextSize = theme.CaptionTextSize()
 		label.Move(fyne.NewPos(4, y+3))
 		line := canvas.NewRectangle(grid)
-		line.Move(fyne.NewPos(laneLabel, y+laneHeight/2))
+		line.Move(fyne.NewPos(left, y+laneHeight/2))
 		line.Resize(fyne.NewSize(width, 1))
 		r.objs = append(r.objs, label, line)
 		if i >= len(r.t.Spans) {
