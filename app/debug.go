@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/views"
 )
 
 // debugEvery is how often --debug-stats looks for a change.
@@ -85,8 +87,10 @@ func (s *shell) layoutLines() string {
 			}
 		case *widget.Button:
 			line("button", !o.Disabled(), o.Text)
-		case *widget.Entry:
-			line("entry", !o.Disabled(), o.PlaceHolder)
+		default:
+			if e, ok := views.AsEntry(o); ok {
+				line("entry", !e.Disabled(), e.PlaceHolder)
+			}
 		}
 	}
 	walk(s.win.Content())

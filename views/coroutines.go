@@ -62,7 +62,7 @@ var pausedHighlight = []color.Color{
 type coroutinesView struct {
 	runs      runs
 	kind      *widget.RadioGroup
-	name      *widget.Entry
+	name      *boundedEntry
 	control   *widget.Label
 	out       *console
 	pauses    *fyne.Container // the paused lines of each kind, with their numbers
@@ -97,7 +97,7 @@ func coroutinesPanel() *Demo { return newCoroutinesView().demo }
 
 func newCoroutinesView() *coroutinesView {
 	v := &coroutinesView{
-		name:      widget.NewEntry(),
+		name:      newBoundedEntry(maxName),
 		control:   wrapped(""),
 		out:       newConsole(),
 		primes:    wrapped("Primes pulled so far: none."),

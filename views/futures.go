@@ -45,9 +45,9 @@ type futureState struct {
 // futuresView is the promises and futures panel.
 type futuresView struct {
 	runs       runs
-	n          *widget.Entry
-	minLat     *widget.Entry
-	maxLat     *widget.Entry
+	n          *boundedEntry
+	minLat     *boundedEntry
+	maxLat     *boundedEntry
 	failRate   *widget.Slider
 	panics     *widget.Check
 	message    *widget.Label

@@ -44,7 +44,7 @@ type goroutinesView struct {
 	longest  *widget.Slider
 	tasks    []*widget.Label
 	verdict  *widget.Label
-	nG, nT   *widget.Entry
+	nG, nT   *boundedEntry
 	message  *widget.Label
 	progress *widget.ProgressBar
 	table    map[techniques.Kind][4]*widget.Label

@@ -30,9 +30,17 @@ func parseCount(text, what string, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// Longest texts the panels' fields take: more could mean nothing, and a
+// long text costs the window (see boundedEntry).
+const (
+	maxCount  = 12 // a whole number, with room for thousands separators and spaces
+	maxName   = 64 // a name sent to the coroutine
+	maxSearch = 100
+)
+
 // countEntry is an entry for a whole number, with a placeholder that says its range.
-func countEntry(value, lo, hi int) *widget.Entry {
-	e := widget.NewEntry()
+func countEntry(value, lo, hi int) *boundedEntry {
+	e := newBoundedEntry(maxCount)
 	e.SetText(strconv.Itoa(value))
 	e.SetPlaceHolder(fmt.Sprintf("%d–%d", lo, hi))
 	return e
@@ -87,3 +95,15 @@ type textClipboard struct{ text string }
 
 func (c *textClipboard) Content() string     { return c.text }
 func (c *textClipboard) SetContent(s string) { c.text = s }
+
+// AsEntry returns the text entry o is, if it is one: a plain entry or one of
+// the panels' bounded ones. The shell's --debug-stats lists them.
+func AsEntry(o fyne.CanvasObject) (*widget.Entry, bool) {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e, true
+	case *boundedEntry:
+		return &e.Entry, true
+	}
+	return nil, false
+}

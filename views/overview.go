@@ -52,8 +52,8 @@ var (
 // three ways, for two kinds of task, drawn from measured times.
 type overviewView struct {
 	runs    runs
-	n       *widget.Entry
-	length  *widget.Entry
+	n       *boundedEntry
+	length  *boundedEntry
 	message *widget.Label
 	lanes   map[string]*timeline // by mode and kind
 	heads   map[string]*widget.Label

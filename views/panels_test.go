@@ -113,14 +113,30 @@ func TestEveryCountFieldRefusesBadInput(t *testing.T) {
 }
 
 // countFields finds the number fields: their placeholder is their range, "lo–hi".
-func countFields(root fyne.CanvasObject) []*widget.Entry {
-	var found []*widget.Entry
+func countFields(root fyne.CanvasObject) []*boundedEntry {
+	var found []*boundedEntry
 	visit(root, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := o.(*boundedEntry); ok {
 			if lo, hi, ok := strings.Cut(e.PlaceHolder, "–"); ok && lo != "" && hi != "" && strings.Trim(lo+hi, "0123456789") == "" {
 				found = append(found, e)
 			}
 		}
 	})
 	return found
+}
+
+// TestEveryFieldIsBounded: a text field that takes any length can freeze
+// the window for a minute (Fyne lays its whole text out on every key).
+func TestEveryFieldIsBounded(t *testing.T) {
+	test.NewTempApp(t)
+	for _, p := range Panels() {
+		d := p.NewDemo()
+		visit(d.Content, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				t.Errorf("panel %s: the field %q takes text of any length", p.ID, e.PlaceHolder)
+			}
+		})
+		d.Cancel()
+		d.Wait()
+	}
 }

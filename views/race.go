@@ -41,8 +41,8 @@ const (
 // as recorded, the article's claims, and a histogram of many runs.
 type raceView struct {
 	runs      runs
-	pairs     *widget.Entry
-	updates   *widget.Entry
+	pairs     *boundedEntry
+	updates   *boundedEntry
 	message   *widget.Label
 	rows      map[techniques.Strategy][4]*widget.Label // final, lost, time, verdict
 	notRun    *widget.Label
@@ -133,16 +133,19 @@ func newRaceView() *raceView {
 		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
 		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, GOMAXPROCS is set to 1 for that " +
 		"row only, then restored: in the second copy with Run, in this whole app with Run blocking.")
-	left := container.NewVBox(form, v.message, table.Content, v.procs, v.notRun, widget.NewSeparator(),
-		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost, widget.NewSeparator(),
-		v.claims.Content, widget.NewSeparator(), why, where)
-	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs each strategy %d times, with at most %d updates per goroutine so it takes seconds, and draws how the lost updates and the final values spread.",
+	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs each strategy %d times, with at most %d updates per goroutine so it takes seconds, and draws how the lost updates and the final values spread, below the table.",
 		histogramRuns, histogramRuns, histogramUpdates))
-	right := container.NewBorder(container.NewVBox(hint, v.progress), v.histNote, nil, nil, v.chart)
-	split := container.NewHSplit(container.NewVScroll(left), right)
-	split.Offset = 0.62
+	// One column: beside the table, a chart would make the panel wider than
+	// a projector's 1024-pixel screen. The histogram shows under the table
+	// once it has been drawn.
+	v.chart.Hide()
+	content := container.NewVBox(form, v.message, table.Content, v.procs, v.notRun, v.progress,
+		container.NewHBox(v.chart), v.histNote, widget.NewSeparator(),
+		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost, widget.NewSeparator(),
+		v.claims.Content, widget.NewSeparator(), why, where, hint)
+	scroll := container.NewVScroll(content)
 
-	v.demo = newDemo(split, &v.runs, v.runOnce, v.runOnceBlocking)
+	v.demo = newDemo(scroll, &v.runs, v.runOnce, v.runOnceBlocking)
 	return v
 }
 
@@ -381,6 +384,9 @@ func (v *raceView) runHistogram() error {
 		fyne.Do(func() {
 			v.progress.Hide()
 			v.chart.Image = img
+			b := img.Bounds() // drawn at 2× for sharp text
+			v.chart.SetMinSize(fyne.NewSize(float32(b.Dx())/2, float32(b.Dy())/2))
+			v.chart.Show()
 			v.chart.Refresh()
 			v.histNote.SetText(note)
 			v.runs.setResult("histogram_runs", histogramRuns)

@@ -59,7 +59,7 @@ type reactiveView struct {
 	out      *console
 	stats    *widget.Label
 	marbles  *timeline
-	search   *widget.Entry
+	search   *boundedEntry
 	matches  *widget.Label
 	clicks   *widget.Label
 	pressure *widget.Label
@@ -89,7 +89,7 @@ func newReactiveView() *reactiveView {
 		out:      newConsole(),
 		stats:    wrapped(""),
 		marbles:  newTimeline(),
-		search:   widget.NewEntry(),
+		search:   newBoundedEntry(maxSearch),
 		matches:  wrapped("Type to search foo.txt: each keystroke is an event; Debounce lets the latest through once you pause."),
 		clicks:   wrapped(fmt.Sprintf("Click in quick bursts: a burst ends when %v pass with no click, then its clicks are counted (two is a double click). The clicks are a hot stream: the button makes them whether anyone listens or not.", clickGap)),
 		pressure: wrapped("A producer sends 500 items as fast as it can to a consumer that takes 2 ms each (a simulated delay: it sleeps)."),

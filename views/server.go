@@ -49,10 +49,10 @@ type serverView struct {
 	streams  streams // the server lives as a stream: Esc, leaving the panel or closing the window stop it
 	latency  *widget.Slider
 	mode     *widget.Select
-	workers  *widget.Entry
-	dbConns  *widget.Entry
-	clients  *widget.Entry
-	requests *widget.Entry
+	workers  *boundedEntry
+	dbConns  *boundedEntry
+	clients  *boundedEntry
+	requests *boundedEntry
 	message  *widget.Label
 	address  *widget.Label
 	live     *widget.Label
@@ -60,7 +60,7 @@ type serverView struct {
 	chart    *canvas.Image
 	curves   map[techniques.ServerMode]plotter.XYs // completed requests over time, per mode; run goroutines only
 	claims   *claims
-	query    *widget.Entry
+	query    *boundedEntry
 	response *widget.Label
 	demo     *Demo
 
@@ -106,7 +106,7 @@ func newServerView() *serverView {
 		table:    map[techniques.ServerMode][]*widget.Label{},
 		chart:    newChart(320, 245),
 		curves:   map[techniques.ServerMode]plotter.XYs{},
-		query:    widget.NewEntry(),
+		query:    newBoundedEntry(techniques.MaxQuery),
 		response: widget.NewLabel(""),
 		measured: map[techniques.ServerMode]modeResult{},
 	}
@@ -188,7 +188,7 @@ func (v *serverView) stop() { v.demo.Cancel() }
 func (v *serverView) settings() (serverSettings, error) {
 	var st serverSettings
 	fields := []struct {
-		e      *widget.Entry
+		e      *boundedEntry
 		what   string
 		lo, hi int
 		to     *int

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"go.uber.org/goleak"
 	"gonum.org/v1/plot/plotter"
 
@@ -169,7 +168,7 @@ func TestServerSelectedMode(t *testing.T) {
 
 func TestServerBadInput(t *testing.T) {
 	v := newServer(t)
-	for _, e := range []*widget.Entry{v.clients, v.dbConns, v.workers} {
+	for _, e := range []*boundedEntry{v.clients, v.dbConns, v.workers} {
 		for _, bad := range []string{"0", "513", "many", ""} {
 			e.SetText(bad)
 			if err := v.demo.Run(); err == nil || v.message.Text == "" || !v.message.Visible() {

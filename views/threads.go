@@ -35,7 +35,7 @@ const (
 // lines as a timeline (one lane per thread) and as interleaved output.
 type threadsView struct {
 	runs    runs
-	workers *widget.Entry
+	workers *boundedEntry
 	message *widget.Label
 	summary *widget.Label
 	claims  *claims
