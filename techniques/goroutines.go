@@ -179,6 +179,11 @@ func Measure() Usage {
 // procStatus reads the thread count, resident size and address space from
 // /proc (Linux); zeros elsewhere.
 func procStatus() (threads int, rss, virtual uint64) {
+	// Only Linux has /proc. Under Wine a Windows build would still find
+	// Linux's at Z:\proc, with numbers that are not the program's own.
+	if runtime.GOOS != "linux" {
+		return 0, 0, 0
+	}
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0, 0, 0
@@ -206,6 +211,9 @@ func procStatus() (threads int, rss, virtual uint64) {
 
 // AvailableMemory is what the kernel says can still be allocated (MemAvailable), or 0 if unknown.
 func AvailableMemory() uint64 {
+	if runtime.GOOS != "linux" { // no /proc: see procStatus
+		return 0
+	}
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return 0
