@@ -3,6 +3,10 @@ SHELL := /bin/bash
 
 GO       ?= go
 BIN      := concurrency-lab
+VERSION  := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+# The release's day: the day of the commit that last changed FyneApp.toml.
+RELEASE_DATE := $(or $(shell git log -1 --format=%cs -- FyneApp.toml 2>/dev/null),$(shell date -u +%F))
+DEB      := dist/$(BIN)_$(VERSION)_amd64.deb
 TOOLS    := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 FYNE_TOOLS_VERSION  := v1.7.4
@@ -13,10 +17,16 @@ export LANG := C.UTF-8
 endif
 
 BUILD_DEBS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
-TEST_DEBS  := $(BUILD_DEBS) xvfb xauth xdotool x11-utils
 WIN_DEBS   := gcc-mingw-w64-x86-64
+# check also compiles every package for Windows, which takes MinGW (cgo).
+TEST_DEBS  := $(BUILD_DEBS) $(WIN_DEBS) xvfb xauth xdotool x11-utils
+WINE_DEBS  := $(WIN_DEBS) wine wine64 xvfb xauth
+DEB_DEBS   := $(BUILD_DEBS) dpkg-dev desktop-file-utils appstream lintian xvfb xauth
 
-.PHONY: run build test check e2e bench lint package package-windows screenshots deps test-deps clean
+# The Windows cross-compiler, for cgo (GLFW's C code).
+WINDOWS_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
+
+.PHONY: run build test check e2e bench lint package package-windows package-deb check-deb check-windows screenshots deps test-deps clean
 
 run: deps build
 	./$(BIN)
@@ -39,11 +49,16 @@ $(TOOLS)/fyne:
 
 test: test-deps check e2e
 
-# check: formatting, vet, staticcheck and the unit tests under the race detector.
+# check: formatting, vet, staticcheck and the unit tests under the race
+# detector; then vet and the tests compiled for Windows, so its code paths
+# (GetCurrentThreadId, no /proc) at least build. The first Windows compile
+# builds GLFW's C code with MinGW (minutes); later ones take seconds.
 check: $(TOOLS)/staticcheck
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(WINDOWS_ENV) $(GO) vet ./...
+	$(WINDOWS_ENV) $(GO) test -c -o /dev/null ./... >/dev/null
 	$(TOOLS)/staticcheck ./...
 	$(GO) test -race -count=1 ./...
 
@@ -81,15 +96,54 @@ lint: $(TOOLS)/staticcheck
 	$(GO) vet ./...
 	$(TOOLS)/staticcheck ./...
 
-# package leaves the tree as it found it: fyne package bumps Build in FyneApp.toml.
-package: deps $(TOOLS)/fyne
-	@mkdir -p dist
+# dist/linux/concurrency-lab is the release build every Linux package
+# ships, under the same name as `make build`'s: fyne build --release, i.e.
+# go build -trimpath -ldflags "-s -w" -tags release,migrated_fynedo.
+dist/linux/$(BIN): $(TOOLS)/fyne $(wildcard $(shell git ls-files '*.go' FyneApp.toml assets 2>/dev/null))
+	@./.ci/apt-install $(BUILD_DEBS)
+	@mkdir -p dist/linux
+	$(TOOLS)/fyne build -os linux --release -o dist/linux/$(BIN)
+
+# package: the tarball, for any Linux (sudo make install inside it).
+# It leaves the tree as it found it: fyne package bumps Build in FyneApp.toml.
+package: dist/linux/$(BIN)
 	cp FyneApp.toml .FyneApp.toml.orig
 	rm -f *.tar.xz
-	$(TOOLS)/fyne package -os linux --release || { mv .FyneApp.toml.orig FyneApp.toml; exit 1; }
+	$(TOOLS)/fyne package -os linux --release --exe dist/linux/$(BIN) || { mv .FyneApp.toml.orig FyneApp.toml; exit 1; }
 	mv .FyneApp.toml.orig FyneApp.toml
 	mv *.tar.xz dist/$(BIN).tar.xz
 	@echo "dist/$(BIN).tar.xz: $$(du -h dist/$(BIN).tar.xz | cut -f1)"
+
+# package-deb: the Debian/Ubuntu package, built with dpkg-deb alone: the
+# binary, the desktop entry, hicolor icons and AppStream metadata.
+package-deb: dist/linux/$(BIN)
+	packaging/deb/build.sh dist/linux/$(BIN) $(VERSION) $(RELEASE_DATE) $(DEB)
+	@echo "$(DEB): $$(du -h $(DEB) | cut -f1)"
+
+# check-deb: the validators (desktop-file-validate on the .deb's and the
+# tarball's desktop entries, appstreamcli, lintian),
+# Depends against dpkg-shlibdeps, then the package unpacked into a scratch
+# root and its program started from elsewhere under Xvfb to a screenshot.
+check-deb: package-deb package
+	@./.ci/apt-install $(DEB_DEBS)
+	@tmp=$$(mktemp -d) && tar -xf dist/$(BIN).tar.xz -C $$tmp && \
+	  for f in packaging/linux/*.desktop $$tmp/*/usr/local/share/applications/*.desktop; do \
+	    out=$$(desktop-file-validate "$$f" 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$out"; rm -rf $$tmp; exit 1; fi; \
+	    echo "desktop-file-validate: $${f#$$tmp/}: no remarks"; \
+	  done; \
+	  [ -x $$tmp/*/usr/local/bin/$(BIN) ] || { echo "the tarball's program is not named $(BIN)"; rm -rf $$tmp; exit 1; }; \
+	  rm -rf $$tmp
+	packaging/deb/check.sh $(DEB)
+
+# check-windows: the .exe started under Wine (Debian's) as a user would:
+# every panel to a screenshot, in a fresh prefix, under Xvfb. Not part of
+# make test: the first cross-build takes about ten minutes. Screenshots and
+# reports go to dist/wine-check/. See tools/winecheck/check.sh.
+check-windows:
+	@./.ci/apt-install $(BUILD_DEBS) $(WINE_DEBS)
+	@[ -f dist/$(BIN).exe ] || $(MAKE) package-windows
+	xvfb-run -a -s "-screen 0 1400x900x24 -noreset" tools/winecheck/check.sh dist/$(BIN).exe dist/wine-check
 
 # package-windows cross-builds dist/concurrency-lab.exe with MinGW: the GUI
 # subsystem (no console window) and the icon, both checked by tools/pecheck.
