@@ -510,3 +510,57 @@ func TestFitsAProjector(t *testing.T) {
 		})
 	}
 }
+
+// TestLongPaste pastes 20,000 characters into a number field, as a user
+// with the wrong clipboard would: the window must keep answering pings
+// (a field that took it all froze the window for a minute), and the field
+// must keep no more than a number's worth.
+func TestLongPaste(t *testing.T) {
+	lab(t)
+	for _, tool := range []string{"xdotool", "xclip"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (`make test-deps` installs it)", tool)
+		}
+	}
+	p := newPinger(t)
+	d := drive(t, p, "--panel", "race")
+	var field widgetAt
+	d.waitFor("a number field", 10*time.Second, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for _, w := range d.widgets {
+			if w.kind == "entry" && strings.Contains(w.label, "–") {
+				field = w
+				return true
+			}
+		}
+		return false
+	})
+	clip := exec.Command("xclip", "-selection", "clipboard")
+	clip.Stdin = strings.NewReader(strings.Repeat("7", 20_000))
+	// xclip stays behind to serve the clipboard: its output goes nowhere,
+	// so that Run does not wait for it.
+	if err := clip.Run(); err != nil {
+		t.Fatalf("xclip: %v", err)
+	}
+	t.Cleanup(func() { exec.Command("pkill", "-x", "xclip").Run() })
+	d.click(field, 1, 0)
+	d.key("ctrl+a", "ctrl+v", "BackSpace", "ctrl+v")
+
+	limit := 100 * time.Millisecond
+	if d.race {
+		limit *= 3
+	}
+	var worst time.Duration
+	for end, seq := time.Now().Add(3*time.Second), uint32(1); time.Now().Before(end); seq++ {
+		worst = max(worst, d.p.pingOnce(d.win, seq, 10*time.Second))
+		time.Sleep(10 * time.Millisecond)
+	}
+	if worst > limit {
+		t.Errorf("after pasting 20,000 characters the window once took %v to answer a ping, want ≤ %v", worst.Round(time.Millisecond), limit)
+	}
+	// The field took a number's worth: Run refuses it with a short message,
+	// and the window still answers.
+	d.key("ctrl+r")
+	d.alive(time.Second, "after Run with the pasted number")
+}
