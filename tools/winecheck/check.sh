@@ -7,8 +7,9 @@
 # with --autorun --screenshot --report (and the server's X-ray tab, which
 # reads the flight recorder). Each must exit 0, print no panic, and leave a
 # screenshot that is not blank (tools/shotcheck); the threads panel must
-# report ten distinct OS thread IDs. Screenshots, reports and stderr go to
-# OUTDIR. Run from the repository's root.
+# report ten distinct OS thread IDs, and the preferences must land in
+# %APPDATA%. It also runs techniques/' Windows-only unit tests under Wine.
+# Screenshots, reports and stderr go to OUTDIR. Run from the repository's root.
 #
 # Debian 12's Wine 8 has no bcryptprimitives.dll, which Go's runtime needs
 # (ProcessPrng, Go 1.22 and later). The check first shows that the .exe stops
@@ -68,6 +69,12 @@ run() {
   echo "$name: exit 0 in $((SECONDS - start)) s; $(go run ./tools/shotcheck "$out/$name.png")"
 }
 
+echo "== the Windows-only unit tests of techniques/, built for windows/amd64"
+GOOS=windows GOARCH=amd64 go test -c -o "$work/techniques.test.exe" ./techniques/
+(cd "$work" && timeout 120 wine ./techniques.test.exe -test.run 'Windows' -test.v) | tr -d '\r' \
+  | tee "$out/unit-tests.txt" | grep -E '^(--- |PASS|FAIL|ok)'
+grep -q '^PASS$' "$out/unit-tests.txt" || fail "the Windows unit tests failed: see $out/unit-tests.txt"
+
 echo "== every panel, --autorun --screenshot"
 for id in $panels; do
   run "$id" --panel "$id"
@@ -77,5 +84,11 @@ run server-xray --panel server --tab xray
 threads=$(grep -o '"distinct_os_threads": [0-9]*' "$out/threads.json" | grep -o '[0-9]*$' || true)
 [ "$threads" = 10 ] || fail "threads: $threads distinct OS threads reported, want 10"
 echo "threads: 10 distinct OS thread IDs"
+# Fyne keeps preferences in %APPDATA%\fyne\<app ID> on Windows: the runs
+# above wrote the last panel there.
+prefs=$(find "$WINEPREFIX/drive_c/users" -path '*/AppData/Roaming/fyne/dev.concurrencylab.app/preferences.json' | head -1)
+[ -n "$prefs" ] || fail "no preferences under %APPDATA%\\fyne\\dev.concurrencylab.app"
+grep -q '"lastPanel":"server"' "$prefs" || fail "the preferences do not name the last panel: $(cat "$prefs")"
+echo "preferences: ${prefs#"$WINEPREFIX/drive_c/"}: $(cat "$prefs")"
 go run ./tools/shotcheck "$out"/*.png >/dev/null
 echo "check-windows: passed; screenshots in $out"
