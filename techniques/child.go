@@ -35,14 +35,6 @@ const (
 	FlightMaxBytes = 64 << 20
 )
 
-// workNice is the priority of work that gives way to the window — a child
-// process, the threads panel's workers — on Linux's scale from -20 (first)
-// to 19 (last); the window runs at 0. The work's threads then get
-// about a tenth of a core against one busy thread of the window's, and all
-// of the CPU the window leaves idle: the window stays quick to answer, and
-// the work is slowed only while the window draws.
-const workNice = 10
-
 // childJob does a job in the child: it reads its spec and calls report with
 // each result, which reaches the parent's onReport as JSON.
 type childJob func(ctx context.Context, spec json.RawMessage, report func(v any) error) error

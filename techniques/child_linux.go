@@ -6,6 +6,14 @@ import (
 	"syscall"
 )
 
+// workNice is the priority of work that gives way to the window — a child
+// process, the threads panel's workers — on Linux's scale from -20 (first)
+// to 19 (last); the window runs at 0. The work's threads then get
+// about a tenth of a core against one busy thread of the window's, and all
+// of the CPU the window leaves idle: the window stays quick to answer, and
+// the work is slowed only while the window draws.
+const workNice = 10
+
 // yieldToWindow lowers the priority of every thread of this process to
 // workNice. On Linux, priority belongs to each thread, and a new thread
 // takes its creator's: once every thread is lowered, all the threads the

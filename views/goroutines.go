@@ -379,9 +379,13 @@ func (v *goroutinesView) explain() {
 	}
 	if started := (g.Started.Stacks - min(g.Started.Stacks, g.Before.Stacks)) / uint64(g.N); started > 3*1024 {
 		fmt.Fprintf(&b, "These goroutines started with %s stacks, not 2 KiB: they reused the records of goroutines that had ended, and such a goroutine "+
-			"starts at the runtime's starting size, the average stack its last collection saw in use, rounded up (%s here: this process's goroutines run deep). "+
-			"A collection halves an idle stack that uses well under a quarter of itself: here down to %s. ",
-			bytesText(started), bytesText(g.Before.StartStack), bytesText(g.StackBytesEach()))
+			"starts at the runtime's starting size, the average stack its last collection saw in use, rounded up (%s here: this process's goroutines run deep). ",
+			bytesText(started), bytesText(g.Before.StartStack))
+		if each := g.StackBytesEach(); each < started {
+			fmt.Fprintf(&b, "A collection halves an idle stack that uses well under a quarter of itself: here down to %s. ", bytesText(each))
+		} else {
+			fmt.Fprintf(&b, "A collection may halve an idle stack that uses well under a quarter of itself; here none was halved: still %s. ", bytesText(each))
+		}
 	}
 	b.WriteString("Go stacks each is the runtime's count: for a thread it includes the 32 KiB signal stack it sets aside, mostly never touched (so it can exceed memory each), " +
 		"and leaves out the thread's own system stack, which the C library makes outside the runtime's count.")
