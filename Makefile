@@ -19,7 +19,7 @@ endif
 BUILD_DEBS := gcc libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 WIN_DEBS   := gcc-mingw-w64-x86-64
 # check also compiles every package for Windows, which takes MinGW (cgo).
-TEST_DEBS  := $(BUILD_DEBS) $(WIN_DEBS) xvfb xauth xdotool x11-utils
+TEST_DEBS  := $(BUILD_DEBS) $(WIN_DEBS) xvfb xauth xdotool xclip x11-utils
 WINE_DEBS  := $(WIN_DEBS) wine wine64 xvfb xauth
 DEB_DEBS   := $(BUILD_DEBS) dpkg-dev desktop-file-utils appstream lintian xvfb xauth
 
