@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"strings"
 	"time"
 
@@ -140,7 +141,7 @@ func newGoroutinesView() *goroutinesView {
 		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
 			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
 		container.NewHBox(measure, cancel),
-		v.message, v.progress, table.Content, v.counted, v.usage,
+		v.message, v.progress, table.Content, container.NewHBox(v.chart), v.counted, v.usage,
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads (debug.SetMaxThreads). "+
 			"Memory each = growth of resident memory (RSS) ÷ N, measured with the heap collected and free pages handed back to the OS, before and after; "+
 			"Go stacks each = growth of the runtime's own count of stack memory ÷ N.", techniques.MaxThreads)),
@@ -150,11 +151,13 @@ func newGoroutinesView() *goroutinesView {
 		v.claims.Content)
 	// The scale experiment first: it is what Run starts, and its table is
 	// the evidence, seen without scrolling.
-	left := container.NewVScroll(container.NewVBox(part2, widget.NewSeparator(), part1))
-	split := container.NewHSplit(left, v.chart)
-	split.Offset = 0.65
+	// One column, the chart under the table once there is something to
+	// draw: beside the table it made the panel wider than a projector's
+	// 1024-pixel screen.
+	v.chart.Hide()
+	scroll := container.NewVScroll(container.NewVBox(part2, widget.NewSeparator(), part1))
 	v.showUsage()
-	v.demo = newDemo(split, &v.runs, func() error { return v.scale(false) }, func() error { return v.scale(true) })
+	v.demo = newDemo(scroll, &v.runs, func() error { return v.scale(false) }, func() error { return v.scale(true) })
 	return v
 }
 
@@ -344,6 +347,7 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 		v.result("bytes_per_"+key, each)
 		v.each[p.Kind] = each
 		v.chart.Image = chart
+		v.chart.Show()
 		v.chart.Refresh()
 	} else {
 		cells[1].SetText("reused (see note)")
@@ -487,7 +491,7 @@ func memoryChart(points map[techniques.Kind]plotter.XYs) image.Image {
 	p.X.Label.Text = "N"
 	p.Y.Label.Text = "resident memory added (bytes)"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, bytesTicks{}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	for i, k := range []techniques.Kind{techniques.Goroutines, techniques.Threads} {
@@ -504,5 +508,32 @@ func memoryChart(points map[techniques.Kind]plotter.XYs) image.Image {
 		p.Add(s)
 		p.Legend.Add(k.String(), s)
 	}
+	// Whole decades on the y axis, so that it has more than one label.
+	p.Y.Min = math.Pow(10, math.Floor(math.Log10(max(p.Y.Min, 1))))
+	p.Y.Max = math.Pow(10, math.Ceil(math.Log10(max(p.Y.Max, 10))))
 	return renderPlot(p, 300, 230)
+}
+
+// bytesTicks labels a logarithmic axis of bytes at its powers of ten, in
+// the decimal units a reader takes in at a glance: 10 MB, 100 MB, 1 GB.
+type bytesTicks struct{}
+
+func (bytesTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		switch v := t.Value; {
+		case v >= 1e9:
+			ticks[i].Label = fmt.Sprintf("%g GB", v/1e9)
+		case v >= 1e6:
+			ticks[i].Label = fmt.Sprintf("%g MB", v/1e6)
+		case v >= 1e3:
+			ticks[i].Label = fmt.Sprintf("%g kB", v/1e3)
+		default:
+			ticks[i].Label = fmt.Sprintf("%g B", v)
+		}
+	}
+	return ticks
 }
