@@ -339,7 +339,7 @@ func (s *shell) showRunStatus(i int) {
 		s.status.SetText("Running…")
 		return
 	}
-	ended, err, took := d.LastRun()
+	ended, took, err := d.LastRun()
 	took = took.Round(time.Millisecond)
 	switch {
 	case !ended:

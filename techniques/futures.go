@@ -191,7 +191,7 @@ func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) 
 // release is the demo's way to give leaked goroutines back: it receives
 // what is left, waiting for the losers to finish. Real code with this bug
 // has no such thing.
-func FirstNoCancel[T any](ctx context.Context, buffered bool, fns ...func(context.Context) (T, error)) (v T, err error, release func()) {
+func FirstNoCancel[T any](ctx context.Context, buffered bool, fns ...func(context.Context) (T, error)) (v T, release func(), err error) {
 	type result struct {
 		v   T
 		err error
@@ -215,11 +215,11 @@ func FirstNoCancel[T any](ctx context.Context, buffered bool, fns ...func(contex
 					<-results
 				}
 			}
-			return r.v, nil, release // the losers' results are never read
+			return r.v, release, nil // the losers' results are never read
 		}
 		errs = append(errs, r.err)
 	}
-	return v, errors.Join(errs...), func() {}
+	return v, func() {}, errors.Join(errs...)
 }
 
 // GoroutineCounts are goroutines of the whole process, counted with
@@ -264,11 +264,11 @@ func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error
 		return func() {}
 	})
 	lc.Buffered = count(func() func() {
-		_, _, release := FirstNoCancel(ctx, true, fns...)
+		_, release, _ := FirstNoCancel(ctx, true, fns...)
 		return release
 	})
 	lc.Unbuffered = count(func() func() {
-		_, _, release := FirstNoCancel(ctx, false, fns...)
+		_, release, _ := FirstNoCancel(ctx, false, fns...)
 		return release
 	})
 	return lc, err

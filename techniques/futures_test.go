@@ -231,7 +231,7 @@ func TestFirstNoCancelDoesNotCancel(t *testing.T) {
 			return "slow", nil
 		}
 		start := time.Now()
-		v, err, release := FirstNoCancel(t.Context(), true, after(time.Second, "fast", nil), slow, slow)
+		v, release, err := FirstNoCancel(t.Context(), true, after(time.Second, "fast", nil), slow, slow)
 		if v != "fast" || err != nil {
 			t.Errorf("FirstNoCancel = %q, %v", v, err)
 		}

@@ -131,10 +131,9 @@ type asyncAwaitView struct {
 	demo     *Demo
 
 	// On the Fyne goroutine only: how long this panel's code held it.
-	held       time.Duration // the longest stretch in the run in flight
-	lastRight  time.Duration // the longest stretch of the last Run, 0 if none
-	lastFroze  time.Duration // how long the last Run blocking held it, 0 if none
-	blockingAt []stepTime    // the steps of a blocking run, as they started
+	held      time.Duration // the longest stretch in the run in flight
+	lastRight time.Duration // the longest stretch of the last Run, 0 if none
+	lastFroze time.Duration // how long the last Run blocking held it, 0 if none
 }
 
 // stepTime is when a step started, from the start of the workflow.

@@ -126,9 +126,9 @@ func (d *Demo) Report() (r Report, ok bool) {
 
 // LastRun says how the last run ended: whether one has ended since the
 // panel was built, its error (nil if it succeeded) and how long it took.
-func (d *Demo) LastRun() (ended bool, err error, took time.Duration) {
+func (d *Demo) LastRun() (ended bool, took time.Duration, err error) {
 	if d.runs == nil {
-		return false, nil, 0
+		return false, 0, nil
 	}
 	return d.runs.results.last()
 }

@@ -21,7 +21,7 @@ func TestOverviewPrimaryDemo(t *testing.T) {
 	v.length.SetText("40")
 	test.Tap(v.runBtn)
 	v.demo.Wait()
-	if ended, err, _ := v.demo.LastRun(); !ended || err != nil {
+	if ended, _, err := v.demo.LastRun(); !ended || err != nil {
 		t.Fatalf("the run ended %v, with %v", ended, err)
 	}
 	for _, m := range overviewModes {

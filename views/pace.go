@@ -1,8 +1,6 @@
 package views
 
 import (
-	"image"
-	"image/draw"
 	"time"
 )
 
@@ -25,10 +23,4 @@ func (p *pacer) due() bool {
 	}
 	p.last = now
 	return true
-}
-
-// drawAt copies src into dst with its top at y.
-func drawAt(dst draw.Image, src image.Image, y int) {
-	b := src.Bounds()
-	draw.Draw(dst, image.Rect(0, y, b.Dx(), y+b.Dy()), src, b.Min, draw.Src)
 }

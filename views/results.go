@@ -162,8 +162,8 @@ func flatten(path string, v any, emit func(path, value string)) {
 }
 
 // last says whether a run has ended, how, and how long it took.
-func (r *results) last() (ended bool, err error, took time.Duration) {
+func (r *results) last() (ended bool, took time.Duration, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.ran, r.err, r.took
+	return r.ran, r.took, r.err
 }
