@@ -97,8 +97,9 @@ func (s *shell) layoutLines() string {
 	return b.String()
 }
 
-// runningTexts counts the visible labels under o that say a run is in
-// progress ("Running…"): once no run is in flight, there must be none.
+// runningTexts counts the labels under o that say a run is in progress
+// ("Running…", a result cell's "…", a count of requests being handled):
+// once no run is in flight, there must be none.
 func runningTexts(o fyne.CanvasObject) int {
 	if o == nil || !o.Visible() {
 		return 0
@@ -118,9 +119,13 @@ func runningTexts(o fyne.CanvasObject) int {
 			n += runningTexts(t.Content)
 		}
 	case *widget.Label:
-		if strings.HasPrefix(o.Text, "Running") {
+		if saysRunning(o.Text) {
 			n++
 		}
 	}
 	return n
+}
+
+func saysRunning(text string) bool {
+	return strings.HasPrefix(text, "Running") || text == "…" || strings.Contains(text, " being handled")
 }

@@ -564,3 +564,21 @@ func TestLongPaste(t *testing.T) {
 	d.key("ctrl+r")
 	d.alive(time.Second, "after Run with the pasted number")
 }
+
+// TestServerCancelMidLoad presses Esc in the middle of the server's load:
+// once the run is over nothing may still say requests are being handled,
+// nor show a result cell's "…".
+func TestServerCancelMidLoad(t *testing.T) {
+	lab(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (`make test-deps` installs it)")
+	}
+	p := newPinger(t)
+	d := drive(t, p, "--panel", "server")
+	base := d.baseline()
+	d.key("ctrl+r")
+	d.waitFor("the load to start", 10*time.Second, func() bool { _, busy, _ := d.state(); return busy })
+	time.Sleep(time.Second)
+	d.key("Escape")
+	d.settled(base, "after Esc in the middle of the load")
+}

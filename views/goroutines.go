@@ -255,7 +255,17 @@ func (v *goroutinesView) scale(blocking bool) error {
 	v.progress.SetValue(0)
 	v.progress.Show()
 	crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: g}, {Kind: techniques.Threads, N: t}}
-	done := func(error) { v.progress.Hide(); v.showUsage() }
+	done := func(err error) {
+		v.progress.Hide()
+		v.showUsage()
+		if err != nil {
+			var cells []*widget.Label
+			for _, row := range v.table {
+				cells = append(cells, row[:]...)
+			}
+			endPending("—", cells...) // the crowds the run did not get to
+		}
+	}
 	if blocking {
 		return v.runs.block(func(ctx context.Context) error {
 			return techniques.ParkCrowds(ctx, crowds, func(r techniques.ScaleReport) error {

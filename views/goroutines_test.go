@@ -173,3 +173,22 @@ func TestGoroutinesRefusesWhatWillNotFit(t *testing.T) {
 		}
 	}
 }
+
+// TestGoroutinesCancelledRunLeavesNoPendingCell: a cancelled scale run
+// must not leave "…" in the table, as if it were still going.
+func TestGoroutinesCancelledRunLeavesNoPendingCell(t *testing.T) {
+	test.NewTempApp(t)
+	v := newGoroutinesView()
+	if err := v.scale(false); err != nil {
+		t.Fatal(err)
+	}
+	v.runs.Cancel()
+	v.runs.Wait()
+	for k, row := range v.table {
+		for _, c := range row {
+			if c.Text == "…" {
+				t.Errorf("%v: a cell still says … after the run was cancelled", k)
+			}
+		}
+	}
+}

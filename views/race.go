@@ -190,7 +190,7 @@ func (v *raceView) runOnce() error {
 			fyne.Do(v.judge)
 		}
 		return err
-	}, nil)
+	}, v.ended)
 }
 
 func (v *raceView) runOnceBlocking() error {
@@ -205,7 +205,23 @@ func (v *raceView) runOnceBlocking() error {
 			v.judge()
 		}
 		return err
-	}, nil)
+	}, v.ended)
+}
+
+// ended marks what a run that stopped early left unfinished: no "…"
+// stays behind as if the run were still going.
+func (v *raceView) ended(err error) {
+	if err == nil {
+		return
+	}
+	var cells []*widget.Label
+	for _, row := range v.rows {
+		cells = append(cells, row[:]...)
+	}
+	endPending("—", cells...)
+	if v.lost.Text == "…" {
+		v.lost.SetText("The run ended before this row had finished: nothing was recorded.")
+	}
 }
 
 func (v *raceView) clear(cfg techniques.RaceConfig) {

@@ -259,3 +259,26 @@ func TestRaceVerdictNeverCallsLuckExact(t *testing.T) {
 		}
 	}
 }
+
+// TestRaceCancelledRunLeavesNoPendingCell: a run cancelled at once (as
+// Esc or leaving the panel does) must not leave "…" behind, as if it were
+// still going.
+func TestRaceCancelledRunLeavesNoPendingCell(t *testing.T) {
+	test.NewTempApp(t)
+	v := newRaceView()
+	if err := v.runOnce(); err != nil {
+		t.Fatal(err)
+	}
+	v.runs.Cancel()
+	v.runs.Wait()
+	for s, row := range v.rows {
+		for _, c := range row {
+			if c.Text == "…" {
+				t.Errorf("%v: a cell still says … after the run was cancelled", s)
+			}
+		}
+	}
+	if v.lost.Text == "…" {
+		t.Error("the recorded overwrite still says … after the run was cancelled")
+	}
+}

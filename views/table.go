@@ -97,3 +97,14 @@ func (l *columnsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(max(w-pad, 0), max(h-pad, 0))
 }
+
+// endPending puts text in every cell still showing "…", the mark of a
+// result on its way: a run that ended early must not look as if it were
+// still going.
+func endPending(text string, cells ...*widget.Label) {
+	for _, c := range cells {
+		if c.Text == "…" {
+			c.SetText(text)
+		}
+	}
+}
