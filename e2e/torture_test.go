@@ -303,6 +303,9 @@ func (d *driven) oneFreeze(baseline, freezesBefore int, when string) {
 	if took := d.p.pingOnce(d.win, uint32(time.Now().UnixNano()), 3*time.Minute); took >= 3*time.Minute {
 		d.t.Fatalf("%s: the window stayed frozen for 3 minutes", when)
 	}
+	// A blocking run does what Run does: the server's HTTP server lives on
+	// after it, until Esc stops it.
+	d.key("Escape")
 	d.settled(baseline, when)
 	d.alive(time.Second, when+", once thawed")
 	d.mu.Lock()

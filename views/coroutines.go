@@ -115,7 +115,7 @@ func newCoroutinesView() *coroutinesView {
 	v.name.SetPlaceHolder("a name, e.g. Pikachu")
 	v.name.OnSubmitted = func(string) { v.send(v.name.Text) }
 	v.kind = widget.NewRadioGroup(coroutineKinds, func(string) { v.reset() })
-	v.kind.Horizontal = true
+	// One choice a line: side by side they made the panel wider than a projector's 1024 pixels.
 	v.kind.SetSelected(coroutineKinds[0])
 	v.out.decimals = 6 // the steps are microseconds apart
 	v.setControl(false, stepResult{})
@@ -146,7 +146,9 @@ func newCoroutinesView() *coroutinesView {
 			container.NewBorder(nil, nil, prime, container.NewHBox(send, closeBtn), v.name),
 			container.NewHBox(widget.NewLabel("Send:"), quick),
 			v.control),
-		container.NewVBox(legend, v.pauses), nil, nil, v.out)
+		// The paused lines scroll sideways in a narrow window, rather than
+		// widen it past a projector's 1024 pixels.
+		container.NewVBox(legend, container.NewHScroll(v.pauses)), nil, nil, v.out)
 	costs := container.NewVBox(
 		v.claims.Content, v.looking, widget.NewSeparator(),
 		bold("The lazy generator"), v.primes, pull, widget.NewSeparator(),
