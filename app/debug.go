@@ -127,5 +127,5 @@ func runningTexts(o fyne.CanvasObject) int {
 }
 
 func saysRunning(text string) bool {
-	return strings.HasPrefix(text, "Running") || text == "…" || strings.Contains(text, " being handled")
+	return strings.HasPrefix(text, "Running") || text == "…" || strings.Contains(text, " being handled · ")
 }
