@@ -354,7 +354,7 @@ func (d *driven) baseline() int {
 }
 
 // closeWindow closes the window as a window manager would and expects the
-// process to be gone within limit (four times that in a race-detector
+// process to be gone within limit (five times that in a race-detector
 // build). On the race panel, just after a blocking run of 12,000 goroutines
 // in the app's own process, the race build is still reading that run's
 // trace for the X-ray when the window closes, and the exit's bounded wait
@@ -363,7 +363,7 @@ func (d *driven) baseline() int {
 func (d *driven) closeWindow(limit time.Duration) {
 	d.t.Helper()
 	if d.race {
-		limit *= 4
+		limit *= 5
 	}
 	d.p.close(d.t, d.win)
 	closed := time.Now()
