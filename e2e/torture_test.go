@@ -388,10 +388,7 @@ func (d *driven) closeWindow(limit time.Duration) {
 // After each the window must answer pings and the goroutine count return to
 // its baseline; the race-detector build must report nothing.
 func TestTorture(t *testing.T) {
-	lab(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("xdotool is not installed (`make test-deps` installs it)")
-	}
+	needTools(t, "xdotool")
 	p := newPinger(t)
 	for _, id := range panelIDs(t) {
 		t.Run(id, func(t *testing.T) {
@@ -458,10 +455,7 @@ func TestTorture(t *testing.T) {
 // the panel at once (which cancels the run) and comes back: nothing may
 // still say the run is going.
 func TestLeaveMidRunAndComeBack(t *testing.T) {
-	lab(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("xdotool is not installed (`make test-deps` installs it)")
-	}
+	needTools(t, "xdotool")
 	p := newPinger(t)
 	for _, id := range panelIDs(t) {
 		t.Run(id, func(t *testing.T) {
@@ -483,10 +477,7 @@ func TestLeaveMidRunAndComeBack(t *testing.T) {
 // common projector's screen: no panel may widen the window, before its run
 // or after it.
 func TestFitsAProjector(t *testing.T) {
-	lab(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("xdotool is not installed (`make test-deps` installs it)")
-	}
+	needTools(t, "xdotool")
 	p := newPinger(t)
 	for _, id := range panelIDs(t) {
 		t.Run(id, func(t *testing.T) {
@@ -521,12 +512,7 @@ func TestFitsAProjector(t *testing.T) {
 // (a field that took it all froze the window for a minute), and the field
 // must keep no more than a number's worth.
 func TestLongPaste(t *testing.T) {
-	lab(t)
-	for _, tool := range []string{"xdotool", "xclip"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (`make test-deps` installs it)", tool)
-		}
-	}
+	needTools(t, "xdotool", "xclip")
 	p := newPinger(t)
 	d := drive(t, p, "--panel", "race")
 	var field widgetAt
@@ -574,10 +560,7 @@ func TestLongPaste(t *testing.T) {
 // once the run is over nothing may still say requests are being handled,
 // nor show a result cell's "…".
 func TestServerCancelMidLoad(t *testing.T) {
-	lab(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("xdotool is not installed (`make test-deps` installs it)")
-	}
+	needTools(t, "xdotool")
 	p := newPinger(t)
 	d := drive(t, p, "--panel", "server")
 	base := d.baseline()
@@ -586,4 +569,16 @@ func TestServerCancelMidLoad(t *testing.T) {
 	time.Sleep(time.Second)
 	d.key("Escape")
 	d.settled(base, "after Esc in the middle of the load")
+}
+
+// needTools skips the test unless the app can be tested (see lab) and the
+// X tools it drives the window with are installed.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	lab(t)
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (`make test-deps` installs it)", tool)
+		}
+	}
 }
