@@ -186,12 +186,10 @@ func newShell(a fyne.App, opts options) *shell {
 		s.intro,
 	)
 	body := container.NewBorder(header, nil, nil, nil, s.tabs)
-	// The navigation keeps its own width: in a split, it gave way to each
-	// panel's least width, and jumped by up to 80 px between panels.
-	nav := container.NewBorder(nil, nil, nil, widget.NewSeparator(), s.nav)
-	main := container.NewBorder(nil, nil, nav, nil, container.NewPadded(body))
+	split := container.NewHSplit(s.nav, container.NewPadded(body))
+	split.Offset = 0.22
 	statusBar := container.NewBorder(widget.NewSeparator(), nil, nil, s.meter.Content, s.status)
-	s.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, main))
+	s.win.SetContent(container.NewBorder(nil, statusBar, nil, nil, split))
 	s.win.SetMainMenu(s.menu())
 	s.addShortcuts()
 
