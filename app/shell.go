@@ -149,6 +149,10 @@ func newShell(a fyne.App, opts options) *shell {
 		meter:   newMeter(),
 		status:  widget.NewLabel("Ready. Ctrl+R runs the demo, Esc cancels."),
 	}
+	// A long status is cut short, not allowed to widen the window: with the
+	// meter's "froze … at …" beside it, the status bar alone made the window
+	// wider than a projector's 1024 pixels.
+	s.status.Truncation = fyne.TextTruncateEllipsis
 	s.current = -1
 	s.readCtx, s.stopReading = context.WithCancel(context.Background())
 
