@@ -61,71 +61,59 @@ func (s *shell) layoutLines() string {
 	var b strings.Builder
 	scale := s.win.Canvas().Scale()
 	driver := s.app.Driver()
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	eachVisible(s.win.Content(), func(o fyne.CanvasObject) {
 		line := func(kind string, enabled bool, label string) {
 			at := driver.AbsolutePositionForObject(o).AddXY(o.Size().Width/2, o.Size().Height/2)
 			fmt.Fprintf(&b, "widget\t%s\t%d\t%d\t%t\t%s\n", kind, int(at.X*scale), int(at.Y*scale), enabled,
 				strings.ReplaceAll(label, "\t", " "))
 		}
-		switch o := o.(type) {
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(o.Content)
-		case *container.Split:
-			walk(o.Leading)
-			walk(o.Trailing)
-		case *container.AppTabs:
-			if t := o.Selected(); t != nil {
-				walk(t.Content)
-			}
-		case *widget.Button:
-			line("button", !o.Disabled(), o.Text)
-		default:
-			if e, ok := views.AsEntry(o); ok {
-				line("entry", !e.Disabled(), e.PlaceHolder)
-			}
+		if button, ok := o.(*widget.Button); ok {
+			line("button", !button.Disabled(), button.Text)
+		} else if e, ok := views.AsEntry(o); ok {
+			line("entry", !e.Disabled(), e.PlaceHolder)
 		}
-	}
-	walk(s.win.Content())
+	})
 	return b.String()
 }
 
-// runningTexts counts the labels under o that say a run is in progress
-// ("Running…", a result cell's "…", a count of requests being handled):
-// once no run is in flight, there must be none.
+// runningTexts counts the visible labels under o that say a run is in
+// progress ("Running…", a result cell's "…", the server's live count of
+// requests being handled): once no run is in flight, there must be none.
 func runningTexts(o fyne.CanvasObject) int {
-	if o == nil || !o.Visible() {
-		return 0
-	}
 	n := 0
-	switch o := o.(type) {
-	case *fyne.Container:
-		for _, c := range o.Objects {
-			n += runningTexts(c)
-		}
-	case *container.Scroll:
-		n += runningTexts(o.Content)
-	case *container.Split:
-		n += runningTexts(o.Leading) + runningTexts(o.Trailing)
-	case *container.AppTabs:
-		for _, t := range o.Items {
-			n += runningTexts(t.Content)
-		}
-	case *widget.Label:
-		if saysRunning(o.Text) {
+	eachVisible(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && saysRunning(l.Text) {
 			n++
 		}
-	}
+	})
 	return n
 }
 
 func saysRunning(text string) bool {
 	return strings.HasPrefix(text, "Running") || text == "…" || strings.Contains(text, " being handled · ")
+}
+
+// eachVisible calls f with every visible object under o that is not a
+// container, as far as the user can see them: of tabs, only the selected one.
+func eachVisible(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	switch o := o.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			eachVisible(c, f)
+		}
+	case *container.Scroll:
+		eachVisible(o.Content, f)
+	case *container.Split:
+		eachVisible(o.Leading, f)
+		eachVisible(o.Trailing, f)
+	case *container.AppTabs:
+		if t := o.Selected(); t != nil {
+			eachVisible(t.Content, f)
+		}
+	default:
+		f(o)
+	}
 }

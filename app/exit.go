@@ -24,12 +24,19 @@ func (s *shell) exitOnSignal() {
 	os.Exit(int(s.exitCode.Load()))
 }
 
-// waitDemos waits, at most limit, for every demo's goroutines to end.
-func (s *shell) waitDemos(limit time.Duration) {
+// demoList returns the panels' demos built so far. Call it on the Fyne
+// goroutine, which owns s.demos.
+func (s *shell) demoList() []*views.Demo {
 	var demos []*views.Demo
 	for _, d := range s.demos {
 		demos = append(demos, d)
 	}
+	return demos
+}
+
+// waitDemos waits, at most limit, for the demos' goroutines and the X-ray
+// readers to end. Any goroutine may call it.
+func (s *shell) waitDemos(demos []*views.Demo, limit time.Duration) {
 	done := make(chan struct{})
 	go func() {
 		for _, d := range demos {
@@ -56,8 +63,9 @@ func (s *shell) exit() {
 	s.stopAll()
 	s.win.Hide()
 	began := time.Now()
+	demos := s.demoList()
 	go func() {
-		s.waitDemos(exitWait)
+		s.waitDemos(demos, exitWait)
 		time.Sleep(prefsSettle - time.Since(began))
 		os.Exit(int(s.exitCode.Load()))
 	}()

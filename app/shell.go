@@ -133,7 +133,7 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	})
 	a.Run()
 	// Give the cancelled runs a moment to end, so none is cut off mid-write.
-	s.waitDemos(exitWait)
+	s.waitDemos(s.demoList(), exitWait) // the loop has ended: this goroutine owns the shell now
 	return int(s.exitCode.Load())
 }
 
