@@ -238,40 +238,60 @@ func (p *pinger) close(t *testing.T, w xproto.Window) {
 // TestCloseMidRun closes the window while each long demo runs: the process
 // must be gone within about a second, its runs cancelled.
 func TestCloseMidRun(t *testing.T) {
-	bin := lab(t)
+	lab(t)
 	p := newPinger(t)
 	for _, id := range []string{"server", "goroutines", "threads", "reactive"} {
 		t.Run(id, func(t *testing.T) {
-			home := t.TempDir()
-			cmd := exec.Command(bin, "--panel", id, "--autorun")
-			// A race-detector build sleeps a second at exit (to catch races
-			// at exit) unless told not to: the exit measured is the app's.
-			cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8", "GORACE=atexit_sleep_ms=0")
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			var w xproto.Window
-			for found := false; !found; time.Sleep(10 * time.Millisecond) {
-				w, found = p.window("Concurrency Lab")
-			}
+			l := launch(t, p, "--panel", id, "--autorun")
 			time.Sleep(1200 * time.Millisecond) // mid-run
-			p.close(t, w)
-			closed := time.Now()
-			select {
-			case <-exited:
-				if took := time.Since(closed); took > 1500*time.Millisecond {
-					t.Errorf("the process took %v to exit after the window closed", took)
-				}
-			case <-time.After(10 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("the process was still running 10 s after its window closed; output:\n%s", out.String())
-			}
-			noThreadingBugs(t, result{output: out.String()})
+			p.close(t, l.win)
+			l.exitsWithin(t, 1500*time.Millisecond, "the window closed")
 		})
+	}
+}
+
+// launched is the app started by launch, watched from outside.
+type launched struct {
+	cmd    *exec.Cmd
+	out    *strings.Builder // stdout and stderr; read it only once the process has exited
+	exited chan error
+	win    xproto.Window
+}
+
+// launch starts the app with args in a fresh home and waits for its window.
+func launch(t *testing.T, p *pinger, args ...string) *launched {
+	t.Helper()
+	home := t.TempDir()
+	l := &launched{cmd: exec.Command(lab(t), args...), out: &strings.Builder{}, exited: make(chan error, 1)}
+	// A race-detector build sleeps a second at exit (to catch races at
+	// exit) unless told not to: the exit measured is the app's.
+	l.cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8", "GORACE=atexit_sleep_ms=0")
+	l.cmd.Stdout, l.cmd.Stderr = l.out, l.out
+	if err := l.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { l.exited <- l.cmd.Wait() }()
+	for found := false; !found; time.Sleep(10 * time.Millisecond) {
+		l.win, found = p.window("Concurrency Lab")
+	}
+	return l
+}
+
+// exitsWithin fails the test unless the process ends within limit of what
+// just happened (what), with nothing in its output that betrays a bug.
+func (l *launched) exitsWithin(t *testing.T, limit time.Duration, what string) {
+	t.Helper()
+	since := time.Now()
+	select {
+	case <-l.exited:
+		if took := time.Since(since); took > limit {
+			t.Errorf("the process took %v to exit after %s", took, what)
+		}
+		noThreadingBugs(t, result{output: l.out.String()})
+	case <-time.After(15 * time.Second):
+		l.cmd.Process.Kill()
+		<-l.exited
+		t.Fatalf("the process was still running 15 s after %s; output:\n%s", what, l.out.String())
 	}
 }
 
@@ -338,41 +358,20 @@ func TestMeterSeesAFreeze(t *testing.T) {
 // window's goroutine: the process must end within about a second all the
 // same, as it does when nothing runs.
 func TestSigtermDuringAFreeze(t *testing.T) {
-	bin := lab(t)
+	lab(t)
 	p := newPinger(t)
-	home := t.TempDir()
-	cmd := exec.Command(bin, "--panel", "overview", "--autorun", "--blocking")
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_RUNTIME_DIR="+home, "LANG=C.UTF-8", "GORACE=atexit_sleep_ms=0")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var w xproto.Window
-	for found := false; !found; time.Sleep(10 * time.Millisecond) {
-		w, found = p.window("Concurrency Lab")
-	}
+	l := launch(t, p, "--panel", "overview", "--autorun", "--blocking")
 	// The autorun starts 0.4 s after the window shows; then wait until
 	// the window stops answering: the freeze has begun.
 	deadline := time.Now().Add(20 * time.Second)
-	for seq := uint32(1); p.pingOnce(w, seq, 300*time.Millisecond) < 300*time.Millisecond; seq++ {
+	for seq := uint32(1); p.pingOnce(l.win, seq, 300*time.Millisecond) < 300*time.Millisecond; seq++ {
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the window never froze; output:\n%s", out.String())
+			l.cmd.Process.Kill()
+			<-l.exited
+			t.Fatalf("the window never froze; output:\n%s", l.out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	sent := time.Now()
-	select {
-	case <-exited:
-		if took := time.Since(sent); took > 1500*time.Millisecond {
-			t.Errorf("the process took %v to exit after SIGTERM during a freeze", took)
-		}
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the process was still running 15 s after SIGTERM; output:\n%s", out.String())
-	}
+	l.cmd.Process.Signal(syscall.SIGTERM)
+	l.exitsWithin(t, 1500*time.Millisecond, "SIGTERM during a freeze")
 }
