@@ -310,32 +310,35 @@ func ExampleNewPullCoroutine() {
 // BenchmarkRoundTrip times one Send of each implementation: a round trip,
 // caller → body → caller, so two switches per op, not one.
 func BenchmarkRoundTrip(b *testing.B) {
-	for _, impl := range implementations {
-		b.Run(impl.name, func(b *testing.B) {
-			c := impl.make(echo)
-			defer c.Stop()
-			c.Prime()
-			for b.Loop() {
-				c.Send("x") // caller → body, then body → caller
-			}
-		})
-	}
+	benchPrimed(b, func(b *testing.B, c Coroutine) {
+		for b.Loop() {
+			c.Send("x") // caller → body, then body → caller
+		}
+	})
 }
 
 // BenchmarkPaused times one look at where a paused body is: a dump of every
 // goroutine (runtime.Stack), which stops the world while it is written.
 // Compare it with BenchmarkRoundTrip: the look costs far more than the step.
 func BenchmarkPaused(b *testing.B) {
+	benchPrimed(b, func(b *testing.B, c Coroutine) {
+		for b.Loop() {
+			if _, err := c.Paused(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchPrimed runs bench once per implementation, as a sub-benchmark, on a
+// primed echo coroutine that it stops afterwards.
+func benchPrimed(b *testing.B, bench func(b *testing.B, c Coroutine)) {
 	for _, impl := range implementations {
 		b.Run(impl.name, func(b *testing.B) {
 			c := impl.make(echo)
 			defer c.Stop()
 			c.Prime()
-			for b.Loop() {
-				if _, err := c.Paused(); err != nil {
-					b.Fatal(err)
-				}
-			}
+			bench(b, c)
 		})
 	}
 }
