@@ -291,13 +291,7 @@ func xraySummary(x *techniques.Xray) string {
 
 // readable rounds d to three significant figures, as a person reads it:
 // 2.19s, 373ms, 45.2µs.
-func readable(d time.Duration) string {
-	unit := time.Duration(1)
-	for limit := time.Duration(1000); d >= limit || -d >= limit; limit *= 10 {
-		unit *= 10
-	}
-	return d.Round(unit).String()
-}
+func readable(d time.Duration) string { return threeFigures(d).String() }
 
 // average writes a mean count: whole from 100, else two or three figures.
 func average(n float64) string {
