@@ -39,7 +39,7 @@ func newClaims(r *runs, says ...claim) *claims {
 	for _, s := range says {
 		l := wrapped(s.Pending)
 		c.labels = append(c.labels, l)
-		box.Add(wrapped("The article: “" + s.Says + "”"))
+		box.Add(wrapped("The article, in our words: " + s.Says)) // a paraphrase, so no quotation marks
 		box.Add(l)
 	}
 	c.Content = box
