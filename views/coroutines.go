@@ -569,11 +569,17 @@ func (v *coroutinesView) showLooking(r stepResult) {
 	if least != most {
 		span = sig3(least) + " to " + sig3(most)
 	}
-	looks := "look"
+	looks := "1 look"
 	if len(r.dumps) > 1 {
 		looks = fmt.Sprintf("%d looks", len(r.dumps))
 	}
-	v.looking.SetText(fmt.Sprintf("Each look dumps every goroutine (runtime.Stack), and all of them, the window's too, wait meanwhile: %s per look (%s). That, not the coroutine, is most of the gap between a reply and the next send in the transcript.", span, looks))
+	text := fmt.Sprintf("Each look dumps every goroutine (runtime.Stack), and all of them, the window's too, wait meanwhile: %s per look (%s).", span, looks)
+	if r.looks != nil {
+		// Only the replay sends its next name right after a look; after a
+		// click, the gap before the next send is the user's.
+		text += " That, not the coroutine, is most of the gap between a reply and the next send in the transcript."
+	}
+	v.looking.SetText(text)
 	dumps := make([]float64, len(r.dumps))
 	for i, d := range r.dumps {
 		dumps[i] = ms(d)

@@ -147,6 +147,9 @@ func TestCoroutinesTranscriptTimes(t *testing.T) {
 	if !strings.Contains(v.looking.Text, "per look (6 looks)") {
 		t.Errorf("looking %q", v.looking.Text)
 	}
+	if !strings.Contains(v.looking.Text, "gap between a reply and the next send") {
+		t.Errorf("after the replay, looking %q does not say the looks make the gaps", v.looking.Text)
+	}
 }
 
 func TestCoroutinesReplayBlocking(t *testing.T) {
@@ -180,6 +183,10 @@ func TestCoroutinesSendShowsThePause(t *testing.T) {
 	}
 	if !strings.Contains(v.control.Text, `reply("Char Char")`) {
 		t.Errorf("control %q", v.control.Text)
+	}
+	// After a click the next send waits for the user, not for the look.
+	if !strings.Contains(v.looking.Text, "per look (1 look)") || strings.Contains(v.looking.Text, "gap") {
+		t.Errorf("after one Send, looking %q", v.looking.Text)
 	}
 }
 
