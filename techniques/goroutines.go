@@ -385,6 +385,16 @@ func (p *Parked) StackBytesEach() uint64 {
 	return (p.After.Stacks - p.Before.Stacks) / uint64(p.N)
 }
 
+// StartedStackBytesEach is the same count taken the moment the last one
+// started (Started), before the collections that shrink idle stacks: what
+// they started with.
+func (p *Parked) StartedStackBytesEach() uint64 {
+	if p.Started.Stacks <= p.Before.Stacks {
+		return 0
+	}
+	return (p.Started.Stacks - p.Before.Stacks) / uint64(p.N)
+}
+
 // Release lets every parked goroutine return, a batch at a time, and waits
 // for them. Locked threads end with their goroutines. It is safe to call
 // more than once.

@@ -135,7 +135,7 @@ func TestSettleShrinksStacksOfReusedRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Release()
-	started := (p.Started.Stacks - min(p.Started.Stacks, p.Before.Stacks)) / n
+	started := p.StartedStackBytesEach()
 	if p.Before.StartStack <= 2048 || started <= 4096 {
 		t.Skipf("the starting size stayed %d bytes (%d each as started): nothing to shrink", p.Before.StartStack, started)
 	}

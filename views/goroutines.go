@@ -68,7 +68,8 @@ var countsText = map[string]string{
 		"each goroutine's stack, its runtime record (which the runtime keeps for reuse once it ends), the record of its wait on the channel, its closure",
 	"bytes_per_thread": "the same for goroutines each locked to an OS thread: all of the above, plus the touched pages of the thread's own system stack " +
 		"and of its 32 KiB signal stack, and the runtime's and the C library's records of the thread; not the thread's kernel memory, which no process's RSS shows",
-	"stack_bytes_per_goroutine": "growth of the Go runtime's stack memory (runtime/metrics /memory/classes/heap/stacks + os-stacks) ÷ N, touched or not",
+	"stack_bytes_per_goroutine":            "growth of the Go runtime's stack memory (runtime/metrics /memory/classes/heap/stacks + os-stacks) ÷ N, touched or not",
+	"stack_bytes_per_goroutine_as_started": "the same, read the moment the last goroutine started, before the collections that halve idle stacks: the size they started with",
 	"stack_bytes_per_thread": "the same for a locked goroutine: its stack plus its thread's 32 KiB signal stack, mostly never touched (so it can exceed the RSS figure); " +
 		"not the thread's own system stack, which the C library reserves outside the runtime's count",
 	"address_space_per_thread_bytes": "growth of the address space reserved (VmSize) ÷ N: mostly each thread's system stack, reserved whole and made resident only as it is touched",
@@ -333,9 +334,8 @@ func (v *goroutinesView) showParked(p *techniques.Parked, after techniques.Usage
 	} else {
 		cells[2].SetText("none new (reused)")
 	}
-	if p.Started.Stacks > p.Before.Stacks && p.Kind == techniques.Goroutines {
-		// Before the collections that shrink what they do not use.
-		v.result("stack_bytes_per_goroutine_as_started", (p.Started.Stacks-p.Before.Stacks)/uint64(p.N))
+	if started := p.StartedStackBytesEach(); started > 0 && p.Kind == techniques.Goroutines {
+		v.result("stack_bytes_per_goroutine_as_started", started)
 	}
 	if !after.Proc || !p.After.Proc {
 		cells[1].SetText(noProcCell)
@@ -391,7 +391,7 @@ func (v *goroutinesView) explain() {
 			fmt.Fprintf(&b, "Each thread also reserved %s of address space, mostly its system stack: resident only as far as it is touched. ", bytesText(virt))
 		}
 	}
-	if started := (g.Started.Stacks - min(g.Started.Stacks, g.Before.Stacks)) / uint64(g.N); started > 3*1024 {
+	if started := g.StartedStackBytesEach(); started > 3*1024 {
 		fmt.Fprintf(&b, "These goroutines started with %s stacks, not 2 KiB: they reused the records of goroutines that had ended, and such a goroutine "+
 			"starts at the runtime's starting size, the average stack its last collection saw in use, rounded up (%s here: this process's goroutines run deep). ",
 			bytesText(started), bytesText(g.Before.StartStack))
