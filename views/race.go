@@ -131,7 +131,7 @@ func newRaceView() *raceView {
 		"nothing in a run and is still a bug: the detector finds it whether or not an update is lost.")
 	where := wrapped("Where it runs: Run starts a second copy of this program, at a lower priority, and the goroutines " +
 		"run there; in this process they would keep the window's goroutine waiting behind thousands of theirs. " +
-		"Run blocking runs them on the window's goroutine. For the GOMAXPROCS=1 row, GOMAXPROCS is set to 1 for that " +
+		"Run blocking starts them from the window's goroutine and waits there for them all, so nothing is drawn until they end. For the GOMAXPROCS=1 row, GOMAXPROCS is set to 1 for that " +
 		"row only, then restored: in the second copy with Run, in this whole app with Run blocking.")
 	hint := wrapped(fmt.Sprintf("\"Run %d times\" runs each strategy %d times, with at most %d updates per goroutine so it takes seconds, and draws how the lost updates and the final values spread, below the table.",
 		histogramRuns, histogramRuns, histogramUpdates))
@@ -314,7 +314,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 
 	switch r.Strategy {
 	case techniques.LoadYieldStore:
-		v.procs.SetText(fmt.Sprintf("Every other row that ran used GOMAXPROCS=%d: up to %d goroutines executing Go code at once.", r.Procs, r.Procs))
+		v.procs.SetText(fmt.Sprintf("The rows other than GOMAXPROCS=1 ran with GOMAXPROCS=%d: up to %d goroutines executing Go code at once.", r.Procs, r.Procs))
 		v.procs.Show()
 		v.runs.setResult("gomaxprocs", r.Procs)
 		if r.Overwrite != nil {
