@@ -140,10 +140,10 @@ func All[T any](ctx context.Context, fs ...*Future[T]) ([]T, error) {
 
 // First starts every fn with a context it shares with the others and
 // returns the value of the first to succeed, cancelling that context so the
-// others stop (each where it checks ctx). If every one fails, it returns all their errors joined. It
-// returns only when every fn has returned, so no goroutine outlives it: a fn
-// that ignores its context makes First wait for it. Nothing blocks on a
-// send either: won has room for every result.
+// others stop (each where it checks ctx). If every one fails, it returns
+// all their errors joined. It returns only when every fn has returned, so
+// no goroutine outlives it: a fn that ignores its context makes First wait
+// for it. Nothing blocks on a send either: won has room for every result.
 func First[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -249,13 +249,13 @@ func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error
 	count := func(run func() (release func())) (c GoroutineCounts) {
 		c.Before = runtime.NumGoroutine()
 		release := run()
-		c.Returned = settledCount(c.Before, settle)
+		c.Returned = SettledCount(c.Before, settle)
 		if !sleepCtx(ctx, longest) {
 			err = ctx.Err()
 		}
-		c.Later = settledCount(c.Before, settle)
+		c.Later = SettledCount(c.Before, settle)
 		release()
-		c.Released = settledCount(c.Before, settle)
+		c.Released = SettledCount(c.Before, settle)
 		return c
 	}
 	var lc LeakCounts
@@ -274,10 +274,10 @@ func LeakCheck[T any](ctx context.Context, fns []func(context.Context) (T, error
 	return lc, err
 }
 
-// settledCount counts the goroutines of the process, first giving those
-// that are on their way out up to settle to finish: a goroutine that has
-// delivered its result may still be returning.
-func settledCount(target int, settle time.Duration) int {
+// SettledCount counts the goroutines of the process, first giving those
+// on their way out up to settle to finish, while there are more than
+// target: a goroutine that has delivered its result may still be returning.
+func SettledCount(target int, settle time.Duration) int {
 	deadline := time.Now().Add(settle)
 	for runtime.NumGoroutine() > target && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)

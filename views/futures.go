@@ -305,7 +305,7 @@ func (v *futuresView) fetch(first bool) error {
 		}
 		wg.Wait()
 		flush()
-		after := settledGoroutines(before)
+		after := techniques.SettledCount(before, 500*time.Millisecond)
 		final := append([]futureState(nil), rows...)
 		fyne.Do(func() {
 			v.summary.SetText(summary)
@@ -407,18 +407,13 @@ func describe(what string, err error, ok func() string) string {
 	return fmt.Sprintf("%s resolved: %s.", what, ok())
 }
 
-// settledGoroutines gives exiting goroutines a moment to finish, then
-// counts: a goroutine that has sent its last result may still be returning.
-func settledGoroutines(target int) int {
-	deadline := time.Now().Add(500 * time.Millisecond)
-	for runtime.NumGoroutine() > target && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return runtime.NumGoroutine()
-}
+// leakSettle is how long each count of Count the leak waits for goroutines
+// on their way out; a loser still working takes longer.
+const leakSettle = 50 * time.Millisecond
 
-// countLeak runs First over the same tasks with and without cancelling the
-// losers, and shows the goroutines the app has before and after each.
+// countLeak runs first-of three ways over the same tasks (First, then no
+// cancelling with a buffered and with an unbuffered channel), and shows the
+// goroutines the app has before and after each.
 func (v *futuresView) countLeak() error {
 	if err := v.runs.refused(); err != nil {
 		return err
@@ -438,13 +433,12 @@ func (v *futuresView) countLeak() error {
 	fns := make([]func(context.Context) (techniques.Resource, error), n)
 	for i := range fns {
 		fns[i] = func(ctx context.Context) (techniques.Resource, error) {
-			rng := rand.New(rand.NewPCG(seed, uint64(i))) // the same latency in both runs
+			rng := rand.New(rand.NewPCG(seed, uint64(i))) // the same latency in all three runs
 			return techniques.Fetch(ctx, i, cfg, rng)
 		}
 	}
-	const settle = 50 * time.Millisecond // for goroutines on their way out; a loser still working takes longer
 	return v.runs.start(func(ctx context.Context) error {
-		lc, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, settle)
+		lc, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, leakSettle)
 		fyne.Do(func() { v.showLeak(n, cfg.MaxLatency, lc, err, note) })
 		return err
 	}, nil)
@@ -463,11 +457,11 @@ func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakC
 			"Leaked: in real code they would stay blocked until the program exits, and the garbage collector does not free a blocked goroutine"
 	}
 	text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine: the app's other goroutines are counted too), "+
-		"before / once first-of returned / %v later, when every task has done its work (each count waits up to 50 ms for goroutines that are returning):\n"+
+		"before / once first-of returned / %v later, when every task has done its work (each count waits up to %v for goroutines that are returning):\n"+
 		"• First, cancelling the losers and waiting for them: %d / %d / %d.\n"+
 		"• Not cancelling, a result channel with room for all: %d / %d (%s) / %d.\n"+
 		"• Not cancelling, an unbuffered channel: %d / %d / %d (%s). Once the demo received what they sent (code with this bug has no such step), the count was %d.",
-		longest, f.Before, f.Returned, f.Later,
+		longest, leakSettle, f.Before, f.Returned, f.Later,
 		b.Before, b.Returned, working, b.Later,
 		u.Before, u.Returned, u.Later, leaked, u.Released)
 	if err != nil {
@@ -518,7 +512,7 @@ func (v *futuresView) readPromise() {
 			if ran := time.Duration(ran.Load()); err == nil && ran > 0 {
 				v.runs.setResult("ms_until_then_ran", ms(ran))
 				v.claims.judge(0, holds, fmt.Sprintf("ReadFileAsync returned its future in %s, without taking a callback; "+
-					"the then chained on it ran %s later, once the (simulated %v) read was done.", sig3(returned), sig3(ran), defaultDiskDelay))
+					"the then chained on it ran %s after the call, once the (simulated %v) read was done.", sig3(returned), sig3(ran), defaultDiskDelay))
 			}
 		})
 		return err
