@@ -145,7 +145,9 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		"Goroutine lanes — green: running (executing Go code on a P) · amber: runnable (ready, waiting for a P) · blue: blocked · purple: in a system call. "+
 			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
 			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one "+
-			"goroutine to the next (tap a lane to see which; zoomed out, one stripe can stand for many turns); a gap: no goroutine of this run held it. "+
+			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. "+
+			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: "+
+			"the summary above, which adds up the running time itself, is the one to trust. "+
 			"Many goroutines taking turns on one lane is concurrency. "+
 			"Several lanes busy at once means goroutines held slots "+
 			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))

@@ -255,3 +255,36 @@ func BenchmarkPrepareXrayRace(b *testing.B) {
 		PrepareXray(x)
 	}
 }
+
+// TestXrayPLaneLooksBusierIsSaid: zoomed out, a P lane held a tenth of the
+// time in many short turns is drawn nearly solid; the legend must say so,
+// and send the reader to the summary's numbers.
+func TestXrayPLaneLooksBusierIsSaid(t *testing.T) {
+	test.NewTempApp(t)
+	var lane []techniques.XraySpan
+	var held time.Duration
+	for at := time.Duration(0); at < 10*time.Millisecond; at += 10 * time.Microsecond {
+		lane = append(lane, techniques.XraySpan{From: at, To: at + time.Microsecond, State: techniques.StateRunning, Goroutine: 1})
+		held += time.Microsecond
+	}
+	x := &techniques.Xray{Task: "t", Length: 10 * time.Millisecond, Total: 1,
+		Time:  map[string]time.Duration{techniques.StateRunning: held},
+		Procs: map[int64][]techniques.XraySpan{0: lane}}
+	d := PrepareXray(x)
+	var drawn time.Duration
+	for _, s := range d.first[1][0] {
+		drawn += s.To - s.From
+	}
+	if drawn < 5*held {
+		t.Fatalf("the P lane is drawn %v busy of %v held: the test no longer shows the overstatement", drawn, held)
+	}
+	var texts []string
+	visit(NewXrayView(d, ""), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	})
+	if all := strings.Join(texts, "\n"); !strings.Contains(all, "looks busier than it was") {
+		t.Errorf("the P lane is drawn %v busy of %v held, and no text says a lane looks busier than it was:\n%s", drawn, held, all)
+	}
+}
