@@ -358,16 +358,24 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	// 2. With one P, CPU-bound tasks are all under way, take turns, and gain nothing.
 	spC := techniques.Speedup(seqC.Wall, oneC.Wall)
 	atOnce := techniques.RunningAtOnce(oneC)
+	// The kernel's run-queue times are the evidence for the cause oneCoreWhy
+	// names: noise, or a core shared with the machine's other programs.
+	queues := ""
+	if qs, ok := seqC.RunQueue(); ok {
+		if qo, ok := oneC.RunQueue(); ok {
+			queues = fmt.Sprintf(" Waiting for a core in the kernel's run queue, their threads spent %v in all; the sequential run's, %v.", short(qo), short(qs))
+		}
+	}
 	switch {
 	case atOnce > 0:
 		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", short(atOnce)))
 	case oneC.Runnable > 0 && spC < 1.25:
 		v.claims.judge(1, holds, fmt.Sprintf("On %s the %d CPU-bound tasks were all under way together, taking turns (%v runnable, waiting for the one P), "+
 			"yet no two executed Go code at the same instant: they took %v against %v in sequence, %s. %s",
-			one, n, short(oneC.Runnable), short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), oneCoreWhy(seqC.Wall, oneC.Wall)))
+			one, n, short(oneC.Runnable), short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
 	default:
 		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks executed Go code at the same instant, but they took %v against %v in sequence, %s, with %v runnable. %s",
-			one, short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), short(oneC.Runnable), oneCoreWhy(seqC.Wall, oneC.Wall)))
+			one, short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), short(oneC.Runnable), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
 	}
 
 	// 3. The same independent tasks run in parallel when there are cores for them.

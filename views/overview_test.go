@@ -180,6 +180,41 @@ func TestOverviewJudgesClaimsFromNumbers(t *testing.T) {
 	}
 }
 
+// TestOverviewOneCoreVerdictGivesRunQueues: the verdict on taking turns
+// names a cause for a one-core run slower than sequential (a core shared
+// with other programs); it gives the kernel run-queue times that show it,
+// and none where they were not measured.
+func TestOverviewOneCoreVerdictGivesRunQueues(t *testing.T) {
+	test.NewTempApp(t)
+	ms := time.Millisecond
+	task := func(queue time.Duration, known bool, from, to time.Duration) techniques.TaskTrace {
+		return techniques.TaskTrace{RunQueue: queue * ms, RunQueueKnown: known,
+			Segments: []techniques.Segment{{From: from * ms, To: to * ms, State: techniques.StateRunning}}}
+	}
+	for _, known := range []bool{true, false} {
+		run := func(m techniques.Mode, k techniques.TaskKind, wall, runnable, queue time.Duration) techniques.RunResult {
+			return techniques.RunResult{Mode: m, Kind: k, Wall: wall * ms, Procs: 1, Pinned: 0, Traced: true, Runnable: runnable * ms,
+				Tasks: []techniques.TaskTrace{task(queue, known, 0, wall/2), task(queue, known, wall/2, wall)}}
+		}
+		v := newOverviewView()
+		v.judge(map[string]techniques.RunResult{
+			key(techniques.Sequential, techniques.Blocking): run(techniques.Sequential, techniques.Blocking, 200, 0, 0),
+			key(techniques.OneCPU, techniques.Blocking):     run(techniques.OneCPU, techniques.Blocking, 100, 0, 0),
+			key(techniques.Sequential, techniques.CPUBound): run(techniques.Sequential, techniques.CPUBound, 200, 0, 5),
+			key(techniques.OneCPU, techniques.CPUBound):     run(techniques.OneCPU, techniques.CPUBound, 400, 100, 100),
+			key(techniques.Parallel, techniques.CPUBound):   run(techniques.Parallel, techniques.CPUBound, 100, 0, 0),
+		})
+		because := v.claims.verdicts[1]["because"]
+		if !strings.Contains(because, "other programs") {
+			t.Fatalf("run queues known %v: verdict %q, want the cause of the slow-down", known, because)
+		}
+		has := strings.Contains(because, "spent 200ms in all; the sequential run's, 10ms")
+		if has != known {
+			t.Errorf("run queues known %v: verdict %q gives them: %v", known, because, has)
+		}
+	}
+}
+
 // TestOverviewCancelledRunSaysSo: a run cancelled (as leaving the panel
 // cancels it) must not leave its "Running…" line behind.
 func TestOverviewCancelledRunSaysSo(t *testing.T) {
