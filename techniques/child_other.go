@@ -4,7 +4,8 @@ package techniques
 
 import "syscall"
 
-// yieldToWindow does nothing here: only Linux lowers the priority so far.
+// yieldToWindow does nothing here: only Linux (per thread) and Windows (at
+// the child's start) lower its priority.
 func yieldToWindow() error { return nil }
 
 // childAttr asks for nothing special here.

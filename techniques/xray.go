@@ -125,7 +125,7 @@ func ReadXrayProgress(ctx context.Context, r io.Reader, task string, progress fu
 		return nil, ErrNoRun
 	}
 	x, lanes := first.result()
-	second := &xrayBuilder{task: task, run: first.run, again: true, lanes: lanes}
+	second := &xrayBuilder{task: task, run: first.run, second: true, lanes: lanes}
 	// The second reading stops at the run's end, or reads it all if the
 	// trace ends first.
 	secondEvents := firstEvents
@@ -261,37 +261,35 @@ func (g *xrayGo) timeMap() map[string]time.Duration {
 // one stays; it adds up times and counts, and draws the P lanes. The
 // second follows only that run, and keeps the spans of the lanes to draw.
 type xrayBuilder struct {
-	task  string
-	run   trace.TaskID // the run followed
-	again bool         // the second reading
-	lanes []trace.GoID // second reading: the goroutines to draw
-	x     *Xray        // first reading: the result so far
-	time  [nStates]time.Duration
-	seen  uint8
-	gs    map[trace.GoID]*xrayGo // the run's goroutines
-	start trace.Time
-	last  trace.Time
-	began bool
-	ended bool
+	task   string
+	run    trace.TaskID // the run followed
+	second bool         // the second reading
+	lanes  []trace.GoID // second reading: the goroutines to draw
+	x      *Xray        // first reading: the result so far
+	time   [nStates]time.Duration
+	seen   uint8
+	gs     map[trace.GoID]*xrayGo // the run's goroutines
+	start  trace.Time
+	last   trace.Time
+	began  bool
+	ended  bool
 	// runEnd is the index of the event that ended the run, or -1.
 	runEnd int
 }
-
-func (b *xrayBuilder) second() bool { return b.again }
 
 // event takes in the trace's n-th event. It reports whether the reading is
 // over: the second reading ends with the run.
 func (b *xrayBuilder) event(n int, ev trace.Event) bool {
 	switch ev.Kind() {
 	case trace.EventTaskBegin:
-		if ev.Task().Type == b.task && (!b.second() || ev.Task().ID == b.run) {
+		if ev.Task().Type == b.task && (!b.second || ev.Task().ID == b.run) {
 			b.begin(ev)
 		}
 	case trace.EventTaskEnd:
 		if b.began && !b.ended && ev.Task().ID == b.run {
 			b.end(ev.Time())
 			b.runEnd = n
-			return b.second()
+			return b.second
 		}
 	case trace.EventStateTransition:
 		if b.began && !b.ended {
@@ -311,7 +309,7 @@ func (b *xrayBuilder) begin(ev trace.Event) {
 	b.run, b.start, b.last = ev.Task().ID, ev.Time(), ev.Time()
 	b.began, b.ended, b.runEnd = true, false, -1
 	b.gs = map[trace.GoID]*xrayGo{}
-	if !b.second() {
+	if !b.second {
 		b.x = &Xray{Task: b.task, Procs: map[int64][]XraySpan{}, Blocked: map[string]int{}}
 		b.time, b.seen = [nStates]time.Duration{}, 0
 	}
@@ -326,13 +324,13 @@ func (b *xrayBuilder) join(ev trace.Event) {
 		return
 	}
 	g := b.add(id)
-	if !b.second() || g.keep {
+	if !b.second || g.keep {
 		g.open, g.isOpen = openSpan{state: iRunning, since: ev.Time(), proc: int64(ev.Proc())}, true
 	}
 }
 
 func (b *xrayBuilder) add(id trace.GoID) *xrayGo {
-	g := &xrayGo{keep: b.second() && slices.Contains(b.lanes, id)}
+	g := &xrayGo{keep: b.second && slices.Contains(b.lanes, id)}
 	b.gs[id] = g
 	return g
 }
@@ -352,7 +350,7 @@ func (b *xrayBuilder) transition(ev trace.Event) {
 		g = b.add(id) // created by one of the run's goroutines: it is the run's too
 	}
 	b.last = ev.Time()
-	if b.second() && !g.keep {
+	if b.second && !g.keep {
 		return // the second reading follows only the lanes to draw
 	}
 	b.close(id, g, ev.Time())
@@ -363,7 +361,7 @@ func (b *xrayBuilder) transition(ev trace.Event) {
 	o := openSpan{state: state, since: ev.Time(), proc: int64(ev.Proc())}
 	if state == iBlocked {
 		o.reason = cmp.Or(st.Reason, "other")
-		if b.second() {
+		if b.second {
 			o.where = firstUserFrame(st.Stack)
 		} else {
 			b.x.Blocked[o.reason]++
@@ -396,7 +394,7 @@ func (b *xrayBuilder) close(id trace.GoID, g *xrayGo, now trace.Time) {
 	g.isOpen = false
 	o := g.open
 	s := XraySpan{From: o.since.Sub(b.start), To: now.Sub(b.start), State: stateNames[o.state], Goroutine: int64(id), Reason: o.reason, Where: o.where}
-	if b.second() {
+	if b.second {
 		g.spans = appendCompact(g.spans, s)
 		return
 	}
