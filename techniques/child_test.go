@@ -41,9 +41,9 @@ func TestRaceInChildReportsEveryStrategyAndItsTrace(t *testing.T) {
 	}
 }
 
-func TestRaceHistogramInChild(t *testing.T) {
+func TestRaceRunsInChild(t *testing.T) {
 	var calls, last int
-	values, traced, err := RaceHistogramInChild(context.Background(), RaceConfig{Pairs: 10, Updates: 5}, 3, "hist", func(done, total int) {
+	samples, traced, err := RaceRunsInChild(context.Background(), RaceConfig{Pairs: 10, Updates: 5}, 3, "hist", func(done, total int) {
 		if done <= last || total != 3*len(Strategies) {
 			t.Errorf("progress %d of %d after %d", done, total, last)
 		}
@@ -60,13 +60,13 @@ func TestRaceHistogramInChild(t *testing.T) {
 		if s == PlainIncrement && RaceDetector {
 			want = 0 // not run in a race-detector build
 		}
-		if len(values[s]) != want {
-			t.Errorf("%v: %d values, want %d", s, len(values[s]), want)
+		if len(samples[s]) != want {
+			t.Errorf("%v: %d values, want %d", s, len(samples[s]), want)
 		}
 	}
-	for _, v := range values[Mutex] {
-		if v != 0 {
-			t.Errorf("mutex ended at %d", v)
+	for _, r := range samples[Mutex] {
+		if r.Final != 0 || r.Lost != 0 {
+			t.Errorf("mutex ended at %d with %d lost", r.Final, r.Lost)
 		}
 	}
 }

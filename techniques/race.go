@@ -136,6 +136,15 @@ func RunStrategies(ctx context.Context, cfg RaceConfig, each func(RaceResult) er
 	return nil
 }
 
+// checkRaceConfig keeps a run, and a child process's work, to what the
+// panel allows.
+func checkRaceConfig(cfg RaceConfig) error {
+	if cfg.Pairs < 1 || cfg.Pairs > MaxPairs || cfg.Updates < 1 || cfg.Updates > MaxUpdates {
+		return fmt.Errorf("pairs must be 1 to %d and updates 1 to %d, got %d and %d", MaxPairs, MaxUpdates, cfg.Pairs, cfg.Updates)
+	}
+	return nil
+}
+
 // procsMu makes runs that change GOMAXPROCS, which is one per process, take turns.
 var procsMu sync.Mutex
 
@@ -146,8 +155,8 @@ var procsMu sync.Mutex
 // goroutines stop early. SingleProc sets GOMAXPROCS to 1 for the run, for
 // the whole process, and restores it after.
 func RunRace(ctx context.Context, s Strategy, cfg RaceConfig) (RaceResult, error) {
-	if cfg.Pairs < 1 || cfg.Updates < 1 || cfg.Pairs > MaxPairs || cfg.Updates > MaxUpdates {
-		return RaceResult{}, fmt.Errorf("pairs must be 1 to %d and updates 1 to %d, got %d and %d", MaxPairs, MaxUpdates, cfg.Pairs, cfg.Updates)
+	if err := checkRaceConfig(cfg); err != nil {
+		return RaceResult{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return RaceResult{}, err

@@ -37,19 +37,6 @@ func RaceRunsInChild(ctx context.Context, cfg RaceConfig, runs int, task string,
 	return samples, traced, err
 }
 
-// RaceHistogramInChild is RaceRunsInChild keeping only the final values
-// (the child process's tests use it).
-func RaceHistogramInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]int64, []byte, error) {
-	samples, traced, err := RaceRunsInChild(ctx, cfg, runs, task, progress)
-	finals := map[Strategy][]int64{}
-	for s, runs := range samples {
-		for _, r := range runs {
-			finals[s] = append(finals[s], r.Final)
-		}
-	}
-	return finals, traced, err
-}
-
 type raceHistogramSpec struct {
 	Config RaceConfig
 	Runs   int
@@ -61,27 +48,14 @@ type raceHistogramReport struct {
 	Values      map[Strategy][]RaceSample
 }
 
-// checkRaceConfig keeps a child's work to what the panel allows.
-func checkRaceConfig(cfg RaceConfig) error {
-	if cfg.Pairs < 1 || cfg.Pairs > MaxPairs || cfg.Updates < 1 || cfg.Updates > MaxUpdates {
-		return fmt.Errorf("pairs must be 1 to %d and updates 1 to %d, got %d and %d", MaxPairs, MaxUpdates, cfg.Pairs, cfg.Updates)
-	}
-	return nil
-}
-
-// raceJob is RaceInChild's work, in the child.
+// raceJob is RaceInChild's work, in the child. RunRace refuses a cfg
+// beyond what the panel allows, so a child does no more than that.
 func raceJob(ctx context.Context, cfg RaceConfig, report func(any) error) error {
-	if err := checkRaceConfig(cfg); err != nil {
-		return err
-	}
 	return RunStrategies(ctx, cfg, func(r RaceResult) error { return report(r) })
 }
 
-// raceHistogramJob is RaceHistogramInChild's work, in the child.
+// raceHistogramJob is RaceRunsInChild's work, in the child.
 func raceHistogramJob(ctx context.Context, s raceHistogramSpec, report func(any) error) error {
-	if err := checkRaceConfig(s.Config); err != nil {
-		return err
-	}
 	if s.Runs < 1 || s.Runs > 10_000 {
 		return fmt.Errorf("runs must be 1 to 10,000, got %d", s.Runs)
 	}
