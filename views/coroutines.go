@@ -35,7 +35,7 @@ A panic shows the same difference. iter.Pull catches a panic of the body on the 
 
 Either way the two take turns: the caller waits while the body runs, and the body waits while the caller runs. That is concurrency without parallelism. With iter.Pull the turns are exact, since one thread passes between them. With channels they come from the hand-offs and are looser: two goroutines can run at once, and just after a reply the body may still be on its way to its next receive while the caller goes on.
 
-"Measure round trips" times Send: caller → body → caller, two switches per round trip.`
+"Measure round trips" times Send: from the caller into the body and back, so two switches per round trip.`
 )
 
 const (
@@ -412,7 +412,7 @@ func (v *coroutinesView) replayWork(selected string) stepResult {
 // replayBlocking is the blocking way: the Fyne goroutine waits while the
 // session runs. Its steps take microseconds; its looks at where each body is
 // paused (goroutine dumps) take most of the time, a fraction of a
-// millisecond each: 0.5-1 ms in all here, about 13 ms the first time. The work
+// millisecond each (the panel shows what they took). The work
 // itself runs on another goroutine, because an iter.Pull coroutine must not
 // be created or resumed on the Fyne goroutine, which is locked to the main
 // OS thread: created on one and resumed on the other, the runtime aborts the
