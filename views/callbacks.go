@@ -88,19 +88,10 @@ func newCallbacksView() *callbacksView {
 	v.failAt = widget.NewSelect([]string{"No failure", "Fail at step 1", "Fail at step 2", "Fail at step 3"}, nil)
 	v.failAt.SetSelectedIndex(0)
 	runBoth := widget.NewButton("Run nested and flattened", v.runBoth)
-	v.nested, v.flat = widget.NewLabel("—"), widget.NewLabel("—")
-	for _, l := range []*widget.Label{v.nested, v.flat} {
-		l.Wrapping = fyne.TextWrapWord
-	}
+	v.nested, v.flat = wrapped("—"), wrapped("—")
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) {
-		if busy {
-			cancel.Enable()
-		} else {
-			cancel.Disable()
-		}
-	})
+	v.runs.onBusy(func(busy bool) { enable(busy, cancel) })
 
 	// "Click me!" keeps tkinter's 10 px of padding around its label.
 	clickBox := container.New(paddedLayout{10}, click)
@@ -115,8 +106,7 @@ func newCallbacksView() *callbacksView {
 		if err != nil {
 			src = err.Error()
 		}
-		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		return container.NewBorder(head, result, nil, nil, NewCodeView(src))
+		return container.NewBorder(bold(title), result, nil, nil, NewCodeView(src))
 	}
 	nesting := container.NewBorder(
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.failAt, runBoth),
@@ -322,7 +312,6 @@ func (v *callbacksView) runBoth() {
 				}
 				o.label.Importance = widget.SuccessImportance
 				o.label.SetText(fmt.Sprintf("%s: %d lines, %d words", o.wc.File, o.wc.Lines, o.wc.Words))
-				o.label.Refresh()
 			})
 		}
 		return nil
