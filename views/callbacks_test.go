@@ -51,7 +51,7 @@ func TestCallbacksReadLandsAfterDone(t *testing.T) {
 		t.Errorf("done_before_first_line %v, simulated_delay_ms %v; want true and 0", res["done_before_first_line"], res["simulated_delay_ms"])
 	}
 	lines, _ := res["console_lines"].([]string)
-	if len(lines) < 3 || lines[3] != "done." || !slices.Contains(lines, "Concurrency is about structure: tasks that can make progress independently.") {
+	if len(lines) < 4 || lines[3] != "done." || !slices.Contains(lines, "Concurrency is about structure: tasks that can make progress independently.") {
 		t.Errorf("console_lines %q", lines)
 	}
 	for _, key := range []string{"click_handler_held_window_ms", "handler_held_window_ms", "callback_called_ms_after_handler_began", "lines_shown_ms_after_handler_began"} {
