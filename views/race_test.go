@@ -80,6 +80,10 @@ func checkRaceRun(t *testing.T, v *raceView) {
 	if p := fmt.Sprintf("GOMAXPROCS=%v:", results["gomaxprocs"]); !v.procs.Visible() || !strings.Contains(v.procs.Text, p) {
 		t.Errorf("the report's gomaxprocs %v; the screen says %q", results["gomaxprocs"], v.procs.Text)
 	}
+	// "Every other row" reads as alternate rows; the line must name the rows it means.
+	if !strings.Contains(v.procs.Text, "other than GOMAXPROCS=1") {
+		t.Errorf("the GOMAXPROCS line does not say which rows it is about: %q", v.procs.Text)
+	}
 	if got := fmt.Sprint(results["gomaxprocs1_lost"]); got != single[1].Text {
 		t.Errorf("gomaxprocs1_lost %s, the screen shows %q", got, single[1].Text)
 	}
