@@ -166,25 +166,12 @@ func cores(n int) string {
 func measured(r techniques.RunResult) string {
 	s := "runnable (ready, not running): not traced"
 	if r.Traced {
-		s = "runnable (ready, not running): " + short(r.Runnable)
+		s = "runnable (ready, not running): " + readable(r.Runnable)
 	}
 	if q, ok := r.RunQueue(); ok {
-		s += " · in the kernel's run queue (waiting for a core): " + short(q)
+		s += " · in the kernel's run queue (waiting for a core): " + readable(q)
 	}
 	return s
-}
-
-// short rounds a duration to the digits worth reading.
-func short(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= 10*time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
 }
 
 // segmentSpans colours a task's measured segments by state.
@@ -240,7 +227,7 @@ func (v *overviewView) show(results map[string]techniques.RunResult) {
 			if !done {
 				continue
 			}
-			head.SetText(fmt.Sprintf("%s — %v", modeTitle(m), short(r.Wall)))
+			head.SetText(fmt.Sprintf("%s — %v", modeTitle(m), readable(r.Wall)))
 			why := ""
 			if ok && m != techniques.Sequential {
 				head.SetText(head.Text + ", " + versus(base.Wall, r.Wall))
@@ -345,14 +332,14 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	switch {
 	case sp < 1.5:
 		v.claims.judge(0, wrong, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s: their waits did not overlap.",
-			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall)))
+			n, readable(oneB.Wall), one, readable(seqB.Wall), versus(seqB.Wall, oneB.Wall)))
 	case share < 0.5:
 		v.claims.judge(0, partly, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s: while one waited, the others ran. "+
 			"But the CPU was far from full: the tasks' goroutines were running %v in all, %s of the run. Overlapping waits saves the waiting; there was no work to fill the CPU with.",
-			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), short(busy), percent(share)))
+			n, readable(oneB.Wall), one, readable(seqB.Wall), versus(seqB.Wall, oneB.Wall), readable(busy), percent(share)))
 	default:
 		v.claims.judge(0, holds, fmt.Sprintf("%d blocking tasks took %v concurrently on %s against %v in sequence, %s, and their goroutines were running %.0f%% of the run.",
-			n, short(oneB.Wall), one, short(seqB.Wall), versus(seqB.Wall, oneB.Wall), 100*share))
+			n, readable(oneB.Wall), one, readable(seqB.Wall), versus(seqB.Wall, oneB.Wall), 100*share))
 	}
 
 	// 2. With one P, CPU-bound tasks are all under way, take turns, and gain nothing.
@@ -363,19 +350,19 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	queues := ""
 	if qs, ok := seqC.RunQueue(); ok {
 		if qo, ok := oneC.RunQueue(); ok {
-			queues = fmt.Sprintf(" Waiting for a core in the kernel's run queue, their threads spent %v in all; the sequential run's, %v.", short(qo), short(qs))
+			queues = fmt.Sprintf(" Waiting for a core in the kernel's run queue, their threads spent %v in all; the sequential run's, %v.", readable(qo), readable(qs))
 		}
 	}
 	switch {
 	case atOnce > 0:
-		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", short(atOnce)))
+		v.claims.judge(1, wrong, fmt.Sprintf("With GOMAXPROCS=1 the trace shows tasks running at the same instant for %v.", readable(atOnce)))
 	case oneC.Runnable > 0 && spC < 1.25:
 		v.claims.judge(1, holds, fmt.Sprintf("On %s the %d CPU-bound tasks were all under way together, taking turns (%v runnable, waiting for the one P), "+
 			"yet no two executed Go code at the same instant: they took %v against %v in sequence, %s. %s",
-			one, n, short(oneC.Runnable), short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
+			one, n, readable(oneC.Runnable), readable(oneC.Wall), readable(seqC.Wall), versus(seqC.Wall, oneC.Wall), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
 	default:
 		v.claims.judge(1, partly, fmt.Sprintf("On %s no two CPU-bound tasks executed Go code at the same instant, but they took %v against %v in sequence, %s, with %v runnable. %s",
-			one, short(oneC.Wall), short(seqC.Wall), versus(seqC.Wall, oneC.Wall), short(oneC.Runnable), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
+			one, readable(oneC.Wall), readable(seqC.Wall), versus(seqC.Wall, oneC.Wall), readable(oneC.Runnable), oneCoreWhy(seqC.Wall, oneC.Wall)+queues))
 	}
 
 	// 3. The same independent tasks run in parallel when there are cores for them.
@@ -383,9 +370,9 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 	par := techniques.RunningAtOnce(parC)
 	queue := ""
 	if q, ok := parC.RunQueue(); ok {
-		queue = fmt.Sprintf(" Their threads waited only %v in the kernel's run queue for a core.", short(q))
+		queue = fmt.Sprintf(" Their threads waited only %v in the kernel's run queue for a core.", readable(q))
 		if q >= parC.Wall/20 {
-			queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue: the cores were busy with other threads too.", short(q))
+			queue = fmt.Sprintf(" Their threads waited %v in the kernel's run queue: the cores were busy with other threads too.", readable(q))
 		}
 	}
 	switch {
@@ -393,13 +380,13 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 		v.claims.judge(2, partly, "The app may use one CPU only on this machine: parallelism could not be tried here.")
 	case par > 0 && spP >= 1.3:
 		v.claims.judge(2, holds, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v (summed over pairs) and took %v against %v in sequence, %s: the same work in less time than one goroutine needs, so they ran on several cores at once.%s",
-			parC.Procs, short(par), short(parC.Wall), short(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
+			parC.Procs, readable(par), readable(parC.Wall), readable(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
 	case par > 0:
 		v.claims.judge(2, partly, fmt.Sprintf("With GOMAXPROCS=%d the tasks held Ps at the same instant for %v, yet took %v against %v in sequence, %s.%s",
-			parC.Procs, short(par), short(parC.Wall), short(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
+			parC.Procs, readable(par), readable(parC.Wall), readable(seqC.Wall), versus(seqC.Wall, parC.Wall), queue))
 	default:
 		v.claims.judge(2, wrong, fmt.Sprintf("With GOMAXPROCS=%d no two tasks ran at the same instant (%v against %v in sequence).",
-			parC.Procs, short(parC.Wall), short(seqC.Wall)))
+			parC.Procs, readable(parC.Wall), readable(seqC.Wall)))
 	}
 }
 
