@@ -80,6 +80,7 @@ type coroutinesView struct {
 	primed    bool
 	nextPrime func() (int, bool) // the lazy generator, pulled on run goroutines
 	stopPrime func()
+	pulled    []int // the primes pulled so far; run goroutines only
 }
 
 // stepResult is what a step measured on its run goroutine, for the Fyne
@@ -487,24 +488,23 @@ func (v *coroutinesView) pullPrimes() error {
 		return err
 	}
 	v.claims.reset()
-	shown := v.primes.Text
 	return v.runs.start(func(context.Context) error {
 		if v.nextPrime == nil {
 			v.nextPrime, v.stopPrime = iter.Pull(techniques.Primes())
 		}
-		var got []string
 		for range 10 {
 			p, _ := v.nextPrime() // the generator computes one prime and pauses again
-			got = append(got, fmt.Sprint(p))
+			v.pulled = append(v.pulled, p)
 		}
-		text := strings.TrimSuffix(strings.TrimPrefix(shown, "Primes pulled so far: "), "none.")
-		if text != "" {
-			text += ", "
+		pulled := slices.Clone(v.pulled)
+		shown := make([]string, len(pulled))
+		for i, p := range pulled {
+			shown[i] = fmt.Sprint(p)
 		}
-		text += strings.Join(got, ", ")
+		text := strings.Join(shown, ", ")
 		fyne.Do(func() {
 			v.primes.SetText("Primes pulled so far: " + text)
-			v.runs.setResult("primes_pulled", strings.Split(text, ", "))
+			v.runs.setResult("primes_pulled", pulled)
 		})
 		return nil
 	}, nil)
@@ -544,7 +544,7 @@ func (v *coroutinesView) stop() {
 	}
 	if v.stopPrime != nil {
 		v.stopPrime()
-		v.nextPrime, v.stopPrime = nil, nil
+		v.nextPrime, v.stopPrime, v.pulled = nil, nil, nil
 	}
 }
 

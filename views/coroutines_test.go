@@ -254,4 +254,7 @@ func TestCoroutinesPrimesAndCost(t *testing.T) {
 	if !strings.HasSuffix(v.primes.Text, "67, 71") || !strings.Contains(v.primes.Text, ": 2, 3, 5,") {
 		t.Errorf("primes %q, want the first twenty", v.primes.Text)
 	}
+	if got, _ := reportedResults(v.demo)["primes_pulled"].([]int); len(got) != 20 || got[0] != 2 || got[19] != 71 {
+		t.Errorf("primes_pulled = %v, want the first twenty primes", reportedResults(v.demo)["primes_pulled"])
+	}
 }
