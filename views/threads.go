@@ -114,8 +114,11 @@ func (v *threadsView) run(blocking bool) error {
 
 	// Lines are collected on the worker side and shown in batches.
 	var pending []techniques.ThreadLine
+	// Each console line is stamped with when its worker printed it (At, on
+	// the run's clock), not when its batch reached the screen: the blocking
+	// way shows every line at the end.
 	flush := func(batch []techniques.ThreadLine) {
-		text := make([]string, len(batch))
+		text := make([]stamped, len(batch))
 		for i, l := range batch {
 			if l.ThreadID >= 0 {
 				v.lanes.Lanes[l.Worker] = fmt.Sprintf("worker %d · thread %d", l.Worker, l.ThreadID)
@@ -123,9 +126,9 @@ func (v *threadsView) run(blocking bool) error {
 			// A bar for the CPU work, a thin mark when the line is printed.
 			c := chartColors[l.Worker%len(chartColors)]
 			v.lanes.Spans[l.Worker] = append(v.lanes.Spans[l.Worker], span{From: l.Began, To: l.Worked, Color: c}, span{From: l.At, To: l.At, Color: c})
-			text[i] = l.String()
+			text[i] = stamped{at: began.Add(l.At), text: l.String()}
 		}
-		v.out.PrintLines(text)
+		v.out.PrintStamped(text)
 		v.lanes.Refresh()
 	}
 	if blocking {

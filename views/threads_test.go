@@ -160,3 +160,27 @@ func TestClicksQueuedDuringAFreezeKeepTheResults(t *testing.T) {
 	}
 	v.demo.Wait()
 }
+
+// TestThreadsConsoleShowsWhenEachLineWasPrinted: the blocking way shows its
+// lines only once the run is over; the console must still stamp each with
+// the time its worker printed it, not the moment they all reached the screen.
+func TestThreadsConsoleShowsWhenEachLineWasPrinted(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	test.NewTempWindow(t, v.demo.Content)
+	v.workers.SetText("2")
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	lines := v.out.lines
+	if len(lines) != 2*threadLines {
+		t.Fatalf("console has %d lines, want %d", len(lines), 2*threadLines)
+	}
+	// One after another, each line comes a pause after the one before.
+	want := time.Duration(len(lines)-1) * threadPause
+	if got := lines[len(lines)-1].at.Sub(lines[0].at); got < want {
+		t.Errorf("console stamps span %v from first to last line, want at least %v: %q … %q",
+			got, want, v.out.stampText(lines[0].at), v.out.stampText(lines[len(lines)-1].at))
+	}
+}
