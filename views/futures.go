@@ -197,7 +197,7 @@ func futureRows(rows []futureState) []map[string]any {
 // judgeReturnsAtOnce checks the claim: the function returned futures at
 // once, and the results came later.
 func (v *futuresView) judgeReturnsAtOnce(n int, returned, firstDone, lastDone time.Duration) {
-	v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %s in all, without taking a callback; they resolved from %s to %s "+
+	v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %s in all, without taking a callback; they settled from %s to %s "+
 		"after the start, and All, waiting for them on a goroutine of its own, carried on from there.", n, sig3(returned), sig3(firstDone), sig3(lastDone)))
 }
 
@@ -457,11 +457,11 @@ func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakC
 			"Leaked: in real code they would stay blocked until the program exits, and the garbage collector does not free a blocked goroutine"
 	}
 	text := fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine: the app's other goroutines are counted too), "+
-		"before / once first-of returned / %v later, when every task has done its work (each count waits up to %v for goroutines that are returning):\n"+
+		"before / once first-of returned / %s later, when every task has done its work (each count waits up to %s for goroutines that are returning):\n"+
 		"• First, cancelling the losers and waiting for them: %d / %d / %d.\n"+
 		"• Not cancelling, a result channel with room for all: %d / %d (%s) / %d.\n"+
 		"• Not cancelling, an unbuffered channel: %d / %d / %d (%s). Once the demo received what they sent (code with this bug has no such step), the count was %d.",
-		longest, leakSettle, f.Before, f.Returned, f.Later,
+		sig3(longest), sig3(leakSettle), f.Before, f.Returned, f.Later,
 		b.Before, b.Returned, working, b.Later,
 		u.Before, u.Returned, u.Later, leaked, u.Released)
 	if err != nil {
