@@ -113,18 +113,22 @@ func PrepareXray(x *techniques.Xray) *XrayDrawing {
 	for _, p := range d.procIDs {
 		d.procs = append(d.procs, procSpans(x.Procs[p]))
 	}
-	d.first = d.lanes(1)
+	d.first = d.lanes(0, x.Length)
 	return d
 }
 
-// lanes coarsens the spans for a zoom: the finer the zoom, the finer the
-// slices the spans are merged into.
-func (d *XrayDrawing) lanes(zoom float64) [2][][]span {
-	width := time.Duration(float64(d.x.Length) / (timelineBuckets * zoom))
+// lanes coarsens the spans seen from start, for total, into
+// timelineBuckets slices. Only the spans seen are merged: zoomed in, that
+// is a small part of the run, and the work stays small on the Fyne
+// goroutine, which does it on every zoom and scroll.
+func (d *XrayDrawing) lanes(start, total time.Duration) [2][][]span {
+	width := total / timelineBuckets
 	var out [2][][]span
 	for i, all := range [][][]span{d.goroutines, d.procs} {
 		for _, spans := range all {
-			out[i] = append(out[i], coarsen(spans, width))
+			from := sort.Search(len(spans), func(k int) bool { return spans[k].To > start })
+			to := sort.Search(len(spans), func(k int) bool { return spans[k].From >= start+total })
+			out[i] = append(out[i], coarsen(spans[from:max(from, to)], width))
 		}
 	}
 	return out
@@ -164,14 +168,15 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	// starts at pos (0 to 1 of what is left).
 	zoom, pos := 1.0, 0.0
 	draw := func() {
+		total := time.Duration(float64(x.Length) / zoom)
+		start := time.Duration(pos * float64(x.Length-total))
 		lanes := d.first
 		if zoom != 1 {
-			lanes = d.lanes(zoom)
+			lanes = d.lanes(start, total)
 		}
 		goroutines.Spans, procs.Spans = lanes[0], lanes[1]
 		for _, tl := range []*timeline{goroutines, procs} {
-			tl.Total = time.Duration(float64(x.Length) / zoom)
-			tl.Start = time.Duration(pos * float64(x.Length-tl.Total))
+			tl.Total, tl.Start = total, start
 			tl.Refresh()
 		}
 	}

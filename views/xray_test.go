@@ -288,3 +288,53 @@ func TestXrayPLaneLooksBusierIsSaid(t *testing.T) {
 		t.Errorf("the P lane is drawn %v busy of %v held, and no text says a lane looks busier than it was:\n%s", drawn, held, all)
 	}
 }
+
+// BenchmarkXrayLanesZoomed is the work a zoom or a scroll of the X-ray does
+// on the Fyne goroutine, for a run as large as the X-ray keeps: 40
+// goroutine lanes and 2 P lanes of 20,000 spans each.
+func BenchmarkXrayLanesZoomed(b *testing.B) {
+	states := []string{techniques.StateRunning, techniques.StateRunnable, techniques.StateBlocked}
+	lane := func(g int64) []techniques.XraySpan {
+		out := make([]techniques.XraySpan, 20_000)
+		for i := range out {
+			at := time.Duration(i) * 300 * time.Microsecond
+			out[i] = techniques.XraySpan{From: at, To: at + 300*time.Microsecond, State: states[i%3], Goroutine: g}
+		}
+		return out
+	}
+	x := &techniques.Xray{Task: "t", Length: 6 * time.Second, Total: 12_000, Procs: map[int64][]techniques.XraySpan{0: lane(1), 1: lane(2)}}
+	for g := range int64(techniques.MaxXrayLanes) {
+		x.Goroutines = append(x.Goroutines, techniques.XrayGoroutine{ID: g, Spans: lane(g)})
+	}
+	d := PrepareXray(x)
+	for _, zoom := range []float64{2, 64} {
+		b.Run(fmt.Sprintf("%gx", zoom), func(b *testing.B) {
+			total := time.Duration(float64(x.Length) / zoom)
+			for b.Loop() {
+				d.lanes((x.Length-total)/2, total)
+			}
+		})
+	}
+}
+
+// TestXrayZoomMergesOnlyWhatIsSeen: zoomed in, the lanes hold the spans of
+// the part of the run on screen, at the finer grain, and nothing outside.
+func TestXrayZoomMergesOnlyWhatIsSeen(t *testing.T) {
+	t.Parallel()
+	var lane []techniques.XraySpan
+	for at := time.Duration(0); at < time.Second; at += time.Millisecond {
+		lane = append(lane, techniques.XraySpan{From: at, To: at + time.Millisecond, State: []string{techniques.StateRunning, techniques.StateBlocked}[at/time.Millisecond%2], Goroutine: 1})
+	}
+	x := &techniques.Xray{Task: "t", Length: time.Second, Total: 1, Goroutines: []techniques.XrayGoroutine{{ID: 1, Spans: lane}}}
+	d := PrepareXray(x)
+	start, total := 500*time.Millisecond, 100*time.Millisecond
+	seen := d.lanes(start, total)[0][0]
+	if len(seen) < 50 {
+		t.Errorf("%d spans for 100 turns of 1ms seen at 3 slices a ms: the zoom lost its detail", len(seen))
+	}
+	for _, s := range seen {
+		if s.To <= start || s.From >= start+total {
+			t.Errorf("span %v to %v drawn, outside the %v seen from %v", s.From, s.To, total, start)
+		}
+	}
+}
