@@ -16,7 +16,7 @@ import (
 // threadsIntro and threadsAbout are the panel's texts: a sentence or two above the
 // tabs, and the About tab, in Markdown.
 const (
-	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as free cores and GOMAXPROCS allow: their lines interleave differently on every run."
+	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as free cores and GOMAXPROCS allow; the schedulers, not the program, decide the order, so their lines interleave differently on every run."
 
 	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; with more threads than cores, no more run at once than there are cores, and the rest take turns on them.
 
