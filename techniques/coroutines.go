@@ -178,8 +178,9 @@ func (c *chanCoroutine) bodyReceive() (string, bool) {
 	return s, ok
 }
 
-// bodyReply is the body's reply. It does not stay paused: the caller is
-// already waiting for the reply, so the send completes at once.
+// bodyReply is the body's reply. It does not stay paused: the caller
+// receives the reply right after it resumes the body, so the send waits
+// at most that long.
 func (c *chanCoroutine) bodyReply(s string) {
 	select {
 	case c.out <- s:
