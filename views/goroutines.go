@@ -440,12 +440,12 @@ func (v *goroutinesView) judge(g, t *techniques.Parked) {
 	because := fmt.Sprintf("Lighter and quicker: a parked goroutine added %s, a thread %s (%.1f× as much, besides its kernel memory); %s (%.0f×). ",
 		bytesText(gEach), bytesText(tEach), float64(tEach)/float64(gEach), starts, gRate/tRate)
 	if g.N >= 1_000_000 {
-		because += fmt.Sprintf("Millions: this run parked %d goroutines in %s. ", g.N, bytesText(gEach*uint64(g.N)))
+		because += fmt.Sprintf("Millions: this run parked %s goroutines in %s. ", grouped(g.N), bytesText(gEach*uint64(g.N)))
 	} else {
 		because += fmt.Sprintf("Millions: at that rate a million would take %s. ", bytesText(million))
 	}
-	because += fmt.Sprintf("But %d threads took only %s: resident memory is not what stops threads at a few thousand. Here the Go runtime ends the program past 10,000 threads",
-		t.N, bytesText(tEach*uint64(t.N)))
+	because += fmt.Sprintf("But %s threads took only %s: resident memory is not what stops threads at a few thousand. Here the Go runtime ends the program past 10,000 threads",
+		grouped(t.N), bytesText(tEach*uint64(t.N)))
 	if virt := t.VirtualEach(); virt > 0 {
 		because += fmt.Sprintf(", and each thread reserved %s of address space for its stack", bytesText(virt))
 	}
