@@ -78,6 +78,7 @@ func newFuturesView() *futuresView {
 		promise: wrapped(""),
 	}
 	v.message.Importance = widget.DangerImportance
+	v.message.Hide() // shown only with an error: no blank line above the results
 	v.failRate.Step = 5
 	rateLabel := widget.NewLabel("")
 	v.failRate.OnChanged = func(p float64) { rateLabel.SetText(fmt.Sprintf("failure rate %.0f%%", p)) }
@@ -145,9 +146,11 @@ func (v *futuresView) config() (int, techniques.FetchConfig, error) {
 	}
 	if err != nil {
 		v.message.SetText(err.Error())
+		v.message.Show()
 		return 0, techniques.FetchConfig{}, err
 	}
 	v.message.SetText("")
+	v.message.Hide()
 	cfg := techniques.FetchConfig{
 		MinLatency: time.Duration(lo) * time.Millisecond, MaxLatency: time.Duration(hi) * time.Millisecond,
 		FailRate: v.failRate.Value / 100, PanicID: -1,
@@ -172,6 +175,7 @@ func (v *futuresView) reset(n int) {
 		v.rows[i].status = "pending"
 	}
 	v.table.Refresh()
+	v.goroutines.SetText("") // the last run's counts are not this run's
 	v.claims.reset()
 }
 
@@ -212,7 +216,6 @@ func (v *futuresView) fetch(first bool) error {
 	}
 	v.reset(n)
 	v.summary.SetText("Fetching…")
-	v.goroutines.SetText("")
 	seed := uint64(time.Now().UnixNano())
 	combinator := map[bool]string{false: "All", true: "First"}[first]
 	return v.runs.start(func(ctx context.Context) error {

@@ -212,3 +212,30 @@ func TestFuturesLeakCheckSaysThePanicIsOff(t *testing.T) {
 		t.Errorf("leak text %q: want it to say the panic box is not used here", v.leak.Text)
 	}
 }
+
+// TestFuturesBlockingRunDropsTheLastRunsCounts: a blocking run does not
+// count goroutines, so the last run's counts must not stay beside its rows;
+// the error line takes room only when there is an error.
+func TestFuturesBlockingRunDropsTheLastRunsCounts(t *testing.T) {
+	v := newFutures(t)
+	if v.message.Visible() {
+		t.Error("the empty error line is shown")
+	}
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	if v.goroutines.Text == "" {
+		t.Fatal("no goroutine counts after All")
+	}
+	if err := v.demo.RunBlocking(); err != nil {
+		t.Fatal(err)
+	}
+	if v.goroutines.Text != "" {
+		t.Errorf("after a blocking run, the last run's counts are still shown: %q", v.goroutines.Text)
+	}
+	v.n.SetText("0")
+	if err := v.demo.Run(); err == nil || !v.message.Visible() {
+		t.Errorf("bad input: err %v, error line shown %v", err, v.message.Visible())
+	}
+}
