@@ -480,8 +480,8 @@ func (v *serverView) judge() {
 		// took 1 ÷ throughput of its time, the lock's queue aside.
 		lat, each := serial.cfg.Latency.Seconds(), 1/serial.stats.PerSecond
 		share := lat / each
-		because := fmt.Sprintf("One at a time, each request held the server %.1f ms (1 ÷ %.0f/s), %.0f ms of it (%.0f%%) in the simulated wait on the database, whose share the slider sets.",
-			1000*each, serial.stats.PerSecond, 1000*lat, 100*share)
+		because := fmt.Sprintf("One at a time, each request held the server %.1f ms (1 ÷ %s/s), %.0f ms of it (%.0f%%) in the simulated wait on the database, whose share the slider sets.",
+			1000*each, average(serial.stats.PerSecond), 1000*lat, 100*share)
 		verdict := holds
 		if share < 0.5 {
 			verdict = wrong
@@ -509,8 +509,9 @@ func (v *serverView) judge() {
 	parallel := float64(cpus) * serial.stats.PerSecond
 	v.runs.setResult("gomaxprocs", cpus)
 	v.runs.setResult("speedup_per_connection_over_one_at_a_time", speedup)
-	because = fmt.Sprintf("If each of the %d cores served one request at a time, they would manage about %d × %.0f = %.0f/s (an estimate: not run here); overlapping the waits on those %d cores served %.0f/s.",
-		cpus, cpus, serial.stats.PerSecond, parallel, cpus, conc.stats.PerSecond)
+	// The rate to three figures, as in 1 ÷ rate above: 2 × 41 = 83 would read as a slip.
+	because = fmt.Sprintf("If each of the %d cores served one request at a time, they would manage about %d × %s = %.0f/s (an estimate: not run here); overlapping the waits on those %d cores served %.0f/s.",
+		cpus, cpus, average(serial.stats.PerSecond), parallel, cpus, conc.stats.PerSecond)
 	verdict = holds
 	if conc.stats.PerSecond < 1.5*parallel {
 		verdict = wrong

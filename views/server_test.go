@@ -1,8 +1,10 @@
 package views
 
 import (
+	"fmt"
 	"image/color"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -261,5 +263,30 @@ func TestServerOpenInBrowserWithoutServer(t *testing.T) {
 	test.Tap(findButton(t, v.demo.Content, "Open in browser"))
 	if !v.message.Visible() || !strings.Contains(v.message.Text, "not running") {
 		t.Errorf("message %q, visible %v", v.message.Text, v.message.Visible())
+	}
+}
+
+// TestServerVerdictArithmeticAddsUp: the verdicts' worked sums must add up
+// as printed: a rate of 41.4/s shown as 41 made "2 × 41 = 83/s" and
+// "1 ÷ 41/s = 24.2 ms" read as slips.
+func TestServerVerdictArithmeticAddsUp(t *testing.T) {
+	test.NewTempApp(t)
+	v := newServerView()
+	cfg := techniques.ServerConfig{DBConns: 16, Workers: 8, Latency: 20 * time.Millisecond}
+	load := techniques.LoadConfig{Clients: 64, Requests: 2}
+	for m, rate := range map[techniques.ServerMode]float64{techniques.OneRequestAtATime: 41.4, techniques.PerConnection: 649} {
+		c := cfg
+		c.Mode = m
+		v.measured[m] = modeResult{cfg: c, load: load, stats: techniques.LoadStats{PerSecond: rate}, most: 1, mostOnDB: 1}
+	}
+	v.judge()
+	cpus := runtime.GOMAXPROCS(0)
+	for i, want := range map[int]string{
+		0: "(1 ÷ 41.4/s)",
+		2: fmt.Sprintf("%d × 41.4 = %.0f/s", cpus, float64(cpus)*41.4),
+	} {
+		if got := v.claims.verdicts[i]["because"]; !strings.Contains(got, want) {
+			t.Errorf("claim %d: %q, want %q in it", i, got, want)
+		}
 	}
 }
