@@ -290,6 +290,29 @@ func TestBin(t *testing.T) {
 	}
 }
 
+func TestBinAligned(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		values     []int64
+		bins       int
+		wantEdges  []int64
+		wantCounts []int
+	}{
+		{nil, 5, nil, nil},
+		{[]int64{7, 7}, 5, []int64{7}, []int{2}},
+		// Bin would make edges −3 and 1, and put the 0 under −3.
+		{[]int64{-3, 0, 4}, 2, []int64{-4, 0, 4}, []int{1, 1, 1}},
+		{[]int64{-5, 0, 3}, 2, []int64{-5, 0}, []int{1, 2}},
+		{[]int64{1, 2, 3, 4}, 2, []int64{0, 2, 4}, []int{1, 2, 1}},
+	}
+	for _, tt := range tests {
+		edges, counts := BinAligned(tt.values, tt.bins)
+		if !slices.Equal(edges, tt.wantEdges) || !slices.Equal(counts, tt.wantCounts) {
+			t.Errorf("BinAligned(%v, %d) = %v, %v; want %v, %v", tt.values, tt.bins, edges, counts, tt.wantEdges, tt.wantCounts)
+		}
+	}
+}
+
 func ExampleRunRace() {
 	r, _ := RunRace(context.Background(), Mutex, RaceConfig{Pairs: 1000, Updates: 10})
 	fmt.Println(r.Strategy, r.Final, r.Lost())

@@ -435,7 +435,7 @@ func histogramImage(samples map[techniques.Strategy][]techniques.RaceSample) (im
 			lost, finals = append(lost, r.Lost), append(finals, r.Final)
 		}
 		for j, values := range [][]int64{lost, finals} {
-			edges, counts := techniques.Bin(values, 8)
+			edges, counts := techniques.BinAligned(values, 8)
 			labels := make([]string, len(edges))
 			ys := make([]float64, len(counts))
 			wide := len(edges) > 4 && (len(fmt.Sprint(edges[0])) > 4 || len(fmt.Sprint(edges[len(edges)-1])) > 4)
