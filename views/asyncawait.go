@@ -434,6 +434,9 @@ func (v *asyncAwaitView) judgeBlocking(took time.Duration, blocking bool) {
 	if !blocking {
 		because := fmt.Sprintf("Run waited %s on its own goroutine, and this panel's code held the window's goroutine for at most %s at a time. "+
 			"The change from blocking code is one goroutine and fyne.Do, not await.", sig3(took), sig3(v.lastRight))
+		if v.lastRight > quickHandler {
+			because += fmt.Sprintf(" That is over a frame (%s): the click and the updates themselves, not the wait, which never ran there.", sig3(quickHandler))
+		}
 		if v.lastFroze > 0 {
 			because += fmt.Sprintf(" The last sync-over-async run held it for %s.", sig3(v.lastFroze))
 		}

@@ -156,3 +156,19 @@ func TestSig3(t *testing.T) {
 		}
 	}
 }
+
+// TestAsyncAwaitSaysWhenItsOwnUpdatesTookOverAFrame: a hold over a frame is
+// not hidden behind "holds"; the verdict says what held the window.
+func TestAsyncAwaitSaysWhenItsOwnUpdatesTookOverAFrame(t *testing.T) {
+	v := newAsyncAwait(t)
+	for _, c := range []struct {
+		held time.Duration
+		want bool
+	}{{3 * time.Millisecond, false}, {30 * time.Millisecond, true}} {
+		v.lastRight = c.held
+		v.judgeBlocking(time.Second, false)
+		if got := strings.Contains(v.claims.verdicts[1]["because"], "over a frame"); got != c.want {
+			t.Errorf("held %v: %q, want 'over a frame' %v", c.held, v.claims.verdicts[1]["because"], c.want)
+		}
+	}
+}
