@@ -3,7 +3,8 @@ package techniques
 import (
 	"syscall"
 	"time"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // threadID returns the OS thread ID of the caller (gettid).
@@ -20,9 +21,8 @@ func lowerPriority(tid int) error {
 // core, not time it waited for one. It means something only to a goroutine
 // locked to its thread (runtime.LockOSThread).
 func threadCPU() (time.Duration, bool) {
-	const clockThreadCPUTimeID = 3
-	var ts syscall.Timespec
-	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTimeID, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
 		return 0, false
 	}
 	return time.Duration(ts.Nano()), true
