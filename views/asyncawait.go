@@ -269,27 +269,6 @@ func stepRows(steps []stepTime) []map[string]any {
 	return rows
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// sig3 is a duration as a person reads it, to 3 significant figures:
-// 0.298 ms, 4.17 ms, 378 ms, 1.10 s, 12.3 s.
-func sig3(d time.Duration) string {
-	switch m := ms(d); {
-	case m < 1:
-		return fmt.Sprintf("%.3f ms", m)
-	case m < 10:
-		return fmt.Sprintf("%.2f ms", m)
-	case m < 100:
-		return fmt.Sprintf("%.1f ms", m)
-	case m < 999.5:
-		return fmt.Sprintf("%.0f ms", m)
-	case m < 9995:
-		return fmt.Sprintf("%.2f s", m/1000)
-	default:
-		return fmt.Sprintf("%.1f s", m/1000)
-	}
-}
-
 // run is the right way: the click handler starts the straight-line code on
 // a goroutine of the panel (runs.start) and returns at once.
 func (v *asyncAwaitView) run(allThree bool) error {

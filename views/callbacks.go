@@ -338,10 +338,3 @@ func (l paddedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return m.AddWidthHeight(2*l.pad, 2*l.pad)
 }
-
-// wrapped is a label that wraps at word boundaries.
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}

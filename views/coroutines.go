@@ -548,15 +548,6 @@ func (v *coroutinesView) stop() {
 	}
 }
 
-// grouped writes n with thousands separators: 1,000,000.
-func grouped(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // showLooking says what reading where the body is paused cost this step,
 // and records it as the result stack_dump_ms.
 func (v *coroutinesView) showLooking(r stepResult) {

@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/draw"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -149,10 +148,6 @@ func newRaceView() *raceView {
 	return v
 }
 
-func bold(text string) *widget.Label {
-	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
-
 // config reads the entries; a bad value is shown and nothing starts. It
 // refuses to start while a run is in flight or just after a blocking one.
 func (v *raceView) config() (techniques.RaceConfig, error) {
@@ -257,36 +252,6 @@ func verdict(r techniques.RaceResult) (string, widget.Importance) {
 		return "lost, cancelled to 0", widget.DangerImportance
 	}
 	return "updates lost", widget.DangerImportance
-}
-
-// threeFigures rounds d to three significant figures, as many as a person
-// reads: 1.18s, 173ms, 19.8ms.
-func threeFigures(d time.Duration) time.Duration {
-	unit := time.Nanosecond
-	for d >= 1000*unit {
-		unit *= 10
-	}
-	return d.Round(unit)
-}
-
-// durationText writes d with three significant figures, trailing zeros
-// kept: 3.00s, 77.2ms, 153ms.
-func durationText(d time.Duration) string {
-	d = threeFigures(d)
-	value, unit := float64(d)/float64(time.Microsecond), "µs"
-	switch {
-	case d >= time.Second:
-		value, unit = d.Seconds(), "s"
-	case d >= time.Millisecond:
-		value, unit = float64(d)/float64(time.Millisecond), "ms"
-	}
-	switch {
-	case value >= 100:
-		return fmt.Sprintf("%.0f%s", value, unit)
-	case value >= 10:
-		return fmt.Sprintf("%.1f%s", value, unit)
-	}
-	return fmt.Sprintf("%.2f%s", value, unit)
 }
 
 func (v *raceView) show(r techniques.RaceResult) {

@@ -78,17 +78,6 @@ func newThreadsView() *threadsView {
 	return v
 }
 
-// enable enables or disables buttons.
-func enable(on bool, buttons ...*widget.Button) {
-	for _, b := range buttons {
-		if on {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
-}
-
 func (v *threadsView) run(blocking bool) error {
 	if err := v.runs.refused(); err != nil {
 		return err

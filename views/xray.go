@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -294,41 +293,6 @@ func xraySummary(x *techniques.Xray) string {
 		b.WriteString(" The goroutines drawn below most often blocked in " + where + ".")
 	}
 	return b.String()
-}
-
-// readable rounds d to three significant figures, as a person reads it:
-// 2.19s, 373ms, 45.2µs.
-func readable(d time.Duration) string { return threeFigures(d).String() }
-
-// average writes a mean count: whole from 100, else two or three figures.
-func average(n float64) string {
-	switch {
-	case n >= 99.5:
-		return grouped(int(math.Round(n)))
-	case n >= 10:
-		return strconv.FormatFloat(n, 'g', 3, 64)
-	case n >= 0.01:
-		return strconv.FormatFloat(n, 'g', 2, 64)
-	case n > 0:
-		return "under 0.01"
-	}
-	return "0"
-}
-
-// percent writes a share, 0 to 1, as a percentage a person reads.
-func percent(f float64) string {
-	p := 100 * f
-	switch {
-	case p == 0:
-		return "0%"
-	case p >= 99.5 && p < 100:
-		return strconv.FormatFloat(min(p, 99.9), 'f', 1, 64) + "%" // not 100%, which would say all
-	case p >= 10:
-		return fmt.Sprintf("%.0f%%", p)
-	case p >= 0.001:
-		return strconv.FormatFloat(p, 'g', 2, 64) + "%"
-	}
-	return "under 0.001%"
 }
 
 // topWhere is the function where the drawn goroutines blocked most often.
