@@ -78,6 +78,7 @@ type coroutinesView struct {
 	co        techniques.Coroutine // owned by run goroutines
 	coKind    string               // the kind name of co
 	primed    bool
+	shownKind string // the kind of coroutine the last step showed, "" if none; Fyne goroutine
 	nextPrime func() (int, bool) // the lazy generator, pulled on run goroutines
 	stopPrime func()
 	pulled    []int // the primes pulled so far; run goroutines only
@@ -115,7 +116,7 @@ func newCoroutinesView() *coroutinesView {
 	})
 	v.name.SetPlaceHolder("a name, e.g. Pikachu")
 	v.name.OnSubmitted = func(string) { v.send(v.name.Text) }
-	v.kind = widget.NewRadioGroup(coroutineKinds, func(string) { v.reset() })
+	v.kind = widget.NewRadioGroup(coroutineKinds, func(string) { v.switchKind() })
 	// One choice a line: side by side they made the panel wider than a projector's 1024 pixels.
 	v.kind.SetSelected(coroutineKinds[0])
 	v.out.decimals = 6 // the steps are microseconds apart
@@ -263,13 +264,25 @@ func newCoroutineOf(kind string) techniques.Coroutine {
 	return techniques.NewPullCoroutine(techniques.Pokedex)
 }
 
-// reset stops the current coroutine; the next Prime or Send starts a new one.
-func (v *coroutinesView) reset() {
-	if v.co == nil {
-		return
+// switchKind closes the coroutine of the kind no longer selected. It never
+// reads v.co, which a run goroutine may be writing: it asks for a step, and
+// if none can start now, the next step does the switch (keepKind).
+func (v *coroutinesView) switchKind() {
+	if v.shownKind == "" {
+		return // no coroutine to close
 	}
-	v.out.Printf("— switched to %s; the old coroutine is closed —", v.kind.Selected)
-	v.close()
+	v.step(func(kind string) stepResult { return stepResult{lines: v.keepKind(kind)} })
+}
+
+// keepKind closes v.co if it is not of kind, as the user switched kinds
+// since it was made; run goroutine.
+func (v *coroutinesView) keepKind(kind string) []stamped {
+	if v.co == nil || v.coKind == kind {
+		return nil
+	}
+	v.co.Stop()
+	v.co, v.coKind, v.primed = nil, "", false
+	return []stamped{stamp(fmt.Sprintf("— switched to %s; the old coroutine is closed —", kind))}
 }
 
 // step runs f on a run goroutine — the only kind that touches v.co and
@@ -290,6 +303,7 @@ func (v *coroutinesView) step(f func(kind string) stepResult) error {
 
 // show prints a step's lines and where the body is paused; Fyne goroutine.
 func (v *coroutinesView) show(r stepResult) {
+	v.shownKind = r.kind
 	v.out.PrintStamped(r.lines)
 	v.setControl(false, r)
 	v.showPauses(r)
@@ -316,22 +330,23 @@ func (v *coroutinesView) pausedNow(lines []stamped) stepResult {
 
 func (v *coroutinesView) prime() error {
 	return v.step(func(kind string) stepResult {
+		lines := v.keepKind(kind)
 		if v.primed {
-			return v.pausedNow([]stamped{stamp("(already primed: it is paused until the next name)")})
+			return v.pausedNow(append(lines, stamp("(already primed: it is paused until the next name)")))
 		}
 		if v.co == nil {
 			v.newCoroutine(kind)
 		}
-		asked := stamp("caller → coroutine: prime (run to the first pause)")
+		lines = append(lines, stamp("caller → coroutine: prime (run to the first pause)"))
 		out, err := v.co.Prime()
 		v.primed = err == nil
-		return v.pausedNow([]stamped{asked, stamp(answer(out, err))})
+		return v.pausedNow(append(lines, stamp(answer(out, err))))
 	})
 }
 
 func (v *coroutinesView) send(name string) error {
 	return v.step(func(kind string) stepResult {
-		var lines []stamped
+		lines := v.keepKind(kind)
 		if v.co == nil {
 			v.newCoroutine(kind)
 		}

@@ -258,3 +258,34 @@ func TestCoroutinesPrimesAndCost(t *testing.T) {
 		t.Errorf("primes_pulled = %v, want the first twenty primes", reportedResults(v.demo)["primes_pulled"])
 	}
 }
+
+// Switching the kind while a replay is in flight must not touch the
+// coroutine the replay's goroutine is making (run it with -race); the next
+// step closes the coroutine of the old kind and makes one of the new. The
+// replay waits for the switch before it shows anything: the test driver runs
+// fyne.Do on the run's goroutine, which would race the test's own taps.
+func TestCoroutinesSwitchKindDuringReplay(t *testing.T) {
+	v := newCoroutines(t)
+	switched := make(chan struct{})
+	err := v.step(func(kind string) stepResult {
+		r := v.replayWork(kind)
+		<-switched
+		return r
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.kind.SetSelected(coroutineKinds[1]) // as if the radio group were clicked mid-run
+	close(switched)
+	v.demo.Wait()
+	if got := v.out.Text(); got != articleSession {
+		t.Errorf("transcript:\n%s\nwant:\n%s", got, articleSession)
+	}
+	if err := v.send("Pikachu"); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	if !strings.Contains(v.out.Text(), "switched to "+kindNames[1]) || !strings.Contains(v.control.Text, `parked ("chan receive")`) {
+		t.Errorf("after the switch, a send: transcript\n%s\ncontrol %q: want the old coroutine closed and a channel one made", v.out.Text(), v.control.Text)
+	}
+}
