@@ -78,7 +78,7 @@ type coroutinesView struct {
 	co        techniques.Coroutine // owned by run goroutines
 	coKind    string               // the kind name of co
 	primed    bool
-	shownKind string // the kind of coroutine the last step showed, "" if none; Fyne goroutine
+	shownKind string             // the kind of coroutine the last step showed, "" if none; Fyne goroutine
 	nextPrime func() (int, bool) // the lazy generator, pulled on run goroutines
 	stopPrime func()
 	pulled    []int // the primes pulled so far; run goroutines only
