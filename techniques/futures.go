@@ -330,3 +330,83 @@ func Fetch(ctx context.Context, id int, cfg FetchConfig, rng *rand.Rand) (Resour
 	}
 	return Resource{ID: id, Body: fmt.Sprintf("resource #%d", id), Took: latency}, nil
 }
+
+// Settled is one future of FetchMany settling: resource ID's value or
+// error, After the start.
+type Settled struct {
+	ID       int
+	Resource Resource
+	Err      error
+	After    time.Duration
+}
+
+// Fetched is what FetchMany's combinator gave.
+type Fetched struct {
+	Values []Resource    // All: every value, in order
+	Winner Resource      // First: the first to succeed
+	Err    error         // the combinator's error
+	Start  time.Duration // All: how long starting every future took (First starts them inside its call)
+}
+
+// FetchMany fetches resources 0 to n-1 as futures and combines them: with
+// All or, if first, with First. When All fails, the futures still pending
+// are cancelled. settled is called for each future as it settles, on
+// FetchMany's goroutine, never concurrently. seed makes the latencies
+// repeatable. FetchMany returns when every future has settled.
+func FetchMany(ctx context.Context, n int, cfg FetchConfig, seed uint64, first bool, settled func(Settled)) Fetched {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	events := make(chan Settled, n)
+	var watchers sync.WaitGroup
+	// watch waits for f apart from the combinator, to report it as it settles.
+	watch := func(i int, f *Future[Resource]) {
+		watchers.Go(func() {
+			r, err := f.Wait(context.Background()) // the outcome, never a cancelled wait
+			events <- Settled{i, r, err, time.Since(start)}
+		})
+	}
+	fetch := func(i int) func(context.Context) (Resource, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(i))) // one per fetch: a rand.Rand is not safe to share
+		return func(ctx context.Context) (Resource, error) { return Fetch(ctx, i, cfg, rng) }
+	}
+
+	var out Fetched
+	combined := make(chan struct{})
+	if first {
+		fns := make([]func(context.Context) (Resource, error), n)
+		for i := range fns {
+			fns[i] = func(ctx context.Context) (Resource, error) {
+				f := Go(ctx, fetch(i))
+				watch(i, f)
+				return f.Wait(ctx)
+			}
+		}
+		go func() {
+			defer close(combined)
+			out.Winner, out.Err = First(ctx, fns...)
+		}()
+	} else {
+		fs := make([]*Future[Resource], n)
+		for i := range fs {
+			fs[i] = Go(ctx, fetch(i))
+		}
+		out.Start = time.Since(start) // Go returned n futures without waiting for any
+		for i, f := range fs {
+			watch(i, f)
+		}
+		go func() {
+			defer close(combined)
+			out.Values, out.Err = All(ctx, fs...)
+			if out.Err != nil {
+				cancel() // All has failed: nobody needs the others any more
+			}
+		}()
+	}
+	for range n {
+		settled(<-events)
+	}
+	<-combined
+	watchers.Wait() // every watcher has sent: none is left behind
+	return out
+}

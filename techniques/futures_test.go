@@ -241,3 +241,58 @@ func TestFirstNoCancelDoesNotCancel(t *testing.T) {
 		}
 	})
 }
+
+func TestFetchMany(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		first    bool
+		failRate float64
+		wantErr  error
+	}{
+		{"All, every fetch succeeds", false, 0, nil},
+		{"All, every fetch fails", false, 1, ErrFetchFailed},
+		{"First, every fetch succeeds", true, 0, nil},
+		{"First, every fetch fails", true, 1, ErrFetchFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// synctest.Test also fails if a goroutine outlives FetchMany.
+			synctest.Test(t, func(t *testing.T) {
+				const n = 20
+				cfg := FetchConfig{MinLatency: time.Millisecond, MaxLatency: time.Second, FailRate: tt.failRate, PanicID: -1}
+				seen := map[int]int{}
+				var last time.Duration
+				got := FetchMany(t.Context(), n, cfg, 7, tt.first, func(s Settled) {
+					seen[s.ID]++
+					if s.After < last {
+						t.Errorf("resource %d settled after %v, before the one before it (%v)", s.ID, s.After, last)
+					}
+					last = s.After
+				})
+				if len(seen) != n {
+					t.Errorf("%d distinct futures settled, want %d: %v", len(seen), n, seen)
+				}
+				for id, times := range seen {
+					if times != 1 {
+						t.Errorf("resource %d settled %d times", id, times)
+					}
+				}
+				if !errors.Is(got.Err, tt.wantErr) {
+					t.Errorf("err = %v, want %v", got.Err, tt.wantErr)
+				}
+				switch {
+				case tt.wantErr != nil:
+				case tt.first && got.Winner.Body == "":
+					t.Errorf("First: no winner: %+v", got)
+				case !tt.first && len(got.Values) != n:
+					t.Errorf("All: %d values, want %d", len(got.Values), n)
+				}
+				if !tt.first && got.Start != 0 { // in the bubble, time moves only when every goroutine waits
+					t.Errorf("All: starting the futures took %v of simulated time, want 0: Go must not wait for a fetch", got.Start)
+				}
+			})
+		})
+	}
+}
