@@ -229,8 +229,7 @@ func (s *shell) show(i int) {
 	d := s.demos[i]
 	if d == nil {
 		d = p.NewDemo()
-		d.OnFinished(func(err error) { s.finished(i, err) })
-		d.OnBusy(func(busy bool) { s.busy(i, busy) })
+		d.OnChange(func(c views.RunChange) { s.changed(i, c) })
 		s.demos[i] = d
 	}
 	s.win.SetTitle("Concurrency Lab — " + p.Title)
@@ -250,13 +249,6 @@ func (s *shell) show(i int) {
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
 	s.showRunStatus(i)
-	if p.Built() {
-		s.runBtn.Enable()
-		s.blockBtn.Enable()
-	} else {
-		s.runBtn.Disable()
-		s.blockBtn.Disable()
-	}
 	s.app.Preferences().SetString(prefPanel, p.ID)
 }
 
@@ -313,17 +305,25 @@ func (s *shell) busy(i int, busy bool) {
 		return
 	}
 	s.cancelBtn.Disable()
-	if s.panels[i].Built() {
-		s.runBtn.Enable()
-		s.blockBtn.Enable()
+	s.runBtn.Enable()
+	s.blockBtn.Enable()
+}
+
+// changed follows panel i's runs: one starting, or one ending.
+func (s *shell) changed(i int, c views.RunChange) {
+	s.busy(i, c.Busy)
+	if !c.Busy {
+		s.finished(i, c.Trace)
 	}
 }
 
-func (s *shell) finished(i int, err error) {
+// finished reads the X-ray of panel i's run that just ended; traced is the
+// trace its child process recorded, if its work was done in one.
+func (s *shell) finished(i int, traced []byte) {
 	if s.closing.Load() {
 		return
 	}
-	s.readXray(i)
+	s.readXray(i, traced)
 	if i == s.current {
 		s.showRunStatus(i)
 	}
@@ -368,9 +368,11 @@ func (s *shell) autorun(stderr io.Writer) {
 	s.stderr = stderr
 	i, d := s.current, s.demo()
 	p := s.panels[i]
-	d.OnFinished(func(err error) {
-		s.finished(i, err)
-		s.autorunDone(p, err, stderr)
+	d.OnChange(func(c views.RunChange) {
+		s.changed(i, c)
+		if !c.Busy {
+			s.autorunDone(p, c.Err, stderr)
+		}
 	})
 	var err error
 	if s.opts.blocking {
@@ -467,9 +469,9 @@ type reading struct {
 // readXray reads panel i's last run out of the flight recorder, off the
 // Fyne goroutine, and shows it in the X-ray tab. A newer run of the panel
 // cancels the reading of the one before; closing the window cancels all.
-func (s *shell) readXray(i int) {
+func (s *shell) readXray(i int, traced []byte) {
 	p := s.panels[i]
-	if s.xray == nil || !p.Built() {
+	if s.xray == nil {
 		return
 	}
 	if old, ok := s.reading[i]; ok {
@@ -479,10 +481,6 @@ func (s *shell) readXray(i int) {
 	s.reading[i] = reading{ctx, cancel}
 	shown := views.NewXrayReading()
 	s.showXray(i, shown.Content)
-	var traced []byte // recorded by the child process that did the run's work
-	if d := s.demos[i]; d != nil {
-		traced = d.TakeTrace()
-	}
 	s.readers.Go(func() {
 		defer cancel()
 		began := time.Now()

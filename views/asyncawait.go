@@ -167,7 +167,7 @@ func newAsyncAwaitView() *asyncAwaitView {
 	three := widget.NewButton("Run all three side by side", func() { v.run(true) })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) { enable(!busy, run, three); enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, run, three); enable(c.Busy, cancel) })
 
 	columns := container.NewGridWithColumns(3)
 	for _, style := range workflowStyles {
@@ -269,23 +269,28 @@ func stepRows(steps []stepTime) []map[string]any {
 	return rows
 }
 
-// run is the right way: the click handler starts the straight-line code on
-// a goroutine of the panel (runs.start) and returns at once.
-func (v *asyncAwaitView) run(allThree bool) error {
-	clicked := time.Now()
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	cfg := v.config()
+// clear forgets the last run's outcome as a new run begins.
+func (v *asyncAwaitView) clear() error {
 	for _, l := range v.results {
 		l.Importance = widget.MediumImportance
 		l.SetText("—")
 	}
 	v.claims.reset()
 	v.measured.SetText("")
-	v.held = 0
+	return nil
+}
+
+// run is the right way: the click handler starts the straight-line code on
+// a goroutine of the panel (runs.start) and returns at once.
+func (v *asyncAwaitView) run(allThree bool) error {
+	clicked := time.Now()
+	cfg := v.config()
 	handler := make(chan time.Duration, 1) // how long this click handler took, sent as it returns
-	err := v.runs.start(func(ctx context.Context) error {
+	err := v.runs.start(func() error {
+		v.clear()
+		v.held = 0
+		return nil
+	}, func(ctx context.Context) error {
 		type outcome struct {
 			style string
 			r     techniques.Report
@@ -355,20 +360,11 @@ func (v *asyncAwaitView) run(allThree bool) error {
 // runBlocking is the wrong way, sync-over-async: the same straight-line
 // code, called on the Fyne goroutine, which it holds until the last step.
 func (v *asyncAwaitView) runBlocking() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
 	cfg := v.config()
-	for _, l := range v.results {
-		l.Importance = widget.MediumImportance
-		l.SetText("—")
-	}
-	v.claims.reset()
-	v.measured.SetText("")
 	var took time.Duration
 	var r techniques.Report
 	var err error
-	return v.runs.block(func(ctx context.Context) error {
+	return v.runs.block(v.clear, func(ctx context.Context) error {
 		begin := time.Now()
 		var steps []stepTime
 		r, err = techniques.ReportStraightLine(ctx, cfg, func(step int) {
@@ -384,7 +380,7 @@ func (v *asyncAwaitView) runBlocking() error {
 		v.runs.setResult("elapsed_ms", ms(took))
 		return err
 	}, func(error) {
-		v.lastFroze = v.runs.froze
+		v.lastFroze = v.runs.freeze.last
 		v.runs.setResult("ui_goroutine_longest_hold_ms", ms(v.lastFroze))
 		v.measured.SetText(fmt.Sprintf("Measured: the steps took %s, and the click handler held the window's goroutine for %s: nothing was drawn meanwhile.",
 			sig3(took), sig3(v.lastFroze)))

@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -91,7 +92,7 @@ func newCallbacksView() *callbacksView {
 	v.nested, v.flat = wrapped("—"), wrapped("—")
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) { enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(c.Busy, cancel) })
 
 	// "Click me!" keeps tkinter's 10 px of padding around its label.
 	clickBox := container.New(paddedLayout{10}, click)
@@ -120,13 +121,7 @@ func newCallbacksView() *callbacksView {
 	v.root = split
 
 	v.demo = newDemo(split, &v.runs,
-		func() error {
-			if err := v.runs.refused(); err != nil {
-				return err
-			}
-			v.runLines, v.firstLine = nil, -1
-			return v.readAfter(assets.Samples(), "foo.txt", v.click())
-		},
+		func() error { return v.readAfter(assets.Samples(), "foo.txt", true) },
 		func() error { return v.readBlocking(assets.Samples(), "foo.txt") })
 	return v
 }
@@ -161,30 +156,29 @@ func (v *callbacksView) diskDelay() time.Duration {
 
 // read starts a callback read and prints "done." straight away; the content
 // arrives later, through the callback.
-func (v *callbacksView) read(fsys fs.FS, name string) error { return v.readAfter(fsys, name, 0) }
+func (v *callbacksView) read(fsys fs.FS, name string) error { return v.readAfter(fsys, name, false) }
 
-// readAfter is read, after a click handler that held the window for click
-// (0: there was none).
-func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) error {
+// readAfter is read, after the "Click me!" handler if withClick: the
+// primary demo.
+func (v *callbacksView) readAfter(fsys fs.FS, name string, withClick bool) error {
 	began := time.Now()
-	if err := v.runs.refused(); err != nil {
-		v.out.Errorf("%v", err)
-		return err
-	}
-	v.claims.reset()
-	if click == 0 { // else the click's lines belong to this run
-		v.runLines, v.firstLine = nil, -1
-	}
-	// The two lines are printed before the run starts, as Node's
-	// console.log('done.') runs after fs.readFile returned. Either order
-	// shows the same: whatever the callback sends to the window with fyne.Do
-	// runs only after this handler has returned.
-	v.print(false, fmt.Sprintf("ReadFile(%q, callback): the read goes to another goroutine; this handler does not wait", name))
-	v.print(false, "done.")
+	var click time.Duration // how long the click handler held the window
 	delay := v.diskDelay()
 	held := make(chan time.Duration, 1) // this handler's time, for done
 	var called, shown time.Duration     // when the callback ran, and when its lines were on screen
-	err := v.runs.start(func(ctx context.Context) error {
+	err := v.runs.start(func() error {
+		v.claims.reset()
+		v.runLines, v.firstLine = nil, -1
+		if withClick {
+			click = v.click()
+		}
+		// Printed before the read starts, as Node's console.log('done.')
+		// runs after fs.readFile returned. Either order shows the same: what
+		// the callback sends with fyne.Do runs only after this handler returned.
+		v.print(false, fmt.Sprintf("ReadFile(%q, callback): the read goes to another goroutine; this handler does not wait", name))
+		v.print(false, "done.")
+		return nil
+	}, func(ctx context.Context) error {
 		var readErr error
 		<-techniques.ReadFile(ctx, fsys, name, delay, func(content string, err error) {
 			called = time.Since(began) // on the reading goroutine
@@ -213,10 +207,12 @@ func (v *callbacksView) readAfter(fsys fs.FS, name string, click time.Duration) 
 			v.claims.judge(0, wrong, fmt.Sprintf("The handlers held the window %s, more than a frame (%s): even a callback blocks the window while it runs.", sig3(h+click), sig3(quickHandler)))
 		}
 	})
-	if err == nil {
-		held <- time.Since(began)
+	if err != nil {
+		v.out.Errorf("%v", err)
+		return err
 	}
-	return err
+	held <- time.Since(began)
+	return nil
 }
 
 // report records what the run showed; Fyne goroutine.
@@ -236,14 +232,13 @@ func (v *callbacksView) report(delay, click, held time.Duration) {
 // read is over, and "done." comes after the content.
 func (v *callbacksView) readBlocking(fsys fs.FS, name string) error {
 	began := time.Now()
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.claims.reset()
-	v.runLines, v.firstLine = nil, -1
 	delay := v.diskDelay()
-	v.print(false, fmt.Sprintf("ReadFileSync(%q) called in the click handler, on the UI goroutine: the window is frozen for the %.1f s simulated delay and the read…", name, delay.Seconds()))
-	return v.runs.block(func(ctx context.Context) error {
+	return v.runs.block(func() error {
+		v.claims.reset()
+		v.runLines, v.firstLine = nil, -1
+		v.print(false, fmt.Sprintf("ReadFileSync(%q) called in the click handler, on the UI goroutine: the window is frozen for the %.1f s simulated delay and the read…", name, delay.Seconds()))
+		return nil
+	}, func(ctx context.Context) error {
 		content, err := techniques.ReadFileSync(ctx, fsys, name, delay)
 		v.show(name, content, err, "blocking read")
 		v.print(false, "done.")
@@ -280,15 +275,14 @@ func (v *callbacksView) openFile() {
 
 // runBoth runs the nested and the flattened workflow side by side.
 func (v *callbacksView) runBoth() {
-	if v.runs.refused() != nil {
-		return
-	}
-	v.claims.reset()
 	failAt := v.failAt.SelectedIndex()
 	delay := v.diskDelay()
-	v.nested.SetText("running…")
-	v.flat.SetText("running…")
-	err := v.runs.start(func(ctx context.Context) error {
+	err := v.runs.start(func() error {
+		v.claims.reset()
+		v.nested.SetText("running…")
+		v.flat.SetText("running…")
+		return nil
+	}, func(ctx context.Context) error {
 		// Both workflows call back on goroutines of their own; the results
 		// are handed to this one goroutine, the only one that updates widgets.
 		type outcome struct {
@@ -316,7 +310,7 @@ func (v *callbacksView) runBoth() {
 		}
 		return nil
 	}, nil)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, ErrFrozenInput) { // a refused click stays silent
 		v.out.Errorf("%v", err)
 	}
 }

@@ -132,9 +132,9 @@ func newCoroutinesView() *coroutinesView {
 	}
 	pull := widget.NewButton("Pull 10 more primes", func() { v.pullPrimes() })
 	measure := widget.NewButton("Measure round trips", func() { v.measure() })
-	v.runs.onBusy(func(busy bool) {
-		enable(!busy, prime, send, closeBtn, pull, measure)
-		if busy { // a switch of kind must not race the step that uses the coroutine
+	v.runs.watch(func(c RunChange) {
+		enable(!c.Busy, prime, send, closeBtn, pull, measure)
+		if c.Busy { // a switch of kind must not race the step that uses the coroutine
 			v.kind.Disable()
 		} else {
 			v.kind.Enable()
@@ -288,17 +288,22 @@ func (v *coroutinesView) keepKind(kind string) []stamped {
 // step runs f on a run goroutine — the only kind that touches v.co and
 // v.primed, one at a time — and shows what it returns.
 func (v *coroutinesView) step(f func(kind string) stepResult) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.claims.reset()
-	v.setControl(true, stepResult{})
 	kind := v.kindName()
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		v.claims.reset()
+		v.setControl(true, stepResult{})
+		return nil
+	}, func(ctx context.Context) error {
 		r := f(kind)
 		fyne.Do(func() { v.show(r) })
 		return nil
 	}, nil)
+}
+
+// resetClaims forgets the last verdict: a run's prepare.
+func (v *coroutinesView) resetClaims() error {
+	v.claims.reset()
+	return nil
 }
 
 // show prints a step's lines and where the body is paused; Fyne goroutine.
@@ -434,12 +439,8 @@ func (v *coroutinesView) replayWork(selected string) stepResult {
 // OS thread: created on one and resumed on the other, the runtime aborts the
 // program ("coro: OS thread locking must match locking at coroutine creation").
 func (v *coroutinesView) replayBlocking() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.claims.reset()
 	kind := v.kindName()
-	return v.runs.block(func(context.Context) error {
+	return v.runs.block(v.resetClaims, func(context.Context) error {
 		done := make(chan stepResult)
 		go func() { done <- v.replayWork(kind) }()
 		v.show(<-done)
@@ -499,11 +500,7 @@ func (v *coroutinesView) judge(r stepResult) {
 }
 
 func (v *coroutinesView) pullPrimes() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.claims.reset()
-	return v.runs.start(func(context.Context) error {
+	return v.runs.start(v.resetClaims, func(context.Context) error {
 		if v.nextPrime == nil {
 			v.nextPrime, v.stopPrime = iter.Pull(techniques.Primes())
 		}
@@ -526,12 +523,11 @@ func (v *coroutinesView) pullPrimes() error {
 }
 
 func (v *coroutinesView) measure() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.claims.reset()
-	v.costLabel.SetText("Measuring…")
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		v.claims.reset()
+		v.costLabel.SetText("Measuring…")
+		return nil
+	}, func(ctx context.Context) error {
 		pull, ch, err := techniques.RoundTripCost(ctx, v.trips)
 		fyne.Do(func() {
 			if err != nil {

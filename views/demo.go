@@ -1,16 +1,10 @@
 package views
 
 import (
-	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 )
-
-// ErrNotBuilt is what a panel whose demo does not exist yet answers to Run.
-var ErrNotBuilt = errors.New("this panel's demo is not built yet")
 
 // Demo is a panel's live part: its widgets and the control of its primary demo,
 // which the shell uses for --autorun, --blocking, Ctrl+R and Esc. All methods
@@ -23,36 +17,31 @@ type Demo struct {
 	streams  *streams     // long-lived pipelines the panel may run beside its runs, or nil
 	primary  func() error // starts the primary demo off the Fyne goroutine, as its main button would
 	blocking func() error // does the primary demo's work on the Fyne goroutine: the freeze
+	changed  func(RunChange)
 }
 
 func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error) *Demo {
-	return &Demo{Content: content, runs: r, primary: primary, blocking: blocking}
+	d := &Demo{Content: content, runs: r, primary: primary, blocking: blocking}
+	r.watch(func(c RunChange) {
+		if d.changed != nil {
+			d.changed(c)
+		}
+	})
+	return d
 }
 
-// Run starts the primary demo exactly as its main button would, and returns at
-// once. It returns ErrBusy if a run is in flight, or ErrNotBuilt.
-func (d *Demo) Run() error {
-	if d.primary == nil {
-		return ErrNotBuilt
-	}
-	return d.primary()
-}
+// Run starts the primary demo exactly as its main button would, and returns
+// at once. It returns ErrBusy if a run is in flight.
+func (d *Demo) Run() error { return d.primary() }
 
 // RunBlocking does the primary demo's work on the calling (Fyne) goroutine, so
 // the window freezes until it is done. It is the wrong way, kept to be felt.
-func (d *Demo) RunBlocking() error {
-	if d.blocking == nil {
-		return ErrNotBuilt
-	}
-	return d.blocking()
-}
+func (d *Demo) RunBlocking() error { return d.blocking() }
 
 // Cancel stops the run in flight, if any, and the panel's streams, without
 // waiting for them.
 func (d *Demo) Cancel() {
-	if d.runs != nil {
-		d.runs.Cancel()
-	}
+	d.runs.Cancel()
 	if d.streams != nil {
 		d.streams.Cancel()
 	}
@@ -60,65 +49,29 @@ func (d *Demo) Cancel() {
 
 // Freezes counts the blocking runs so far, and says how long the last one
 // froze the window.
-func (d *Demo) Freezes() (int, time.Duration) {
-	if d.runs == nil {
-		return 0, 0
-	}
-	return d.runs.freezes, d.runs.froze
-}
-
-// TakeTrace returns the execution trace of the last run and forgets it, if
-// that run's work was done, and recorded, in a child process; nil otherwise.
-func (d *Demo) TakeTrace() []byte {
-	if d.runs == nil {
-		return nil
-	}
-	return d.runs.takeTrace()
-}
+func (d *Demo) Freezes() (int, time.Duration) { return d.runs.freeze.count, d.runs.freeze.last }
 
 // Busy reports whether a run is in flight.
-func (d *Demo) Busy() bool { return d.runs != nil && d.runs.Busy() }
+func (d *Demo) Busy() bool { return d.runs.Busy() }
 
 // Wait blocks until every goroutine of the demo has returned, streams
 // included: those run until Cancel. Never call it on the Fyne goroutine.
 func (d *Demo) Wait() {
-	if d.runs != nil {
-		d.runs.Wait()
-	}
+	d.runs.Wait()
 	if d.streams != nil {
 		d.streams.Wait()
 	}
 }
 
-// OnFinished sets f to be called on the Fyne goroutine whenever a run of this
-// demo ends, with nil or the error it ended with.
-func (d *Demo) OnFinished(f func(err error)) {
-	if d.runs != nil {
-		d.runs.finished = f
-	}
-}
-
-// notBuilt is the honest stand-in for a panel whose demo is still to come.
-func notBuilt(p Panel) *Demo {
-	msg := widget.NewLabel("The live demo of \"" + p.Title + "\" is not built yet. " +
-		"The About tab explains the technique; the experiment arrives in a later version of Concurrency Lab.")
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Importance = widget.WarningImportance
-	return &Demo{Content: container.NewVBox(widget.NewIcon(p.Icon()), msg)}
-}
-
-// OnBusy adds f to be called on the Fyne goroutine when a run starts (true)
-// or ends (false).
-func (d *Demo) OnBusy(f func(busy bool)) {
-	if d.runs != nil {
-		d.runs.onBusy(f)
-	}
-}
+// OnChange sets f to be called on the Fyne goroutine when a run of this
+// demo starts and when it ends, after the panel has shown how it ended.
+// A later call replaces f.
+func (d *Demo) OnChange(f func(RunChange)) { d.changed = f }
 
 // Report returns what the last run measured, as the panel showed it: the
 // --report file and File → Export results…. ok is false if no run has begun.
 func (d *Demo) Report() (r Report, ok bool) {
-	if d.runs == nil || !d.runs.results.hasRun() {
+	if !d.runs.results.hasRun() {
 		return Report{}, false
 	}
 	return d.runs.results.report(d.runs.task), true
@@ -127,8 +80,5 @@ func (d *Demo) Report() (r Report, ok bool) {
 // LastRun says how the last run ended: whether one has ended since the
 // panel was built, its error (nil if it succeeded) and how long it took.
 func (d *Demo) LastRun() (ended bool, took time.Duration, err error) {
-	if d.runs == nil {
-		return false, 0, nil
-	}
 	return d.runs.results.last()
 }

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
-	"github.com/sourcegraph/conc"
 
 	"concurrencylab/assets"
 	"concurrencylab/techniques"
@@ -109,7 +109,7 @@ func newFuturesView() *futuresView {
 	cancel.Disable()
 	leak := widget.NewButton("Count the leak: first-of with and without cancelling", func() { v.countLeak() })
 	read := widget.NewButton("Read foo.txt the promise way: ReadFileAsync, Then, Catch", v.readPromise)
-	v.runs.onBusy(func(busy bool) { enable(!busy, all, first, leak, read); enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, all, first, leak, read); enable(c.Busy, cancel) })
 
 	v.claims = newClaims(&v.runs, claim{
 		Says:    "instead of taking a callback, an asynchronous function returns a promise, which is used to carry on once the task is done",
@@ -134,7 +134,7 @@ func newFuturesView() *futuresView {
 	return v
 }
 
-// config reads the controls; a bad value is shown and nothing starts.
+// config reads the controls.
 func (v *futuresView) config() (int, techniques.FetchConfig, error) {
 	n, err := parseCount(v.n.Text, "the number of resources", 1, 200)
 	var lo, hi int
@@ -145,12 +145,8 @@ func (v *futuresView) config() (int, techniques.FetchConfig, error) {
 		hi, err = parseCount(v.maxLat.Text, "the longest latency", lo, 10_000)
 	}
 	if err != nil {
-		v.message.SetText(err.Error())
-		v.message.Show()
 		return 0, techniques.FetchConfig{}, err
 	}
-	v.message.SetText("")
-	v.message.Hide()
 	cfg := techniques.FetchConfig{
 		MinLatency: time.Duration(lo) * time.Millisecond, MaxLatency: time.Duration(hi) * time.Millisecond,
 		FailRate: v.failRate.Value / 100, PanicID: -1,
@@ -161,19 +157,8 @@ func (v *futuresView) config() (int, techniques.FetchConfig, error) {
 	return n, cfg, nil
 }
 
-// fetchEvent is one future resolving.
-type fetchEvent struct {
-	i    int
-	res  techniques.Resource
-	err  error
-	took time.Duration
-}
-
 func (v *futuresView) reset(n int) {
-	v.rows = make([]futureState, n)
-	for i := range v.rows {
-		v.rows[i].status = "pending"
-	}
+	v.rows = pendingRows(n)
 	v.table.Refresh()
 	v.goroutines.SetText("") // the last run's counts are not this run's
 	v.claims.reset()
@@ -207,80 +192,23 @@ func (v *futuresView) judgeReturnsAtOnce(n int, returned, firstDone, lastDone ti
 
 // fetch starts n futures and combines them with All or First.
 func (v *futuresView) fetch(first bool) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	n, cfg, err := v.config()
-	if err != nil {
-		return err
-	}
-	v.reset(n)
-	v.summary.SetText("Fetching…")
+	n, cfg, bad := v.config()
 	seed := uint64(time.Now().UnixNano())
 	combinator := map[bool]string{false: "All", true: "First"}[first]
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.reset(n)
+		v.summary.SetText("Fetching…")
+		return nil
+	}, func(ctx context.Context) error {
 		before := runtime.NumGoroutine()
-		start := time.Now()
-		var wg conc.WaitGroup
-		events := make(chan fetchEvent, n)
-		// watch reports when future i resolves.
-		watch := func(i int, f *techniques.Future[techniques.Resource]) {
-			wg.Go(func() {
-				r, err := f.Wait(context.Background()) // Background: the result, never a cancelled wait
-				events <- fetchEvent{i, r, err, time.Since(start)}
-			})
-		}
-		fetcher := func(i int) func(context.Context) (techniques.Resource, error) {
-			rng := rand.New(rand.NewPCG(seed, uint64(i)))
-			return func(ctx context.Context) (techniques.Resource, error) { return techniques.Fetch(ctx, i, cfg, rng) }
-		}
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		result := make(chan string, 1)
-		var returned time.Duration // how long starting every future took
-		if first {
-			fns := make([]func(context.Context) (techniques.Resource, error), n)
-			for i := range fns {
-				fns[i] = func(ctx context.Context) (techniques.Resource, error) {
-					f := techniques.Go(ctx, fetcher(i))
-					watch(i, f)
-					return f.Wait(ctx)
-				}
-			}
-			wg.Go(func() {
-				r, err := techniques.First(ctx, fns...)
-				result <- describe("First", err, func() string {
-					return fmt.Sprintf("resource %d was the first to succeed, after its simulated latency of %s; First cancelled the ones still pending and waited for them to return",
-						r.ID, sig3(r.Took))
-				})
-			})
-		} else {
-			fs := make([]*techniques.Future[techniques.Resource], n)
-			for i := range fs {
-				fs[i] = techniques.Go(ctx, fetcher(i))
-			}
-			returned = time.Since(start)
-			for i, f := range fs {
-				watch(i, f)
-			}
-			wg.Go(func() {
-				vals, err := techniques.All(ctx, fs...)
-				if err != nil {
-					cancel() // All has failed: stop the futures still pending
-					err = fmt.Errorf("%w (the ones still pending were cancelled)", err)
-				}
-				result <- describe("All", err, func() string { return fmt.Sprintf("all %d resolved", len(vals)) })
-			})
-		}
-
-		rows := make([]futureState, n)
-		for i := range rows {
-			rows[i].status = "pending"
-		}
+		rows := pendingRows(n)
 		var pace pacer
 		peak := before
 		flush := func() {
-			snapshot := append([]futureState(nil), rows...)
+			snapshot := slices.Clone(rows)
 			peak = max(peak, runtime.NumGoroutine())
 			during := peak
 			fyne.Do(func() {
@@ -289,27 +217,22 @@ func (v *futuresView) fetch(first bool) error {
 				v.goroutines.SetText(fmt.Sprintf("Goroutines in the whole app (runtime.NumGoroutine): %d before, at most %d when sampled during the run.", before, during))
 			})
 		}
-		var summary string
 		var firstDone, lastDone time.Duration
-		for got := 0; got < n || summary == ""; {
-			select {
-			case e := <-events:
-				rows[e.i] = stateOf(e)
-				if got == 0 {
-					firstDone = e.took
-				}
-				lastDone = e.took
-				got++
-				if pace.due() {
-					flush()
-				}
-			case summary = <-result:
+		settled := 0
+		got := techniques.FetchMany(ctx, n, cfg, seed, first, func(s techniques.Settled) {
+			rows[s.ID] = stateOf(s)
+			if settled++; settled == 1 {
+				firstDone = s.After
 			}
-		}
-		wg.Wait()
+			lastDone = s.After
+			if pace.due() {
+				flush()
+			}
+		})
 		flush()
+		summary := describeFetched(first, got)
 		after := techniques.SettledCount(before, 500*time.Millisecond)
-		final := append([]futureState(nil), rows...)
+		final := slices.Clone(rows)
 		fyne.Do(func() {
 			v.summary.SetText(summary)
 			// The counts are the whole app's: they show this run's goroutines
@@ -326,8 +249,8 @@ func (v *futuresView) fetch(first bool) error {
 			v.runs.setResult("goroutines_most_sampled_during", peak)
 			v.runs.setResult("goroutines_after", after)
 			if !first { // First starts its futures inside its own call: not timed apart
-				v.runs.setResult("ms_to_start_every_future", ms(returned))
-				v.judgeReturnsAtOnce(n, returned, firstDone, lastDone)
+				v.runs.setResult("ms_to_start_every_future", ms(got.Start))
+				v.judgeReturnsAtOnce(n, got.Start, firstDone, lastDone)
 			}
 		})
 		return nil
@@ -337,49 +260,32 @@ func (v *futuresView) fetch(first bool) error {
 // fetchBlocking waits for every future inside the click handler, on the
 // window's goroutine: the freeze.
 func (v *futuresView) fetchBlocking() error {
-	if err := v.runs.refused(); err != nil {
-		return err // before anything is cleared: a click queued during a freeze must not wipe the results
-	}
-	n, cfg, err := v.config()
-	if err != nil {
-		return err
-	}
-	v.reset(n)
+	n, cfg, bad := v.config()
+	seed := uint64(time.Now().UnixNano())
 	var summary string
 	var returned, settled time.Duration
-	return v.runs.block(func(ctx context.Context) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
+	return v.runs.block(func() error {
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.reset(n)
+		return nil
+	}, func(ctx context.Context) error {
 		start := time.Now()
-		fs := make([]*techniques.Future[techniques.Resource], n)
-		took := make([]time.Duration, n) // when each task ended: each writes its own, read after its future is done
-		for i := range fs {
-			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
-			fs[i] = techniques.Go(ctx, func(ctx context.Context) (techniques.Resource, error) {
-				defer func() { took[i] = time.Since(start) }()
-				return techniques.Fetch(ctx, i, cfg, rng)
-			})
-		}
-		returned = time.Since(start)
-		_, allErr := techniques.All(ctx, fs...) // the window's goroutine waits here: nothing can be drawn
-		if allErr != nil {
-			cancel() // stop the futures still pending
-		}
-		for i, f := range fs {
-			r, err := f.Wait(context.Background()) // each returns soon: it resolved, or was just cancelled
-			v.rows[i] = stateOf(fetchEvent{i, r, err, took[i]})
-		}
+		// The window's goroutine waits in FetchMany: nothing can be drawn.
+		got := techniques.FetchMany(ctx, n, cfg, seed, false, func(s techniques.Settled) { v.rows[s.ID] = stateOf(s) })
 		settled = time.Since(start)
+		returned = got.Start
 		v.table.Refresh()
-		summary = describe("All", allErr, func() string { return fmt.Sprintf("all %d resolved", n) })
+		summary = describeFetched(false, got)
 		v.runs.setResult("combinator", "All, waited for on the window's goroutine")
 		v.runs.setResult("futures", futureRows(v.rows))
 		return nil
 	}, func(error) {
 		v.summary.SetText(fmt.Sprintf("%s The click handler waited for them on the window's goroutine: the window was frozen for %s.",
-			summary, sig3(v.runs.froze)))
+			summary, sig3(v.runs.freeze.last)))
 		v.runs.setResult("summary", summary)
-		v.runs.setResult("window_frozen_ms", ms(v.runs.froze))
+		v.runs.setResult("window_frozen_ms", ms(v.runs.freeze.last))
 		v.runs.setResult("ms_to_start_every_future", ms(returned))
 		v.claims.judge(0, holds, fmt.Sprintf("techniques.Go returned %d futures in %s in all, without taking a callback. "+
 			"But this click handler then waited for them on the window's goroutine, %s in all: a future returned at once "+
@@ -387,14 +293,37 @@ func (v *futuresView) fetchBlocking() error {
 	})
 }
 
-func stateOf(e fetchEvent) futureState {
+// describeFetched says how the combinator settled.
+func describeFetched(first bool, got techniques.Fetched) string {
+	if first {
+		return describe("First", got.Err, func() string {
+			return fmt.Sprintf("resource %d was the first to succeed, after its simulated latency of %s; First cancelled the ones still pending and waited for them to return",
+				got.Winner.ID, sig3(got.Winner.Took))
+		})
+	}
+	err := got.Err
+	if err != nil {
+		err = fmt.Errorf("%w (the ones still pending were cancelled)", err)
+	}
+	return describe("All", err, func() string { return fmt.Sprintf("all %d resolved", len(got.Values)) })
+}
+
+func pendingRows(n int) []futureState {
+	rows := make([]futureState, n)
+	for i := range rows {
+		rows[i].status = "pending"
+	}
+	return rows
+}
+
+func stateOf(s techniques.Settled) futureState {
 	switch {
-	case e.err == nil:
-		return futureState{"resolved", e.took, e.res.Body}
-	case errors.Is(e.err, context.Canceled):
-		return futureState{"cancelled", e.took, "cancelled"}
+	case s.Err == nil:
+		return futureState{"resolved", s.After, s.Resource.Body}
+	case errors.Is(s.Err, context.Canceled):
+		return futureState{"cancelled", s.After, "cancelled"}
 	default:
-		return futureState{"rejected", e.took, firstLine(e.err.Error())}
+		return futureState{"rejected", s.After, firstLine(s.Err.Error())}
 	}
 }
 
@@ -418,20 +347,12 @@ const leakSettle = 50 * time.Millisecond
 // cancelling with a buffered and with an unbuffered channel), and shows the
 // goroutines the app has before and after each.
 func (v *futuresView) countLeak() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	n, cfg, err := v.config()
-	if err != nil {
-		return err
-	}
+	n, cfg, bad := v.config()
 	note := ""
 	if cfg.PanicID >= 0 {
 		note = "\n(Here no task panics: FirstNoCancel's tasks are bare goroutines, and a panic in one would end the app.)"
 	}
 	cfg.PanicID = -1
-	v.leak.SetText(fmt.Sprintf("Running first-of three ways over %d tasks…", n) + note)
-	v.claims.reset()
 	seed := uint64(time.Now().UnixNano())
 	fns := make([]func(context.Context) (techniques.Resource, error), n)
 	for i := range fns {
@@ -440,7 +361,14 @@ func (v *futuresView) countLeak() error {
 			return techniques.Fetch(ctx, i, cfg, rng)
 		}
 	}
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.leak.SetText(fmt.Sprintf("Running first-of three ways over %d tasks…", n) + note)
+		v.claims.reset()
+		return nil
+	}, func(ctx context.Context) error {
 		lc, err := techniques.LeakCheck(ctx, fns, cfg.MaxLatency, leakSettle)
 		fyne.Do(func() { v.showLeak(n, cfg.MaxLatency, lc, err, note) })
 		return err
@@ -490,12 +418,11 @@ func (v *futuresView) showLeak(n int, longest time.Duration, lc techniques.LeakC
 // readPromise reads foo.txt the promise way: the chain is set up at once,
 // and its handlers run later, on goroutines of their own.
 func (v *futuresView) readPromise() {
-	if v.runs.refused() != nil {
-		return
-	}
-	v.promise.SetText("ReadFileAsync(foo.txt) returned a future; the handlers are chained…")
-	v.claims.reset()
-	v.runs.start(func(ctx context.Context) error {
+	v.runs.start(func() error {
+		v.promise.SetText("ReadFileAsync(foo.txt) returned a future; the handlers are chained…")
+		v.claims.reset()
+		return nil
+	}, func(ctx context.Context) error {
 		start := time.Now()
 		read := techniques.ReadFileAsync(ctx, assets.Samples(), "foo.txt", defaultDiskDelay)
 		returned := time.Since(start)

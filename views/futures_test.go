@@ -120,7 +120,7 @@ func TestFuturesBlockingAndPromise(t *testing.T) {
 func TestFuturesClicksQueuedDuringAFreezeKeepTheResults(t *testing.T) {
 	v := newFutures(t)
 	var polled func()
-	v.runs.afterPoll = func(f func()) { polled = f }
+	v.runs.freeze.afterPoll = func(f func()) { polled = f }
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func newGoroutinesView() *goroutinesView {
 	measure.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) { enable(!busy, measure, sleepBtn, waitBtn); enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, measure, sleepBtn, waitBtn); enable(c.Busy, cancel) })
 	table := newResultTable([]string{"", "N · start time", "memory each (RSS)", "Go stacks each", "OS threads: parked, after"},
 		[]string{techniques.Goroutines.String(), techniques.Threads.String()},
 		[]string{"1000000 in 9999ms", "not measured on this OS", "999.9 KiB", "10006, then 99 (was 99)"})
@@ -164,15 +164,14 @@ func newGoroutinesView() *goroutinesView {
 
 // sleepOrWait runs the article's ten tasks and shows which ones printed.
 func (v *goroutinesView) sleepOrWait(sleep bool) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
 	longest := time.Duration(v.longest.Value) * time.Millisecond
-	for i, l := range v.tasks {
-		l.Importance = widget.MediumImportance
-		l.SetText(fmt.Sprintf("task %d: running", i))
-	}
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		for i, l := range v.tasks {
+			l.Importance = widget.MediumImportance
+			l.SetText(fmt.Sprintf("task %d: running", i))
+		}
+		return nil
+	}, func(ctx context.Context) error {
 		var printed []int
 		var err error
 		if sleep {
@@ -225,36 +224,33 @@ func (v *goroutinesView) counts() (g, t int, err error) {
 		err = techniques.CheckFits(techniques.Threads, t, v.each[techniques.Threads], avail)
 	}
 	if err != nil {
-		v.message.SetText(err.Error())
-		v.message.Show()
 		return 0, 0, err
 	}
-	v.message.SetText("")
-	v.message.Hide() // shown only with an error, so the table sits right under the button
 	return g, t, nil
 }
 
 // scale parks the goroutines, then the threads, measuring each, and releases
 // them: in a child process, or, the blocking way, on the Fyne goroutine.
 func (v *goroutinesView) scale(blocking bool) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	g, t, err := v.counts()
-	if err != nil {
-		return err
-	}
-	for _, cells := range v.table {
-		for _, c := range cells {
-			c.SetText("…")
+	g, t, bad := v.counts()
+	prepare := func() error {
+		// The message takes room only with an error, so the table sits right under the button.
+		if err := showInputError(v.message, bad); err != nil {
+			return err
 		}
+		for _, cells := range v.table {
+			for _, c := range cells {
+				c.SetText("…")
+			}
+		}
+		v.counted.SetText("")
+		v.measured = map[techniques.Kind]*techniques.Parked{}
+		v.shown = map[string]bool{}
+		v.claims.reset()
+		v.progress.SetValue(0)
+		v.progress.Show()
+		return nil
 	}
-	v.counted.SetText("")
-	v.measured = map[techniques.Kind]*techniques.Parked{}
-	v.shown = map[string]bool{}
-	v.claims.reset()
-	v.progress.SetValue(0)
-	v.progress.Show()
 	crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: g}, {Kind: techniques.Threads, N: t}}
 	done := func(err error) {
 		v.progress.Hide()
@@ -268,7 +264,7 @@ func (v *goroutinesView) scale(blocking bool) error {
 		}
 	}
 	if blocking {
-		return v.runs.block(func(ctx context.Context) error {
+		return v.runs.block(prepare, func(ctx context.Context) error {
 			return techniques.ParkCrowds(ctx, crowds, func(r techniques.ScaleReport) error {
 				if r.Parked != nil {
 					v.showParked(r.Parked, r.After, v.chartWith(r.Parked))
@@ -277,9 +273,9 @@ func (v *goroutinesView) scale(blocking bool) error {
 			})
 		}, done)
 	}
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.startTraced(prepare, func(ctx context.Context) ([]byte, error) {
 		var pace pacer
-		traced, err := techniques.ParkInChild(ctx, crowds, v.runs.task, func(r techniques.ScaleReport) {
+		return techniques.ParkInChild(ctx, crowds, v.runs.task, func(r techniques.ScaleReport) {
 			switch {
 			case r.Parked != nil:
 				chart := v.chartWith(r.Parked) // off the Fyne goroutine: a plot takes tens of milliseconds to render
@@ -288,8 +284,6 @@ func (v *goroutinesView) scale(blocking bool) error {
 				fyne.Do(func() { v.progress.SetValue(float64(r.Started) / float64(r.N)) })
 			}
 		})
-		v.runs.keepTrace(traced)
-		return err
 	}, done)
 }
 

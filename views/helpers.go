@@ -131,3 +131,16 @@ func percent(f float64) string {
 	}
 	return "under 0.001%"
 }
+
+// showInputError shows err on l, or hides l when the input is good. It
+// returns err, so that a run's prepare can end with it.
+func showInputError(l *widget.Label, err error) error {
+	if err != nil {
+		l.SetText(err.Error())
+		l.Show()
+		return err
+	}
+	l.SetText("")
+	l.Hide()
+	return nil
+}

@@ -104,7 +104,7 @@ func newOverviewView() *overviewView {
 	v.runBtn = run
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) { enable(!busy, run); enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 
 	grid := container.NewVBox(container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)")))
 	for _, m := range overviewModes {
@@ -184,17 +184,19 @@ func segmentSpans(segs []techniques.Segment) []span {
 }
 
 func (v *overviewView) config() (int, time.Duration, error) {
-	if err := v.runs.refused(); err != nil {
-		return 0, 0, err
-	}
 	n, err := parseCount(v.n.Text, "the number of tasks", 1, 16)
 	var ms int
 	if err == nil {
 		ms, err = parseCount(v.length.Text, "the length of a task", 20, 2000)
 	}
-	if err != nil {
-		v.say(err.Error(), widget.DangerImportance)
-		return 0, 0, err
+	return n, time.Duration(ms) * time.Millisecond, err
+}
+
+// prepare shows bad input, or clears the last run for a new one.
+func (v *overviewView) prepare(bad error) error {
+	if bad != nil {
+		v.say(bad.Error(), widget.DangerImportance)
+		return bad
 	}
 	v.say("", widget.MediumImportance)
 	v.claims.reset()
@@ -208,7 +210,7 @@ func (v *overviewView) config() (int, time.Duration, error) {
 			tl.Refresh()
 		}
 	}
-	return n, time.Duration(ms) * time.Millisecond, nil
+	return nil
 }
 
 // show draws one run; every timeline shares the longest wall time as its
@@ -393,11 +395,8 @@ func (v *overviewView) judge(results map[string]techniques.RunResult) {
 }
 
 func (v *overviewView) run() error {
-	n, length, err := v.config()
-	if err != nil {
-		return err
-	}
-	return v.runs.start(func(ctx context.Context) error {
+	n, length, bad := v.config()
+	return v.runs.start(func() error { return v.prepare(bad) }, func(ctx context.Context) error {
 		// The timelines are drawn once all six runs are over: without a GPU,
 		// drawing them takes CPU that the runs still going would feel.
 		results := map[string]techniques.RunResult{}
@@ -447,11 +446,8 @@ func (v *overviewView) ended(err error) {
 // runBlocking runs the sequential mode of both kinds on the Fyne goroutine,
 // in this process and untraced: the freeze is what it shows.
 func (v *overviewView) runBlocking() error {
-	n, length, err := v.config()
-	if err != nil {
-		return err
-	}
-	return v.runs.block(func(ctx context.Context) error {
+	n, length, bad := v.config()
+	return v.runs.block(func() error { return v.prepare(bad) }, func(ctx context.Context) error {
 		results := map[string]techniques.RunResult{}
 		for _, k := range overviewKinds {
 			r, err := techniques.RunTasks(ctx, techniques.Sequential, techniques.NewWork(k, n, length))

@@ -80,7 +80,7 @@ func TestOverviewPrimaryDemo(t *testing.T) {
 func TestOverviewBlockingWayMeasuresNoRunnable(t *testing.T) {
 	test.NewTempApp(t)
 	v := newOverviewView()
-	v.runs.afterPoll = func(f func()) { f() }
+	v.runs.freeze.afterPoll = func(f func()) { f() }
 	test.NewTempWindow(t, v.demo.Content)
 	v.n.SetText("1")
 	v.length.SetText("20")

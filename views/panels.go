@@ -23,21 +23,13 @@ type Panel struct {
 	// of this process cannot see.
 	XrayNote string
 
-	build func() *Demo // nil while the panel's demo is not built yet
+	build func() *Demo
 }
-
-// Built reports whether the panel has a live demo yet.
-func (p Panel) Built() bool { return p.build != nil }
 
 // NewDemo builds the panel's widgets. Call it on the Fyne goroutine.
 func (p Panel) NewDemo() *Demo {
-	if p.build == nil {
-		return notBuilt(p)
-	}
 	d := p.build()
-	if d.runs != nil {
-		d.runs.task = p.ID // the X-ray finds the panel's runs in the trace by this name
-	}
+	d.runs.task = p.ID // the X-ray finds the panel's runs in the trace by this name
 	return d
 }
 

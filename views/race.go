@@ -90,20 +90,7 @@ func newRaceView() *raceView {
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) {
-		for _, b := range []*widget.Button{runOnce, runMany} {
-			if busy {
-				b.Disable()
-			} else {
-				b.Enable()
-			}
-		}
-		if busy {
-			cancel.Enable()
-		} else {
-			cancel.Disable()
-		}
-	})
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, runOnce, runMany); enable(c.Busy, cancel) })
 
 	form := container.NewVBox(
 		container.NewHBox(
@@ -148,53 +135,44 @@ func newRaceView() *raceView {
 	return v
 }
 
-// config reads the entries; a bad value is shown and nothing starts. It
-// refuses to start while a run is in flight or just after a blocking one.
+// config reads the entries.
 func (v *raceView) config() (techniques.RaceConfig, error) {
-	if err := v.runs.refused(); err != nil {
-		return techniques.RaceConfig{}, err
-	}
 	pairs, err := parseCount(v.pairs.Text, "the number of incrementers", 1, techniques.MaxPairs)
+	var updates int
 	if err == nil {
-		var updates int
 		updates, err = parseCount(v.updates.Text, "updates each", 1, techniques.MaxUpdates)
-		if err == nil {
-			v.message.SetText("")
-			v.message.Hide()
-			return techniques.RaceConfig{Pairs: pairs, Updates: updates}, nil
-		}
 	}
-	v.message.SetText(err.Error())
-	v.message.Show()
-	return techniques.RaceConfig{}, err
+	return techniques.RaceConfig{Pairs: pairs, Updates: updates}, err
+}
+
+// prepare shows bad input, or clears the last run for a new one of cfg.
+func (v *raceView) prepare(cfg techniques.RaceConfig, bad error) func() error {
+	return func() error {
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.clear(cfg)
+		return nil
+	}
 }
 
 // runOnce runs every strategy once in a child process, so that the window's
 // goroutine never waits in the Go scheduler's queue behind the experiment's
 // thousands of goroutines.
 func (v *raceView) runOnce() error {
-	cfg, err := v.config()
-	if err != nil {
-		return err
-	}
-	v.clear(cfg)
-	return v.runs.start(func(ctx context.Context) error {
+	cfg, bad := v.config()
+	return v.runs.startTraced(v.prepare(cfg, bad), func(ctx context.Context) ([]byte, error) {
 		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r) }) })
-		v.runs.keepTrace(traced)
 		if err == nil {
 			fyne.Do(v.judge)
 		}
-		return err
+		return traced, err
 	}, v.ended)
 }
 
 func (v *raceView) runOnceBlocking() error {
-	cfg, err := v.config()
-	if err != nil {
-		return err
-	}
-	v.clear(cfg)
-	return v.runs.block(func(ctx context.Context) error {
+	cfg, bad := v.config()
+	return v.runs.block(v.prepare(cfg, bad), func(ctx context.Context) error {
 		err := techniques.RunStrategies(ctx, cfg, func(r techniques.RaceResult) error { v.show(r); return nil })
 		if err == nil {
 			v.judge()
@@ -340,25 +318,26 @@ func (v *raceView) judge() {
 // runHistogram runs the experiment histogramRuns times with small updates and
 // draws how the lost updates and the final values of each strategy spread.
 func (v *raceView) runHistogram() error {
-	cfg, err := v.config()
-	if err != nil {
-		return err
-	}
+	cfg, bad := v.config()
 	cfg.Updates = min(cfg.Updates, histogramUpdates)
-	v.progress.SetValue(0)
-	v.progress.Show()
-	v.histNote.SetText("")
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.startTraced(func() error {
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.progress.SetValue(0)
+		v.progress.Show()
+		v.histNote.SetText("")
+		return nil
+	}, func(ctx context.Context) ([]byte, error) {
 		var pace pacer
 		samples, traced, err := techniques.RaceRunsInChild(ctx, cfg, histogramRuns, v.runs.task, func(done, total int) {
 			if pace.due() || done == total {
 				fyne.Do(func() { v.progress.SetValue(float64(done) / float64(total)) })
 			}
 		})
-		v.runs.keepTrace(traced)
 		if err != nil {
 			fyne.Do(v.progress.Hide)
-			return err
+			return traced, err
 		}
 		img, drawn := histogramImage(samples)
 		summary, note := histogramSummary(samples, drawn)
@@ -375,7 +354,7 @@ func (v *raceView) runHistogram() error {
 			v.runs.setResult("histogram_updates_each", cfg.Updates)
 			v.runs.setResult("histogram", summary)
 		})
-		return nil
+		return traced, nil
 	}, nil)
 }
 

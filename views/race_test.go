@@ -163,7 +163,7 @@ func TestRacePrimaryDemo(t *testing.T) {
 
 func TestRaceBlockingRestoresGOMAXPROCS(t *testing.T) {
 	v := newRace(t)
-	v.runs.afterPoll = func(f func()) { f() }
+	v.runs.freeze.afterPoll = func(f func()) { f() }
 	v.pairs.SetText("100")
 	v.updates.SetText("20")
 	before := runtime.GOMAXPROCS(0)

@@ -123,7 +123,7 @@ func newReactiveView() *reactiveView {
 	unsubscribe.Disable()
 	pressure := widget.NewButton("Block vs Drop", func() { v.backpressure() })
 	click := widget.NewButton("Click me (fast!)", v.tap)
-	v.runs.onBusy(func(busy bool) { enable(!busy, read, open, pressure); enable(busy, unsubscribe) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, read, open, pressure); enable(c.Busy, unsubscribe) })
 
 	left := container.NewBorder(
 		container.NewVBox(
@@ -321,20 +321,19 @@ func subscribeFile(ctx context.Context, open func() (io.ReadCloser, error), cfg 
 // subscriber's three functions run on the run's goroutine and hand what they
 // see to the UI in batches.
 func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
 	cfg, pace := v.config(), v.linePace()
-	v.startRun()
-	v.out.Clear()
-	v.out.Printf("subscribe to the lines of %s", name)
-	v.stats.SetText("")
-	v.marbles.Spans = make([][]span, len(marbleStages))
-	v.marbles.Total = 0
-	v.marbles.Refresh()
 	m := newReadCount()
 	var elapsed time.Duration
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		v.startRun()
+		v.out.Clear()
+		v.out.Printf("subscribe to the lines of %s", name)
+		v.stats.SetText("")
+		v.marbles.Spans = make([][]span, len(marbleStages))
+		v.marbles.Total = 0
+		v.marbles.Refresh()
+		return nil
+	}, func(ctx context.Context) error {
 		start := time.Now()
 		// The tap runs on rxgo's goroutines, flush on this one: mu guards what both touch.
 		var mu sync.Mutex
@@ -394,16 +393,15 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 
 // readBlocking consumes the same observable inside the click handler.
 func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name string) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
 	cfg, pace := v.config(), v.linePace()
-	v.startRun()
-	v.out.Clear()
-	v.stats.SetText("")
 	m := newReadCount()
 	var elapsed time.Duration
-	return v.runs.block(func(ctx context.Context) error {
+	return v.runs.block(func() error {
+		v.startRun()
+		v.out.Clear()
+		v.stats.SetText("")
+		return nil
+	}, func(ctx context.Context) error {
 		start := time.Now()
 		// Each line is stamped when it happened; none can be drawn before the end.
 		lines := []stamped{stamp(fmt.Sprintf("subscribe to the lines of %s on the UI goroutine: nothing can be drawn until the stream ends", name))}
@@ -609,13 +607,12 @@ func (v *reactiveView) tap() {
 }
 
 func (v *reactiveView) backpressure() error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	v.startRun()
-	v.pressure.SetText("Running Block, then Drop…")
 	var rows []map[string]any
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(func() error {
+		v.startRun()
+		v.pressure.SetText("Running Block, then Drop…")
+		return nil
+	}, func(ctx context.Context) error {
 		var lines []string
 		for _, s := range []struct {
 			name     string

@@ -106,7 +106,7 @@ func TestReactiveFilteredAndBuffered(t *testing.T) {
 func TestReactiveBlocking(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	v := newReactive(t)
-	v.runs.afterPoll = func(f func()) { f() }
+	v.runs.freeze.afterPoll = func(f func()) { f() }
 	v.pace.SetValue(50)
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)

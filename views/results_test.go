@@ -23,7 +23,7 @@ func TestResults(t *testing.T) {
 	t.Run("a run's results, then a new run forgets them", func(t *testing.T) {
 		r := &runs{task: "race"}
 		d := newDemo(nil, r, nil, nil)
-		if err := r.block(func(context.Context) error {
+		if err := r.block(nil, func(context.Context) error {
 			r.setResult("lost", 12)
 			r.setResult("strategies", []map[string]any{{"name": "mutex", "lost": 0}})
 			return nil
@@ -38,7 +38,7 @@ func TestResults(t *testing.T) {
 			t.Errorf("results = %v, want lost 12", rep.Results)
 		}
 		fail := errors.New("the disk is on fire")
-		if err := r.block(func(context.Context) error { return fail }, nil); err != nil {
+		if err := r.block(nil, func(context.Context) error { return fail }, nil); err != nil {
 			t.Fatal(err)
 		}
 		rep, _ = d.Report()

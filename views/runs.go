@@ -13,6 +13,17 @@ import (
 	"github.com/sourcegraph/conc/panics"
 )
 
+// A panel states what a run does; its runs decide whether it starts:
+//
+//	v.runs.start(prepare, work, done)      // work on a goroutine of the runs
+//	v.runs.startTraced(prepare, work, done) // the same, work returns a child process's trace
+//	v.runs.block(prepare, work, done)      // work on the Fyne goroutine: the freeze
+//
+// prepare (Fyne goroutine) runs only once the run is accepted, so a refused
+// click never clears what the user is looking at; its error (bad input)
+// cancels the run. work gets the run's context; done (Fyne goroutine, may be
+// nil) gets work's error. Then each watcher hears the end once (watch).
+
 // ErrBusy is returned when a panel is asked to start a run while one is in flight.
 var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
 
@@ -22,96 +33,59 @@ var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
 // button must not become fifty more freezes.
 var ErrFrozenInput = errors.New("ignored the clicks made while the window was frozen")
 
-// afterNextPoll calls f on the Fyne goroutine once the event loop has
-// polled for input again: by then, what queued up during a freeze has been
-// delivered. Fyne ticks its animations right after each poll, so the second
-// tick of an animation started now comes after a whole poll begun after now.
-// Tests replace it: Fyne's test driver has no event loop.
-var afterNextPoll = func(f func()) {
-	ticks := 0
-	var a *fyne.Animation
-	a = &fyne.Animation{Duration: time.Second, RepeatCount: fyne.AnimationRepeatForever, Tick: func(float32) {
-		if ticks++; ticks == 2 {
-			a.Stop()
-			f()
-		}
-	}}
-	a.Start()
+// RunChange is what a run's watchers hear: once when it starts (Busy), once
+// when it ends, with its error and, if its work was done in a child
+// process, the execution trace the child recorded (the app's own recorder
+// cannot see into another process).
+type RunChange struct {
+	Busy  bool
+	Err   error
+	Trace []byte
 }
 
-// runs owns the goroutines of one panel. At most one run is in flight at a time;
-// each has its own context, cancelled by Cancel, by leaving the panel or by
-// closing the window. Its methods are called on the Fyne goroutine, except Wait.
+// runs owns the goroutines of one panel. At most one run is in flight at a
+// time; each has its own context, cancelled by Cancel, by leaving the panel
+// or by closing the window. Its methods are called on the Fyne goroutine,
+// except Cancel, Busy and Wait.
 type runs struct {
 	wg   conc.WaitGroup
 	task string // each run is a runtime/trace task of this name, for the X-ray
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // non-nil while a run is in flight
-	traced []byte             // the execution trace of the last run, when it ran in a child process
 
-	// busyChanged is called on the Fyne goroutine when a run starts or ends,
-	// so the panel can switch its buttons between Run and Cancel.
-	busyChanged []func(busy bool)
-	// finished is called on the Fyne goroutine after each run ends, with its error.
-	finished func(err error)
-	// thawing is true from the end of a blocking run until the input made
-	// during it has been delivered (and dropped).
-	thawing bool
-	freezes int           // how many blocking runs there have been
-	froze   time.Duration // how long the last one held the window
-	// afterPoll, if set, replaces afterNextPoll: for tests.
-	afterPoll func(f func())
-	// results is what the last run measured, set by the view as it shows it
-	// (setResult), for --report and File → Export results….
+	watchers []func(RunChange)
+	freeze   freezes
+	// results is what the last run measured, set by the view as it shows
+	// it (setResult), for --report and File → Export results….
 	results results
 }
 
 // setResult records one value the current run measured, under a name a
-// reader understands, as the panel shows it. Call it on the Fyne goroutine;
-// a new run forgets the last run's results.
+// reader understands, as the panel shows it. Fyne goroutine; a new run
+// forgets the last run's results.
 func (r *runs) setResult(key string, value any) { r.results.set(key, value) }
 
-// refused says why a run asked for now would not start: ErrBusy or
-// ErrFrozenInput, or nil. A panel asks before it clears its results for a
-// new run, so a refused click never wipes what the user is looking at.
-func (r *runs) refused() error {
-	if r.thawing {
-		return ErrFrozenInput
-	}
-	if r.Busy() {
-		return ErrBusy
-	}
-	return nil
+// watch adds f to be called on the Fyne goroutine when a run starts and when it ends.
+func (r *runs) watch(f func(RunChange)) { r.watchers = append(r.watchers, f) }
+
+// start runs work on a new goroutine owned by r and returns at once. A
+// panic in work becomes an error; it never takes the app down.
+func (r *runs) start(prepare func() error, work func(context.Context) error, done func(error)) error {
+	return r.startTraced(prepare, untraced(work), done)
 }
 
-// start runs work on a new goroutine owned by r and returns at once. When work
-// returns, done (if not nil) and then the finished hook run on the Fyne
-// goroutine. A panic in work becomes an error; it never takes the app down.
-// If a run is already in flight, start does nothing and returns ErrBusy;
-// just after a blocking run, ErrFrozenInput.
-func (r *runs) start(work func(ctx context.Context) error, done func(err error)) error {
-	if r.thawing {
-		return ErrFrozenInput
+// startTraced is start for work done in a child process, which returns
+// the trace the child recorded.
+func (r *runs) startTraced(prepare func() error, work func(context.Context) ([]byte, error), done func(error)) error {
+	ctx, cancel, err := r.accept(prepare)
+	if err != nil {
+		return err
 	}
-	r.mu.Lock()
-	if r.cancel != nil {
-		r.mu.Unlock()
-		return ErrBusy
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	r.traced = nil
-	r.mu.Unlock()
-	r.results.reset()
-	r.setBusy(true)
-
 	r.wg.Go(func() {
-		ctx, task := trace.NewTask(ctx, r.task)
-		err := safely(ctx, work)
-		task.End()
+		traced, err := r.do(ctx, work)
 		cancel()
-		fyne.Do(func() { r.end(err, done) })
+		fyne.Do(func() { r.end(RunChange{Err: err, Trace: traced}, done) })
 	})
 	return nil
 }
@@ -119,70 +93,69 @@ func (r *runs) start(work func(ctx context.Context) error, done func(err error))
 // block runs work on the calling goroutine, which is the Fyne goroutine: the
 // wrong way, kept so the freeze can be seen. Nothing can be drawn, and no
 // Cancel can be pressed, until work returns.
-func (r *runs) block(work func(ctx context.Context) error, done func(err error)) error {
-	if r.thawing {
-		return ErrFrozenInput
+func (r *runs) block(prepare func() error, work func(context.Context) error, done func(error)) error {
+	ctx, cancel, err := r.accept(prepare)
+	if err != nil {
+		return err
 	}
-	r.mu.Lock()
-	if r.cancel != nil {
-		r.mu.Unlock()
-		return ErrBusy
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	r.traced = nil
-	r.mu.Unlock()
-	r.results.reset()
-	r.setBusy(true) // nothing can be drawn now, but the state stays consistent
-
-	r.freezes++
 	began := time.Now()
-	ctx, task := trace.NewTask(ctx, r.task)
-	err := safely(ctx, work)
-	task.End()
+	_, err = r.do(ctx, untraced(work))
 	cancel()
-	r.froze = time.Since(began)
-	r.thawing = true
-	thawed := func() { r.thawing = false }
-	if r.afterPoll != nil {
-		r.afterPoll(thawed)
-	} else {
-		afterNextPoll(thawed)
-	}
-	r.end(err, done)
+	r.freeze.ended(time.Since(began))
+	r.end(RunChange{Err: err}, done)
 	return nil
 }
 
-func (r *runs) end(err error, done func(error)) {
-	r.results.ended(err)
+// accept refuses a run while one is in flight or just after a freeze;
+// otherwise it prepares the run and marks it in flight.
+func (r *runs) accept(prepare func() error) (context.Context, context.CancelFunc, error) {
+	if r.freeze.thawing {
+		return nil, nil, ErrFrozenInput
+	}
+	if r.Busy() {
+		return nil, nil, ErrBusy
+	}
+	if prepare != nil {
+		if err := prepare(); err != nil {
+			return nil, nil, err
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.mu.Lock()
+	r.cancel = cancel
+	r.mu.Unlock()
+	r.results.reset()
+	r.notify(RunChange{Busy: true})
+	return ctx, cancel, nil
+}
+
+// do runs work as a runtime/trace task, turning a panic into an error.
+func (r *runs) do(ctx context.Context, work func(context.Context) ([]byte, error)) (traced []byte, err error) {
+	ctx, task := trace.NewTask(ctx, r.task)
+	defer task.End()
+	var c panics.Catcher
+	c.Try(func() { traced, err = work(ctx) })
+	if p := c.Recovered(); p != nil {
+		return traced, fmt.Errorf("the workload panicked: %w", p.AsError())
+	}
+	return traced, err
+}
+
+func (r *runs) end(c RunChange, done func(error)) {
+	r.results.ended(c.Err)
 	r.mu.Lock()
 	r.cancel = nil
 	r.mu.Unlock()
 	if done != nil {
-		done(err)
+		done(c.Err)
 	}
-	r.setBusy(false)
-	if r.finished != nil {
-		r.finished(err)
-	}
+	r.notify(c)
 }
 
-// keepTrace keeps the execution trace of the run in flight, recorded by the
-// child process that did its work: the X-ray reads it instead of the app's
-// own recorder, which cannot see into another process. Any goroutine.
-func (r *runs) keepTrace(traced []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.traced = traced
-}
-
-// takeTrace returns the trace keepTrace kept of the last run, if any, and forgets it.
-func (r *runs) takeTrace() []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	traced := r.traced
-	r.traced = nil
-	return traced
+func (r *runs) notify(c RunChange) {
+	for _, f := range r.watchers {
+		f(c)
+	}
 }
 
 // Cancel asks the run in flight, if any, to stop. It does not wait.
@@ -205,20 +178,46 @@ func (r *runs) Busy() bool {
 // before asserting on widgets. It must not be called on the Fyne goroutine.
 func (r *runs) Wait() { r.wg.Wait() }
 
-func (r *runs) onBusy(f func(busy bool)) { r.busyChanged = append(r.busyChanged, f) }
+func untraced(work func(context.Context) error) func(context.Context) ([]byte, error) {
+	return func(ctx context.Context) ([]byte, error) { return nil, work(ctx) }
+}
 
-func (r *runs) setBusy(busy bool) {
-	for _, f := range r.busyChanged {
-		f(busy)
+// freezes counts the blocking runs, and drops the input queued during
+// one: from the end of a freeze until the event loop has polled again, the
+// window is thawing. Fyne goroutine.
+type freezes struct {
+	count   int
+	last    time.Duration // how long the last one held the window
+	thawing bool
+	// afterPoll, if set, replaces afterNextPoll: for tests.
+	afterPoll func(f func())
+}
+
+func (f *freezes) ended(took time.Duration) {
+	f.count++
+	f.last = took
+	f.thawing = true
+	thawed := func() { f.thawing = false }
+	if f.afterPoll != nil {
+		f.afterPoll(thawed)
+	} else {
+		afterNextPoll(thawed)
 	}
 }
 
-// safely runs work and turns a panic into an error that carries its stack.
-func safely(ctx context.Context, work func(context.Context) error) (err error) {
-	var c panics.Catcher
-	c.Try(func() { err = work(ctx) })
-	if r := c.Recovered(); r != nil {
-		return fmt.Errorf("the workload panicked: %w", r.AsError())
-	}
-	return err
+// afterNextPoll calls f on the Fyne goroutine once the event loop has
+// polled for input again: by then, what queued up during a freeze has been
+// delivered. Fyne ticks its animations right after each poll, so the second
+// tick of an animation started now comes after a whole poll begun after now.
+// Tests replace it: Fyne's test driver has no event loop.
+var afterNextPoll = func(f func()) {
+	ticks := 0
+	var a *fyne.Animation
+	a = &fyne.Animation{Duration: time.Second, RepeatCount: fyne.AnimationRepeatForever, Tick: func(float32) {
+		if ticks++; ticks == 2 {
+			a.Stop()
+			f()
+		}
+	}}
+	a.Start()
 }

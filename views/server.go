@@ -136,7 +136,7 @@ func newServerView() *serverView {
 	search := widget.NewButton("Search", func() { v.search() })
 	v.query.OnSubmitted = func(string) { v.search() }
 	browse := widget.NewButton("Open in browser", v.openInBrowser)
-	v.runs.onBusy(func(busy bool) { enable(!busy, one, compare, search) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, one, compare, search) })
 
 	headers := []string{""}
 	widest := make([]string, len(techniques.ServerModes))
@@ -184,7 +184,7 @@ func newServerView() *serverView {
 // stop cancels the load and stops the server, as Esc does.
 func (v *serverView) stop() { v.demo.Cancel() }
 
-// settings reads the controls; a bad value is shown and nothing starts.
+// settings reads the controls.
 func (v *serverView) settings() (serverSettings, error) {
 	var st serverSettings
 	fields := []struct {
@@ -201,14 +201,10 @@ func (v *serverView) settings() (serverSettings, error) {
 	for _, f := range fields {
 		n, err := parseCount(f.e.Text, f.what, f.lo, f.hi)
 		if err != nil {
-			v.message.SetText(err.Error())
-			v.message.Show()
 			return st, err
 		}
 		*f.to = n
 	}
-	v.message.SetText("")
-	v.message.Hide()
 	st.server.Latency = time.Duration(v.latency.Value) * time.Millisecond
 	st.selected = techniques.ServerMode(v.mode.Selected)
 	return st, nil
@@ -251,20 +247,18 @@ func (v *serverView) server() (*techniques.Server, error) {
 	return r.s, r.err
 }
 
-// begin reads the settings and clears the last run's numbers; on the Fyne
-// goroutine, before a run starts. all runs every mode; otherwise only the
-// selected one.
-func (v *serverView) begin(all bool) (serverSettings, []techniques.ServerMode, error) {
-	if err := v.runs.refused(); err != nil {
-		return serverSettings{}, nil, err
+// modesOf is every mode if all, else the selected one.
+func modesOf(st serverSettings, all bool) []techniques.ServerMode {
+	if all {
+		return techniques.ServerModes
 	}
-	st, err := v.settings()
-	if err != nil {
-		return st, nil, err
-	}
-	modes := techniques.ServerModes
-	if !all {
-		modes = []techniques.ServerMode{st.selected}
+	return []techniques.ServerMode{st.selected}
+}
+
+// begin shows bad settings, or clears the last run's numbers for a run of modes.
+func (v *serverView) begin(modes []techniques.ServerMode, bad error) error {
+	if err := showInputError(v.message, bad); err != nil {
+		return err
 	}
 	for _, m := range techniques.ServerModes {
 		text := "—"
@@ -280,7 +274,7 @@ func (v *serverView) begin(all bool) (serverSettings, []techniques.ServerMode, e
 	v.claims.reset()
 	v.chart.Image = image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	v.chart.Hide() // until a mode has a curve: an empty chart is a dark box
-	return st, modes, nil
+	return nil
 }
 
 // measure runs the load against each mode in turn, on the calling
@@ -324,11 +318,9 @@ func (v *serverView) measure(ctx context.Context, st serverSettings, modes []tec
 
 // load runs the load off the Fyne goroutine: every mode, or the selected one.
 func (v *serverView) load(all bool) error {
-	st, modes, err := v.begin(all)
-	if err != nil {
-		return err
-	}
-	return v.runs.start(func(ctx context.Context) error {
+	st, bad := v.settings()
+	modes := modesOf(st, all)
+	return v.runs.start(func() error { return v.begin(modes, bad) }, func(ctx context.Context) error {
 		return v.measure(ctx, st, modes,
 			func(text string) { v.streams.do(func() { v.live.SetText(text) }) },
 			func(r modeResult, chart image.Image) { v.streams.do(func() { v.show(r, chart) }) })
@@ -388,11 +380,9 @@ func (v *serverView) ended(err error) {
 // loadBlocking does what Run does, every mode in turn, on the UI goroutine:
 // the window is frozen until the last mode's load is done.
 func (v *serverView) loadBlocking() error {
-	st, modes, err := v.begin(true)
-	if err != nil {
-		return err
-	}
-	return v.runs.block(func(ctx context.Context) error {
+	st, bad := v.settings()
+	modes := modesOf(st, true)
+	return v.runs.block(func() error { return v.begin(modes, bad) }, func(ctx context.Context) error {
 		err := v.measure(ctx, st, modes, nil, v.show)
 		if err == nil {
 			v.live.SetText("The load ran on the UI goroutine: the window was frozen throughout. " + v.live.Text)
@@ -522,7 +512,7 @@ func (v *serverView) judge() {
 // search sends the query to the server and shows the raw HTML it returns.
 func (v *serverView) search() error {
 	q := v.query.Text
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(nil, func(ctx context.Context) error {
 		s, err := v.server()
 		if err != nil {
 			return err

@@ -123,7 +123,7 @@ func TestServerPrimaryDemo(t *testing.T) {
 func TestServerBlockingDoesWhatRunDoes(t *testing.T) {
 	defer goleak.VerifyNone(t, append(serverIgnores, goleak.IgnoreCurrent())...)
 	v := newServer(t)
-	v.runs.afterPoll = func(f func()) { f() }
+	v.runs.freeze.afterPoll = func(f func()) { f() }
 	if err := v.demo.Run(); err != nil {
 		t.Fatal(err)
 	}

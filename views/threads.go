@@ -64,7 +64,7 @@ func newThreadsView() *threadsView {
 	run.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	cancel.Disable()
-	v.runs.onBusy(func(busy bool) { enable(!busy, run); enable(busy, cancel) })
+	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
@@ -79,27 +79,25 @@ func newThreadsView() *threadsView {
 }
 
 func (v *threadsView) run(blocking bool) error {
-	if err := v.runs.refused(); err != nil {
-		return err
-	}
-	n, err := parseCount(v.workers.Text, "the number of workers", 1, 64)
-	if err != nil {
-		v.message.SetText(err.Error())
-		v.message.Show()
-		return err
-	}
-	v.message.SetText("")
-	v.message.Hide() // shown only with an error, so the explanation sits right under the button
+	n, bad := parseCount(v.workers.Text, "the number of workers", 1, 64)
 	cfg := techniques.ThreadsConfig{Workers: n, Lines: threadLines, Work: threadWork, Pause: threadPause}
-	v.out.Clear()
-	v.lanes.Lanes = make([]string, n)
-	v.lanes.Spans = make([][]span, n)
-	for i := range v.lanes.Lanes {
-		v.lanes.Lanes[i] = fmt.Sprintf("worker %d", i)
+	var began time.Time
+	prepare := func() error {
+		// The message takes room only with an error, so the explanation sits right under the button.
+		if err := showInputError(v.message, bad); err != nil {
+			return err
+		}
+		v.out.Clear()
+		v.lanes.Lanes = make([]string, n)
+		v.lanes.Spans = make([][]span, n)
+		for i := range v.lanes.Lanes {
+			v.lanes.Lanes[i] = fmt.Sprintf("worker %d", i)
+		}
+		v.lanes.Refresh()
+		v.claims.reset()
+		began = time.Now()
+		return nil
 	}
-	v.lanes.Refresh()
-	v.claims.reset()
-	began := time.Now()
 
 	// Lines are collected on the worker side and shown in batches.
 	var pending []techniques.ThreadLine
@@ -121,13 +119,13 @@ func (v *threadsView) run(blocking bool) error {
 		v.lanes.Refresh()
 	}
 	if blocking {
-		return v.runs.block(func(ctx context.Context) error {
+		return v.runs.block(prepare, func(ctx context.Context) error {
 			return techniques.RunThreadsSequentially(ctx, cfg, func(l techniques.ThreadLine) {
 				pending = append(pending, l)
 			})
 		}, func(error) { flush(pending); v.finish(pending, time.Since(began), true) })
 	}
-	return v.runs.start(func(ctx context.Context) error {
+	return v.runs.start(prepare, func(ctx context.Context) error {
 		var pace pacer
 		var all []techniques.ThreadLine
 		err := techniques.RunThreads(ctx, cfg, func(l techniques.ThreadLine) {

@@ -140,7 +140,7 @@ func TestClicksQueuedDuringAFreezeKeepTheResults(t *testing.T) {
 	v := newThreadsView()
 	test.NewTempWindow(t, v.demo.Content)
 	var polled func()
-	v.runs.afterPoll = func(f func()) { polled = f }
+	v.runs.freeze.afterPoll = func(f func()) { polled = f }
 	v.workers.SetText("2")
 	if err := v.demo.RunBlocking(); err != nil {
 		t.Fatal(err)
