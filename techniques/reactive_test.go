@@ -9,7 +9,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"testing/synctest"
 	"time"
 
@@ -396,4 +398,46 @@ func TestDebouncedDropsThePendingAtTheEnd(t *testing.T) {
 			t.Errorf("emitted %v after the end, want nothing (rxgo v2.5.0 drops it)", got)
 		}
 	})
+}
+
+func TestLineCountingReader(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]int64{"": 0, "a": 1, "a\n": 1, "a\nb": 2, "\n\n": 2, "a\r\nb\r\n": 2} {
+		r := &lineCountingReader{ReadCloser: io.NopCloser(iotest.OneByteReader(strings.NewReader(text)))}
+		io.Copy(io.Discard, r)
+		if r.lines() != want || r.bytes.Load() != int64(len(text)) {
+			t.Errorf("%q: %d lines, %d bytes; want %d, %d", text, r.lines(), r.bytes.Load(), want, len(text))
+		}
+	}
+}
+
+func TestSubscribeCounted(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	tests := []struct {
+		name string
+		open func() (io.ReadCloser, error)
+		cfg  PipelineConfig
+		want SubscriptionCount
+	}{
+		{"every line through map", opener("a\nb\nc"), PipelineConfig{Map: true},
+			SubscriptionCount{Stages: map[string]int{StageSource: 3, StageMap: 3}, Nexts: 3, Completes: 1, Opened: true, FileBytes: 5, FileLines: 3}},
+		{"a file that does not open", func() (io.ReadCloser, error) { return nil, errors.New("no such file") }, PipelineConfig{},
+			SubscriptionCount{Stages: map[string]int{}, Errs: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var taps atomic.Int64 // the stages tap on goroutines of their own
+			got := SubscribeCounted(t.Context(), tt.open, tt.cfg, 0, func(string) { taps.Add(1) }, func(any) {}, func(error) {}, func() {})
+			if (got.Err != nil) != (tt.want.Errs > 0) {
+				t.Errorf("err %v with %d error calls", got.Err, got.Errs)
+			}
+			got.Err = nil
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("counted %+v, want %+v", got, tt.want)
+			}
+			if sum := got.Stages[StageSource] + got.Stages[StageMap]; taps.Load() != int64(sum) {
+				t.Errorf("tap called %d times, the stages counted %d items", taps.Load(), sum)
+			}
+		})
+	}
 }

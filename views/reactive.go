@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -215,114 +214,12 @@ func itemText(v any) string {
 	return fmt.Sprintf("next: %v", v)
 }
 
-// countingReader counts the bytes and newlines read from a file, apart from
-// the stream that splits it into lines: a check on the lines it emits. Read
-// runs on rxgo's goroutine, the counts are read on others.
-type countingReader struct {
-	io.ReadCloser
-	bytes, newlines atomic.Int64
-	endsInNewline   atomic.Bool
-}
-
-func (r *countingReader) Read(p []byte) (int, error) {
-	n, err := r.ReadCloser.Read(p)
-	if n > 0 {
-		r.bytes.Add(int64(n))
-		r.newlines.Add(int64(strings.Count(string(p[:n]), "\n")))
-		r.endsInNewline.Store(p[n-1] == '\n')
-	}
-	return n, err
-}
-
-// lines is how many lines the bytes read so far hold: one per newline, and
-// one more for a last line that has none.
-func (r *countingReader) lines() int64 {
-	if r.bytes.Load() > 0 && !r.endsInNewline.Load() {
-		return r.newlines.Load() + 1
-	}
-	return r.newlines.Load()
-}
-
-// readCount is what one subscription to a file measured. The tap runs on
-// rxgo's goroutines and the subscriber's functions on the run's: mu guards
-// the counts, which both touch.
-type readCount struct {
-	mu        sync.Mutex
-	stages    map[string]int // items out of each stage
-	nexts     int            // calls of the subscriber's next
-	errs      int            // calls of its error function
-	completes int            // calls of its complete function
-	lateNexts int            // next calls after error or complete: must stay 0
-	err       error          // what the error function got
-	file      atomic.Pointer[countingReader]
-}
-
-func newReadCount() *readCount { return &readCount{stages: map[string]int{}} }
-
-// counted wraps open so that m counts what is read from the file.
-func (m *readCount) counted(open func() (io.ReadCloser, error)) func() (io.ReadCloser, error) {
-	return func() (io.ReadCloser, error) {
-		f, err := open()
-		if err != nil {
-			return nil, err
-		}
-		c := &countingReader{ReadCloser: f}
-		m.file.Store(c)
-		return c, nil
-	}
-}
-
-func (m *readCount) tap(stage string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.stages[stage]++
-}
-
-func (m *readCount) next() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.nexts++
-	if m.errs+m.completes > 0 {
-		m.lateNexts++
-	}
-}
-
-func (m *readCount) failed(err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.errs++
-	m.err = err
-}
-
-func (m *readCount) completed() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.completes++
-}
-
-// subscribeFile subscribes to the lines of the file open opens, through
-// the operators of cfg, counting into m. tap is also told of each item
-// out of each stage; the subscriber's functions run on the calling goroutine.
-func subscribeFile(ctx context.Context, open func() (io.ReadCloser, error), cfg techniques.PipelineConfig, pace time.Duration, m *readCount,
-	tap func(stage string), next func(item any), onError func(err error), complete func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	obs := techniques.Pipeline(ctx, techniques.Lines(ctx, m.counted(open), pace), cfg, func(stage string, _ any) {
-		m.tap(stage)
-		tap(stage)
-	})
-	techniques.Subscribe(ctx, cancel, obs,
-		func(item any) { m.next(); next(item) },
-		func(err error) { m.failed(err); onError(err) },
-		func() { m.completed(); complete() })
-}
-
 // read subscribes to the file's lines through the selected operators. The
 // subscriber's three functions run on the run's goroutine and hand what they
 // see to the UI in batches.
 func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) error {
 	cfg, pace := v.config(), v.linePace()
-	m := newReadCount()
+	var m techniques.SubscriptionCount
 	var elapsed time.Duration
 	return v.runs.start(func() error {
 		v.startRun()
@@ -362,7 +259,7 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 			})
 		}
 		var result error
-		subscribeFile(ctx, open, cfg, pace, m,
+		m = techniques.SubscribeCounted(ctx, open, cfg, pace,
 			func(stage string) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -394,7 +291,7 @@ func (v *reactiveView) read(open func() (io.ReadCloser, error), name string) err
 // readBlocking consumes the same observable inside the click handler.
 func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name string) error {
 	cfg, pace := v.config(), v.linePace()
-	m := newReadCount()
+	var m techniques.SubscriptionCount
 	var elapsed time.Duration
 	return v.runs.block(func() error {
 		v.startRun()
@@ -408,7 +305,7 @@ func (v *reactiveView) readBlocking(open func() (io.ReadCloser, error), name str
 		var mu sync.Mutex // the tap runs on rxgo's goroutines
 		lanes := make([][]span, len(marbleStages))
 		var result error
-		subscribeFile(ctx, open, cfg, pace, m,
+		m = techniques.SubscribeCounted(ctx, open, cfg, pace,
 			func(stage string) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -440,37 +337,34 @@ func (v *reactiveView) startRun() {
 // showRead records what a read measured, as the panel shows it, and judges
 // the article's claims by it. It runs on the Fyne goroutine once the read
 // has ended, so m is no longer written.
-func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace time.Duration, m *readCount, elapsed time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	emitted, last, delivered := m.stages[techniques.StageSource], lastStage(cfg), m.nexts
+func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace time.Duration, m techniques.SubscriptionCount, elapsed time.Duration) {
+	emitted, last, delivered := m.Stages[techniques.StageSource], lastStage(cfg), m.Nexts
 	v.runs.setResult("file", name)
 	v.runs.setResult("operators", v.operators(cfg))
 	v.runs.setResult("pace_ms_per_line", float64(pace)/float64(time.Millisecond))
 	v.runs.setResult("lines_emitted", emitted)
-	v.runs.setResult("items_out_of_last_operator", m.stages[last])
+	v.runs.setResult("items_out_of_last_operator", m.Stages[last])
 	v.runs.setResult("items_delivered", delivered)
-	v.runs.setResult("complete_calls", m.completes)
-	v.runs.setResult("error_calls", m.errs)
-	v.runs.setResult("completed", m.completes > 0)
-	unsubscribed := errors.Is(m.err, context.Canceled)
+	v.runs.setResult("complete_calls", m.Completes)
+	v.runs.setResult("error_calls", m.Errs)
+	v.runs.setResult("completed", m.Completes > 0)
+	unsubscribed := errors.Is(m.Err, context.Canceled)
 	v.runs.setResult("unsubscribed", unsubscribed)
-	if m.err != nil && !unsubscribed {
-		v.runs.setResult("error", m.err.Error())
+	if m.Err != nil && !unsubscribed {
+		v.runs.setResult("error", m.Err.Error())
 	}
 	v.runs.setResult("elapsed_ms", float64(elapsed)/float64(time.Millisecond))
 	if elapsed > 0 {
 		v.runs.setResult("lines_per_second", float64(emitted)/elapsed.Seconds())
 	}
 	v.runs.setResult("transcript", strings.Split(strings.TrimSuffix(v.out.Text(), "\n"), "\n"))
-	f := m.file.Load()
-	if m.completes > 0 && f != nil {
+	if m.Completes > 0 && m.Opened {
 		// Only a read that reached the end knows how many lines the file has.
-		v.runs.setResult("lines_in_file", f.lines())
-		v.runs.setResult("bytes_in_file", f.bytes.Load())
-		v.stats.SetText(fmt.Sprintf("%d lines emitted; the file has %d lines (%d bytes)", emitted, f.lines(), f.bytes.Load()))
-		because := fmt.Sprintf("Of %s, the observable emitted %d lines, and the file has %d (counted from its newlines as it was read).", name, emitted, f.lines())
-		if int64(emitted) == f.lines() {
+		v.runs.setResult("lines_in_file", m.FileLines)
+		v.runs.setResult("bytes_in_file", m.FileBytes)
+		v.stats.SetText(fmt.Sprintf("%d lines emitted; the file has %d lines (%d bytes)", emitted, m.FileLines, m.FileBytes))
+		because := fmt.Sprintf("Of %s, the observable emitted %d lines, and the file has %d (counted from its newlines as it was read).", name, emitted, m.FileLines)
+		if int64(emitted) == m.FileLines {
 			v.claims.judge(claimFileStream, holds, because)
 		} else {
 			v.claims.judge(claimFileStream, wrong, because)
@@ -480,10 +374,10 @@ func (v *reactiveView) showRead(name string, cfg techniques.PipelineConfig, pace
 		return // cancelled by the user: neither Rx's complete nor its error
 	}
 	calls := fmt.Sprintf("%d items came out of the last operator (%s) and next was called %s; then complete was called %s and error %s, and next %s after them.",
-		m.stages[last], last, times(m.nexts), times(m.completes), times(m.errs), times(m.lateNexts))
-	ends := m.errs+m.completes == 1
+		m.Stages[last], last, times(m.Nexts), times(m.Completes), times(m.Errs), times(m.LateNexts))
+	ends := m.Errs+m.Completes == 1
 	switch {
-	case m.nexts == m.stages[last] && ends && m.lateNexts == 0:
+	case m.Nexts == m.Stages[last] && ends && m.LateNexts == 0:
 		v.claims.judge(claimSubscriber, holds, calls)
 	default:
 		v.claims.judge(claimSubscriber, wrong, calls)

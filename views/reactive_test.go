@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"fyne.io/fyne/v2/test"
@@ -134,27 +133,14 @@ func TestReactiveJudgesAMismatch(t *testing.T) {
 	v := newReactive(t)
 	// A count where the subscriber missed an item and the source a line:
 	// both claims must be judged false by such numbers.
-	m := newReadCount()
-	m.stages[techniques.StageSource] = 6
-	m.stages[techniques.StageMap] = 6
-	m.nexts, m.completes = 5, 1
-	f := &countingReader{ReadCloser: io.NopCloser(strings.NewReader(""))}
-	f.bytes.Store(10)
-	f.newlines.Store(7)
-	f.endsInNewline.Store(true)
-	m.file.Store(f)
+	m := techniques.SubscriptionCount{
+		Stages:    map[string]int{techniques.StageSource: 6, techniques.StageMap: 6},
+		Nexts:     5,
+		Completes: 1,
+		Opened:    true, FileBytes: 10, FileLines: 7,
+	}
 	v.showRead("x.txt", techniques.PipelineConfig{Map: true}, 0, m, time.Second)
 	wantVerdicts(t, v, wrong, wrong)
-}
-
-func TestCountingReaderLines(t *testing.T) {
-	for text, want := range map[string]int64{"": 0, "a": 1, "a\n": 1, "a\nb": 2, "\n\n": 2, "a\r\nb\r\n": 2} {
-		r := &countingReader{ReadCloser: io.NopCloser(iotest.OneByteReader(strings.NewReader(text)))}
-		io.Copy(io.Discard, r)
-		if r.lines() != want || r.bytes.Load() != int64(len(text)) {
-			t.Errorf("%q: %d lines, %d bytes; want %d, %d", text, r.lines(), r.bytes.Load(), want, len(text))
-		}
-	}
 }
 
 func TestReactiveErrorsAndCancel(t *testing.T) {
