@@ -431,13 +431,9 @@ func (v *coroutinesView) replayWork(selected string) stepResult {
 }
 
 // replayBlocking is the blocking way: the Fyne goroutine waits while the
-// session runs. Its steps take microseconds; its looks at where each body is
-// paused (goroutine dumps) take most of the time, a fraction of a
-// millisecond each (the panel shows what they took). The work
-// itself runs on another goroutine, because an iter.Pull coroutine must not
-// be created or resumed on the Fyne goroutine, which is locked to the main
-// OS thread: created on one and resumed on the other, the runtime aborts the
-// program ("coro: OS thread locking must match locking at coroutine creation").
+// session runs on another goroutine. Not on the Fyne goroutine itself: it is
+// locked to the main OS thread, and an iter.Pull coroutine created there and
+// resumed elsewhere makes the runtime abort the program.
 func (v *coroutinesView) replayBlocking() error {
 	kind := v.kindName()
 	return v.runs.block(v.resetClaims, func(context.Context) error {
