@@ -161,17 +161,18 @@ func (v *callbacksView) read(fsys fs.FS, name string) error { return v.readAfter
 // readAfter is read, after the "Click me!" handler if withClick: the
 // primary demo.
 func (v *callbacksView) readAfter(fsys fs.FS, name string, withClick bool) error {
-	began := time.Now()
+	var began time.Time     // when the read's handler began, after the click's
 	var click time.Duration // how long the click handler held the window
 	delay := v.diskDelay()
 	held := make(chan time.Duration, 1) // this handler's time, for done
 	var called, shown time.Duration     // when the callback ran, and when its lines were on screen
 	err := v.runs.start(func() error {
-		v.claims.reset()
 		v.runLines, v.firstLine = nil, -1
 		if withClick {
 			click = v.click()
 		}
+		began = time.Now()
+		v.claims.reset()
 		// Printed before the read starts, as Node's console.log('done.')
 		// runs after fs.readFile returned. Either order shows the same: what
 		// the callback sends with fyne.Do runs only after this handler returned.
