@@ -15,14 +15,15 @@ import (
 
 // A panel states what a run does; its runs decide whether it starts:
 //
-//	v.runs.start(prepare, work, done)      // work on a goroutine of the runs
-//	v.runs.startTraced(prepare, work, done) // the same, work returns a child process's trace
-//	v.runs.block(prepare, work, done)      // work on the Fyne goroutine: the freeze
+//	v.runs.start(prepare, work, done)       // work on a goroutine of the runs
+//	v.runs.startTraced(prepare, work, done) // the same, for work done in a child process: it returns the child's trace
+//	v.runs.block(prepare, work, done)       // work on the Fyne goroutine: the freeze
 //
-// prepare (Fyne goroutine) runs only once the run is accepted, so a refused
-// click never clears what the user is looking at; its error (bad input)
-// cancels the run. work gets the run's context; done (Fyne goroutine, may be
-// nil) gets work's error. Then each watcher hears the end once (watch).
+// A run is refused (ErrBusy, ErrFrozenInput) before anything of it runs.
+// prepare (Fyne goroutine; may be nil) runs only once the run is accepted:
+// it clears the last results, or returns an error (bad input) that cancels
+// the run. work gets the run's context. done (Fyne goroutine; may be nil)
+// gets work's error, then every watcher (watch) hears the end, once.
 
 // ErrBusy is returned when a panel is asked to start a run while one is in flight.
 var ErrBusy = errors.New("a run is already in progress: cancel it first (Esc)")
