@@ -76,6 +76,8 @@ func newCallbacksView() *callbacksView {
 	block := widget.NewButton("Read blocking (the wrong way)", func() { v.readBlocking(assets.Samples(), "foo.txt") })
 	block.Importance = widget.DangerImportance
 	open := widget.NewButton("Open file…", v.openFile)
+	setRole(RoleBlocking, block)
+	setRole(RoleExternal, open)
 
 	delayLabel := widget.NewLabel("")
 	v.delay = widget.NewSlider(0, 3)
@@ -90,6 +92,7 @@ func newCallbacksView() *callbacksView {
 	runBoth := widget.NewButton("Run nested and flattened", v.runBoth)
 	v.nested, v.flat = wrapped("—"), wrapped("—")
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(busy, cancel) })
 

@@ -103,6 +103,7 @@ func newOverviewView() *overviewView {
 	run.Importance = widget.HighImportance
 	v.runBtn = run
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) { enable(!busy, run); enable(busy, cancel) })
 

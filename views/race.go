@@ -89,6 +89,7 @@ func newRaceView() *raceView {
 	runOnce.Importance = widget.HighImportance
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.onBusy(func(busy bool) {
 		for _, b := range []*widget.Button{runOnce, runMany} {
