@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/views"
@@ -22,7 +23,8 @@ const debugEvery = 200 * time.Millisecond
 // debugStats serves --debug-stats, for tests that drive the real window from
 // outside: it prints to out one JSON object per line, told apart by "type".
 // A stats line comes every tick, so that a reader knows the window is not
-// frozen; a layout line whenever the window's buttons and fields change.
+// frozen; a layout line whenever the window's buttons, fields and
+// navigation rows change.
 // Readers find fields by name: a field added breaks none of them.
 //
 // It runs until ctx is cancelled; start it on its own goroutine.
@@ -74,21 +76,22 @@ func (s *shell) stats() debugStatsLine {
 	}
 }
 
-// debugLayout lists the visible buttons and fields of the window.
+// debugLayout lists the visible buttons, fields and navigation rows of the window.
 type debugLayout struct {
 	Type    string        `json:"type"` // "layout"
 	Widgets []debugWidget `json:"widgets"`
 }
 
-// debugWidget is a button or a field, where the window shows it.
+// debugWidget is a button, a field or a navigation row, where the window shows it.
 type debugWidget struct {
-	Kind    string `json:"kind"` // "button" or "entry"
-	In      string `json:"in"`   // "toolbar" (the shell's) or "panel"
-	Role    string `json:"role"` // toolbar: run, run-blocking, cancel; panel: a views.Role
+	Kind    string `json:"kind"` // "button", "entry" or "row"
+	In      string `json:"in"`   // "toolbar" (the shell's), "panel" or "nav"
+	Role    string `json:"role"` // toolbar: run, run-blocking, cancel; panel: a views.Role; nav: nav
 	X       int    `json:"x"`    // its centre, in window pixels
 	Y       int    `json:"y"`
 	Enabled bool   `json:"enabled"`
-	Label   string `json:"label"` // a button's text, a field's placeholder
+	Label   string `json:"label"`           // a button's text, a field's placeholder, a row's title
+	Panel   string `json:"panel,omitempty"` // the panel a navigation row shows
 }
 
 func (s *shell) widgets() []debugWidget {
@@ -115,7 +118,30 @@ func (s *shell) widgets() []debugWidget {
 		w.X, w.Y = int(at.X*scale), int(at.Y*scale)
 		ws = append(ws, w)
 	})
-	return ws
+	return append(ws, s.navRows()...)
+}
+
+// navRows are the navigation's rows in view. A list draws only those, one
+// every item height plus padding, under its scroll offset.
+func (s *shell) navRows() []debugWidget {
+	if !s.nav.Visible() {
+		return nil
+	}
+	scale := s.win.Canvas().Scale()
+	pos, size := s.app.Driver().AbsolutePositionForObject(s.nav), s.nav.Size()
+	h := s.nav.CreateItem().MinSize().Height
+	pitch := h + s.nav.Theme().Size(theme.SizeNamePadding)
+	var rows []debugWidget
+	for i, p := range s.panels {
+		top := float32(i)*pitch - s.nav.GetScrollOffset()
+		if top < 0 || top+h > size.Height {
+			continue
+		}
+		at := pos.AddXY(size.Width/2, top+h/2)
+		rows = append(rows, debugWidget{Kind: "row", In: "nav", Role: "nav", X: int(at.X * scale), Y: int(at.Y * scale),
+			Enabled: true, Label: p.Title, Panel: p.ID})
+	}
+	return rows
 }
 
 // runningTexts counts the visible labels under o that say a run is in

@@ -244,15 +244,17 @@ type (
 	layoutLine struct {
 		Widgets []widgetAt `json:"widgets"`
 	}
-	// widgetAt is a button or a text field, where the window shows it.
+	// widgetAt is a button, a text field or a navigation row, where the
+	// window shows it.
 	widgetAt struct {
-		Kind    string `json:"kind"` // "button" or "entry"
-		In      string `json:"in"`   // "toolbar" (Run, Run blocking, Cancel) or "panel"
+		Kind    string `json:"kind"` // "button", "entry" or "row"
+		In      string `json:"in"`   // "toolbar" (Run, Run blocking, Cancel), "panel" or "nav"
 		Role    string `json:"role"` // see views.Role, and debugWidget in app/debug.go
 		X       int    `json:"x"`    // its centre, in window pixels
 		Y       int    `json:"y"`
 		Enabled bool   `json:"enabled"`
-		Label   string `json:"label"` // a button's text, a field's placeholder
+		Label   string `json:"label"` // a button's text, a field's placeholder, a row's title
+		Panel   string `json:"panel"` // the panel a navigation row shows
 	}
 )
 
@@ -479,6 +481,11 @@ func (d *driven) find(match func(widgetAt) bool) (widgetAt, bool) {
 // toolbar matches the shell's button with the given role.
 func toolbar(role string) func(widgetAt) bool {
 	return func(w widgetAt) bool { return w.Kind == "button" && w.In == "toolbar" && w.Role == role }
+}
+
+// navRow matches the navigation's row of panel id.
+func navRow(id string) func(widgetAt) bool {
+	return func(w widgetAt) bool { return w.In == "nav" && w.Role == "nav" && w.Panel == id }
 }
 
 // same matches the panel's button w, wherever the window shows it now.

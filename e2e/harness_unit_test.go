@@ -39,7 +39,7 @@ func TestParseDebugLine(t *testing.T) {
 			if typ == "stats" && (st.Goroutines != 12 || !st.Busy || st.Panel != "race" || st.froze() != 800e6 || st.MeterSinceRunMS != 790 || st.RunningTexts != 2) {
 				t.Errorf("stats = %+v", st)
 			}
-			if typ == "layout" && (len(layout.Widgets) != 1 || layout.Widgets[0] != widgetAt{"button", "toolbar", "run", 10, 20, true, "Run"}) {
+			if typ == "layout" && (len(layout.Widgets) != 1 || layout.Widgets[0] != widgetAt{Kind: "button", In: "toolbar", Role: "run", X: 10, Y: 20, Enabled: true, Label: "Run"}) {
 				t.Errorf("layout = %+v", layout)
 			}
 		})

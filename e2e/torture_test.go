@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,6 +98,19 @@ func TestLeaveMidRunAndComeBack(t *testing.T) {
 			d.onPanel("the panel again", id, false)
 			d.settled(base, "back on the panel left mid-run")
 		})
+	}
+}
+
+// TestNavigationByClick clicks each panel's row in the navigation, last
+// to first: the window must show that panel.
+func TestNavigationByClick(t *testing.T) {
+	needTools(t, "xdotool")
+	ids := panelIDs(t)
+	d := drive(t, newPinger(t), "--panel", ids[0])
+	for _, id := range slices.Backward(ids) {
+		time.Sleep(2 * debugEvery) // the layout of the panel shown last, reported
+		d.press("navigation row of "+id, navRow(id), 1)
+		d.onPanel("panel "+id, id, false)
 	}
 }
 
