@@ -89,7 +89,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.screenshot, "screenshot", "", "with --autorun: write a PNG of the window to `FILE` when the demo ends, then quit")
 	fs.StringVar(&o.tab, "tab", "", "open the panel on this tab: "+strings.Join(tabs, ", "))
 	fs.StringVar(&o.report, "report", "", "with --autorun: when the demo ends, write what it measured to `FILE.json`")
-	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions to stdout as they change (for tests)")
+	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions and roles to stdout, one JSON object per line (for tests)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

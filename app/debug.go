@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/views"
@@ -18,19 +20,16 @@ import (
 // debugEvery is how often --debug-stats looks for a change.
 const debugEvery = 200 * time.Millisecond
 
-// debugStats serves --debug-stats: for tests that drive the real window from
-// outside, it prints to out the goroutine count with whether a run is in
-// flight, and where the window's buttons and text fields
-// are, in window pixels. The stats line comes every tick, so that a reader
-// knows the window is not frozen; the others when they change. Lines are
-// tab-separated:
-//
-//	stats	<goroutines>	<busy>	<panel ID>	<blocking runs of the panel so far>	<ms the last one froze>	<the meter's worst ms of the last 5 s>	<its worst ms since a run last began>	<the status bar's text>	<how many texts of the panel say it is running>
-//	widget	<kind>	<x>	<y>	<enabled>	<label>
-//	layout	end
+// debugStats serves --debug-stats, for tests that drive the real window from
+// outside: it prints to out one JSON object per line, told apart by "type".
+// A stats line comes every tick, so that a reader knows the window is not
+// frozen; a layout line whenever the window's buttons, fields and
+// navigation rows change.
+// Readers find fields by name: a field added breaks none of them.
 //
 // It runs until ctx is cancelled; start it on its own goroutine.
 func (s *shell) debugStats(ctx context.Context, out io.Writer) {
+	enc := json.NewEncoder(out) // one object per line
 	var lastLayout string
 	for {
 		select {
@@ -42,38 +41,107 @@ func (s *shell) debugStats(ctx context.Context, out io.Writer) {
 			if s.closing.Load() || s.current < 0 {
 				return
 			}
-			d := s.demo()
-			n, froze := d.Freezes()
-			fmt.Fprintf(out, "stats\t%d\t%t\t%s\t%d\t%d\t%d\t%d\t%s\t%d\n", runtime.NumGoroutine(), d.Busy(), s.panels[s.current].ID, n, froze.Milliseconds(),
-				s.meter.lat.worst().Milliseconds(), s.meter.sinceRun.Milliseconds(),
-				strings.NewReplacer("\t", " ", "\n", " ").Replace(s.status.Text), runningTexts(d.Content))
-			if layout := s.layoutLines(); layout != lastLayout {
-				lastLayout = layout
-				fmt.Fprint(out, layout, "layout\tend\n")
+			enc.Encode(s.stats())
+			layout := debugLayout{Type: "layout", Widgets: s.widgets()}
+			if b, _ := json.Marshal(layout); string(b) != lastLayout {
+				lastLayout = string(b)
+				fmt.Fprintf(out, "%s\n", b)
 			}
 		})
 	}
 }
 
-// layoutLines lists the visible buttons and entries of the window, centre
-// points in window pixels.
-func (s *shell) layoutLines() string {
-	var b strings.Builder
+// debugStatsLine is the state of the window and of the current panel's runs.
+type debugStatsLine struct {
+	Type            string `json:"type"` // "stats"
+	Goroutines      int    `json:"goroutines"`
+	Busy            bool   `json:"busy"` // a run is in flight
+	Panel           string `json:"panel"`
+	Freezes         int    `json:"freezes"`            // the panel's blocking runs so far
+	FrozeMS         int64  `json:"froze_ms"`           // how long the last one froze the window
+	MeterWorstMS    int64  `json:"meter_worst_ms"`     // the meter's worst latency of the last 5 s
+	MeterSinceRunMS int64  `json:"meter_since_run_ms"` // its worst since a run last began
+	Status          string `json:"status"`             // the status bar's text
+	RunningTexts    int    `json:"running_texts"`      // the panel's texts that say it is running
+}
+
+func (s *shell) stats() debugStatsLine {
+	d := s.demo()
+	n, froze := d.Freezes()
+	return debugStatsLine{
+		Type: "stats", Goroutines: runtime.NumGoroutine(), Busy: d.Busy(), Panel: s.panels[s.current].ID,
+		Freezes: n, FrozeMS: froze.Milliseconds(),
+		MeterWorstMS: s.meter.lat.worst().Milliseconds(), MeterSinceRunMS: s.meter.sinceRun.Milliseconds(),
+		Status: s.status.Text, RunningTexts: runningTexts(d.Content),
+	}
+}
+
+// debugLayout lists the visible buttons, fields and navigation rows of the window.
+type debugLayout struct {
+	Type    string        `json:"type"` // "layout"
+	Widgets []debugWidget `json:"widgets"`
+}
+
+// debugWidget is a button, a field or a navigation row, where the window shows it.
+type debugWidget struct {
+	Kind    string `json:"kind"` // "button", "entry" or "row"
+	In      string `json:"in"`   // "toolbar" (the shell's), "panel" or "nav"
+	Role    string `json:"role"` // toolbar: run, run-blocking, cancel; panel: a views.Role; nav: nav
+	X       int    `json:"x"`    // its centre, in window pixels
+	Y       int    `json:"y"`
+	Enabled bool   `json:"enabled"`
+	Label   string `json:"label"`           // a button's text, a field's placeholder, a row's title
+	Panel   string `json:"panel,omitempty"` // the panel a navigation row shows
+}
+
+func (s *shell) widgets() []debugWidget {
+	toolbar := map[fyne.CanvasObject]string{s.runBtn: "run", s.blockBtn: "run-blocking", s.cancelBtn: "cancel"}
 	scale := s.win.Canvas().Scale()
 	driver := s.app.Driver()
+	var ws []debugWidget
 	eachVisible(s.win.Content(), func(o fyne.CanvasObject) {
-		line := func(kind string, enabled bool, label string) {
-			at := driver.AbsolutePositionForObject(o).AddXY(o.Size().Width/2, o.Size().Height/2)
-			fmt.Fprintf(&b, "widget\t%s\t%d\t%d\t%t\t%s\n", kind, int(at.X*scale), int(at.Y*scale), enabled,
-				strings.ReplaceAll(label, "\t", " "))
+		w := debugWidget{Kind: "entry", In: "panel"}
+		role, ok := views.RoleOf(o)
+		if !ok {
+			return
 		}
-		if button, ok := o.(*widget.Button); ok {
-			line("button", !button.Disabled(), button.Text)
+		w.Role = string(role)
+		if b, ok := o.(*widget.Button); ok {
+			w.Kind, w.Enabled, w.Label = "button", !b.Disabled(), b.Text
+			if r, ok := toolbar[o]; ok {
+				w.In, w.Role = "toolbar", r
+			}
 		} else if e, ok := views.AsEntry(o); ok {
-			line("entry", !e.Disabled(), e.PlaceHolder)
+			w.Enabled, w.Label = !e.Disabled(), e.PlaceHolder
 		}
+		at := driver.AbsolutePositionForObject(o).AddXY(o.Size().Width/2, o.Size().Height/2)
+		w.X, w.Y = int(at.X*scale), int(at.Y*scale)
+		ws = append(ws, w)
 	})
-	return b.String()
+	return append(ws, s.navRows()...)
+}
+
+// navRows are the navigation's rows in view. A list draws only those, one
+// every item height plus padding, under its scroll offset.
+func (s *shell) navRows() []debugWidget {
+	if !s.nav.Visible() {
+		return nil
+	}
+	scale := s.win.Canvas().Scale()
+	pos, size := s.app.Driver().AbsolutePositionForObject(s.nav), s.nav.Size()
+	h := s.nav.CreateItem().MinSize().Height
+	pitch := h + s.nav.Theme().Size(theme.SizeNamePadding)
+	var rows []debugWidget
+	for i, p := range s.panels {
+		top := float32(i)*pitch - s.nav.GetScrollOffset()
+		if top < 0 || top+h > size.Height {
+			continue
+		}
+		at := pos.AddXY(size.Width/2, top+h/2)
+		rows = append(rows, debugWidget{Kind: "row", In: "nav", Role: "nav", X: int(at.X * scale), Y: int(at.Y * scale),
+			Enabled: true, Label: p.Title, Panel: p.ID})
+	}
+	return rows
 }
 
 // runningTexts counts the visible labels under o that say a run is in

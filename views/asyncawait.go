@@ -166,6 +166,7 @@ func newAsyncAwaitView() *asyncAwaitView {
 	run.Importance = widget.HighImportance
 	three := widget.NewButton("Run all three side by side", func() { v.run(true) })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run, three); enable(c.Busy, cancel) })
 

@@ -77,6 +77,8 @@ func newCallbacksView() *callbacksView {
 	block := widget.NewButton("Read blocking (the wrong way)", func() { v.readBlocking(assets.Samples(), "foo.txt") })
 	block.Importance = widget.DangerImportance
 	open := widget.NewButton("Open file…", v.openFile)
+	setRole(RoleBlocking, block)
+	setRole(RoleExternal, open)
 
 	delayLabel := widget.NewLabel("")
 	v.delay = widget.NewSlider(0, 3)
@@ -91,6 +93,7 @@ func newCallbacksView() *callbacksView {
 	runBoth := widget.NewButton("Run nested and flattened", v.runBoth)
 	v.nested, v.flat = wrapped("—"), wrapped("—")
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(c.Busy, cancel) })
 

@@ -106,6 +106,7 @@ func newFuturesView() *futuresView {
 	all.Importance = widget.HighImportance
 	first := widget.NewButton("First", func() { v.fetch(true) })
 	cancel := widget.NewButton("Cancel all", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	leak := widget.NewButton("Count the leak: first-of with and without cancelling", func() { v.countLeak() })
 	read := widget.NewButton("Read foo.txt the promise way: ReadFileAsync, Then, Catch", v.readPromise)

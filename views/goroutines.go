@@ -130,6 +130,7 @@ func newGoroutinesView() *goroutinesView {
 	measure := widget.NewButton("Start, measure, release", func() { v.scale(false) })
 	measure.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, measure, sleepBtn, waitBtn); enable(c.Busy, cancel) })
 	table := newResultTable([]string{"", "N · start time", "memory each (RSS)", "Go stacks each", "OS threads: parked, after"},

@@ -103,6 +103,7 @@ func newOverviewView() *overviewView {
 	run.Importance = widget.HighImportance
 	v.runBtn = run
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 

@@ -89,6 +89,7 @@ func newRaceView() *raceView {
 	runOnce.Importance = widget.HighImportance
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, runOnce, runMany); enable(c.Busy, cancel) })
 

@@ -119,6 +119,8 @@ func newReactiveView() *reactiveView {
 	read.Importance = widget.HighImportance
 	open := widget.NewButton("Open file…", v.openFile)
 	unsubscribe := widget.NewButton("Unsubscribe", v.runs.Cancel)
+	setRole(RoleExternal, open)
+	setRole(RoleCancel, unsubscribe)
 	unsubscribe.Disable()
 	pressure := widget.NewButton("Block vs Drop", func() { v.backpressure() })
 	click := widget.NewButton("Click me (fast!)", v.tap)

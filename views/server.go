@@ -136,6 +136,8 @@ func newServerView() *serverView {
 	search := widget.NewButton("Search", func() { v.search() })
 	v.query.OnSubmitted = func(string) { v.search() }
 	browse := widget.NewButton("Open in browser", v.openInBrowser)
+	setRole(RoleCancel, cancel)
+	setRole(RoleExternal, browse)
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, one, compare, search) })
 
 	headers := []string{""}

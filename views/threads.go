@@ -63,6 +63,7 @@ func newThreadsView() *threadsView {
 	run := widget.NewButton("Start the threads", func() { v.run(false) })
 	run.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
+	setRole(RoleCancel, cancel)
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 
