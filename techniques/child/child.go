@@ -101,6 +101,11 @@ type Options struct {
 	Procs int      // the child's GOMAXPROCS; 0 leaves it to the Go runtime
 	Task  string   // if set, the child records its job as a runtime/trace task of this name, and Run returns the trace
 	Env   []string // added to the child's environment, as "KEY=value"
+	// DumpOnCancel asks a cancelled child's Go runtime for the stack of
+	// every goroutine (SIGQUIT) instead of killing it: Run then returns an
+	// [*ExitError] holding them, which also matches ctx.Err() with errors.Is.
+	// Windows has no such signal: there the child is killed.
+	DumpOnCancel bool
 }
 
 type request struct {
@@ -112,20 +117,31 @@ type request struct {
 }
 
 // ExitError is a child that failed: its job returned an error, it
-// panicked, or the Go runtime ended it (a deadlock, a data race the race
-// detector found). Stderr says why.
+// panicked, the Go runtime ended it (a data race the race detector found,
+// a deadlock it saw), or it was cancelled with [Options.DumpOnCancel].
+// Stderr says why.
+//
+// The runtime sees a deadlock only in a program without cgo, built without
+// -race: the app links C through Fyne, so its children never report one
+// (golang/go#25538, #20588). DumpOnCancel shows a stuck child instead.
 type ExitError struct {
 	Job    string
 	Code   int    // the exit code; -1 if a signal ended it
 	Stderr string // the child's standard error (its first MiB)
 	err    *exec.ExitError
+	cause  error // the context's error, if the child was cancelled
 }
 
 func (e *ExitError) Error() string {
 	return fmt.Sprintf("the %s child process failed: %v %s", e.Job, e.err, strings.TrimSpace(e.Stderr))
 }
 
-func (e *ExitError) Unwrap() error { return e.err }
+func (e *ExitError) Unwrap() []error {
+	if e.cause != nil {
+		return []error{e.err, e.cause}
+	}
+	return []error{e.err}
+}
 
 // Run does the job in a child process with spec (sent as JSON) and calls
 // onReport, on the calling goroutine and in order, with each report the
@@ -163,6 +179,10 @@ func (j *Job[S, R]) Run(ctx context.Context, spec S, opts Options, onReport func
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", opts.Procs))
 	}
 	cmd.Env = append(cmd.Env, opts.Env...)
+	if opts.DumpOnCancel {
+		cmd.Cancel = func() error { return quit(cmd.Process) }
+		cmd.WaitDelay = 5 * time.Second // then it is killed
+	}
 	stderr := &headWriter{limit: stderrLimit}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
@@ -189,13 +209,16 @@ func (j *Job[S, R]) Run(ctx context.Context, spec S, opts Options, onReport func
 		}
 	}
 	waitErr := cmd.Wait()
+	ee, exited := errors.AsType[*exec.ExitError](waitErr)
 	switch {
+	case ctx.Err() != nil && opts.DumpOnCancel && exited && stderr.Len() > 0:
+		return nil, &ExitError{Job: j.name, Code: ee.ExitCode(), Stderr: stderr.String(), err: ee, cause: ctx.Err()}
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case reportErr != nil:
 		return nil, reportErr
 	case waitErr != nil:
-		if ee, ok := errors.AsType[*exec.ExitError](waitErr); ok {
+		if exited {
 			return nil, &ExitError{Job: j.name, Code: ee.ExitCode(), Stderr: stderr.String(), err: ee}
 		}
 		return nil, fmt.Errorf("the %s child process: %w", j.name, waitErr)

@@ -34,6 +34,9 @@ func giveWay() error {
 	return err
 }
 
+// quit asks the child's Go runtime to print every goroutine's stack and exit.
+func quit(p *os.Process) error { return p.Signal(syscall.SIGQUIT) }
+
 // childAttr makes the kernel kill the child if the app dies first, so a
 // crashed or killed app leaves no work running behind it.
 func childAttr() *syscall.SysProcAttr {

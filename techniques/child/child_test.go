@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -44,6 +45,16 @@ var (
 	// runtime ends the program with a fatal error.
 	deadlock = Register("test-deadlock", func(context.Context, struct{}, func(int) error) error {
 		<-make(chan int)
+		return nil
+	})
+	// stuck leaves a goroutine waiting for a mutex it will never get, as
+	// in a deadlock the runtime cannot see: the main goroutine sleeps.
+	stuck = Register("test-stuck", func(_ context.Context, _ struct{}, report func(int) error) error {
+		var mu sync.Mutex
+		mu.Lock()
+		go func() { mu.Lock() }()
+		report(1)
+		time.Sleep(time.Hour)
 		return nil
 	})
 	crash = Register("test-panic", func(context.Context, struct{}, func(int) error) error {
@@ -156,6 +167,28 @@ func TestExitErrorCarriesTheChildsStderr(t *testing.T) {
 
 // Not parallel: it unseals the registry for a moment, before the parallel
 // tests start any child.
+func TestDumpOnCancelReturnsEveryGoroutinesStack(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no SIGQUIT: the child is killed")
+	}
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := stuck.Run(ctx, struct{}{}, Options{DumpOnCancel: true}, func(int) error {
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want one that is context.Canceled", err)
+	}
+	ee, ok := errors.AsType[*ExitError](err)
+	if !ok {
+		t.Fatalf("err = %v, want an *ExitError", err)
+	}
+	if !strings.Contains(ee.Stderr, "SIGQUIT") || !strings.Contains(ee.Stderr, "[sync.Mutex.Lock") {
+		t.Errorf("the child's stderr shows no goroutine waiting for its mutex:\n%s", ee.Stderr)
+	}
+}
+
 func TestRegisterRefusesATakenNameAndALateJob(t *testing.T) {
 	tests := []struct {
 		name   string
