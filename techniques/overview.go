@@ -179,38 +179,25 @@ func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 	traces := make([]TaskTrace, w.N)
 	defer trace.StartRegion(ctx, runRegion).End()
 	start := time.Now()
-	run := func(i int) {
-		// Lock the goroutine to its OS thread for the task, so that the
-		// kernel's count of the thread's time in its run queue is the task's.
-		// The lock has a cost the trace shows as runnable time: once
-		// preempted, the goroutine runs again only when its own thread
-		// wakes up and takes a P, even while another P is free.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		before, known := runQueueWait()
-		from := time.Since(start)
-		trace.WithRegion(ctx, taskRegion(i), func() {
+	task := func(i int) {
+		traces[i] = measureTask(ctx, i, start, func() {
 			if w.Kind == CPUBound {
 				cpuTask(ctx, w.Chunks)
 			} else {
 				blockingTask(ctx, w.Length)
 			}
 		})
-		to := time.Since(start)
-		after, knownAfter := runQueueWait()
-		traces[i] = TaskTrace{Task: i, Segments: []Segment{{from, to, StateUntraced}}}
-		if known && knownAfter {
-			traces[i].RunQueue, traces[i].RunQueueKnown = after-before, true
-		}
 	}
 	if mode == Sequential {
+		// One goroutine does every task, one after another.
 		for i := range w.N {
-			run(i)
+			task(i)
 		}
 	} else {
+		// A goroutine per task: at most GOMAXPROCS of them execute Go code at once.
 		var wg sync.WaitGroup
 		for i := range w.N {
-			wg.Go(func() { run(i) })
+			wg.Go(func() { task(i) })
 		}
 		wg.Wait()
 	}
