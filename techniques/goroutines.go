@@ -217,15 +217,11 @@ func Park(ctx context.Context, kind Kind, n int, progress func(started int)) (*P
 	return p, nil
 }
 
-// settle collects and returns free memory to the OS, as Park does before a
-// crowd starts, until the stacks stop shrinking, and measures. A parked
-// goroutine lives through collections, and each one halves a stack that
-// uses well under a quarter of itself (a parked one stops at 4 KiB if it
-// started bigger). That matters when goroutines reuse the records of ended
-// ones: they start with the runtime's starting size (see Usage.StartStack),
-// 8 KiB in a process with deep stacks such as a GUI's. Measured at once,
-// the figures would depend on how many collections happened to run while
-// they started.
+// settle collects garbage and returns free memory to the OS until the
+// stacks stop shrinking, then measures. A goroutine may start above 2 KiB
+// (Usage.StartStack), and each collection halves a stack that uses under a
+// quarter of itself: measured at once, the figures would depend on how many
+// collections happened to run while the crowd started.
 func settle(u Usage) Usage {
 	for range 4 { // each collection halves a stack once at most
 		debug.FreeOSMemory()

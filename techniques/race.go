@@ -15,13 +15,11 @@ type Strategy int
 
 // The strategies of the race experiment.
 const (
-	// PlainIncrement does n += delta on an ordinary variable: read it, add,
-	// write it back, with nothing ordering one goroutine's access against
-	// another's. Under the Go memory model that is a data race — two
-	// goroutines access one variable, at least one writes, and no
-	// happens-before relation (a lock, a channel, an atomic) orders the
-	// two — and the race detector reports it. Builds with the race detector
-	// skip it (see [RaceDetector]).
+	// PlainIncrement does n += delta on an ordinary variable: read, add,
+	// write back. Goroutines access one variable, some write, and nothing (a
+	// lock, a channel, an atomic) orders their accesses: a data race under
+	// the Go memory model, which the race detector reports. Builds with the
+	// detector skip it (see [RaceDetector]).
 	PlainIncrement Strategy = iota
 	// LoadYieldStore reads the counter with an atomic load, lets other
 	// goroutines run, then writes back what it read plus or minus one with
@@ -38,15 +36,12 @@ const (
 	// over a channel. Only the owner touches the count, and a channel is
 	// safe to share, so nothing can race.
 	Owner
-	// SingleProc is LoadYieldStore with GOMAXPROCS=1: only one goroutine
-	// executes Go code at any moment, as only one thread runs Python
-	// bytecode under a global interpreter lock. Updates are still lost,
-	// because a switch can fall between a goroutine's read and its write.
-	// Here every goroutine yields there on purpose, so one falls there at
-	// every update; without the yield it would be rarer (the scheduler
-	// preempts a goroutine after 10 ms, at almost any instruction), not
-	// impossible. GOMAXPROCS=1 changes no rule of the memory model: plain
-	// n += 1 would still be a data race.
+	// SingleProc is LoadYieldStore with GOMAXPROCS=1: one goroutine executes
+	// Go code at a time, as one thread runs Python under its global
+	// interpreter lock. Updates are still lost: a switch can fall between a
+	// read and its write. The yield puts one there every time; without it
+	// that is rarer (the scheduler preempts after 10 ms, at almost any
+	// instruction), not impossible. Nor does it make plain n += 1 race-free.
 	SingleProc
 )
 
