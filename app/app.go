@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"github.com/BurntSushi/toml"
 
-	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
 	"concurrencylab/views"
 )
 
@@ -45,8 +45,8 @@ type options struct {
 // and the contents of FyneApp.toml, and returns the process exit code.
 func Run(args []string, fyneAppTOML []byte) int {
 	// Heavy demos run their work in a child process of this same binary
-	// (techniques.InChild); as that child, do its work and exit.
-	techniques.RunChildIfAsked()
+	// (package child); as that child, do its work and exit.
+	child.RunIfAsked()
 	return run(args, fyneAppTOML, os.Stdout, os.Stderr)
 }
 

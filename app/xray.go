@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
 )
 
 // xrayer keeps the runtime's flight recorder running and reads runs out of
@@ -19,7 +20,7 @@ type xrayer struct {
 }
 
 func startXray() *xrayer {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: techniques.FlightMinAge, MaxBytes: techniques.FlightMaxBytes})
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: child.FlightMinAge, MaxBytes: child.FlightMaxBytes})
 	if err := fr.Start(); err != nil {
 		return &xrayer{err: err}
 	}

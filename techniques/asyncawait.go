@@ -14,16 +14,14 @@ import (
 // ways below, with the same result: straight-line code, a chain of
 // promises, and callbacks.
 //
-// Go has no await keyword. In C#, await makes the compiler rewrite the
-// function as a state machine; JavaScript and Python keep the suspended
-// function's frame and resume it later. Either way, at an await on a task
-// that is not done yet, the function gives up control (in a click handler,
-// back to the event loop), and the rest of it runs later, as a
-// continuation, once the task is done; no thread is blocked meanwhile. Go
-// gets the same straight-line reading another way: the code blocks, but
-// only the goroutines involved, whose stacks keep their place. So the
-// caller starts it on a goroutine of its own, and the window's goroutine
-// never waits.
+// Go has no await keyword. In C#, JavaScript or Python, an await on an
+// unfinished task gives control back (in a click handler, to the event
+// loop); the rest of the function runs later, as a continuation, and no
+// thread waits meanwhile.
+//
+// Go reads as straight a line another way: the code blocks, but only its
+// own goroutine, whose stack keeps its place. Started on a goroutine of its
+// own, it never makes the window's goroutine wait.
 
 // Lookup is one looked-up word.
 type Lookup struct {
@@ -92,12 +90,10 @@ func injected(cfg WorkflowConfig, step int) error {
 }
 
 // ReportStraightLine is the workflow as straight-line code, Go's answer to
-// await: each step is waited for in turn, and each error handled with an
-// ordinary if, right where it happens. Each Wait (and All) blocks the
-// goroutine that calls this function until the step is done: call it on a
-// goroutine of its own, and the window's goroutine never waits. Called on the window's
-// goroutine, it freezes the window: that is sync-over-async. onStep is told
-// which step is being waited for, on the calling goroutine.
+// await: each step waited for in turn, each error handled where it happens.
+// Each Wait (and All) blocks the calling goroutine: on the window's own, it
+// would freeze the window (sync-over-async). onStep is told which step is
+// being waited for, on the calling goroutine.
 func ReportStraightLine(ctx context.Context, cfg WorkflowConfig, onStep func(step int)) (Report, error) {
 	onStep(1)
 	content, err := readStep(ctx, cfg).Wait(ctx) // step 1: read

@@ -27,12 +27,10 @@ var ErrBinary = errors.New("the file is binary, not text")
 // the asynchrony is long enough to see. If ctx is cancelled first, callback
 // gets the context's error.
 //
-// The callback runs on the reading goroutine, not the caller's, and maybe at
-// the same time as the caller's next lines. Node runs it later on its one
-// event loop, after the current code; a GUI must likewise hand the result to
-// its UI goroutine (in Fyne, fyne.Do). The returned channel is closed after
-// the callback has returned, for callers that must know the work is over
-// (tests, or a view that owns its goroutines).
+// The callback runs on the reading goroutine, maybe while the caller's next
+// lines run. (Node runs it later, on its one event loop; a GUI hands the
+// result to its UI goroutine: in Fyne, fyne.Do.) The returned channel is
+// closed once the callback has returned, for callers that wait for the work.
 func ReadFile(ctx context.Context, fsys fs.FS, name string, delay time.Duration,
 	callback func(content string, err error)) <-chan struct{} {
 	finished := make(chan struct{})

@@ -12,12 +12,10 @@ import (
 	"time"
 )
 
-// Pokedex is the coroutine body of the article, written once and run by both
-// implementations below. When first resumed it says "Coroutine starts"; then,
-// forever, it receives a name and answers it. It returns when receive reports
-// that the caller has stopped it. The article's body prints its answers; this
-// one hands them back, and the caller shows them. (The article's Charmander
-// branch is cut short; "Char Char" is ours.)
+// Pokedex is the article's coroutine body, run by both implementations
+// below. First resumed, it says "Coroutine starts"; then it answers each
+// name it receives, until receive reports that the caller stopped it. It
+// hands its answers back where the article prints them ("Char Char" is ours).
 //
 // Python's `name = (yield)` hands control back and receives at one point.
 // Here that is two calls, and each implementation pauses in a different one:
@@ -314,13 +312,10 @@ func RoundTripCost(ctx context.Context, n int) (pull, channels time.Duration, er
 // Pause is where a coroutine's body is paused, read from the runtime's own
 // dump of the goroutine that runs it (runtime.Stack), not assumed.
 //
-// Go has no API to read another goroutine's stack, so this reads a dump of
-// every goroutine, and runtime.Stack stops the world while it writes one:
-// every goroutine of the program (a GUI's too) waits meanwhile, longer the
-// more goroutines there are. It is fine for a look after a click; it would
-// not be in a loop. The dump's text is for people and may change between
-// Go versions: a format this parser does not know gives an error, not a
-// wrong line.
+// Go cannot read another goroutine's stack, so this reads a dump of all of
+// them, and runtime.Stack stops the world to write it: fine for a look
+// after a click, not in a loop. The dump's format may change between Go
+// versions: one this parser does not know gives an error, not a wrong line.
 type Pause struct {
 	Wait      string // the runtime's wait reason: "coroutine" for iter.Pull, "chan receive" for channels
 	Innermost string // the innermost frame the dump shows, e.g. "iter.Pull[...].func1.1 (iter.go:287)"

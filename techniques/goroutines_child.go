@@ -3,13 +3,14 @@ package techniques
 import (
 	"context"
 	"time"
+
+	"concurrencylab/techniques/child"
 )
 
-// The scale experiment's right way runs in a child process (InChild): in
-// the app's own process, starting and ending a thousand OS threads and a
-// hundred thousand goroutines would make the window's goroutine wait for
-// the scheduler, and for the kernel's lock on the process's memory map.
-// The child measures itself, so the figures are a crowd's alone.
+// The scale experiment runs in a child process: in the app's own, starting
+// and ending a thousand OS threads and a hundred thousand goroutines would
+// make the window's goroutine wait for the scheduler, and for the kernel's
+// lock on the process's memory map. The child measures only its crowd.
 
 // Crowd is how many of a kind to park.
 type Crowd struct {
@@ -30,7 +31,7 @@ type ScaleReport struct {
 // releases it, calling report on the calling goroutine as it goes. It
 // returns the child's execution trace, with the run as a task of the given name.
 func ParkInChild(ctx context.Context, crowds []Crowd, task string, report func(ScaleReport)) (traced []byte, err error) {
-	return InChild(ctx, "park", crowds, ChildOptions{Task: task}, func(r ScaleReport) error {
+	return parkJob.Run(ctx, crowds, child.Options{Task: task}, func(r ScaleReport) error {
 		report(r)
 		return nil
 	})
@@ -57,6 +58,4 @@ func ParkCrowds(ctx context.Context, crowds []Crowd, report func(ScaleReport) er
 }
 
 // parkJob is ParkInChild's work, in the child.
-func parkJob(ctx context.Context, crowds []Crowd, report func(any) error) error {
-	return ParkCrowds(ctx, crowds, func(r ScaleReport) error { return report(r) })
-}
+var parkJob = child.Register("park", ParkCrowds)

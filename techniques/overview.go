@@ -179,107 +179,29 @@ func RunTasks(ctx context.Context, mode Mode, w Work) (RunResult, error) {
 	traces := make([]TaskTrace, w.N)
 	defer trace.StartRegion(ctx, runRegion).End()
 	start := time.Now()
-	run := func(i int) {
-		// Lock the goroutine to its OS thread for the task, so that the
-		// kernel's count of the thread's time in its run queue is the task's.
-		// The lock has a cost the trace shows as runnable time: once
-		// preempted, the goroutine runs again only when its own thread
-		// wakes up and takes a P, even while another P is free.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		before, known := runQueueWait()
-		from := time.Since(start)
-		trace.WithRegion(ctx, taskRegion(i), func() {
+	task := func(i int) {
+		traces[i] = measureTask(ctx, i, start, func() {
 			if w.Kind == CPUBound {
 				cpuTask(ctx, w.Chunks)
 			} else {
 				blockingTask(ctx, w.Length)
 			}
 		})
-		to := time.Since(start)
-		after, knownAfter := runQueueWait()
-		traces[i] = TaskTrace{Task: i, Segments: []Segment{{from, to, StateUntraced}}}
-		if known && knownAfter {
-			traces[i].RunQueue, traces[i].RunQueueKnown = after-before, true
-		}
 	}
 	if mode == Sequential {
+		// One goroutine does every task, one after another.
 		for i := range w.N {
-			run(i)
+			task(i)
 		}
 	} else {
+		// A goroutine per task: at most GOMAXPROCS of them execute Go code at once.
 		var wg sync.WaitGroup
 		for i := range w.N {
-			wg.Go(func() { run(i) })
+			wg.Go(func() { task(i) })
 		}
 		wg.Wait()
 	}
 	return RunResult{Mode: mode, Kind: w.Kind, Wall: time.Since(start), Procs: runtime.GOMAXPROCS(0), Pinned: -1, Tasks: traces}, ctx.Err()
-}
-
-// RunInChild runs the tasks in a child process (InChild): this same program,
-// started again with GOMAXPROCS=1 (and, on Linux, pinned to one core) for
-// OneCPU, and with every CPU otherwise. So the limit is real, not simulated
-// by the live app changing its own GOMAXPROCS, and CPU-bound work never
-// competes with the window for the app's own Go scheduler. The child
-// records an execution trace, from which each task's states are read.
-func RunInChild(ctx context.Context, mode Mode, w Work) (RunResult, error) {
-	procs := runtime.NumCPU()
-	if mode == OneCPU {
-		procs = 1
-	}
-	var r RunResult
-	traced, err := InChild(ctx, "overview", overviewSpec{Mode: mode, Work: w}, ChildOptions{Procs: procs, Task: "overview child"}, func(report RunResult) error {
-		r = report
-		return nil
-	})
-	if err == nil && r.Tasks == nil {
-		err = fmt.Errorf("the %s child process reported nothing", mode)
-	}
-	if err != nil {
-		return r, err
-	}
-	// The trace replaces the clock's start and end with what the runtime
-	// recorded: when each task's goroutine ran, and when it was ready but
-	// had no P to run on.
-	if tasks, runnable, terr := taskStates(ctx, traced, len(r.Tasks)); terr == nil {
-		for i := range r.Tasks {
-			r.Tasks[i].Segments = tasks[i]
-		}
-		r.Traced, r.Runnable = true, runnable
-	}
-	return r, ctx.Err()
-}
-
-type overviewSpec struct {
-	Mode Mode
-	Work Work
-}
-
-// overviewJob is RunInChild's work, in the child.
-func overviewJob(ctx context.Context, s overviewSpec, report func(any) error) error {
-	if s.Work.N < 1 || s.Work.N > 1000 {
-		return fmt.Errorf("bad number of tasks: %d", s.Work.N)
-	}
-	pinned := -1
-	if s.Mode == OneCPU && CanPin {
-		core, err := pinToOneCore()
-		if err != nil {
-			return err
-		}
-		pinned = core
-	}
-	r, err := RunTasks(ctx, s.Mode, s.Work)
-	if err != nil {
-		return err
-	}
-	r.Pinned = pinned
-	// Read the affinity back after the run: it covers every thread the
-	// runtime started meanwhile.
-	if cores, err := allowedCores(); err == nil {
-		r.Cores = cores
-	}
-	return report(r)
 }
 
 // Speedup is how many times faster than base a run was.

@@ -6,11 +6,13 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"concurrencylab/techniques/child"
 )
 
-// TestMain lets this test binary serve as the child processes of InChild.
+// TestMain lets this test binary serve as the child processes of its tests.
 func TestMain(m *testing.M) {
-	RunChildIfAsked()
+	child.RunIfAsked()
 	os.Exit(m.Run())
 }
 

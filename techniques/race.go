@@ -15,13 +15,11 @@ type Strategy int
 
 // The strategies of the race experiment.
 const (
-	// PlainIncrement does n += delta on an ordinary variable: read it, add,
-	// write it back, with nothing ordering one goroutine's access against
-	// another's. Under the Go memory model that is a data race — two
-	// goroutines access one variable, at least one writes, and no
-	// happens-before relation (a lock, a channel, an atomic) orders the
-	// two — and the race detector reports it. Builds with the race detector
-	// skip it (see [RaceDetector]).
+	// PlainIncrement does n += delta on an ordinary variable: read, add,
+	// write back. Goroutines access one variable, some write, and nothing (a
+	// lock, a channel, an atomic) orders their accesses: a data race under
+	// the Go memory model, which the race detector reports. Builds with the
+	// detector skip it (see [RaceDetector]).
 	PlainIncrement Strategy = iota
 	// LoadYieldStore reads the counter with an atomic load, lets other
 	// goroutines run, then writes back what it read plus or minus one with
@@ -38,15 +36,12 @@ const (
 	// over a channel. Only the owner touches the count, and a channel is
 	// safe to share, so nothing can race.
 	Owner
-	// SingleProc is LoadYieldStore with GOMAXPROCS=1: only one goroutine
-	// executes Go code at any moment, as only one thread runs Python
-	// bytecode under a global interpreter lock. Updates are still lost,
-	// because a switch can fall between a goroutine's read and its write.
-	// Here every goroutine yields there on purpose, so one falls there at
-	// every update; without the yield it would be rarer (the scheduler
-	// preempts a goroutine after 10 ms, at almost any instruction), not
-	// impossible. GOMAXPROCS=1 changes no rule of the memory model: plain
-	// n += 1 would still be a data race.
+	// SingleProc is LoadYieldStore with GOMAXPROCS=1: one goroutine executes
+	// Go code at a time, as one thread runs Python under its global
+	// interpreter lock. Updates are still lost: a switch can fall between a
+	// read and its write. The yield puts one there every time; without it
+	// that is rarer (the scheduler preempts after 10 ms, at almost any
+	// instruction), not impossible. Nor does it make plain n += 1 race-free.
 	SingleProc
 )
 
@@ -410,45 +405,4 @@ func RaceHistogram(ctx context.Context, cfg RaceConfig, runs int, progress func(
 type RaceSample struct {
 	Final int64 // the final value
 	Lost  int64 // updates lost
-}
-
-// Bin counts values into bins of equal width between their minimum and
-// maximum; all-equal values make one bin. It returns each bin's lower edge
-// and count.
-func Bin(values []int64, bins int) (edges []int64, counts []int) {
-	return bin(values, bins, false)
-}
-
-// BinAligned is Bin with every edge a multiple of the width (so there may be
-// one bin more). A chart labels each bar with its lower edge: aligned, 0
-// starts a bar of its own, and the bar holding the runs that ended at 0 is
-// not labelled, say, −37.
-func BinAligned(values []int64, bins int) (edges []int64, counts []int) {
-	return bin(values, bins, true)
-}
-
-func bin(values []int64, bins int, aligned bool) (edges []int64, counts []int) {
-	if len(values) == 0 || bins < 1 {
-		return nil, nil
-	}
-	lo, hi := values[0], values[0]
-	for _, v := range values {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	width := (hi - lo + int64(bins)) / int64(bins) // ceiling, at least 1
-	if hi == lo {
-		return []int64{lo}, []int{len(values)}
-	}
-	if aligned {
-		lo -= (lo%width + width) % width // down to a multiple of width, below 0 too
-	}
-	n := int((hi-lo)/width) + 1
-	edges, counts = make([]int64, n), make([]int, n)
-	for i := range edges {
-		edges[i] = lo + int64(i)*width
-	}
-	for _, v := range values {
-		counts[(v-lo)/width]++
-	}
-	return edges, counts
 }

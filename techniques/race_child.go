@@ -3,27 +3,33 @@ package techniques
 import (
 	"context"
 	"fmt"
+
+	"concurrencylab/techniques/child"
 )
 
-// The race experiment's right way runs in a child process (InChild): its
-// thousands of goroutines, yielding all the time, would otherwise keep the
-// window's goroutine waiting in the Go scheduler's queue behind them.
+// The race experiment runs in a child process: its thousands of goroutines,
+// yielding all the time, would keep the window's goroutine waiting in the
+// Go scheduler's queue behind them.
 
 // RaceInChild runs every strategy once with cfg in a child process and calls
 // show, on the calling goroutine, with each result as it comes. It returns
 // the child's execution trace, with the run as a task of the given name.
 func RaceInChild(ctx context.Context, cfg RaceConfig, task string, show func(RaceResult)) (traced []byte, err error) {
-	return InChild(ctx, "race", cfg, ChildOptions{Task: task}, func(r RaceResult) error {
+	return raceJob.Run(ctx, cfg, child.Options{Task: task}, func(r RaceResult) error {
 		show(r)
 		return nil
 	})
 }
 
+// raceJob is RaceInChild's work, in the child. RunRace refuses a cfg
+// beyond what the panel allows, so a child does no more than that.
+var raceJob = child.Register("race", RunStrategies)
+
 // RaceRunsInChild is RaceHistogram in a child process; progress is called
 // on the calling goroutine.
 func RaceRunsInChild(ctx context.Context, cfg RaceConfig, runs int, task string, progress func(done, total int)) (map[Strategy][]RaceSample, []byte, error) {
 	var samples map[Strategy][]RaceSample
-	traced, err := InChild(ctx, "race-histogram", raceHistogramSpec{cfg, runs}, ChildOptions{Task: task}, func(r raceHistogramReport) error {
+	traced, err := raceHistogramJob.Run(ctx, raceHistogramSpec{cfg, runs}, child.Options{Task: task}, func(r raceHistogramReport) error {
 		if r.Values != nil {
 			samples = r.Values
 		} else if progress != nil {
@@ -48,14 +54,8 @@ type raceHistogramReport struct {
 	Values      map[Strategy][]RaceSample
 }
 
-// raceJob is RaceInChild's work, in the child. RunRace refuses a cfg
-// beyond what the panel allows, so a child does no more than that.
-func raceJob(ctx context.Context, cfg RaceConfig, report func(any) error) error {
-	return RunStrategies(ctx, cfg, func(r RaceResult) error { return report(r) })
-}
-
 // raceHistogramJob is RaceRunsInChild's work, in the child.
-func raceHistogramJob(ctx context.Context, s raceHistogramSpec, report func(any) error) error {
+var raceHistogramJob = child.Register("race-histogram", func(ctx context.Context, s raceHistogramSpec, report func(raceHistogramReport) error) error {
 	if s.Runs < 1 || s.Runs > 10_000 {
 		return fmt.Errorf("runs must be 1 to 10,000, got %d", s.Runs)
 	}
@@ -66,4 +66,4 @@ func raceHistogramJob(ctx context.Context, s raceHistogramSpec, report func(any)
 		return err
 	}
 	return report(raceHistogramReport{Values: values})
-}
+})

@@ -1,19 +1,17 @@
 package techniques
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"concurrencylab/techniques/child"
 )
 
 // TestRaceSynchronizedStrategiesLoseNothing is not parallel: goleak would
@@ -211,23 +209,22 @@ func TestRaceHistogram(t *testing.T) {
 	}
 }
 
-// The race detector's verdicts, checked by running each counter in a child
-// process of this test binary: the plain n += 1 is a data race and is
+// raceDetectorDemo runs one counter in a child process of this test binary,
+// directly: RunRace skips the plain n += 1 under -race.
+var raceDetectorDemo = child.Register("race-detector-demo", func(ctx context.Context, s Strategy, _ func(struct{}) error) error {
+	cfg := RaceConfig{Pairs: 4, Updates: 2000}
+	switch s {
+	case PlainIncrement:
+		return hammer(ctx, &plainCounter{}, cfg)
+	case LoadYieldStore:
+		return hammer(ctx, newSplitCounter(), cfg)
+	}
+	return fmt.Errorf("no race-detector demo for %v", s)
+})
+
+// The race detector's verdicts: the plain n += 1 is a data race and is
 // reported; the atomic load, yield, atomic store loses updates too, but has
 // no data race, and the detector rightly stays quiet.
-func init() {
-	childJobs["race-detector-demo"] = job(func(ctx context.Context, s Strategy, _ func(any) error) error {
-		cfg := RaceConfig{Pairs: 4, Updates: 2000}
-		switch s {
-		case PlainIncrement:
-			return hammer(ctx, &plainCounter{}, cfg) // directly: RunRace skips it under -race
-		case LoadYieldStore:
-			return hammer(ctx, newSplitCounter(), cfg)
-		}
-		return fmt.Errorf("no race-detector demo for %v", s)
-	})
-}
-
 func TestRaceDetectorReportsOnlyTheDataRace(t *testing.T) {
 	if !RaceDetector {
 		t.Skip("needs the race detector: go test -race")
@@ -244,25 +241,20 @@ func TestRaceDetectorReportsOnlyTheDataRace(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.s.String(), func(t *testing.T) {
 			t.Parallel()
-			spec, _ := json.Marshal(tt.s)
-			env, _ := json.Marshal(childRequest{Job: "race-detector-demo", Spec: spec})
-			cmd := exec.Command(os.Args[0])
-			cmd.Env = append(os.Environ(), childEnv+"="+string(env), "GORACE=atexit_sleep_ms=0")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			err := cmd.Run()
-			exit := 0
-			if ee, ok := errors.AsType[*exec.ExitError](err); ok {
-				exit = ee.ExitCode()
+			_, err := raceDetectorDemo.Run(context.Background(), tt.s, child.Options{Env: []string{"GORACE=atexit_sleep_ms=0"}}, nil)
+			exit, stderr := 0, ""
+			if ee, ok := errors.AsType[*child.ExitError](err); ok {
+				exit, stderr = ee.Code, ee.Stderr
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			reported := strings.Contains(stderr.String(), "WARNING: DATA RACE")
+			// A clean exit means no report: the detector exits with 66 after one.
+			reported := strings.Contains(stderr, "WARNING: DATA RACE")
 			if reported != tt.reported || exit != tt.exit {
-				t.Errorf("data race reported %v, exit %d; want %v and %d. Its stderr:\n%s", reported, exit, tt.reported, tt.exit, stderr.String())
+				t.Errorf("data race reported %v, exit %d; want %v and %d. Its stderr:\n%s", reported, exit, tt.reported, tt.exit, stderr)
 			}
-			if tt.reported && !strings.Contains(stderr.String(), "plainCounter") {
-				t.Errorf("the report does not point at plainCounter:\n%s", stderr.String())
+			if tt.reported && !strings.Contains(stderr, "plainCounter") {
+				t.Errorf("the report does not point at plainCounter:\n%s", stderr)
 			}
 		})
 	}

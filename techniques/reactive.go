@@ -20,15 +20,12 @@ import (
 const MaxLineLength = 64 << 10
 
 // Lines returns an observable of the lines of the file that open opens,
-// streamed: the file is read in chunks of at most 64 KiB as the lines are
-// emitted, so a file of any size takes a bounded amount of memory. The
-// stream ends when the file does, fails with the read error if reading
-// fails, and stops when ctx is cancelled. pace is a simulated delay before
-// each line (0 for none), to make a small file take long enough to watch.
-// Invalid UTF-8 is escaped (\xNN); a NUL byte makes the stream fail with
-// ErrBinary.
+// read in chunks of at most 64 KiB as they are emitted: a file of any size
+// takes bounded memory. It is cold: each subscription reads the file anew.
 //
-// The observable is cold: each subscription opens and reads the file anew.
+// The stream ends with the file, fails with a read error or ErrBinary (a
+// NUL byte), and stops when ctx is cancelled. Invalid UTF-8 is escaped
+// (\xNN). pace is a simulated delay before each line (0 for none).
 func Lines(ctx context.Context, open func() (io.ReadCloser, error), pace time.Duration) rxgo.Observable {
 	produce := func(ctx context.Context, next chan<- rxgo.Item) {
 		send := func(it rxgo.Item) bool {
@@ -159,14 +156,11 @@ func Pipeline(ctx context.Context, src rxgo.Observable, cfg PipelineConfig, tap 
 	return obs
 }
 
-// Subscribe consumes obs on the calling goroutine, with the three functions
-// of a subscriber: next for each item, then exactly one of onError or
-// complete, and nothing after it. (rxgo's own ForEach calls complete even
-// after an error, and when cancelled.) If ctx is cancelled, onError gets
-// ctx's error: in Rx an unsubscribed observer hears nothing more, but here
-// the caller learns why the stream stopped. cancel must cancel the context
-// obs was built with: Subscribe calls it after an error, then reads the
-// stream until its last stage closes.
+// Subscribe consumes obs on the calling goroutine: next for each item, then
+// exactly one of onError or complete (rxgo's ForEach calls complete even
+// after an error). A cancelled ctx reaches onError, so the caller learns why
+// the stream stopped. cancel must cancel the context obs was built with:
+// after an error, Subscribe calls it and drains the stream until it closes.
 func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observable,
 	next func(any), onError func(error), complete func()) {
 	items := obs.Observe()
@@ -193,13 +187,10 @@ func Subscribe(ctx context.Context, cancel context.CancelFunc, obs rxgo.Observab
 // nothing is lost; with rxgo.Drop an item that finds the buffer full is
 // thrown away.
 //
-// rxgo v2.5.0 applies a backpressure strategy only to event sources
-// (FromEventSource, and Interval, which is built on one), and its event
-// source hangs if its context is cancelled mid-send: it returns holding a
-// lock and leaves its subscribers' channels open, so they wait forever, and
-// so would a later Observe. So the source here gets no
-// context: cancelling stops the producer, which closes the channel, and the
-// event source then ends cleanly.
+// rxgo v2.5.0 applies backpressure only to event sources, and an event
+// source whose context is cancelled mid-send hangs, holding a lock, its
+// subscribers waiting forever. So the source gets no context: cancelling
+// stops the producer, which closes the channel, and the source ends cleanly.
 func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int, delay time.Duration) (produced, delivered int, err error) {
 	src := make(chan rxgo.Item)
 	obs := rxgo.FromEventSource(src, rxgo.WithBackPressureStrategy(strategy))
@@ -228,15 +219,13 @@ func Backpressure(ctx context.Context, strategy rxgo.BackpressureStrategy, n int
 	return n, delivered, nil
 }
 
-// Events turns a channel of UI events (keystrokes, clicks) into an
-// observable. It is hot: the events come from the user, not from subscribing,
-// and no one replays earlier ones to a new subscriber. (Lines, by contrast,
-// is cold.) FromChannel only reads the channel: an event that no one has read
-// yet waits in it, up to its buffer, for whoever reads first; an event
-// source (FromEventSource) with no subscriber throws it away. FromChannel is not
-// connectable: a second subscriber would share the events with the first,
-// each event going to one of them, rather than get copies;
-// rxgo.WithPublishStrategy and Connect would give each one every event.
+// Events turns a channel of UI events (keystrokes, clicks) into a hot
+// observable: the events come from the user, not from subscribing, and no
+// one replays earlier ones to a new subscriber (Lines, by contrast, is cold).
+//
+// FromChannel only reads the channel: an unread event waits in its buffer.
+// It is not connectable: two subscribers would split the events between
+// them; rxgo.WithPublishStrategy and Connect would give each one every event.
 func Events(ctx context.Context, in <-chan string) rxgo.Observable {
 	return rxgo.FromChannel(stringItems(ctx, in), rxgo.WithContext(ctx))
 }
@@ -254,11 +243,10 @@ func Debounced(ctx context.Context, events rxgo.Observable, quiet time.Duration)
 // click. It emits the count then (2 is a double click); if events ends
 // mid-burst, that burst is counted too.
 //
-// This is the classic double-click detector. RxJS writes it as
-// clicks.pipe(buffer(clicks.pipe(debounceTime(gap)))); rxgo v2.5.0 has no
-// buffer closed by another stream, so the operator is written out here.
-// BufferWithTime would not do: its windows are fixed and back to back, so a
-// quick pair that straddles the end of a window counts as two single clicks.
+// RxJS writes this double-click detector as
+// clicks.pipe(buffer(clicks.pipe(debounceTime(gap)))). rxgo v2.5.0 has no
+// buffer closed by another stream, and BufferWithTime's fixed windows would
+// split a quick pair that straddles two of them: so it is written out here.
 func Bursts(ctx context.Context, events rxgo.Observable, gap time.Duration) rxgo.Observable {
 	count := func(ctx context.Context, next chan<- rxgo.Item) {
 		in := events.Observe()

@@ -5,15 +5,17 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"concurrencylab/techniques/child"
 )
 
 // threadID returns the OS thread ID of the caller (gettid).
 func threadID() int { return syscall.Gettid() }
 
-// lowerPriority lowers the priority of OS thread tid to workNice. On Linux
+// lowerPriority lowers the priority of OS thread tid to child.Nice. On Linux
 // priority belongs to each thread, so only that thread gives way.
 func lowerPriority(tid int) error {
-	return syscall.Setpriority(syscall.PRIO_PROCESS, tid, workNice)
+	return syscall.Setpriority(syscall.PRIO_PROCESS, tid, child.Nice)
 }
 
 // threadCPU returns the CPU time the calling OS thread has used so far

@@ -42,11 +42,10 @@ type ThreadsConfig struct {
 
 // RunThreads starts cfg.Workers goroutines, locks each to its own OS thread
 // (runtime.LockOSThread), and lets each print cfg.Lines lines with real work
-// between them. The workers are concurrent, not necessarily parallel: a
-// locked thread runs Go code only while it holds one of the runtime's
-// GOMAXPROCS processors, so at most min(cores, GOMAXPROCS) of them compute
-// at the same moment. The order in which the lines come out is up to the
-// schedulers, the kernel's and Go's, so it changes from run to run.
+// between them. They are concurrent, not necessarily parallel: a locked
+// thread runs Go code only while it holds one of the GOMAXPROCS Ps, so at
+// most min(cores, GOMAXPROCS) compute at once. The schedulers, the kernel's
+// and Go's, choose the order of the lines: it changes from run to run.
 //
 // print is called for every line, under a lock: never concurrently. RunThreads
 // returns when every worker has finished, or early if ctx is cancelled.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"concurrencylab/techniques/child"
 )
 
 // niceOfThisThread reads the calling OS thread's priority from /proc.
@@ -35,8 +37,8 @@ func TestThreadWorkersGiveWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range nices {
-		if n != max(base, workNice) {
-			t.Errorf("a worker ran at nice %d, want %d", n, workNice)
+		if n != max(base, child.Nice) {
+			t.Errorf("a worker ran at nice %d, want %d", n, child.Nice)
 		}
 	}
 	if after := niceOfThisThread(t); after != base {

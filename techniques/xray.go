@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/exp/trace"
+
+	"concurrencylab/techniques/child"
 )
 
 // The X-ray reads the Go runtime's own execution trace of a run: which
@@ -73,7 +75,7 @@ const maxSpansPerLane = 20_000
 // recorder and, for the app's, in age too.
 var ErrNoRun = fmt.Errorf("the trace holds no beginning of this panel's run: the flight recorder keeps at most %d MiB of events "+
 	"(the app's, only the last %v), and this run began before that — it was long, or very large, like the 200-run histogram",
-	FlightMaxBytes>>20, FlightMinAge)
+	child.FlightMaxBytes>>20, child.FlightMinAge)
 
 // XrayProgress says how far ReadXray has got.
 type XrayProgress struct {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"concurrencylab/techniques/child"
 )
 
 // traced records an execution trace of work, run as a trace task named task.
@@ -243,7 +245,7 @@ func BenchmarkFlightRecorderOverhead(b *testing.B) {
 // strategy, 1000+1000 goroutines × 1000 updates: about 8,000 goroutines),
 // recorded once, the way the child process records it.
 var raceTrace = sync.OnceValues(func() ([]byte, error) {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: FlightMaxBytes})
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: child.FlightMaxBytes})
 	if err := fr.Start(); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
 )
 
 // TestMain lets this test binary serve as the one-CPU child process of the
@@ -13,7 +13,7 @@ import (
 // Fyne's test driver has no event loop, so no input queues up during a
 // blocking run: the window thaws at once.
 func TestMain(m *testing.M) {
-	techniques.RunChildIfAsked()
+	child.RunIfAsked()
 	afterNextPoll = func(f func()) { f() }
 	os.Exit(m.Run())
 }

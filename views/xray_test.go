@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
 )
 
 func TestXrayViewBuildsFromATrace(t *testing.T) {
@@ -232,7 +233,7 @@ func TestXrayReadingShowsProgress(t *testing.T) {
 // BenchmarkPrepareXrayRace measures the drawing's preparation after the
 // reading, for the race panel's default run (about 8,000 goroutines).
 func BenchmarkPrepareXrayRace(b *testing.B) {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: techniques.FlightMaxBytes})
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: child.FlightMaxBytes})
 	if err := fr.Start(); err != nil {
 		b.Skip(err)
 	}
