@@ -29,11 +29,9 @@ type Counter struct {
 func addOne(g *G, s *Counter) {
 	g.Checkpoint()
 	v := s.counter.Load() // load
-	g.Local("v", v)
-	g.Checkpoint()
+	g.Checkpoint("v", v)
 	v = v + 1 // add
-	g.Local("v", v)
-	g.Checkpoint()
+	g.Checkpoint("v", v)
 	s.counter.Store(v) // store
 }
 
@@ -44,24 +42,22 @@ func addOneLocked(g *G, s *Counter) {
 	g.Lock(&s.mu)
 	g.Checkpoint()
 	v := s.counter.Load() // load
-	g.Local("v", v)
-	g.Checkpoint()
+	g.Checkpoint("v", v)
 	v = v + 1 // add
-	g.Local("v", v)
-	g.Checkpoint()
+	g.Checkpoint("v", v)
 	s.counter.Store(v) // store
 	g.Checkpoint()
 	g.Unlock(&s.mu)
 }
 
-// Account is the shared state of the check-then-act program.
-type Account struct {
+// Purse is the shared state of the check-then-act program.
+type Purse struct {
 	balance atomic.Int64
 }
 
 // withdraw80 checks that the balance covers 80, then takes it. Between the
 // check and the act another withdrawal can pass the same check.
-func withdraw80(g *G, s *Account) {
+func withdraw80(g *G, s *Purse) {
 	g.Checkpoint()
 	if s.balance.Load() >= 80 { // check
 		g.Checkpoint()
@@ -72,11 +68,12 @@ func withdraw80(g *G, s *Account) {
 // Bank is the shared state of the transfer programs: two accounts, each
 // with its own lock.
 type Bank struct {
-	a, b BankAccount
+	a, b Account
 }
 
-// BankAccount is a balance guarded by its own lock.
-type BankAccount struct {
+// Account is a balance guarded by its own lock.
+type Account struct {
+	id      int
 	mu      Lock
 	balance int // guarded by mu
 }
@@ -85,7 +82,7 @@ type BankAccount struct {
 // transfers from a to b and goroutine 2 from b to a, so each locks the
 // accounts in the opposite order: each can end up holding one lock and
 // waiting for the other's, forever.
-func transfer(g *G, from, to *BankAccount) {
+func transfer(g *G, from, to *Account) {
 	g.Checkpoint()
 	g.Lock(&from.mu)
 	g.Checkpoint()
@@ -96,18 +93,23 @@ func transfer(g *G, from, to *BankAccount) {
 	g.Unlock(&from.mu)
 }
 
-// orderedTransfer is the fix: every goroutine locks a before b, whatever the
-// direction of the transfer. Whoever holds a can always get b, so no cycle
-// of waiting can form.
-func orderedTransfer(g *G, bank *Bank, from, to *BankAccount) {
+// orderedTransfer is the fix: every goroutine locks the two accounts in one
+// global order, by id, whatever the direction of the transfer. Whoever
+// holds the first lock can always get the second, so no cycle of waiting
+// can form.
+func orderedTransfer(g *G, from, to *Account) {
+	first, second := from, to
+	if to.id < from.id { // lower id first
+		first, second = to, from
+	}
 	g.Checkpoint()
-	g.Lock(&bank.a.mu) // always a first
+	g.Lock(&first.mu)
 	g.Checkpoint()
-	g.Lock(&bank.b.mu)
+	g.Lock(&second.mu)
 	from.balance -= 10
 	to.balance += 10
-	g.Unlock(&bank.b.mu)
-	g.Unlock(&bank.a.mu)
+	g.Unlock(&second.mu)
+	g.Unlock(&first.mu)
 }
 
 // Handoff is the shared state of the channel program.
@@ -169,12 +171,12 @@ func Programs() []*Program {
 			}, "").Program,
 		program("Check then act",
 			"Two withdrawals of 80 from one account holding 100; each checks the balance first.",
-			func() *Account { a := new(Account); a.balance.Store(100); return a },
-			func(s *Account) []Var { return []Var{{"balance", fmt.Sprint(s.balance.Load())}} },
-			func(s *Account) string { return fmt.Sprintf("balance = %d", s.balance.Load()) },
+			func() *Purse { a := new(Purse); a.balance.Store(100); return a },
+			func(s *Purse) []Var { return []Var{{"balance", fmt.Sprint(s.balance.Load())}} },
+			func(s *Purse) string { return fmt.Sprintf("balance = %d", s.balance.Load()) },
 			[]int{1, 2, 1, 2}, // both pass the check before either takes the money
 			gor("withdraw80", withdraw80), gor("withdraw80", withdraw80)).
-			challenge("Overdraw the account", func(s Snapshot, a *Account, p *Program) bool {
+			challenge("Overdraw the account", func(s Snapshot, a *Purse, p *Program) bool {
 				return a.balance.Load() < 0
 			}, "").Program,
 		program("Deadlock",
@@ -187,14 +189,14 @@ func Programs() []*Program {
 				return s.Outcome == Deadlock
 			}, "").Program,
 		program("Ordered locks",
-			"The same transfers, but both lock a before b.",
+			"The same transfers, but each locks the account with the lower id first: a, then b.",
 			newBank, bankVars, bankOutcome,
 			[]int{1, 2, 1, 2, 2}, // 2 waits for a while 1 holds it
-			gor("orderedTransfer", func(g *G, s *Bank) { orderedTransfer(g, s, &s.a, &s.b) }),
-			gor("orderedTransfer", func(g *G, s *Bank) { orderedTransfer(g, s, &s.b, &s.a) })).
+			gor("orderedTransfer", func(g *G, s *Bank) { orderedTransfer(g, &s.a, &s.b) }),
+			gor("orderedTransfer", func(g *G, s *Bank) { orderedTransfer(g, &s.b, &s.a) })).
 			challenge("Deadlock the ordered version", func(s Snapshot, b *Bank, p *Program) bool {
 				return s.Outcome == Deadlock
-			}, "Impossible: whoever holds a can always get b, because b is only ever taken by a goroutine that already holds a. A deadlock needs a cycle — each goroutine holding a lock the other waits for — and one global order leaves no cycle to close.").Program,
+			}, "Impossible: both goroutines lock a first. Whoever holds a can always get b, since b is only ever locked by a goroutine that already holds a. A deadlock needs a cycle — each goroutine holding a lock the other waits for — and one global order leaves no cycle to close.").Program,
 		program("Unbuffered channel",
 			"One goroutine sends 42 on an unbuffered channel, the other receives it.",
 			func() *Handoff { return &Handoff{ch: NewChan("ch")} },
@@ -225,6 +227,7 @@ func Programs() []*Program {
 
 func newBank() *Bank {
 	b := &Bank{}
+	b.a.id, b.b.id = 1, 2
 	b.a.mu.Name, b.b.mu.Name = "a.mu", "b.mu"
 	b.a.balance, b.b.balance = 100, 100
 	return b

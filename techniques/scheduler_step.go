@@ -84,30 +84,29 @@ type G struct {
 
 // Checkpoint is where the scheduler may switch goroutines. In a stepped run
 // the goroutine parks here until the learner picks it; in a free run it does
-// nothing, and the Go scheduler switches wherever it likes.
-func (g *G) Checkpoint() {
+// nothing, and the Go scheduler switches wherever it likes. Its arguments,
+// pairs of a name and a value, are locals for the board to show.
+func (g *G) Checkpoint(locals ...any) {
 	if !g.run.stepped {
 		return
 	}
 	_, _, line, _ := runtime.Caller(1)
 	g.line = g.run.prog.nextLine(g.fn, line)
+	for i := 0; i+1 < len(locals); i += 2 {
+		g.local(fmt.Sprint(locals[i]), fmt.Sprint(locals[i+1]))
+	}
 	g.state = Ready
 	g.pause()
 }
 
-// Local lets the board show a local variable of this goroutine.
-func (g *G) Local(name string, value any) {
-	if !g.run.stepped {
-		return
-	}
-	v := fmt.Sprint(value)
+func (g *G) local(name, value string) {
 	for i := range g.locals {
 		if g.locals[i].Name == name {
-			g.locals[i].Value = v
+			g.locals[i].Value = value
 			return
 		}
 	}
-	g.locals = append(g.locals, Var{name, v})
+	g.locals = append(g.locals, Var{name, value})
 }
 
 // Lock locks m, waiting while another goroutine holds it.
@@ -374,7 +373,7 @@ const Deadlock = "deadlock"
 
 // Snapshot describes the run now. Call it between steps.
 func (r *Run) Snapshot() Snapshot {
-	s := Snapshot{Shared: r.prog.sharedVars(r.shared), Schedule: slices.Clone(r.steps)}
+	s := Snapshot{Shared: r.prog.sharedVars(r.shared), Schedule: append([]int{}, r.steps...)}
 	done, pickable := 0, 0
 	for _, g := range r.gs {
 		v := GoroutineView{ID: g.ID, Func: g.fn, State: g.state, Line: g.line, Locals: slices.Clone(g.locals)}
@@ -394,6 +393,24 @@ func (r *Run) Snapshot() Snapshot {
 		s.Outcome = r.prog.outcome(r.shared)
 	case pickable == 0:
 		s.Outcome = Deadlock
+	}
+	return s
+}
+
+// Initial is the board before the first pick, known without running
+// anything: every goroutine ready at the line after its first checkpoint.
+func (p *Program) Initial() Snapshot {
+	s := Snapshot{Shared: p.sharedVars(p.newShared()), Schedule: []int{}}
+	for i, gr := range p.Goroutines {
+		l := p.listings[gr.Func]
+		line := 0
+		for n, text := range l.Lines {
+			if strings.Contains(text, "g.Checkpoint(") {
+				line = p.nextLine(gr.Func, l.First+n)
+				break
+			}
+		}
+		s.Goroutines = append(s.Goroutines, GoroutineView{ID: i + 1, Func: gr.Func, State: Ready, Line: line})
 	}
 	return s
 }

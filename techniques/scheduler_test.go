@@ -119,6 +119,23 @@ func TestReplayIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestInitialIsTheStart: the board shown before any goroutine exists is the
+// one a run shows once started.
+func TestInitialIsTheStart(t *testing.T) {
+	t.Parallel()
+	for _, p := range Programs() {
+		r, err := p.Start(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := p.Initial(), r.Snapshot()
+		r.Close()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Initial() = %+v, a started run shows %+v", p.Name, got, want)
+		}
+	}
+}
+
 // TestDemoSchedulesShowTheBug checks that each demo schedule ends as the
 // panel says it does.
 func TestDemoSchedulesShowTheBug(t *testing.T) {
