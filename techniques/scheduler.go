@@ -23,7 +23,7 @@ type Counter struct {
 	mu      Lock
 }
 
-// addOne adds one to the counter in three steps, as counter++ compiles to:
+// addOne adds one to the counter in the three steps counter++ stands for:
 // load, add, store. A switch between its load and its store lets the other
 // goroutine's update be overwritten.
 func addOne(g *G, s *Counter) {

@@ -27,9 +27,9 @@ The Go scheduler does this choosing in a normal run, and it does not stop only a
 
 **Blocked** goroutines cannot be picked. A goroutine at ` + "`g.Lock(&mu)`" + ` while another holds mu waits until it is unlocked; a send on an unbuffered channel waits until a receiver takes the value, and a receive until a sender brings one. The programs' lock and channel are the stepping runtime's own (scheduler_step.go): they block as sync.Mutex and an unbuffered channel do, show on the board whom they wait for, and let a cancelled run end its goroutines even while they are blocked. A run in which every goroutine left is blocked can never move again: a **deadlock**.
 
-**Undo** and **Restart** do not restore a snapshot: the run is replayed from the recorded schedule with fresh goroutines. The same picks give the same run, because between checkpoints only one goroutine moves.
+**Undo** does not restore a snapshot: the schedule recorded so far, minus its last pick, is replayed on fresh goroutines. **Restart** starts again from fresh goroutines too. The same picks give the same run, because between checkpoints only one goroutine moves.
 
-**Try every schedule** does the picking for you, for every schedule there is: it runs each one, for real, and counts how many end in each outcome. Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines started together and scheduled by Go. A bug that some schedules reach can be absent from every free run measured here: the window for it is a few nanoseconds wide. That makes it rare, not impossible, and a rare bug is the hardest kind to find.`
+**Try every schedule** does the picking for you, for every schedule there is: it runs each one, for real, and counts how many end in each outcome. Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines started together and scheduled by Go. In a free run, the programs' lock notices a deadlock (a cycle of goroutines, each waiting for a lock the next one holds) and ends the run, which counts it. A bug that some schedules reach can be absent from every free run measured here: the window for it is a few instructions wide. That makes it rare, not impossible, and a rare bug is the hardest kind to find.`
 )
 
 // freeRuns is how many free runs each program gets beside its schedules.
@@ -106,7 +106,7 @@ func newSchedulerView() *schedulerView {
 		stepEvery:  stepPause,
 		freeCount:  freeRuns,
 		story:      wrapped(""),
-		shared:     widget.NewLabel(""),
+		shared:     wrapped(""),
 		schedule:   wrapped(""),
 		outcome:    wrapped(""),
 		challenges: container.NewVBox(),
@@ -138,7 +138,9 @@ func newSchedulerView() *schedulerView {
 	for i := range 2 {
 		c := &schedulerColumn{state: wrapped(""), code: widget.NewRichText()}
 		c.pick = widget.NewButton(fmt.Sprintf("Run goroutine %d (key %d)", i+1, i+1), func() { v.pick(i + 1) })
-		c.box = container.NewVBox(c.pick, c.state, c.code)
+		// A long line scrolls sideways rather than widen the window past a
+		// 1024-pixel screen; at 1280 pixels every listing fits.
+		c.box = container.NewVBox(c.pick, c.state, container.NewHScroll(c.code))
 		v.columns = append(v.columns, c)
 	}
 	v.grid = container.NewGridWithColumns(2)
@@ -149,7 +151,7 @@ func newSchedulerView() *schedulerView {
 
 	// The shared variables and the challenges sit under the board, not
 	// beside it: two columns of code are as wide as a 1024-pixel screen allows.
-	status := container.NewVBox(container.NewHBox(bold("Shared:"), v.shared), v.outcome, v.schedule)
+	status := container.NewVBox(bold("Shared variables"), v.shared, v.outcome, v.schedule)
 	goals := container.NewVBox(bold("Challenges"), v.challenges)
 	content := container.NewVBox(controls, v.story, v.grid, widget.NewSeparator(),
 		container.NewGridWithColumns(2, status, goals), widget.NewSeparator(),
@@ -175,6 +177,9 @@ func (v *schedulerView) load(i int) {
 	p := v.programs[i]
 	v.story.SetText(p.Story)
 	v.show(boardState{prog: i, snap: p.Initial()}, true)
+	if v.demo != nil {
+		v.demo.Content.Refresh() // the listings' lengths changed: lay the panel out again
+	}
 }
 
 // post asks the stepping goroutine to show target. Only the latest target
@@ -297,7 +302,7 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 			state = "blocked: " + g.Waiting + ". It cannot be picked"
 			c.state.Importance = widget.WarningImportance
 		default:
-			state = "ready: when picked, it runs from ▶ to its next checkpoint"
+			state = "ready: when picked, it runs from the marked line to its next checkpoint"
 			c.state.Importance = widget.SuccessImportance
 		}
 		var locals []string
@@ -323,6 +328,7 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		}
 		v.schedule.SetText(fmt.Sprintf("Schedule so far (%d picks): %s", len(ids), strings.Join(ids, " ")))
 	}
+	wasShown := v.outcome.Visible()
 	switch s.snap.Outcome {
 	case "":
 		v.outcome.SetText("")
@@ -337,6 +343,9 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		v.outcome.Show()
 	}
 	v.outcome.Refresh()
+	if v.outcome.Visible() != wasShown && v.demo != nil {
+		v.demo.Content.Refresh() // lay out again around the outcome line
+	}
 	if byLearner {
 		v.remember(s.met)
 		v.showChallenges(s.met)
@@ -630,7 +639,7 @@ func (v *schedulerView) showOutcomes(p *techniques.Program, outcomes []technique
 	}
 	text := fmt.Sprintf("Free runs: the same program %s times, every checkpoint a no-op, both goroutines started together and scheduled by Go on this machine.", grouped(v.freeCount))
 	if rare > 0 {
-		text += " An outcome that no free run reached is still possible, as its schedules show: its window is a few nanoseconds wide here, so it is rare, not impossible."
+		text += " An outcome that no free run reached is still possible, as its schedules show: its window is a few instructions wide, so it is rare, not impossible."
 	}
 	v.free.SetText(text)
 	v.free.Show()
