@@ -231,6 +231,7 @@ func (s *shell) show(i int) {
 		d = p.NewDemo()
 		d.OnFinished(func(err error) { s.finished(i, err) })
 		d.OnBusy(func(busy bool) { s.busy(i, busy) })
+		d.SetOpener(s.open)
 		s.demos[i] = d
 	}
 	s.win.SetTitle("Concurrency Lab — " + p.Title)
@@ -258,6 +259,17 @@ func (s *shell) show(i int) {
 		s.blockBtn.Disable()
 	}
 	s.app.Preferences().SetString(prefPanel, p.ID)
+}
+
+// open shows the panel with the given ID, as its navigation entry would,
+// and returns its demo; nil for an unknown ID.
+func (s *shell) open(id string) *views.Demo {
+	i := panelIndex(id)
+	if i < 0 {
+		return nil
+	}
+	s.nav.Select(i)
+	return s.demos[i]
 }
 
 func (s *shell) codeView(p views.Panel) fyne.CanvasObject {

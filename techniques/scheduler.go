@@ -133,6 +133,11 @@ func receive(g *G, s *Handoff) {
 	s.received = v
 }
 
+// OverwriteSchedule is the overwrite the race panel records, replayed on
+// the lost-update program: goroutine 1 loads; goroutine 2 loads, adds and
+// stores; goroutine 1 adds and stores over goroutine 2's update.
+func OverwriteSchedule() []int { return []int{1, 2, 2, 2, 1, 1} }
+
 // Programs returns the programs to play scheduler with, in the panel's order.
 func Programs() []*Program {
 	ps := []*Program{

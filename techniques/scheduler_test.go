@@ -152,6 +152,14 @@ func TestDemoSchedulesShowTheBug(t *testing.T) {
 		}
 		r.Close()
 	}
+	r, err := Programs()[0].Replay(context.Background(), OverwriteSchedule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := r.Snapshot().Outcome; got != "counter = 1" {
+		t.Errorf("the race panel's overwrite, replayed, ends with %q; want counter = 1", got)
+	}
 }
 
 // probe is a program made for the test: three goroutines, each entering a

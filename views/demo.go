@@ -23,6 +23,23 @@ type Demo struct {
 	streams  *streams     // long-lived pipelines the panel may run beside its runs, or nil
 	primary  func() error // starts the primary demo off the Fyne goroutine, as its main button would
 	blocking func() error // does the primary demo's work on the Fyne goroutine: the freeze
+
+	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
+	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
+}
+
+// SetOpener lets the panel open another panel, as the navigation would:
+// open shows the panel with that ID and returns its demo, or nil.
+func (d *Demo) SetOpener(open func(id string) *Demo) { d.open = open }
+
+// openSchedule opens the scheduler panel on program, after schedule.
+func (d *Demo) openSchedule(program string, schedule []int) {
+	if d.open == nil {
+		return
+	}
+	if s := d.open("scheduler"); s != nil && s.schedule != nil {
+		s.schedule(program, schedule)
+	}
 }
 
 func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error) *Demo {

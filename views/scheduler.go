@@ -159,6 +159,7 @@ func newSchedulerView() *schedulerView {
 	scroll := container.NewVScroll(content)
 	v.demo = newDemo(scroll, &v.runs, v.play, v.playBlocking)
 	v.demo.streams = &v.streams
+	v.demo.schedule = v.showSchedule
 
 	v.choose.SetSelected(names[0])
 	v.load(0)
@@ -180,6 +181,20 @@ func (v *schedulerView) load(i int) {
 	if v.demo != nil {
 		v.demo.Content.Refresh() // the listings' lengths changed: lay the panel out again
 	}
+}
+
+// showSchedule puts the named program on the board after schedule, as if
+// the learner had picked it: another panel opens this one so. It reports
+// whether it could.
+func (v *schedulerView) showSchedule(program string, schedule []int) bool {
+	i := slices.IndexFunc(v.programs, func(p *techniques.Program) bool { return p.Name == program })
+	if i < 0 || v.runs.Busy() {
+		return false
+	}
+	v.choose.SetSelected(program)
+	v.load(i)
+	v.post(boardTarget{i, slices.Clone(schedule)})
+	return true
 }
 
 // post asks the stepping goroutine to show target. Only the latest target

@@ -239,5 +239,24 @@ func TestSchedulerCancelLeavesNothing(t *testing.T) {
 	if v.progress.Visible() {
 		t.Error("the progress bar stays after the cancel")
 	}
-	_ = techniques.Deadlock
+}
+
+// TestRaceOpensTheOverwriteHere: the race panel's button opens this panel
+// on the lost update, after the schedule of the overwrite it records.
+func TestRaceOpensTheOverwriteHere(t *testing.T) {
+	v := newScheduler(t)
+	race := newRaceView()
+	opened := ""
+	race.demo.SetOpener(func(id string) *Demo { opened = id; return v.demo })
+	b := findButton(t, race.demo.Content, `Open it in "You are the scheduler"`)
+	onBoard(v, func() { v.choose.SetSelected("Deadlock"); test.Tap(b) })
+	if opened != "scheduler" {
+		t.Errorf("opened %q, want scheduler", opened)
+	}
+	waitBoard(t, v, techniques.OverwriteSchedule())
+	onBoard(v, func() {
+		if v.choose.Selected != "Lost update" || v.outcome.Text != "Ended: counter = 1." {
+			t.Errorf("board: %q, %q; want the lost update ending at 1", v.choose.Selected, v.outcome.Text)
+		}
+	})
 }
