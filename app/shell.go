@@ -565,8 +565,12 @@ func (s *shell) addShortcuts() {
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			s.cancel()
+			return
 		}
+		s.demo().Key(ev.Name, 0) // a panel's own keys: the scheduler's number keys
 	})
+	undo := &fyne.ShortcutUndo{} // Ctrl+Z; Fyne names it so
+	c.AddShortcut(undo, func(fyne.Shortcut) { s.demo().Key(undo.Key(), undo.Mod()) })
 }
 
 func (s *shell) menu() *fyne.MainMenu {

@@ -26,6 +26,13 @@ type Demo struct {
 
 	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
 	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
+	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
+}
+
+// Key offers the panel a key the window received while it is shown: a
+// typed key (mod 0) or a shortcut. It reports whether the panel used it.
+func (d *Demo) Key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	return d != nil && d.keys != nil && d.keys(name, mod)
 }
 
 // SetOpener lets the panel open another panel, as the navigation would:

@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -78,7 +78,6 @@ type schedulerView struct {
 	mailbox  chan boardTarget    // to the stepping goroutine of the streams' current context
 	boxCtx   context.Context     // the context that stepping goroutine runs in
 	tries    map[int]int         // per program: runs ended or restarted
-	keysOn   bool                // the number keys and Ctrl+Z are wired
 
 	choose     *widget.Select
 	story      *widget.Label
@@ -160,10 +159,10 @@ func newSchedulerView() *schedulerView {
 	v.demo = newDemo(scroll, &v.runs, v.play, v.playBlocking)
 	v.demo.streams = &v.streams
 	v.demo.schedule = v.showSchedule
+	v.demo.keys = v.key
 
 	v.choose.SetSelected(names[0])
 	v.load(0)
-	fyne.Do(v.wireKeys) // once the panel is in its window
 	return v
 }
 
@@ -367,7 +366,6 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 	} else {
 		v.showChallenges(nil) // the scripted play meets no challenge for the learner
 	}
-	v.wireKeys()
 	if !byLearner && p.Name == "Lost update" && s.snap.Outcome != "" {
 		var counter int
 		if _, err := fmt.Sscanf(s.snap.Outcome, "counter = %d", &counter); err == nil {
@@ -456,44 +454,16 @@ func (v *schedulerView) enable() {
 	}
 }
 
-// wireKeys lets the number keys pick goroutines and Ctrl+Z undo, while this
-// panel is the one shown. The shell's own key handler (Esc) still gets
-// every other key.
-func (v *schedulerView) wireKeys() {
-	if v.keysOn {
-		return
+// key handles a key the window received while the panel is shown: a
+// goroutine's number picks it, Ctrl+Z undoes. It reports whether the key
+// was the panel's.
+func (v *schedulerView) key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	if mod == fyne.KeyModifierShortcutDefault && name == fyne.KeyZ {
+		v.undoStep()
+		return true
 	}
-	c := fyne.CurrentApp().Driver().CanvasForObject(v.demo.Content)
-	if c == nil {
-		return // not in a window yet: show tries again
-	}
-	v.keysOn = true
-	prev := c.OnTypedKey()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if v.shown() && v.key(ev.Name) {
-			return
-		}
-		if prev != nil {
-			prev(ev)
-		}
-	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		if v.shown() {
-			v.undoStep()
-		}
-	})
-}
-
-// shown reports whether the panel's demo is on screen now.
-func (v *schedulerView) shown() bool {
-	return v.demo.Content.Visible() &&
-		fyne.CurrentApp().Driver().AbsolutePositionForObject(v.demo.Content) != fyne.Position{}
-}
-
-// key handles a typed key; it reports whether the key was the panel's.
-func (v *schedulerView) key(name fyne.KeyName) bool {
 	for i := range v.columns {
-		if name == fyne.KeyName(fmt.Sprint(i+1)) {
+		if mod == 0 && name == fyne.KeyName(fmt.Sprint(i+1)) {
 			v.pick(i + 1)
 			return true
 		}
@@ -563,8 +533,13 @@ func (v *schedulerView) startSearch() {
 // was cancelled.
 func (v *schedulerView) searched(err error) {
 	v.progress.Hide()
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		v.results.SetText("Cancelled before the end: nothing more was counted.")
+		v.free.Hide()
+	case err != nil:
 		v.results.SetText("Stopped before the end: " + err.Error())
+		v.free.Hide()
 	}
 	v.enable()
 }

@@ -100,16 +100,18 @@ func TestSchedulerLostUpdateByHand(t *testing.T) {
 		if !v.columns[0].pick.Disabled() || !v.columns[1].pick.Disabled() {
 			t.Error("a goroutine can be picked after the program ended")
 		}
-		test.Tap(v.undo)
+		v.demo.Key(fyne.KeyZ, fyne.KeyModifierShortcutDefault) // Ctrl+Z
 	})
 	waitBoard(t, v, []int{1, 2, 1, 2, 1})
 	onBoard(v, func() {
 		if v.outcome.Visible() || v.columns[1].pick.Disabled() {
 			t.Errorf("after undo: outcome %q shown %v, goroutine 2 disabled %v", v.outcome.Text, v.outcome.Visible(), v.columns[1].pick.Disabled())
 		}
-		v.key("2") // the number key
+		v.demo.Key("2", 0) // the number key
 	})
 	waitBoard(t, v, []int{1, 2, 1, 2, 1, 2})
+	onBoard(v, func() { test.Tap(v.undo) })
+	waitBoard(t, v, []int{1, 2, 1, 2, 1})
 	onBoard(v, func() { test.Tap(v.restart) })
 	waitBoard(t, v, []int{})
 }
