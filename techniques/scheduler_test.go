@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -327,4 +328,38 @@ func ExampleProgram_EverySchedule() {
 	// Output:
 	// counter = 2: 2 schedules, e.g. [1 1 1 2 2 2]
 	// counter = 1: 18 schedules, e.g. [1 1 2 1 2 2]
+}
+
+// TestFreeRunsCatchADeadlock forces the deadlock in free runs: each
+// goroutine takes its first lock, and neither goes on until both have. The
+// locks must see the cycle, end the run and count it; no goroutine may be
+// left behind. Not parallel: goleak.
+func TestFreeRunsCatchADeadlock(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	type pair struct {
+		a, b Lock
+		both sync.WaitGroup
+	}
+	body := func(first, second func(*pair) *Lock) func(*G, *pair) {
+		return func(g *G, s *pair) {
+			g.Lock(first(s))
+			s.both.Done()
+			s.both.Wait() // both hold their first lock now
+			g.Lock(second(s))
+			g.Unlock(second(s))
+			g.Unlock(first(s))
+		}
+	}
+	a := func(s *pair) *Lock { return &s.a }
+	b := func(s *pair) *Lock { return &s.b }
+	p := program("forced deadlock", "", func() *pair { s := new(pair); s.both.Add(2); return s },
+		func(*pair) []Var { return nil }, func(*pair) string { return "both done" }, nil,
+		gor("ab", body(a, b)), gor("ba", body(b, a))).Program
+	got, err := p.FreeRuns(context.Background(), 20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[Deadlock] != 20 {
+		t.Errorf("free runs %v, want 20 deadlocks", got)
+	}
 }

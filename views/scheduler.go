@@ -256,8 +256,8 @@ func (v *schedulerView) step(ctx context.Context, box chan boardTarget) {
 				}
 			}
 		}
-		if ctx.Err() != nil {
-			return
+		if ctx.Err() != nil || run == nil {
+			return // cancelled: Esc, or the panel left
 		}
 		state := boardState{prog: prog, snap: run.Snapshot(), met: run.Met()}
 		v.streams.do(func() { v.show(state, true) })
