@@ -250,7 +250,7 @@ func TestRaceOpensTheOverwriteHere(t *testing.T) {
 	race := newRaceView()
 	opened := ""
 	race.demo.SetOpener(func(id string) *Demo { opened = id; return v.demo })
-	b := findButton(t, race.demo.Content, `Open it in "You are the scheduler"`)
+	b := findButton(t, race.demo.Content, `Open an overwrite, step by step, in "You are the scheduler"`)
 	onBoard(v, func() { v.choose.SetSelected("Deadlock"); test.Tap(b) })
 	if opened != "scheduler" {
 		t.Errorf("opened %q, want scheduler", opened)
