@@ -192,6 +192,7 @@ func (v *schedulerView) showSchedule(program string, schedule []int) bool {
 	}
 	v.choose.SetSelected(program)
 	v.load(i)
+	v.story.SetText(v.programs[i].Story + " Opened from another panel with this schedule: Undo (Ctrl+Z) steps back through it.")
 	v.post(boardTarget{i, slices.Clone(schedule)})
 	return true
 }

@@ -257,6 +257,9 @@ func TestRaceOpensTheOverwriteHere(t *testing.T) {
 	}
 	waitBoard(t, v, techniques.OverwriteSchedule())
 	onBoard(v, func() {
+		if !strings.Contains(v.story.Text, "Opened from another panel") {
+			t.Errorf("story %q does not say where the schedule came from", v.story.Text)
+		}
 		if v.choose.Selected != "Lost update" || v.outcome.Text != "Ended: counter = 1." {
 			t.Errorf("board: %q, %q; want the lost update ending at 1", v.choose.Selected, v.outcome.Text)
 		}
