@@ -230,6 +230,7 @@ func (s *shell) show(i int) {
 	if d == nil {
 		d = p.NewDemo()
 		d.OnChange(func(c views.RunChange) { s.changed(i, c) })
+		d.SetOpener(s.open)
 		s.demos[i] = d
 	}
 	s.win.SetTitle("Concurrency Lab — " + p.Title)
@@ -250,6 +251,17 @@ func (s *shell) show(i int) {
 	s.busy(i, d.Busy())
 	s.showRunStatus(i)
 	s.app.Preferences().SetString(prefPanel, p.ID)
+}
+
+// open shows the panel with the given ID, as its navigation entry would,
+// and returns its demo; nil for an unknown ID.
+func (s *shell) open(id string) *views.Demo {
+	i := panelIndex(id)
+	if i < 0 {
+		return nil
+	}
+	s.nav.Select(i)
+	return s.demos[i]
 }
 
 func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
@@ -551,8 +563,12 @@ func (s *shell) addShortcuts() {
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			s.cancel()
+			return
 		}
+		s.demo().Key(ev.Name, 0) // a panel's own keys: the scheduler's number keys
 	})
+	undo := &fyne.ShortcutUndo{} // Ctrl+Z; Fyne names it so
+	c.AddShortcut(undo, func(fyne.Shortcut) { s.demo().Key(undo.Key(), undo.Mod()) })
 }
 
 func (s *shell) menu() *fyne.MainMenu {

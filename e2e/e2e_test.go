@@ -99,6 +99,7 @@ func TestXrayTabScreenshot(t *testing.T) {
 // field alone.
 var reportFields = map[string][][]string{
 	"race":       {{"strategies", "name", "final", "lost", "verdict", "ms"}},
+	"scheduler":  {{"outcomes"}, {"counter"}, {"free_outcomes"}},
 	"server":     {{"modes", "name", "clients", "requests_per_s", "p50_ms", "p99_ms"}, {"db_conns"}, {"latency_ms"}, {"db_limit_per_s"}},
 	"overview":   {{"modes", "name", "kind", "seconds", "cpus"}},
 	"goroutines": {{"bytes_per_goroutine"}, {"bytes_per_thread"}, {"counts"}},

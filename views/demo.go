@@ -18,6 +18,30 @@ type Demo struct {
 	primary  func() error // starts the primary demo off the Fyne goroutine, as its main button would
 	blocking func() error // does the primary demo's work on the Fyne goroutine: the freeze
 	changed  func(RunChange)
+
+	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
+	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
+	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
+}
+
+// Key offers the panel a key the window received while it is shown: a
+// typed key (mod 0) or a shortcut. It reports whether the panel used it.
+func (d *Demo) Key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	return d != nil && d.keys != nil && d.keys(name, mod)
+}
+
+// SetOpener lets the panel open another panel, as the navigation would:
+// open shows the panel with that ID and returns its demo, or nil.
+func (d *Demo) SetOpener(open func(id string) *Demo) { d.open = open }
+
+// openSchedule opens the scheduler panel on program, after schedule.
+func (d *Demo) openSchedule(program string, schedule []int) {
+	if d.open == nil {
+		return
+	}
+	if s := d.open("scheduler"); s != nil && s.schedule != nil {
+		s.schedule(program, schedule)
+	}
 }
 
 func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error) *Demo {

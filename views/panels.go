@@ -63,6 +63,12 @@ func Panels() []Panel {
 			About: raceAbout,
 		},
 		{
+			ID: "scheduler", Title: "You are the scheduler", Icon: theme.MediaSkipNextIcon,
+			Source: "scheduler.go", build: schedulerPanel,
+			Intro: schedulerIntro,
+			About: schedulerAbout,
+		},
+		{
 			ID: "goroutines", Title: "Green threads", Icon: theme.MediaFastForwardIcon,
 			Source: "goroutines.go", build: goroutinesPanel,
 			Intro: goroutinesIntro,

@@ -13,7 +13,7 @@ import (
 )
 
 // designIDs are the panel IDs of DESIGN.md, in its order: part of the command line.
-var designIDs = []string{"overview", "server", "threads", "race", "goroutines",
+var designIDs = []string{"overview", "server", "threads", "race", "scheduler", "goroutines",
 	"callbacks", "futures", "async-await", "reactive", "coroutines"}
 
 func TestRegistry(t *testing.T) {

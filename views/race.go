@@ -128,7 +128,8 @@ func newRaceView() *raceView {
 	v.chart.Hide()
 	content := container.NewVBox(form, v.message, table.Content, v.procs, v.notRun, v.progress,
 		container.NewHBox(v.chart), v.histNote, widget.NewSeparator(),
-		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost, widget.NewSeparator(),
+		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost,
+		container.NewHBox(widget.NewButton("Open an overwrite, step by step, in \"You are the scheduler\"", func() { v.demo.openSchedule("Lost update", techniques.OverwriteSchedule()) })), widget.NewSeparator(),
 		v.claims.Content, widget.NewSeparator(), why, where, hint)
 	scroll := container.NewVScroll(content)
 

@@ -1,0 +1,624 @@
+package techniques
+
+// The plumbing of the stepping runtime that scheduler.go's programs run on:
+// how a goroutine parks at a checkpoint, how the scheduler hands the one
+// turn to the goroutine it picked, and how a lock or a channel blocks. The
+// lessons themselves are in scheduler.go.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// GoroutineState is what a goroutine of a stepped program is doing.
+type GoroutineState int
+
+const (
+	Ready   GoroutineState = iota // paused at a checkpoint: the scheduler may pick it
+	Blocked                       // waiting for a lock or a channel: it cannot be picked
+	Done                          // its function has returned
+)
+
+func (s GoroutineState) String() string {
+	return [...]string{"ready", "blocked", "done"}[s]
+}
+
+// ErrNotPickable is returned by Step for a goroutine that is blocked or done.
+var ErrNotPickable = errors.New("that goroutine cannot run now")
+
+// Var is a named value the board shows: a shared variable or a goroutine's local.
+type Var struct{ Name, Value string }
+
+// Lock is the programs' lock. It behaves as a sync.Mutex does — a
+// goroutine that finds it held waits until it is free — and also tells the
+// board who holds it, gives up waiting when the run is cancelled, and in a
+// free run notices a deadlock (see lockFree).
+type Lock struct {
+	Name    string
+	holder  *G
+	waiters []*G // free runs: in arrival order
+}
+
+// Chan is the programs' unbuffered channel of ints: a send waits until a
+// receiver takes the value, a receive until a sender brings one.
+type Chan struct {
+	Name    string
+	ch      chan int // free runs
+	full    bool     // stepped runs: a sender has left a value
+	value   int
+	waiting bool // stepped runs: a receiver is waiting
+}
+
+// NewChan makes an unbuffered channel.
+func NewChan(name string) *Chan { return &Chan{Name: name, ch: make(chan int)} }
+
+// G is one goroutine of a program, as its function sees it: the calls that
+// let the scheduler in (Checkpoint, Lock, Send, Receive) go through it.
+type G struct {
+	ID   int // 1, 2, …: as the board numbers them
+	run  *Run
+	fn   string
+	body func(*G)
+
+	// Stepped runs. Only the goroutine holding the turn, or the scheduler
+	// between turns, touches these: the channels order every access.
+	resume  chan struct{}
+	state   GoroutineState
+	line    int           // the source line it will run next, or is blocked at
+	blocked func() bool   // while blocked: still blocked?
+	why     func() string // while blocked: on what
+	locals  []Var
+
+	// Free runs, under run.mu.
+	wake     chan struct{}
+	waitsFor *Lock
+}
+
+// Checkpoint is where the scheduler may switch goroutines. In a stepped run
+// the goroutine parks here until the learner picks it; in a free run it does
+// nothing, and the Go scheduler switches wherever it likes. Its arguments,
+// pairs of a name and a value, are locals for the board to show.
+func (g *G) Checkpoint(locals ...any) {
+	if !g.run.stepped {
+		return
+	}
+	_, _, line, _ := runtime.Caller(1)
+	g.line = g.run.prog.nextLine(g.fn, line)
+	for i := 0; i+1 < len(locals); i += 2 {
+		g.local(fmt.Sprint(locals[i]), fmt.Sprint(locals[i+1]))
+	}
+	g.state = Ready
+	g.pause()
+}
+
+func (g *G) local(name, value string) {
+	for i := range g.locals {
+		if g.locals[i].Name == name {
+			g.locals[i].Value = value
+			return
+		}
+	}
+	g.locals = append(g.locals, Var{name, value})
+}
+
+// Lock locks m, waiting while another goroutine holds it.
+func (g *G) Lock(m *Lock) {
+	if !g.run.stepped {
+		g.lockFree(m)
+		return
+	}
+	_, _, line, _ := runtime.Caller(1)
+	for m.holder != nil {
+		// Held: this goroutine cannot be picked until the holder unlocks.
+		g.block(line, func() bool { return m.holder != nil },
+			func() string { return fmt.Sprintf("waits for %s, held by goroutine %d", m.Name, m.holder.ID) })
+	}
+	m.holder = g
+}
+
+// Unlock unlocks m.
+func (g *G) Unlock(m *Lock) {
+	if !g.run.stepped {
+		g.unlockFree(m)
+		return
+	}
+	m.holder = nil
+}
+
+// Send sends v on c, and waits until a receiver has taken it.
+func (g *G) Send(c *Chan, v int) {
+	if !g.run.stepped {
+		select {
+		case c.ch <- v:
+		case <-g.run.ctx.Done():
+			runtime.Goexit()
+		}
+		return
+	}
+	_, _, line, _ := runtime.Caller(1)
+	c.full, c.value = true, v
+	if c.waiting {
+		return // a receiver was already waiting: it takes the value, and the sender goes on
+	}
+	g.block(line, func() bool { return c.full },
+		func() string { return fmt.Sprintf("waits on %s <- %d for a receiver", c.Name, v) })
+}
+
+// Receive receives a value from c, waiting until a sender brings one.
+func (g *G) Receive(c *Chan) int {
+	if !g.run.stepped {
+		select {
+		case v := <-c.ch:
+			return v
+		case <-g.run.ctx.Done():
+			runtime.Goexit()
+		}
+	}
+	_, _, line, _ := runtime.Caller(1)
+	if !c.full {
+		c.waiting = true
+		g.block(line, func() bool { return !c.full },
+			func() string { return fmt.Sprintf("waits on <-%s for a sender", c.Name) })
+		c.waiting = false
+	}
+	c.full = false // taken: a sender waiting for this can go on
+	return c.value
+}
+
+// block parks g as blocked at line until the scheduler picks it, which it
+// does only once blocked() is false.
+func (g *G) block(line int, blocked func() bool, why func() string) {
+	g.line, g.state, g.blocked, g.why = line, Blocked, blocked, why
+	g.pause()
+	g.blocked, g.why = nil, nil
+}
+
+// pause hands the turn back to the scheduler and waits to be picked again.
+// A cancelled run ends the goroutine here, wherever it is parked.
+func (g *G) pause() {
+	r := g.run
+	select {
+	case r.stopped <- g:
+	case <-r.ctx.Done():
+		runtime.Goexit()
+	}
+	select {
+	case <-g.resume:
+	case <-r.ctx.Done():
+		runtime.Goexit()
+	}
+}
+
+func (g *G) pickable() bool {
+	return g.state == Ready || g.state == Blocked && !g.blocked()
+}
+
+// lockFree is Lock in a free run: a real wait, on a channel, that a cancel
+// ends, and that notices when it closes a cycle of goroutines each waiting
+// for a lock the next one holds — a deadlock, which ends the run.
+func (g *G) lockFree(m *Lock) {
+	r := g.run
+	r.mu.Lock()
+	if m.holder == nil {
+		m.holder = g
+		r.mu.Unlock()
+		return
+	}
+	g.waitsFor = m
+	for h := m.holder; h != nil && h.waitsFor != nil; h = h.waitsFor.holder {
+		if h == g {
+			r.deadlocked = true
+			r.cancel()
+			break
+		}
+	}
+	m.waiters = append(m.waiters, g)
+	r.mu.Unlock()
+	select {
+	case <-g.wake: // unlockFree handed us the lock
+	case <-r.ctx.Done():
+		runtime.Goexit()
+	}
+}
+
+func (g *G) unlockFree(m *Lock) {
+	r := g.run
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m.holder = nil
+	if len(m.waiters) > 0 {
+		next := m.waiters[0]
+		m.waiters = m.waiters[1:]
+		m.holder, next.waitsFor = next, nil
+		next.wake <- struct{}{} // buffered: never blocks
+	}
+}
+
+// Run is one run of a program, stepped or free. A stepped run's goroutines
+// run one at a time, only when Step picks them. Close ends every goroutine
+// of the run, wherever it is parked or blocked.
+type Run struct {
+	prog    *Program
+	shared  any
+	ctx     context.Context
+	cancel  context.CancelFunc
+	stepped bool
+	gs      []*G
+	stopped chan *G // stepped: the goroutine holding the turn has paused, blocked or ended
+	wg      sync.WaitGroup
+	steps   []int // the schedule so far: the IDs picked, in order
+
+	mu         sync.Mutex // free runs: the locks' state
+	deadlocked bool
+}
+
+// Start begins a stepped run of p: each goroutine is started and runs to its
+// first checkpoint, then waits to be picked.
+func (p *Program) Start(ctx context.Context) (*Run, error) {
+	r := p.newRun(ctx, true)
+	for _, g := range r.gs {
+		r.wg.Add(1)
+		go g.main()
+		if err := r.wait(); err != nil { // one at a time, even at the start
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Replay starts a fresh stepped run of p and plays schedule on it: the same
+// picks give the same run, so this is how undo and restart work.
+func (p *Program) Replay(ctx context.Context, schedule []int) (*Run, error) {
+	r, err := p.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range schedule {
+		if err := r.Step(id); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("replaying %v: goroutine %d: %w", schedule, id, err)
+		}
+	}
+	return r, nil
+}
+
+func (p *Program) newRun(ctx context.Context, stepped bool) *Run {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Run{prog: p, shared: p.newShared(), ctx: ctx, cancel: cancel, stepped: stepped, stopped: make(chan *G)}
+	for i, gr := range p.Goroutines {
+		g := &G{ID: i + 1, run: r, fn: gr.Func, resume: make(chan struct{}), wake: make(chan struct{}, 1)}
+		body, shared := gr.body, r.shared
+		g.body = func(g *G) { body(g, shared) }
+		r.gs = append(r.gs, g)
+	}
+	return r
+}
+
+func (g *G) main() {
+	defer g.run.wg.Done()
+	g.body(g) // a cancelled run leaves it with runtime.Goexit, skipping what follows
+	if g.run.stepped {
+		g.state, g.line = Done, 0
+		select {
+		case g.run.stopped <- g:
+		case <-g.run.ctx.Done():
+		}
+	}
+}
+
+// wait waits until the goroutine holding the turn gives it back.
+func (r *Run) wait() error {
+	select {
+	case <-r.stopped:
+		return nil
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+}
+
+// Step gives the turn to goroutine id (1, 2, …), which runs until its next
+// checkpoint, until it blocks, or to its end; Step returns then. No other
+// goroutine of the run moves meanwhile.
+func (r *Run) Step(id int) error {
+	if id < 1 || id > len(r.gs) || !r.gs[id-1].pickable() {
+		return ErrNotPickable
+	}
+	g := r.gs[id-1]
+	r.steps = append(r.steps, id)
+	select {
+	case g.resume <- struct{}{}:
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	return r.wait()
+}
+
+// Close ends the run: every goroutine still parked or blocked exits. It
+// waits for them.
+func (r *Run) Close() {
+	r.cancel()
+	r.wg.Wait()
+}
+
+// GoroutineView is one goroutine as the board shows it.
+type GoroutineView struct {
+	ID      int
+	Func    string         // its function, in scheduler.go
+	State   GoroutineState // Ready also for a goroutine whose lock or channel is ready now
+	Line    int            // the line of scheduler.go it runs next, or waits at; 0 when done
+	Waiting string         // while blocked: on what, and who holds it
+	Locals  []Var
+}
+
+// Snapshot is the whole board between two steps.
+type Snapshot struct {
+	Goroutines []GoroutineView
+	Shared     []Var
+	Schedule   []int  // the goroutines picked so far, in order
+	Outcome    string // once no goroutine can run: the program's outcome, or Deadlock
+}
+
+// Deadlock is the outcome of a run in which goroutines are left that can
+// never run again.
+const Deadlock = "deadlock"
+
+// Snapshot describes the run now. Call it between steps.
+func (r *Run) Snapshot() Snapshot {
+	s := Snapshot{Shared: r.prog.sharedVars(r.shared), Schedule: append([]int{}, r.steps...)}
+	done, pickable := 0, 0
+	for _, g := range r.gs {
+		v := GoroutineView{ID: g.ID, Func: g.fn, State: g.state, Line: g.line, Locals: slices.Clone(g.locals)}
+		switch {
+		case g.state == Done:
+			done++
+		case g.pickable():
+			v.State = Ready
+			pickable++
+		default:
+			v.Waiting = g.why()
+		}
+		s.Goroutines = append(s.Goroutines, v)
+	}
+	switch {
+	case done == len(r.gs):
+		s.Outcome = r.prog.outcome(r.shared)
+	case pickable == 0:
+		s.Outcome = Deadlock
+	}
+	return s
+}
+
+// Initial is the board before the first pick, known without running
+// anything: every goroutine ready at the line after its first checkpoint.
+func (p *Program) Initial() Snapshot {
+	s := Snapshot{Shared: p.sharedVars(p.newShared()), Schedule: []int{}}
+	for i, gr := range p.Goroutines {
+		l := p.listings[gr.Func]
+		line := 0
+		for n, text := range l.Lines {
+			if strings.Contains(text, "g.Checkpoint(") {
+				line = p.nextLine(gr.Func, l.First+n)
+				break
+			}
+		}
+		s.Goroutines = append(s.Goroutines, GoroutineView{ID: i + 1, Func: gr.Func, State: Ready, Line: line})
+	}
+	return s
+}
+
+// Outcome is one distinct end of a program, with how many schedules reach
+// it and one of them.
+type Outcome struct {
+	Outcome   string
+	Schedules int
+	Example   []int
+}
+
+// EverySchedule runs p under every schedule there is, each for real on fresh
+// goroutines, and counts the schedules that reach each outcome. progress,
+// if not nil, is called after each schedule, never concurrently.
+func (p *Program) EverySchedule(ctx context.Context, progress func(schedules int)) ([]Outcome, error) {
+	var found []Outcome
+	total := 0
+	var walk func(prefix []int) error
+	walk = func(prefix []int) error {
+		r, err := p.Replay(ctx, prefix)
+		if err != nil {
+			return err
+		}
+		s := r.Snapshot()
+		r.Close()
+		if s.Outcome != "" {
+			i := slices.IndexFunc(found, func(o Outcome) bool { return o.Outcome == s.Outcome })
+			if i < 0 {
+				found = append(found, Outcome{Outcome: s.Outcome, Example: prefix})
+				i = len(found) - 1
+			}
+			found[i].Schedules++
+			total++
+			if progress != nil {
+				progress(total)
+			}
+			return nil
+		}
+		for _, g := range s.Goroutines {
+			if g.State == Ready {
+				if err := walk(append(slices.Clone(prefix), g.ID)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return found, walk(nil)
+}
+
+// FreeRuns runs p n times with no checkpoints: its goroutines start together
+// and the Go scheduler interleaves them as it likes. It counts the runs that
+// reach each outcome. progress, if not nil, is called after each run, never
+// concurrently.
+func (p *Program) FreeRuns(ctx context.Context, n int, progress func(runs int)) (map[string]int, error) {
+	counts := map[string]int{}
+	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return counts, err
+		}
+		r := p.newRun(ctx, false)
+		start := make(chan struct{})
+		for _, g := range r.gs {
+			r.wg.Add(1)
+			go func() {
+				<-start // released together, so that they can overlap
+				g.main()
+			}()
+		}
+		close(start)
+		r.wg.Wait()
+		r.cancel()
+		if r.deadlocked {
+			counts[Deadlock]++
+		} else if ctx.Err() == nil {
+			counts[p.outcome(r.shared)]++
+		}
+		if progress != nil {
+			progress(i + 1)
+		}
+	}
+	return counts, ctx.Err()
+}
+
+// Listing is the source of one goroutine's function, as scheduler.go has it.
+type Listing struct {
+	First int      // the file line of Lines[0]
+	Lines []string // from the func line to its closing brace
+}
+
+// Listing returns the source of the function goroutine id (1, 2, …) runs.
+func (p *Program) Listing(id int) Listing { return p.listings[p.Goroutines[id-1].Func] }
+
+// nextLine is the first line after line, in fn's listing, that holds code:
+// the line a goroutine paused at a checkpoint on line runs next.
+func (p *Program) nextLine(fn string, line int) int {
+	l := p.listings[fn]
+	for n := line + 1; n < l.First+len(l.Lines); n++ {
+		t := strings.TrimSpace(l.Lines[n-l.First])
+		if t != "" && !strings.HasPrefix(t, "//") {
+			return n
+		}
+	}
+	return line
+}
+
+// listings reads the functions' sources from the embedded scheduler.go.
+func listings(funcs ...string) (map[string]Listing, error) {
+	src, err := Source("scheduler.go")
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "scheduler.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(src, "\n")
+	out := map[string]Listing{}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv != nil || !slices.Contains(funcs, fn.Name.Name) {
+			continue
+		}
+		first, last := fset.Position(fn.Pos()).Line, fset.Position(fn.End()).Line
+		out[fn.Name.Name] = Listing{First: first, Lines: lines[first-1 : last]}
+	}
+	for _, name := range funcs {
+		if _, ok := out[name]; !ok {
+			return nil, fmt.Errorf("scheduler.go has no function %s", name)
+		}
+	}
+	return out, nil
+}
+
+// Program is a small program of two goroutines over shared state, to be
+// stepped or run free.
+type Program struct {
+	Name       string
+	Story      string // what it does, in a sentence
+	Goroutines []Goroutine
+	Challenges []Challenge
+	Demo       []int // a schedule that shows the program's point
+
+	newShared  func() any
+	sharedVars func(any) []Var
+	outcome    func(any) string
+	listings   map[string]Listing
+}
+
+// Goroutine is one goroutine of a program: the function it runs.
+type Goroutine struct {
+	Func string // its name in scheduler.go, for the listing
+	body func(g *G, shared any)
+}
+
+// Challenge is a goal for the learner who picks the goroutines.
+type Challenge struct {
+	Goal       string
+	Impossible string // if not empty, no schedule meets the goal, and why
+	met        func(Snapshot, any, *Program) bool
+}
+
+func gor[S any](fn string, body func(*G, *S)) Goroutine {
+	return Goroutine{Func: fn, body: func(g *G, s any) { body(g, s.(*S)) }}
+}
+
+func program[S any](name, story string, newShared func() *S, vars func(*S) []Var, outcome func(*S) string,
+	demo []int, gs ...Goroutine) *typedProgram[S] {
+	return &typedProgram[S]{&Program{Name: name, Story: story, Goroutines: gs, Demo: demo,
+		newShared:  func() any { return newShared() },
+		sharedVars: func(s any) []Var { return vars(s.(*S)) },
+		outcome:    func(s any) string { return outcome(s.(*S)) }}}
+}
+
+// typedProgram lets Programs add challenges that read the typed shared state.
+type typedProgram[S any] struct{ *Program }
+
+func (p *typedProgram[S]) challenge(goal string, met func(Snapshot, *S, *Program) bool, impossible string) *typedProgram[S] {
+	p.Challenges = append(p.Challenges, Challenge{Goal: goal, Impossible: impossible,
+		met: func(s Snapshot, shared any, p *Program) bool { return met(s, shared.(*S), p) }})
+	return p
+}
+
+// between reports whether goroutine g is past the line of its function
+// holding from, and not past the line holding to: inside the section they
+// enclose, judged by the source line alone.
+func (p *Program) between(g GoroutineView, from, to string) bool {
+	l := p.listings[g.Func]
+	at := func(text string) int {
+		for i, line := range l.Lines {
+			if strings.Contains(line, text) {
+				return l.First + i
+			}
+		}
+		return -1
+	}
+	return g.State != Done && g.Line > at(from) && g.Line <= at(to)
+}
+
+// Met reports, for each of the program's challenges, whether the run meets
+// it now. Call it between steps.
+func (r *Run) Met() []bool {
+	s := r.Snapshot()
+	met := make([]bool, len(r.prog.Challenges))
+	for i, c := range r.prog.Challenges {
+		met[i] = c.met(s, r.shared, r.prog)
+	}
+	return met
+}
