@@ -1,13 +1,20 @@
-package techniques
+package xray_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"runtime"
 	"runtime/trace"
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
+
+	"concurrencylab/techniques"
+	"concurrencylab/techniques/xray"
 )
 
 // traced records an execution trace of work, run as a trace task named task.
@@ -55,7 +62,7 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 			t.Errorf("shared = %d", shared)
 		}
 	})
-	x, err := ReadXray(context.Background(), bytes.NewReader(buf.Bytes()), "pingpong")
+	x, err := xray.Read(context.Background(), bytes.NewReader(buf.Bytes()), "pingpong")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +78,8 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 	if x.Blocked["sleep"] < 1 {
 		t.Errorf("the task's goroutine did not block in its sleep: %v", x.Blocked)
 	}
-	if x.Time[StateRunning] <= 0 || x.Length < 20*time.Millisecond {
-		t.Errorf("running %v in a run of %v", x.Time[StateRunning], x.Length)
+	if x.Time[xray.StateRunning] <= 0 || x.Length < 20*time.Millisecond {
+		t.Errorf("running %v in a run of %v", x.Time[xray.StateRunning], x.Length)
 	}
 	var onProcs int
 	for _, spans := range x.Procs {
@@ -88,27 +95,27 @@ func TestXrayPingPongAndMutex(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ReadXray(context.Background(), bytes.NewReader(buf.Bytes()), "another"); !errors.Is(err, ErrNoRun) {
-		t.Errorf("an absent task: %v, want ErrNoRun", err)
+	if _, err := xray.Read(context.Background(), bytes.NewReader(buf.Bytes()), "another"); !errors.Is(err, xray.ErrNoRun) {
+		t.Errorf("an absent task: %v, want xray.ErrNoRun", err)
 	}
 }
 
 // TestXraySummarisesALargeRun: ten thousand goroutines make ten thousand
-// members but only MaxXrayLanes lanes.
+// members but only xray.MaxLanes lanes.
 func TestXraySummarisesALargeRun(t *testing.T) {
 	buf := traced(t, "crowd", func(ctx context.Context) {
-		p, err := Park(ctx, Goroutines, 10_000, nil)
+		p, err := techniques.Park(ctx, techniques.Goroutines, 10_000, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p.Release()
 	})
-	x, err := ReadXray(context.Background(), buf, "crowd")
+	x, err := xray.Read(context.Background(), buf, "crowd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.Total < 10_000 || len(x.Goroutines) != MaxXrayLanes {
-		t.Errorf("%d goroutines, %d lanes; want at least 10000 and %d", x.Total, len(x.Goroutines), MaxXrayLanes)
+	if x.Total < 10_000 || len(x.Goroutines) != xray.MaxLanes {
+		t.Errorf("%d goroutines, %d lanes; want at least 10000 and %d", x.Total, len(x.Goroutines), xray.MaxLanes)
 	}
 	if x.Blocked["chan receive"] < 5000 {
 		t.Errorf("parked goroutines blocked on receive %d times, want most of 10000: %v", x.Blocked["chan receive"], x.Blocked)
@@ -134,8 +141,8 @@ func TestXrayReadsTheLastRun(t *testing.T) {
 		tk.End()
 	}
 	trace.Stop()
-	var calls []XrayProgress
-	x, err := ReadXrayProgress(context.Background(), &buf, "twice", func(p XrayProgress) { calls = append(calls, p) })
+	var calls []xray.Progress
+	x, err := xray.ReadProgress(context.Background(), &buf, "twice", func(p xray.Progress) { calls = append(calls, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +188,8 @@ func TestXrayRunCutShort(t *testing.T) {
 	wg.Wait()
 	trace.Stop()
 	tk.End()
-	var last XrayProgress
-	x, err := ReadXrayProgress(context.Background(), &buf, "cut", func(p XrayProgress) { last = p })
+	var last xray.Progress
+	x, err := xray.ReadProgress(context.Background(), &buf, "cut", func(p xray.Progress) { last = p })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,32 +203,13 @@ func TestXrayRunCutShort(t *testing.T) {
 	}
 }
 
-func TestAppendCompact(t *testing.T) {
-	t.Parallel()
-	var lane []XraySpan
-	n := 3*maxSpansPerLane + 7
-	for i := range n {
-		state := StateRunning
-		if i%4 == 0 {
-			state = StateBlocked
-		}
-		lane = appendCompact(lane, XraySpan{From: time.Duration(i), To: time.Duration(i + 1), State: state})
-	}
-	if len(lane) > maxSpansPerLane || lane[0].From != 0 || lane[len(lane)-1].To != time.Duration(n) {
-		t.Fatalf("%d spans from %v to %v; want at most %d covering 0 to %d", len(lane), lane[0].From, lane[len(lane)-1].To, maxSpansPerLane, n)
-	}
-	for i := 1; i < len(lane); i++ {
-		if lane[i].From != lane[i-1].To {
-			t.Fatalf("gap or overlap at %d: %v then %v", i, lane[i-1], lane[i])
-		}
-	}
-}
-
 // BenchmarkFlightRecorderOverhead runs the same workload (the mutex counter,
 // 1000+1000 goroutines × 100 updates) with and without a flight recorder
 // like the app's, to show what keeping the X-ray's trace costs.
 func BenchmarkFlightRecorderOverhead(b *testing.B) {
-	work := func() { RunRace(context.Background(), Mutex, RaceConfig{Pairs: 1000, Updates: 100}) }
+	work := func() {
+		techniques.RunRace(context.Background(), techniques.Mutex, techniques.RaceConfig{Pairs: 1000, Updates: 100})
+	}
 	b.Run("off", func(b *testing.B) {
 		for b.Loop() {
 			work()
@@ -239,39 +227,158 @@ func BenchmarkFlightRecorderOverhead(b *testing.B) {
 	})
 }
 
-// raceTrace is the execution trace of the race panel's default run (every
-// strategy, 1000+1000 goroutines × 1000 updates: about 8,000 goroutines),
-// recorded once, the way the child process records it.
-var raceTrace = sync.OnceValues(func() ([]byte, error) {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: FlightMaxBytes})
+// record runs work as a trace task named task under a flight recorder
+// like a child process's (it keeps the whole run, up to 64 MiB) and returns
+// its trace: what an X-ray reads after a run.
+func record(task string, work func(ctx context.Context) error) ([]byte, error) {
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 64 << 20})
 	if err := fr.Start(); err != nil {
 		return nil, err
 	}
 	defer fr.Stop()
-	ctx, task := trace.NewTask(context.Background(), "race")
-	err := RunStrategies(ctx, RaceConfig{Pairs: 1000, Updates: 1000}, func(RaceResult) error { return nil })
-	task.End()
+	ctx, tk := trace.NewTask(context.Background(), task)
+	err := work(ctx)
+	tk.End()
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
 	_, err = fr.WriteTo(&buf)
 	return buf.Bytes(), err
-})
+}
 
-// BenchmarkReadXrayRace reads the race panel's default run out of its trace,
-// as the X-ray tab does after a run.
-func BenchmarkReadXrayRace(b *testing.B) {
-	traced, err := raceTrace()
-	if err != nil {
-		b.Skip(err)
-	}
-	b.SetBytes(int64(len(traced)))
-	b.ReportAllocs()
-	for b.Loop() {
-		x, err := ReadXray(context.Background(), bytes.NewReader(traced), "race")
-		if err != nil || x.Total < 8000 {
-			b.Fatalf("%v, %+v goroutines", err, x)
+// primaryRuns are the race, goroutines and server panels' primary demos
+// with their default settings, each recorded once, as the app runs them:
+// the race and goroutines runs in a child process whose recorder keeps
+// the whole job (here in this one, the same way); the server in the app.
+var primaryRuns = []struct {
+	task  string
+	trace func() ([]byte, error)
+}{
+	{"race", sync.OnceValues(func() ([]byte, error) {
+		// Every strategy, 1000+1000 goroutines × 1000 updates.
+		return record("race", func(ctx context.Context) error {
+			return techniques.RunStrategies(ctx, techniques.RaceConfig{Pairs: 1000, Updates: 1000}, func(techniques.RaceResult) error { return nil })
+		})
+	})},
+	{"goroutines", sync.OnceValues(func() ([]byte, error) {
+		// 100,000 goroutines parked, then 1,000 threads.
+		return record("goroutines", func(ctx context.Context) error {
+			crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: 100_000}, {Kind: techniques.Threads, N: 1000}}
+			return techniques.ParkCrowds(ctx, crowds, func(techniques.ScaleReport) error { return nil })
+		})
+	})},
+	{"server", sync.OnceValues(func() ([]byte, error) {
+		// Every mode: 64 clients × 2 requests, a 20 ms database.
+		s, err := techniques.StartServer()
+		if err != nil {
+			return nil, err
 		}
+		defer s.Close()
+		return record("server", func(ctx context.Context) error {
+			for _, m := range techniques.ServerModes {
+				s.SetConfig(techniques.ServerConfig{Mode: m, Workers: 8, DBConns: 16, Latency: 20 * time.Millisecond})
+				if _, err := techniques.Load(ctx, techniques.LoadConfig{URL: s.URL, Clients: 64, Requests: 2}, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})},
+}
+
+// BenchmarkRead reads each primary demo's run out of its trace, as the
+// X-ray tab does once the run ends. The goal: under a second (ms/xray).
+func BenchmarkRead(b *testing.B) {
+	for _, run := range primaryRuns {
+		b.Run(run.task, func(b *testing.B) {
+			traced, err := run.trace()
+			if err != nil {
+				b.Skip(err)
+			}
+			b.SetBytes(int64(len(traced)))
+			b.ReportAllocs()
+			for b.Loop() {
+				x, err := xray.Read(context.Background(), bytes.NewReader(traced), run.task)
+				if err != nil || x.Total < 2 {
+					b.Fatalf("%v, %+v", err, x)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/xray")
+		})
+	}
+}
+
+// TestReadStopsWhenCancelled: a reading cancelled returns ctx.Err() at
+// once, even while the trace reader takes in a generation of the trace
+// (megabytes at its first event), rather than when it has finished. The
+// app cancels the reading when the window closes: the exit waits for it.
+func TestReadStopsWhenCancelled(t *testing.T) {
+	// Goroutines taking turns, under a flight recorder like the app's: its
+	// generations are large.
+	data, err := record("yield", func(ctx context.Context) error {
+		var wg sync.WaitGroup
+		for range 100 {
+			wg.Go(func() {
+				for range 2000 {
+					runtime.Gosched()
+				}
+			})
+		}
+		wg.Wait()
+		return nil
+	})
+	if err != nil {
+		t.Skip(err)
+	}
+	// An uncancelled reading: how long it takes, and when it reports its
+	// first events read.
+	began := time.Now()
+	var firstEvents time.Duration
+	_, err = xray.ReadProgress(context.Background(), bytes.NewReader(data), "yield", func(p xray.Progress) {
+		if p.Events > 0 && firstEvents == 0 {
+			firstEvents = time.Since(began)
+		}
+	})
+	full := time.Since(began)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		cancel func(p xray.Progress) bool // whether to cancel at this report
+		// soon is how soon, at most, it must return once cancelled.
+		soon time.Duration
+	}{
+		// Before an uncancelled reading has even read its first events.
+		{"as it starts", func(xray.Progress) bool { return true }, firstEvents / 4},
+		{"once it has read events", func(p xray.Progress) bool { return p.Events > 0 && p.Done < 1 }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // no reading goroutine outlives it
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var at time.Time
+			began := time.Now()
+			_, err := xray.ReadProgress(ctx, bytes.NewReader(data), "yield", func(p xray.Progress) {
+				if at.IsZero() && tt.cancel(p) {
+					cancel()
+					at = time.Now()
+				}
+			})
+			if at.IsZero() {
+				t.Skipf("the reading ended (in %v) before a report to cancel at", time.Since(began))
+			}
+			took, left := time.Since(at), full-at.Sub(began)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled, it returned %v, want context.Canceled", err)
+			}
+			// Ratios, not times: the machine may be busy.
+			if soon := cmp.Or(tt.soon, left/4); took > soon {
+				t.Errorf("it returned %v after the cancel, want at most %v; the whole reading takes %v (%v were left), its first events come at %v",
+					took, soon, full, left, firstEvents)
+			}
+		})
 	}
 }
