@@ -72,7 +72,7 @@ func (r *XrayReading) Show(p xray.Progress) {
 
 // Progress returns a function to give xray.ReadProgress: it
 // shows the progress in r, at most 20 times a second, through fyne.Do.
-// Like ReadXrayProgress's callback, it must not be called concurrently.
+// Like xray.ReadProgress's callback, it must not be called concurrently.
 func (r *XrayReading) Progress() func(xray.Progress) {
 	var last time.Time
 	return func(p xray.Progress) {
