@@ -389,7 +389,7 @@ func procLanes(ctx context.Context, gens []*genReading, members *byID[member], s
 			}
 		}
 	}
-	lanes := make([][]Span, len(ps))
+	lanes := make([][]procSpan, len(ps))
 	err := parallel(ctx, len(ps), func(ctx context.Context, lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			n := 0
@@ -402,9 +402,9 @@ func procLanes(ctx context.Context, gens []*genReading, members *byID[member], s
 					if m == nil {
 						continue
 					}
-					from, to := max(s.from, m.join), min(s.to, end)
-					if to >= from {
-						lanes[i] = appendCompact(lanes[i], Span{From: from.Sub(start), To: to.Sub(start), State: StateRunning, Goroutine: int64(s.g)})
+					s.from, s.to = max(s.from, m.join), min(s.to, end)
+					if s.to >= s.from {
+						lanes[i] = appendCompact(lanes[i], s)
 					}
 				}
 			}
@@ -412,8 +412,8 @@ func procLanes(ctx context.Context, gens []*genReading, members *byID[member], s
 		return nil
 	})
 	for i, p := range ps {
-		if len(lanes[i]) > 0 {
-			procs[p] = lanes[i]
+		for _, s := range lanes[i] {
+			procs[p] = append(procs[p], Span{From: s.from.Sub(start), To: s.to.Sub(start), State: StateRunning, Goroutine: int64(s.g)})
 		}
 	}
 	return err
@@ -463,16 +463,11 @@ func shortFile(path string) string {
 // appendCompact appends s, first merging the lane's spans in pairs if it is
 // full. A merged span covers both and takes the state and goroutine of the
 // longer: the picture keeps its shape, at half the detail.
-func appendCompact(lane []Span, s Span) []Span {
+func appendCompact[S compactable[S]](lane []S, s S) []S {
 	if len(lane) >= maxSpansPerLane {
 		half := lane[:0]
 		for i := 0; i+1 < len(lane); i += 2 {
-			a, c := lane[i], lane[i+1]
-			if c.To-c.From > a.To-a.From {
-				a.State, a.Goroutine, a.Reason, a.Where = c.State, c.Goroutine, c.Reason, c.Where
-			}
-			a.To = c.To
-			half = append(half, a)
+			half = append(half, lane[i].merged(lane[i+1]))
 		}
 		if len(lane)%2 == 1 {
 			half = append(half, lane[len(lane)-1])
@@ -480,4 +475,25 @@ func appendCompact(lane []Span, s Span) []Span {
 		lane = half
 	}
 	return append(lane, s)
+}
+
+// compactable is a span appendCompact can merge with the next.
+type compactable[S any] interface {
+	merged(next S) S
+}
+
+func (a Span) merged(c Span) Span {
+	if c.To-c.From > a.To-a.From {
+		a.State, a.Goroutine, a.Reason, a.Where = c.State, c.Goroutine, c.Reason, c.Where
+	}
+	a.To = c.To
+	return a
+}
+
+func (a procSpan) merged(c procSpan) procSpan {
+	if c.to-c.from > a.to-a.from {
+		a.g = c.g
+	}
+	a.to = c.to
+	return a
 }
