@@ -8,7 +8,6 @@ import "iter"
 type byID[T any] struct {
 	pages [][]*T
 	big   map[int64]*T // IDs too large for pages (not seen in practice)
-	n     int
 }
 
 const (
@@ -29,9 +28,6 @@ func (t *byID[T]) get(id int64) *T {
 
 // set gives id the value v, which is not nil.
 func (t *byID[T]) set(id int64, v *T) {
-	if t.get(id) == nil {
-		t.n++
-	}
 	if id < 0 || id >= maxPaged {
 		if t.big == nil {
 			t.big = map[int64]*T{}
@@ -48,9 +44,6 @@ func (t *byID[T]) set(id int64, v *T) {
 	}
 	t.pages[p][id&(1<<pageBits-1)] = v
 }
-
-// len is how many IDs have a value.
-func (t *byID[T]) len() int { return t.n }
 
 // all yields every ID with its value, the paged ones in order.
 func (t *byID[T]) all() iter.Seq2[int64, *T] {
