@@ -84,7 +84,7 @@ type Progress struct {
 }
 
 // Read reads an execution trace and returns the last run of task found in
-// it. Cancelling ctx stops it within milliseconds.
+// it. Cancelling ctx stops it promptly, even in the middle of a generation.
 func Read(ctx context.Context, r io.Reader, task string) (*Run, error) {
 	return ReadProgress(ctx, r, task, nil)
 }
