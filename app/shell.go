@@ -26,6 +26,7 @@ import (
 
 	"concurrencylab/assets"
 	"concurrencylab/techniques"
+	"concurrencylab/techniques/xray"
 	"concurrencylab/views"
 )
 
@@ -497,10 +498,10 @@ func (s *shell) readXray(i int, traced []byte) {
 		defer cancel()
 		began := time.Now()
 		progress := shown.Progress()
-		var x *techniques.Xray
+		var x *xray.Run
 		var err error
 		if traced != nil {
-			x, err = techniques.ReadXrayProgress(ctx, bytes.NewReader(traced), p.ID, progress)
+			x, err = xray.ReadProgress(ctx, bytes.NewReader(traced), p.ID, progress)
 		} else {
 			x, err = s.xray.snapshot(ctx, p.ID, progress)
 		}

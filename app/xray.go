@@ -7,8 +7,8 @@ import (
 	"runtime/trace"
 	"sync"
 
-	"concurrencylab/techniques"
 	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/xray"
 )
 
 // xrayer keeps the runtime's flight recorder running and reads runs out of
@@ -30,12 +30,12 @@ func startXray() *xrayer {
 // snapshot returns the X-ray of the last run of task in the recorder's
 // window. Only the copy out of the recorder holds the lock: reading what was
 // copied can take seconds, and stop must not wait for it.
-func (x *xrayer) snapshot(ctx context.Context, task string, progress func(techniques.XrayProgress)) (*techniques.Xray, error) {
+func (x *xrayer) snapshot(ctx context.Context, task string, progress func(xray.Progress)) (*xray.Run, error) {
 	var buf bytes.Buffer
 	if err := x.copy(&buf); err != nil {
 		return nil, err
 	}
-	return techniques.ReadXrayProgress(ctx, &buf, task, progress)
+	return xray.ReadProgress(ctx, &buf, task, progress)
 }
 
 func (x *xrayer) copy(buf *bytes.Buffer) error {

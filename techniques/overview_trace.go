@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/exp/trace"
+
+	"concurrencylab/techniques/xray"
 )
 
 // taskStates reads an overview child's execution trace: for each of n tasks,
@@ -116,7 +118,7 @@ func taskStates(ctx context.Context, traced []byte, n int) ([][]Segment, time.Du
 			} else if s.state != "" {
 				s.spans = append(s.spans, Segment{rel(s.since), rel(ev.Time()), s.state})
 			}
-			s.state, s.since = goStateName(to), ev.Time()
+			s.state, s.since = xray.StateName(to), ev.Time()
 		}
 	}
 	for k, ok := range done {
@@ -137,5 +139,10 @@ func taskIndex(typ string, n int) (int, bool) {
 	return k, err == nil && k >= 0 && k < n
 }
 
-// goStateName names a runtime state as the X-ray does ("" when it ended).
-func goStateName(s trace.GoState) string { return goState(s) }
+// The tasks' states are the X-ray's: the runtime's own, as it recorded them.
+const (
+	StateRunning  = xray.StateRunning
+	StateRunnable = xray.StateRunnable
+	StateBlocked  = xray.StateBlocked
+	StateSyscall  = xray.StateSyscall
+)

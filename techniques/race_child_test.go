@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/xray"
 )
 
 func TestRaceInChildReportsEveryStrategyAndItsTrace(t *testing.T) {
@@ -33,7 +34,7 @@ func TestRaceInChildReportsEveryStrategyAndItsTrace(t *testing.T) {
 		}
 	}
 	// The trace is the child's: it holds the 2×50 goroutines of each strategy.
-	x, err := ReadXray(context.Background(), bytes.NewReader(traced), "race-child")
+	x, err := xray.Read(context.Background(), bytes.NewReader(traced), "race-child")
 	if err != nil {
 		t.Fatal(err)
 	}

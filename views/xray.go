@@ -15,14 +15,14 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"concurrencylab/techniques"
+	"concurrencylab/techniques/xray"
 )
 
 var xrayColors = map[string]color.Color{
-	techniques.StateRunning:  color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
-	techniques.StateRunnable: color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
-	techniques.StateBlocked:  color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
-	techniques.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
+	xray.StateRunning:  color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
+	xray.StateRunnable: color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
+	xray.StateBlocked:  color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
+	xray.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
 }
 
 // procShades are the P lanes' colours: greys, which the state legend does
@@ -35,7 +35,7 @@ var procShades = [2]color.Color{
 
 // procSpans draws one P's lane: a grey span for each stretch a goroutine
 // of the run held it, the shade changing with the goroutine.
-func procSpans(lane []techniques.XraySpan) []span {
+func procSpans(lane []xray.Span) []span {
 	out := make([]span, len(lane))
 	shade := 0
 	for i, s := range lane {
@@ -64,18 +64,18 @@ func NewXrayReading() *XrayReading {
 }
 
 // Show shows how far the reading has got. Call it on the Fyne goroutine.
-func (r *XrayReading) Show(p techniques.XrayProgress) {
+func (r *XrayReading) Show(p xray.Progress) {
 	r.bar.SetValue(p.Done)
 	r.label.SetText(fmt.Sprintf("Reading what the Go runtime recorded of this run: %s events so far "+
 		"(the trace is read twice, once to add up, once to keep the lanes drawn)…", grouped(p.Events)))
 }
 
-// Progress returns a function to give techniques.ReadXrayProgress: it
+// Progress returns a function to give xray.ReadProgress: it
 // shows the progress in r, at most 20 times a second, through fyne.Do.
-// Like ReadXrayProgress's callback, it must not be called concurrently.
-func (r *XrayReading) Progress() func(techniques.XrayProgress) {
+// Like xray.ReadProgress's callback, it must not be called concurrently.
+func (r *XrayReading) Progress() func(xray.Progress) {
 	var last time.Time
-	return func(p techniques.XrayProgress) {
+	return func(p xray.Progress) {
 		if now := r.now(); now.Sub(last) >= 50*time.Millisecond || p.Done == 1 {
 			last = now
 			fyne.Do(func() { r.Show(p) })
@@ -92,7 +92,7 @@ func XrayMessage(text string) fyne.CanvasObject {
 // and the lanes at the first zoom. Making it takes long for a run of
 // thousands of goroutines, so PrepareXray is called off the Fyne goroutine.
 type XrayDrawing struct {
-	x                 *techniques.Xray
+	x                 *xray.Run
 	summary           string
 	procIDs           []int64
 	goroutines, procs [][]span // every span, uncoarsened
@@ -100,7 +100,7 @@ type XrayDrawing struct {
 }
 
 // PrepareXray does the slow part of drawing x. Call it on any goroutine.
-func PrepareXray(x *techniques.Xray) *XrayDrawing {
+func PrepareXray(x *xray.Run) *XrayDrawing {
 	d := &XrayDrawing{x: x, summary: xraySummary(x), procIDs: slices.Sorted(maps.Keys(x.Procs))}
 	for _, g := range x.Goroutines {
 		spans := make([]span, len(g.Spans))
@@ -236,7 +236,7 @@ func tapText(lane string, s *span, all []span) string {
 }
 
 // spanInfo says what a goroutine was doing in a span.
-func spanInfo(s techniques.XraySpan) string {
+func spanInfo(s xray.Span) string {
 	text := fmt.Sprintf("goroutine %d %s", s.Goroutine, s.State)
 	if s.Reason != "" {
 		text += " (" + s.Reason + ")"
@@ -251,7 +251,7 @@ func spanInfo(s techniques.XraySpan) string {
 // added up over thousands of goroutines would read like hours: they are
 // shown as how many goroutines were in each state at an average moment,
 // and as shares of all the goroutines' time.
-func xraySummary(x *techniques.Xray) string {
+func xraySummary(x *xray.Run) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The run lasted %s and had %s %s.", readable(x.Length), grouped(x.Total), "goroutine"+plural(x.Total))
 	var all time.Duration
@@ -261,19 +261,19 @@ func xraySummary(x *techniques.Xray) string {
 	if x.Length > 0 && all > 0 {
 		at := func(st string) string { return average(float64(x.Time[st]) / float64(x.Length)) }
 		fmt.Fprintf(&b, " At an average moment of it, %s of them were running (at most one per P: this run used %d), %s runnable and %s blocked",
-			at(techniques.StateRunning), len(x.Procs), at(techniques.StateRunnable), at(techniques.StateBlocked))
+			at(xray.StateRunning), len(x.Procs), at(xray.StateRunnable), at(xray.StateBlocked))
 		// Time in system calls is often a trace of nothing (a few
 		// microseconds of writes); it is said only when it is not.
-		syscalls := float64(x.Time[techniques.StateSyscall]) >= 0.001*float64(all)
+		syscalls := float64(x.Time[xray.StateSyscall]) >= 0.001*float64(all)
 		if syscalls {
-			fmt.Fprintf(&b, ", %s in a system call", at(techniques.StateSyscall))
+			fmt.Fprintf(&b, ", %s in a system call", at(xray.StateSyscall))
 		}
 		b.WriteString(" (the time all of them spent in that state, added up, divided by the run's length).")
 		share := func(st string) string { return percent(float64(x.Time[st]) / float64(all)) }
 		fmt.Fprintf(&b, " Of all the goroutines' time together, %s was spent running, %s runnable, %s blocked",
-			share(techniques.StateRunning), share(techniques.StateRunnable), share(techniques.StateBlocked))
+			share(xray.StateRunning), share(xray.StateRunnable), share(xray.StateBlocked))
 		if syscalls {
-			fmt.Fprintf(&b, ", %s in system calls", share(techniques.StateSyscall))
+			fmt.Fprintf(&b, ", %s in system calls", share(xray.StateSyscall))
 		}
 		b.WriteString(".")
 	}
@@ -296,11 +296,11 @@ func xraySummary(x *techniques.Xray) string {
 }
 
 // topWhere is the function where the drawn goroutines blocked most often.
-func topWhere(x *techniques.Xray) string {
+func topWhere(x *xray.Run) string {
 	count := map[string]int{}
 	for _, g := range x.Goroutines {
 		for _, s := range g.Spans {
-			if s.State == techniques.StateBlocked && s.Where != "" {
+			if s.State == xray.StateBlocked && s.Where != "" {
 				count[s.Where]++
 			}
 		}

@@ -17,6 +17,7 @@ import (
 
 	"concurrencylab/techniques"
 	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/xray"
 )
 
 func TestXrayViewBuildsFromATrace(t *testing.T) {
@@ -33,7 +34,7 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 	wg.Wait()
 	task.End()
 	trace.Stop()
-	x, err := techniques.ReadXray(context.Background(), &buf, "xray-view")
+	x, err := xray.Read(context.Background(), &buf, "xray-view")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,16 +90,16 @@ func TestXrayViewBuildsFromATrace(t *testing.T) {
 // sums over every goroutine. Now every duration has at most three
 // significant figures, and the times are averages at a moment and shares.
 func TestXraySummaryReadsLikeAPerson(t *testing.T) {
-	x := &techniques.Xray{
+	x := &xray.Run{
 		Length: 2194468695 * time.Nanosecond,
 		Total:  8002,
 		Time: map[string]time.Duration{
-			techniques.StateRunning:  2376434968 * time.Nanosecond,
-			techniques.StateRunnable: 49*time.Minute + 48468695*time.Microsecond,
-			techniques.StateBlocked:  7*time.Minute + 43898893*time.Microsecond,
-			techniques.StateSyscall:  100 * time.Microsecond, // too little to be worth a word
+			xray.StateRunning:  2376434968 * time.Nanosecond,
+			xray.StateRunnable: 49*time.Minute + 48468695*time.Microsecond,
+			xray.StateBlocked:  7*time.Minute + 43898893*time.Microsecond,
+			xray.StateSyscall:  100 * time.Microsecond, // too little to be worth a word
 		},
-		Procs:   map[int64][]techniques.XraySpan{0: nil, 1: nil},
+		Procs:   map[int64][]xray.Span{0: nil, 1: nil},
 		Blocked: map[string]int{"sync": 12345},
 	}
 	s := xraySummary(x)
@@ -183,7 +184,7 @@ func TestTapText(t *testing.T) {
 // its shade changes where the P passed to another goroutine.
 func TestXrayProcLanesAreNotStates(t *testing.T) {
 	test.NewTempApp(t)
-	x := &techniques.Xray{Length: 10, Time: map[string]time.Duration{}, Procs: map[int64][]techniques.XraySpan{
+	x := &xray.Run{Length: 10, Time: map[string]time.Duration{}, Procs: map[int64][]xray.Span{
 		0: {{From: 0, To: 1, Goroutine: 1}, {From: 1, To: 2, Goroutine: 1}, {From: 2, To: 3, Goroutine: 2}, {From: 3, To: 4, Goroutine: 3}},
 		1: {{From: 0, To: 5, Goroutine: 2}},
 		2: {{From: 0, To: 5, Goroutine: 6}},
@@ -213,18 +214,18 @@ func TestXrayReadingShowsProgress(t *testing.T) {
 	clock := time.Unix(1000, 0)
 	r.now = func() time.Time { return clock }
 	progress := r.Progress()
-	progress(techniques.XrayProgress{Events: 4096, Done: 0.2})
+	progress(xray.Progress{Events: 4096, Done: 0.2})
 	clock = clock.Add(10 * time.Millisecond)
-	progress(techniques.XrayProgress{Events: 8192, Done: 0.3}) // too soon after: not shown
+	progress(xray.Progress{Events: 8192, Done: 0.3}) // too soon after: not shown
 	if r.bar.Value != 0.2 || !strings.Contains(r.label.Text, "4,096 events") {
 		t.Errorf("bar %v, label %q; want 0.2 and 4,096 events", r.bar.Value, r.label.Text)
 	}
-	progress(techniques.XrayProgress{Events: 12000, Done: 1}) // the end is always shown
+	progress(xray.Progress{Events: 12000, Done: 1}) // the end is always shown
 	if r.bar.Value != 1 || !strings.Contains(r.label.Text, "12,000 events") {
 		t.Errorf("bar %v, label %q; want 1 and 12,000 events", r.bar.Value, r.label.Text)
 	}
 	clock = clock.Add(100 * time.Millisecond)
-	progress(techniques.XrayProgress{Events: 13000, Done: 1})
+	progress(xray.Progress{Events: 13000, Done: 1})
 	if !strings.Contains(r.label.Text, "13,000 events") {
 		t.Errorf("label %q; want 13,000 events, 100 ms later", r.label.Text)
 	}
@@ -248,7 +249,7 @@ func BenchmarkPrepareXrayRace(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, err := techniques.ReadXray(context.Background(), &buf, "race")
+	x, err := xray.Read(context.Background(), &buf, "race")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -262,15 +263,15 @@ func BenchmarkPrepareXrayRace(b *testing.B) {
 // and send the reader to the summary's numbers.
 func TestXrayPLaneLooksBusierIsSaid(t *testing.T) {
 	test.NewTempApp(t)
-	var lane []techniques.XraySpan
+	var lane []xray.Span
 	var held time.Duration
 	for at := time.Duration(0); at < 10*time.Millisecond; at += 10 * time.Microsecond {
-		lane = append(lane, techniques.XraySpan{From: at, To: at + time.Microsecond, State: techniques.StateRunning, Goroutine: 1})
+		lane = append(lane, xray.Span{From: at, To: at + time.Microsecond, State: xray.StateRunning, Goroutine: 1})
 		held += time.Microsecond
 	}
-	x := &techniques.Xray{Task: "t", Length: 10 * time.Millisecond, Total: 1,
-		Time:  map[string]time.Duration{techniques.StateRunning: held},
-		Procs: map[int64][]techniques.XraySpan{0: lane}}
+	x := &xray.Run{Task: "t", Length: 10 * time.Millisecond, Total: 1,
+		Time:  map[string]time.Duration{xray.StateRunning: held},
+		Procs: map[int64][]xray.Span{0: lane}}
 	d := PrepareXray(x)
 	var drawn time.Duration
 	for _, s := range d.first[1][0] {
@@ -294,18 +295,18 @@ func TestXrayPLaneLooksBusierIsSaid(t *testing.T) {
 // on the Fyne goroutine, for a run as large as the X-ray keeps: 40
 // goroutine lanes and 2 P lanes of 20,000 spans each.
 func BenchmarkXrayLanesZoomed(b *testing.B) {
-	states := []string{techniques.StateRunning, techniques.StateRunnable, techniques.StateBlocked}
-	lane := func(g int64) []techniques.XraySpan {
-		out := make([]techniques.XraySpan, 20_000)
+	states := []string{xray.StateRunning, xray.StateRunnable, xray.StateBlocked}
+	lane := func(g int64) []xray.Span {
+		out := make([]xray.Span, 20_000)
 		for i := range out {
 			at := time.Duration(i) * 300 * time.Microsecond
-			out[i] = techniques.XraySpan{From: at, To: at + 300*time.Microsecond, State: states[i%3], Goroutine: g}
+			out[i] = xray.Span{From: at, To: at + 300*time.Microsecond, State: states[i%3], Goroutine: g}
 		}
 		return out
 	}
-	x := &techniques.Xray{Task: "t", Length: 6 * time.Second, Total: 12_000, Procs: map[int64][]techniques.XraySpan{0: lane(1), 1: lane(2)}}
-	for g := range int64(techniques.MaxXrayLanes) {
-		x.Goroutines = append(x.Goroutines, techniques.XrayGoroutine{ID: g, Spans: lane(g)})
+	x := &xray.Run{Task: "t", Length: 6 * time.Second, Total: 12_000, Procs: map[int64][]xray.Span{0: lane(1), 1: lane(2)}}
+	for g := range int64(xray.MaxLanes) {
+		x.Goroutines = append(x.Goroutines, xray.Goroutine{ID: g, Spans: lane(g)})
 	}
 	d := PrepareXray(x)
 	for _, zoom := range []float64{2, 64} {
@@ -322,11 +323,11 @@ func BenchmarkXrayLanesZoomed(b *testing.B) {
 // the part of the run on screen, at the finer grain, and nothing outside.
 func TestXrayZoomMergesOnlyWhatIsSeen(t *testing.T) {
 	t.Parallel()
-	var lane []techniques.XraySpan
+	var lane []xray.Span
 	for at := time.Duration(0); at < time.Second; at += time.Millisecond {
-		lane = append(lane, techniques.XraySpan{From: at, To: at + time.Millisecond, State: []string{techniques.StateRunning, techniques.StateBlocked}[at/time.Millisecond%2], Goroutine: 1})
+		lane = append(lane, xray.Span{From: at, To: at + time.Millisecond, State: []string{xray.StateRunning, xray.StateBlocked}[at/time.Millisecond%2], Goroutine: 1})
 	}
-	x := &techniques.Xray{Task: "t", Length: time.Second, Total: 1, Goroutines: []techniques.XrayGoroutine{{ID: 1, Spans: lane}}}
+	x := &xray.Run{Task: "t", Length: time.Second, Total: 1, Goroutines: []xray.Goroutine{{ID: 1, Spans: lane}}}
 	d := PrepareXray(x)
 	start, total := 500*time.Millisecond, 100*time.Millisecond
 	seen := d.lanes(start, total)[0][0]

@@ -1,0 +1,99 @@
+package xray
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"maps"
+	"runtime/trace"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestGenerationsReadAsOne: a trace read a generation at a time, in
+// parallel, gives the run that reading it whole, in order, gives.
+func TestGenerationsReadAsOne(t *testing.T) {
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 64 << 20})
+	if err := fr.Start(); err != nil {
+		t.Skip(err)
+	}
+	ctx, tk := trace.NewTask(context.Background(), "split")
+	// Long enough for the runtime to start new generations (about one a
+	// second) while goroutines take turns and sleep.
+	var wg sync.WaitGroup
+	stop := time.Now().Add(1500 * time.Millisecond)
+	ch := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			trace.WithRegion(ctx, "split", func() {
+				for time.Now().Before(stop) {
+					select {
+					case ch <- 1:
+					case <-ch:
+					case <-time.After(time.Millisecond):
+					}
+					time.Sleep(100 * time.Microsecond)
+				}
+			})
+		})
+	}
+	wg.Wait()
+	tk.End()
+	var buf bytes.Buffer
+	_, err := fr.WriteTo(&buf)
+	fr.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	pieces := generations(data)
+	if len(pieces) < 2 {
+		t.Fatalf("%d generations in a trace of %v, want several", len(pieces), 1500*time.Millisecond)
+	}
+	read := func(pieces []io.Reader) *Run {
+		var gens []*genReading
+		var events atomic.Int64
+		for _, p := range pieces {
+			g, err := decode(context.Background(), p, "split", &events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gens = append(gens, g)
+		}
+		x, err := assemble(context.Background(), gens, "split")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	split, whole := read(pieces), read([]io.Reader{bytes.NewReader(data)})
+	if split.Total != whole.Total || split.Total < 5 || !maps.Equal(split.Blocked, whole.Blocked) {
+		t.Errorf("split: %d goroutines, blocked %v; whole: %d, %v; want the same, at least 5 goroutines (the task's and its four)", split.Total, split.Blocked, whole.Total, whole.Blocked)
+	}
+	// The reader moves an event's time on by a nanosecond when it would not
+	// come after the one before: at a generation's start, it may.
+	near := func(a, b time.Duration) bool { return (a - b).Abs() <= max(a, b)/1000 }
+	if !near(split.Length, whole.Length) {
+		t.Errorf("split: %v long; whole: %v", split.Length, whole.Length)
+	}
+	for st, d := range whole.Time {
+		if !near(split.Time[st], d) {
+			t.Errorf("%s: split %v, whole %v", st, split.Time[st], d)
+		}
+	}
+	if len(split.Goroutines) != len(whole.Goroutines) {
+		t.Fatalf("split: %d lanes; whole: %d", len(split.Goroutines), len(whole.Goroutines))
+	}
+	for i, g := range whole.Goroutines {
+		if s := split.Goroutines[i]; s.ID != g.ID || len(s.Spans) != len(g.Spans) {
+			t.Errorf("lane %d: split goroutine %d, %d spans; whole %d, %d", i, s.ID, len(s.Spans), g.ID, len(g.Spans))
+		}
+	}
+	for p, lane := range whole.Procs {
+		if len(split.Procs[p]) == 0 || len(lane) == 0 {
+			t.Errorf("P %d: split %d spans, whole %d", p, len(split.Procs[p]), len(lane))
+		}
+	}
+}
