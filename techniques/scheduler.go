@@ -22,8 +22,8 @@ import (
 // Counter is the shared state of the lost-update programs.
 type Counter struct {
 	// Atomic, so there is no data race: an update lost here is lost to the
-	// interleaving alone. With a plain int, counter++ would lose updates the
-	// same way and be a data race too, which the race detector reports.
+	// interleaving alone. With a plain int, counter++ could lose updates
+	// too, and would be a data race, which the race detector reports.
 	counter atomic.Int64
 	mu      Lock
 }
