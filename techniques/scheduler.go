@@ -1,11 +1,13 @@
 package techniques
 
 // You are the scheduler: small real Go programs whose goroutines stop at
-// checkpoints. Each g.Checkpoint() marks a place where a scheduler may
-// switch from one goroutine to another; in the panel the goroutine waits
-// there until you pick it. The Go scheduler can switch at almost any
-// instruction, so a bug you can reach by picking is a bug a real run can
-// hit too, only less often.
+// checkpoints. In the panel a goroutine waits at each g.Checkpoint() until
+// you pick it, then runs alone to its next one. A real run has no such
+// stops: on several cores goroutines run at the same time, and the Go
+// scheduler may preempt one at almost any instruction. The checkpoints
+// sit between the steps whose order changes the outcome, so every outcome
+// a real run of these programs can reach, you can reach by picking; a
+// real run just reaches some of them rarely.
 //
 // The programs' locks and channel (g.Lock, g.Send, g.Receive) block just as
 // sync.Mutex and an unbuffered channel do; they go through g so that a
@@ -19,13 +21,17 @@ import (
 
 // Counter is the shared state of the lost-update programs.
 type Counter struct {
-	counter atomic.Int64 // atomic, so no data race: what is lost here is lost to the interleaving alone
+	// Atomic, so there is no data race: an update lost here is lost to the
+	// interleaving alone. With a plain int, counter++ could lose updates
+	// too, and would be a data race, which the race detector reports.
+	counter atomic.Int64
 	mu      Lock
 }
 
 // addOne adds one to the counter in the three steps counter++ stands for:
 // load, add, store. A switch between its load and its store lets the other
-// goroutine's update be overwritten.
+// goroutine's update be overwritten. Real code increments in one
+// indivisible step, s.counter.Add(1), or holds a lock across all three.
 func addOne(g *G, s *Counter) {
 	g.Checkpoint()
 	v := s.counter.Load() // load
@@ -56,7 +62,9 @@ type Purse struct {
 }
 
 // withdraw80 checks that the balance covers 80, then takes it. Between the
-// check and the act another withdrawal can pass the same check.
+// check and the act another withdrawal can pass the same check. The fix
+// makes the two one step: a lock held across both, or a CompareAndSwap of
+// the balance checked, retried if another withdrawal changed it meanwhile.
 func withdraw80(g *G, s *Purse) {
 	g.Checkpoint()
 	if s.balance.Load() >= 80 { // check

@@ -37,10 +37,15 @@ var ErrNotPickable = errors.New("that goroutine cannot run now")
 // Var is a named value the board shows: a shared variable or a goroutine's local.
 type Var struct{ Name, Value string }
 
-// Lock is the programs' lock. It behaves as a sync.Mutex does — a
-// goroutine that finds it held waits until it is free — and also tells the
-// board who holds it, gives up waiting when the run is cancelled, and in a
-// free run notices a deadlock (see lockFree).
+// Lock is the programs' lock. Like a sync.Mutex, a goroutine that finds it
+// held waits until it is free. Unlike one, it remembers which goroutine
+// locked it, for the board (a sync.Mutex has no owner: any goroutine may
+// unlock it), gives up waiting when the run is cancelled, and in a free run
+// notices a deadlock (see lockFree). A free run hands it to its waiters in
+// arrival order, which a sync.Mutex does only in starvation mode, once a
+// waiter has waited over a millisecond; otherwise a goroutine arriving at
+// Lock may take it first. With two goroutines, at most one waits, so the
+// order changes nothing here.
 type Lock struct {
 	Name    string
 	holder  *G
@@ -203,7 +208,10 @@ func (g *G) pickable() bool {
 
 // lockFree is Lock in a free run: a real wait, on a channel, that a cancel
 // ends, and that notices when it closes a cycle of goroutines each waiting
-// for a lock the next one holds — a deadlock, which ends the run.
+// for a lock the next one holds — a deadlock, which ends the run. A
+// sync.Mutex notices nothing: its goroutines would stay blocked for ever,
+// and Go's runtime reports a deadlock only once every goroutine of the
+// process is blocked.
 func (g *G) lockFree(m *Lock) {
 	r := g.run
 	r.mu.Lock()
@@ -213,12 +221,19 @@ func (g *G) lockFree(m *Lock) {
 		return
 	}
 	g.waitsFor = m
-	for h := m.holder; h != nil && h.waitsFor != nil; h = h.waitsFor.holder {
+	// At most one visit per goroutine: a chain that leads into a cycle
+	// without g (a deadlock caught before) would otherwise loop for ever.
+	h := m.holder
+	for range len(r.gs) {
+		if h == nil || h.waitsFor == nil {
+			break
+		}
 		if h == g {
 			r.deadlocked = true
 			r.cancel()
 			break
 		}
+		h = h.waitsFor.holder
 	}
 	m.waiters = append(m.waiters, g)
 	r.mu.Unlock()
@@ -423,9 +438,13 @@ type Outcome struct {
 	Example   []int
 }
 
-// EverySchedule runs p under every schedule there is, each for real on fresh
-// goroutines, and counts the schedules that reach each outcome. progress,
-// if not nil, is called after each schedule, never concurrently.
+// EverySchedule runs p under every schedule of its checkpoints — every order
+// in which its goroutines can take their steps from one checkpoint to the
+// next — each for real on fresh goroutines, and counts the schedules that
+// reach each outcome. The counts depend on where the checkpoints are (one
+// more checkpoint, and there are more schedules), and every schedule counts
+// once however likely it is: they are not probabilities. progress, if not
+// nil, is called after each schedule, never concurrently.
 func (p *Program) EverySchedule(ctx context.Context, progress func(schedules int)) ([]Outcome, error) {
 	var found []Outcome
 	total := 0
@@ -462,9 +481,10 @@ func (p *Program) EverySchedule(ctx context.Context, progress func(schedules int
 	return found, walk(nil)
 }
 
-// FreeRuns runs p n times with no checkpoints: its goroutines start together
-// and the Go scheduler interleaves them as it likes. It counts the runs that
-// reach each outcome. progress, if not nil, is called after each run, never
+// FreeRuns runs p n times with every checkpoint a no-op: its goroutines are
+// released together, and the Go scheduler runs them as it likes, in
+// parallel or one after the other. It counts the runs that reach each
+// outcome. progress, if not nil, is called after each run, never
 // concurrently.
 func (p *Program) FreeRuns(ctx context.Context, n int, progress func(runs int)) (map[string]int, error) {
 	counts := map[string]int{}

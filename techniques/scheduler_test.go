@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -361,5 +362,49 @@ func TestFreeRunsCatchADeadlock(t *testing.T) {
 	}
 	if got[Deadlock] != 20 {
 		t.Errorf("free runs %v, want 20 deadlocks", got)
+	}
+}
+
+// TestFreeRunsWaitBehindADeadlock: a third goroutine that waits for a lock
+// held inside a deadlock already caught must not hang the lock's cycle
+// check (which walks holders until it finds itself, and never would). Not
+// parallel: goleak.
+func TestFreeRunsWaitBehindADeadlock(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	type trio struct {
+		a, b Lock
+		both sync.WaitGroup
+	}
+	pair := func(first, second func(*trio) *Lock) func(*G, *trio) {
+		return func(g *G, s *trio) {
+			g.Lock(first(s))
+			s.both.Done()
+			s.both.Wait()
+			g.Lock(second(s))
+			g.Unlock(second(s))
+			g.Unlock(first(s))
+		}
+	}
+	a := func(s *trio) *Lock { return &s.a }
+	b := func(s *trio) *Lock { return &s.b }
+	late := func(g *G, s *trio) {
+		<-g.run.ctx.Done() // the other two have deadlocked, and the run is ending
+		g.Lock(&s.a)
+	}
+	p := program("deadlock and a latecomer", "", func() *trio { s := new(trio); s.both.Add(2); return s },
+		func(*trio) []Var { return nil }, func(*trio) string { return "all done" }, nil,
+		gor("ab", pair(a, b)), gor("ba", pair(b, a)), gor("late", late)).Program
+	done := make(chan map[string]int)
+	go func() {
+		got, _ := p.FreeRuns(context.Background(), 5, nil)
+		done <- got
+	}()
+	select {
+	case got := <-done:
+		if got[Deadlock] != 5 {
+			t.Errorf("free runs %v, want 5 deadlocks", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("FreeRuns hangs: the cycle check loops around a deadlock that does not include the goroutine checking")
 	}
 }

@@ -19,17 +19,19 @@ import (
 // schedulerIntro and schedulerAbout are the panel's texts: a sentence or two
 // above the tabs, and the About tab, in Markdown.
 const (
-	schedulerIntro = "You are the scheduler: real goroutines wait at checkpoints, and only the one you pick runs, to its next checkpoint. Pick them in the wrong order and the bug happens."
+	schedulerIntro = "You are the scheduler: real goroutines wait at checkpoints, and only the one you pick runs, to its next checkpoint. Pick them in the wrong order and the bug happens; with a mutex or ordered locks, no order can make it happen."
 
-	schedulerAbout = `Each program here is real Go, compiled into this app and shown in the Code tab. Its goroutines stop at **checkpoints** (` + "`g.Checkpoint()`" + `): at each, the goroutine parks and waits. When you pick a ready goroutine, it alone runs until its next checkpoint, until it blocks, or to its end; every other goroutine of the program stays parked, so the program runs under exactly the interleaving you chose.
+	schedulerAbout = `Each program here is real Go, compiled into this app and shown in the Code tab. Its goroutines stop at **checkpoints** (` + "`g.Checkpoint()`" + `): at each, the goroutine parks and waits. When you pick a ready goroutine, it alone runs until its next checkpoint, until it blocks, or to its end; every other goroutine of the program stays parked, so the program runs under exactly the order of steps you chose.
 
-The Go scheduler does this choosing in a normal run, and it does not stop only at our checkpoints: on several cores goroutines run at the same time, and a running goroutine can be preempted at almost any instruction. So a bug you reach by picking is one a real run can reach too; the checkpoints only make the switch points few enough to explore by hand.
+A normal run has no such stops: on several cores goroutines run at the same time, and the Go scheduler can preempt a running goroutine at almost any instruction. The checkpoints sit between the steps whose order changes the outcome. Their shared state is touched only atomically, under a lock, or by one goroutine alone, so these programs have no data race, and the Go memory model promises that such a program behaves as if its goroutines' steps took turns in some order. So every outcome a real run of these programs can reach, picking reaches too, and a bug you reach by picking, a real run can reach. With a data race — a plain counter++ in two goroutines — the memory model no longer promises that: a racy run may behave as no order of turns would, and the race detector reports the race whether or not an update is lost.
 
-**Blocked** goroutines cannot be picked. A goroutine at ` + "`g.Lock(&mu)`" + ` while another holds mu waits until it is unlocked; a send on an unbuffered channel waits until a receiver takes the value, and a receive until a sender brings one. The programs' lock and channel are the stepping runtime's own (scheduler_step.go): they block as sync.Mutex and an unbuffered channel do, show on the board whom they wait for, and let a cancelled run end its goroutines even while they are blocked. A run in which every goroutine left is blocked can never move again: a **deadlock**.
+**Blocked** goroutines cannot be picked. A goroutine at ` + "`g.Lock(&mu)`" + ` while another holds mu waits until it is unlocked; a send on an unbuffered channel waits until a receiver takes the value, and a receive until a sender brings one. The programs' lock and channel are the stepping runtime's own (scheduler_step.go): they block as sync.Mutex and an unbuffered channel do, show on the board whom they wait for, and let a cancelled run end its goroutines even while they are blocked. The board says which goroutine holds a lock; a sync.Mutex itself records no owner (any goroutine may unlock it), and it is not first come, first served: a goroutine arriving at Lock can take it before one already waiting, until a waiter has waited a millisecond and the mutex switches to starvation mode. With two goroutines that changes nothing here. A run in which every goroutine left is blocked can never move again: a **deadlock**.
 
 **Undo** does not restore a snapshot: the schedule recorded so far, minus its last pick, is replayed on fresh goroutines. **Restart** starts again from fresh goroutines too. The same picks give the same run, because between checkpoints only one goroutine moves.
 
-**Try every schedule** does the picking for you, for every schedule there is: it runs each one, for real, and counts how many end in each outcome. Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines started together and scheduled by Go. In a free run, the programs' lock notices a deadlock (a cycle of goroutines, each waiting for a lock the next one holds) and ends the run, which counts it. A bug that some schedules reach can be absent from every free run measured here: the window for it is a few instructions wide. That makes it rare, not impossible, and a rare bug is the hardest kind to find.`
+**Try every schedule** does the picking for you, for every schedule of the checkpoints — every order in which the goroutines can take their steps — runs each one, for real, and counts how many end in each outcome. Those are counts of orders, not chances: each schedule counts once however unlikely it is, and moving a checkpoint changes them. Lost update has 20 schedules, 18 losing an update, because its add, which touches no shared state, is a step of its own; without the checkpoint between its load and its add, it would have 6, 4 losing one. Either way the lesson is that most orders lose an update, not that most runs do.
+
+Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines released together and scheduled by Go — and those counts are how often, on this machine, this time. Go does not pick among the schedules evenly: each goroutine here is done in well under a microsecond, less than it usually takes to get the other one running on a second core, so most free runs are one goroutine, then the other. A bug that most schedules reach can then be absent from every free run measured here. That makes it rare, not impossible, and a rare bug is the hardest kind to find; the race panel's counter, with many goroutines and a yield between load and store, loses most of its updates. In a free run, the programs' lock notices a deadlock (a cycle of goroutines, each waiting for a lock the next one holds) and ends the run, which counts it. A sync.Mutex would not: its goroutines would stay blocked for ever, and Go's runtime reports "all goroutines are asleep" only when no goroutine of the whole process can run again: never while this window runs.`
 )
 
 // freeRuns is how many free runs each program gets beside its schedules.
@@ -317,7 +319,7 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 			state = "blocked: " + g.Waiting + ". It cannot be picked"
 			c.state.Importance = widget.WarningImportance
 		default:
-			state = "ready: when picked, it runs from the marked line to its next checkpoint"
+			state = "ready: when picked, it runs from the marked line to its next checkpoint, until it blocks, or to its end"
 			c.state.Importance = widget.SuccessImportance
 		}
 		var locals []string
@@ -473,7 +475,7 @@ func (v *schedulerView) key(name fyne.KeyName, mod fyne.KeyModifier) bool {
 }
 
 func (v *schedulerView) tryEvery() string {
-	return fmt.Sprintf("Try every schedule: each schedule of the program is run, for real, and the schedules ending in each outcome are counted; then the program runs free %s times, for comparison.", grouped(v.freeCount))
+	return fmt.Sprintf("Try every schedule: every order in which the goroutines can take their steps between checkpoints is run, for real, and the orders ending in each outcome are counted; then the program runs free %s times, for comparison.", grouped(v.freeCount))
 }
 
 // play is the primary demo: the program on the board plays its scripted
@@ -601,7 +603,7 @@ func (v *schedulerView) showOutcomes(p *techniques.Program, outcomes []technique
 		}
 		lines = append(lines, line)
 	}
-	v.results.SetText(fmt.Sprintf("%s: %d schedules, each run for real.\n%s", p.Name, total, strings.Join(lines, "\n")))
+	v.results.SetText(fmt.Sprintf("%s: %d schedules of its checkpoints, each run for real. They count orders, not chances: each schedule counts once, however unlikely.\n%s", p.Name, total, strings.Join(lines, "\n")))
 	v.runs.setResult("program", p.Name)
 	v.runs.setResult("schedules", total)
 	v.runs.setResult("outcomes", bySchedules)
@@ -618,9 +620,9 @@ func (v *schedulerView) showOutcomes(p *techniques.Program, outcomes []technique
 			rare++
 		}
 	}
-	text := fmt.Sprintf("Free runs: the same program %s times, every checkpoint a no-op, both goroutines started together and scheduled by Go on this machine.", grouped(v.freeCount))
+	text := fmt.Sprintf("Free runs: the same program %s times, every checkpoint a no-op, both goroutines released together and scheduled by Go on this machine. They count how often each outcome happened, and Go does not pick among the schedules evenly.", grouped(v.freeCount))
 	if rare > 0 {
-		text += " An outcome that no free run reached is still possible, as its schedules show: its window is a few instructions wide, so it is rare, not impossible."
+		text += " An outcome that no free run reached is still possible, as its schedules show: these goroutines are so short that one usually ends before the other gets going, so the window for it is rarely open. Rare, not impossible."
 	}
 	v.free.SetText(text)
 	v.free.Show()
