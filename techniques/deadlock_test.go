@@ -1,0 +1,210 @@
+package techniques
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// ring is the wait-for cycle of length n over goroutines from..from+n-1:
+// goroutine g waits for lock g, held by the next one.
+func ring(from, n int) []WaitFor {
+	var out []WaitFor
+	for i := range n {
+		g := from + i
+		out = append(out, WaitFor{Waiter: g, Lock: g, Holder: from + (i+1)%n})
+	}
+	return out
+}
+
+func TestFindCycle(t *testing.T) {
+	t.Parallel()
+	type test struct {
+		name  string
+		edges []WaitFor
+		want  []int // the cycle's waiters, in order; nil for none
+	}
+	tests := []test{
+		{"empty", nil, nil},
+		{"one wait", []WaitFor{{Waiter: 0, Lock: 1, Holder: 1}}, nil},
+		{"a chain", []WaitFor{{Waiter: 0, Lock: 1, Holder: 1}, {Waiter: 1, Lock: 2, Holder: 2}, {Waiter: 2, Lock: 3, Holder: 3}}, nil},
+		{"holder unknown closes nothing", []WaitFor{{Waiter: 0, Lock: 0, Holder: 1}, {Waiter: 1, Lock: 1, Holder: -1}}, nil},
+		{"two chains into one holder", []WaitFor{{Waiter: 0, Lock: 5, Holder: 2}, {Waiter: 1, Lock: 5, Holder: 2}, {Waiter: 2, Lock: 6, Holder: 3}}, nil},
+		{"a lock it holds itself", []WaitFor{{Waiter: 4, Lock: 4, Holder: 4}}, []int{4}},
+		{"a tail into a cycle of 2", append(ring(3, 2), WaitFor{Waiter: 0, Lock: 9, Holder: 3}), []int{3, 4}},
+		{"rotated to its lowest goroutine", []WaitFor{{Waiter: 7, Lock: 0, Holder: 5}, {Waiter: 5, Lock: 1, Holder: 6}, {Waiter: 6, Lock: 2, Holder: 7}}, []int{5, 6, 7}},
+		{"every philosopher but one holds left and waits", ring(0, MaxPhilosophers)[1:], nil},
+	}
+	for n := 2; n <= MaxPhilosophers; n++ {
+		var want []int
+		for i := range n {
+			want = append(want, i)
+		}
+		tests = append(tests, test{fmt.Sprintf("a cycle of %d", n), ring(0, n), want})
+		// The same cycle in the middle of more philosophers, the others
+		// waiting on it from outside, in shuffled order.
+		edges := append(ring(1, n), WaitFor{Waiter: 0, Lock: 99, Holder: 1}, WaitFor{Waiter: n + 1, Lock: 98, Holder: n})
+		slices.Reverse(edges)
+		var mid []int
+		for i := range n {
+			mid = append(mid, 1+i)
+		}
+		tests = append(tests, test{fmt.Sprintf("a cycle of %d among others", n), edges, mid})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cycle := FindCycle(tt.edges)
+			var got []int
+			for i, e := range cycle {
+				got = append(got, e.Waiter)
+				if next := cycle[(i+1)%len(cycle)]; e.Holder != next.Waiter {
+					t.Errorf("edge %d: holder %d, but the next edge's waiter is %d", i, e.Holder, next.Waiter)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("FindCycle = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLeftThenRightDeadlocks forces the worst timing: with LeftFirst each
+// philosopher, holding their left fork, waits at a barrier until all of them
+// do, and only then reaches right. Every right fork is then someone's left
+// fork, held: the cycle closes every time, and the graph must catch it.
+func TestLeftThenRightDeadlocks(t *testing.T) {
+	t.Parallel()
+	for n := 2; n <= MaxPhilosophers; n += 5 {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			g := NewWaitGraph()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan DiningResult)
+			go func() {
+				r, err := Dine(ctx, DiningConfig{Philosophers: n, Eat: time.Millisecond, LeftFirst: true}, LeftThenRight, g)
+				if err != nil {
+					t.Error(err)
+				}
+				done <- r
+			}()
+			select {
+			case <-g.Deadlocked():
+			case <-time.After(10 * time.Second):
+				t.Fatal("no deadlock detected in 10 s")
+			}
+			d := g.Snapshot().Deadlock
+			if len(d.Cycle) != n {
+				t.Errorf("cycle %v: want all %d philosophers", d.Cycle, n)
+			}
+			cancel() // the deadlocked philosophers must all come out
+			if r := <-done; r.Total() != 0 {
+				t.Errorf("%d meals eaten, want none: each held one fork from the start", r.Total())
+			}
+		})
+	}
+}
+
+// TestFixesNeverDeadlock runs each fix at the worst settings (no thinking)
+// for a while; the graph must never find a deadlock, and everyone eats.
+func TestFixesNeverDeadlock(t *testing.T) {
+	t.Parallel()
+	for _, way := range []Dining{Ordered, Backoff, Arbiter} {
+		for _, leftFirst := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v, left first %v", way, leftFirst), func(t *testing.T) {
+				t.Parallel()
+				g := NewWaitGraph()
+				ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+				defer cancel()
+				r, err := Dine(ctx, DiningConfig{Philosophers: 5, Eat: time.Millisecond, LeftFirst: leftFirst}, way, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := g.Snapshot()
+				if s.Deadlock != nil {
+					t.Fatalf("deadlock: %v", s.Deadlock.Cycle)
+				}
+				if r.Total() == 0 {
+					t.Errorf("no meal eaten in %v", r.Took)
+				}
+				if way == Ordered && s.TimedCycles > 0 {
+					t.Errorf("%d cycles formed with lock ordering, want none", s.TimedCycles)
+				}
+				if way == Backoff && leftFirst && s.TimedCycles == 0 {
+					t.Error("everyone held their left fork and waited for the right: the timed cycle was not seen")
+				}
+			})
+		}
+	}
+}
+
+// TestCancelLeavesNoGoroutine cancels dinners mid-run, deadlocked or not:
+// Dine must return with every goroutine of it gone.
+func TestCancelLeavesNoGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, way := range DiningWays {
+		g := NewWaitGraph()
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		if _, err := Dine(ctx, DiningConfig{Philosophers: 5, Think: time.Millisecond, Eat: 2 * time.Millisecond, LeftFirst: true}, way, g); err != nil {
+			t.Error(err)
+		}
+		cancel()
+		if way == LeftThenRight && g.Snapshot().Deadlock == nil {
+			t.Error("the broken way did not deadlock before the cancel")
+		}
+	}
+}
+
+func TestLockTimeoutGivesUp(t *testing.T) {
+	t.Parallel()
+	g := NewWaitGraph()
+	l := g.NewLock()
+	ctx := context.Background()
+	if err := l.Lock(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := l.LockTimeout(ctx, 1, 5*time.Millisecond); got || err != nil {
+		t.Errorf("LockTimeout on a held lock = %v, %v; want false, nil", got, err)
+	}
+	if s := g.Snapshot(); len(s.Waits) != 0 || s.Holders[0] != 0 {
+		t.Errorf("after the timeout: waits %v, holders %v; want none waiting, 0 holding", s.Waits, s.Holders)
+	}
+	l.Unlock()
+	if got, _ := l.LockTimeout(ctx, 1, time.Millisecond); !got {
+		t.Error("LockTimeout on a free lock failed")
+	}
+}
+
+func TestDiningConfigLimits(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []DiningConfig{{Philosophers: 1}, {Philosophers: MaxPhilosophers + 1}, {Philosophers: 5, Eat: 2 * MaxMealTime}, {Philosophers: 5, Think: -1}} {
+		if _, err := Dine(context.Background(), cfg, Ordered, NewWaitGraph()); err == nil {
+			t.Errorf("Dine(%+v) ran; want an error", cfg)
+		}
+	}
+}
+
+func ExampleDine() {
+	g := NewWaitGraph()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-g.Deadlocked() // the graph closes this the moment the cycle closes
+		cancel()         // the philosophers' waits end with ctx: all of them return
+	}()
+	cfg := DiningConfig{Philosophers: 3, Eat: time.Millisecond, LeftFirst: true}
+	r, _ := Dine(ctx, cfg, LeftThenRight, g)
+	fmt.Println("meals:", r.Total())
+	for _, e := range g.Snapshot().Deadlock.Cycle {
+		fmt.Printf("philosopher %d waits for fork %d, held by philosopher %d\n", e.Waiter, e.Lock, e.Holder)
+	}
+	// Output:
+	// meals: 0
+	// philosopher 0 waits for fork 1, held by philosopher 1
+	// philosopher 1 waits for fork 2, held by philosopher 2
+	// philosopher 2 waits for fork 0, held by philosopher 0
+}
