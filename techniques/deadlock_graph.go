@@ -26,7 +26,7 @@ type WaitFor struct {
 
 // Deadlock is a cycle of untimed waits, and when it was found.
 type Deadlock struct {
-	Cycle []WaitFor    // in order: Cycle[i].Holder is Cycle[i+1].Waiter
+	Cycle []WaitFor     // in order: Cycle[i].Holder is Cycle[i+1].Waiter
 	After time.Duration // since the graph was made
 }
 
