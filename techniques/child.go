@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/trace"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -45,6 +47,7 @@ var childJobs = map[string]childJob{
 	"race":           job(raceJob),
 	"race-histogram": job(raceHistogramJob),
 	"park":           job(parkJob),
+	"deadlock":       job(deadlockJob),
 }
 
 // job makes a childJob of f, which takes its spec decoded as an S.
@@ -62,6 +65,12 @@ func job[S any](f func(ctx context.Context, spec S, report func(v any) error) er
 type ChildOptions struct {
 	Procs int    // the child's GOMAXPROCS; 0 leaves it to the Go runtime
 	Task  string // if set, the child records its work as a runtime/trace task of this name, and returns the trace
+	// Stderr, if set, receives a copy of the child's standard error as it comes.
+	Stderr io.Writer
+	// Quit makes cancelling ctx send the child SIGQUIT, so that the Go
+	// runtime prints every goroutine's stack to Stderr as it exits, rather
+	// than kill it at once.
+	Quit bool
 }
 
 type childRequest struct {
@@ -103,12 +112,24 @@ func InChild[R any](ctx context.Context, job string, spec any, opts ChildOptions
 
 	cmd := exec.CommandContext(ctx, exe)
 	cmd.SysProcAttr = childAttr()
+	if opts.Quit {
+		cmd.Cancel = func() error {
+			if cmd.Process.Signal(syscall.SIGQUIT) != nil { // Windows has no SIGQUIT
+				return cmd.Process.Kill()
+			}
+			return nil
+		}
+		cmd.WaitDelay = 2 * time.Second // then it is killed
+	}
 	cmd.Env = append(os.Environ(), childEnv+"="+string(env))
 	if opts.Procs > 0 {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", opts.Procs))
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	if opts.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(&stderr, opts.Stderr)
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

@@ -3,7 +3,11 @@ package techniques
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,4 +211,82 @@ func ExampleDine() {
 	// philosopher 0 waits for fork 1, held by philosopher 1
 	// philosopher 1 waits for fork 2, held by philosopher 2
 	// philosopher 2 waits for fork 0, held by philosopher 0
+}
+
+// TestRuntimeDeadlockInChild deadlocks philosophers in a child process: the
+// runtime's answer, its error or the dump SIGQUIT asks for, shows each of
+// them asleep on a mutex and the child's main goroutine waiting for them.
+func TestRuntimeDeadlockInChild(t *testing.T) {
+	t.Parallel()
+	const n = 3
+	v, err := RuntimeDeadlock(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(v.Output, "[sync.Mutex.Lock]:"); got != n {
+		t.Errorf("%d goroutines asleep on a mutex, want %d; output:\n%s", got, n, v.Output)
+	}
+	if !strings.Contains(v.Output, "[sync.WaitGroup.Wait]:") || !strings.Contains(v.Output, "deadlock_child.go:") {
+		t.Errorf("the main goroutine's wait, or the job's own lines, are missing; output:\n%s", v.Output)
+	}
+	if first, _, _ := strings.Cut(v.Output, "\n"); v.Detected != strings.HasPrefix(first, "fatal error: all goroutines are asleep") {
+		t.Errorf("detected %v, but the output begins %q", v.Detected, first)
+	}
+}
+
+// TestRuntimeDetectorWithoutCgo backs what the panel says of Go's own
+// detector: it stops a deadlocked program at once, unless the program links
+// cgo (as this app must, for its window), and then it never fires.
+func TestRuntimeDetectorWithoutCgo(t *testing.T) {
+	t.Parallel()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	program := `package main
+
+import "sync"
+
+func main() {
+	var a, b sync.Mutex
+	var holding, done sync.WaitGroup
+	holding.Add(2)
+	done.Go(func() { a.Lock(); holding.Done(); holding.Wait(); b.Lock() })
+	done.Go(func() { b.Lock(); holding.Done(); holding.Wait(); a.Lock() })
+	done.Wait()
+}
+`
+	for _, cgo := range []bool{false, true} {
+		dir := t.TempDir()
+		files := map[string]string{"go.mod": "module deadlock\n\ngo 1.25\n", "main.go": program}
+		env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+		if cgo {
+			if _, err := exec.LookPath("gcc"); err != nil {
+				continue
+			}
+			files["cgo.go"] = "package main\n\nimport _ \"runtime/cgo\"\n"
+			env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		build := exec.Command(goTool, "build", "-o", "deadlock")
+		build.Dir, build.Env = dir, env
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building it: %v\n%s", err, out)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		out, err := exec.CommandContext(ctx, filepath.Join(dir, "deadlock")).CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		detected := strings.HasPrefix(string(out), "fatal error: all goroutines are asleep - deadlock!")
+		if cgo && (detected || !timedOut) {
+			t.Errorf("with cgo: detected %v, still running after 3 s %v (%v); want undetected and running; output:\n%s", detected, timedOut, err, out)
+		}
+		if !cgo && (!detected || timedOut) {
+			t.Errorf("without cgo: detected %v, still running after 3 s %v (%v); want it stopped with the fatal error; output:\n%s", detected, timedOut, err, out)
+		}
+	}
 }
