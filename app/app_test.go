@@ -22,6 +22,7 @@ func TestCommandLine(t *testing.T) {
 		"server\tBlocking: the server\n" +
 		"threads\tThreads\n" +
 		"race\tRace conditions and locks\n" +
+		"deadlock\tDeadlocks\n" +
 		"goroutines\tGreen threads\n" +
 		"callbacks\tCallbacks\n" +
 		"futures\tPromises and futures\n" +

@@ -14,7 +14,7 @@ import (
 )
 
 // designIDs are the panel IDs of DESIGN.md, in its order: part of the command line.
-var designIDs = []string{"overview", "server", "threads", "race", "goroutines",
+var designIDs = []string{"overview", "server", "threads", "race", "deadlock", "goroutines",
 	"callbacks", "futures", "async-await", "reactive", "coroutines"}
 
 func TestRegistry(t *testing.T) {
