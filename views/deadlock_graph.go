@@ -37,9 +37,9 @@ type graphEdge struct {
 type edgeKind int
 
 const (
-	noEdge edgeKind = iota
-	holdsEdge       // fork → the philosopher holding it
-	waitsEdge       // philosopher → the fork it waits for
+	noEdge    edgeKind = iota
+	holdsEdge          // fork → the philosopher holding it
+	waitsEdge          // philosopher → the fork it waits for
 )
 
 // Colours of the graph, beside the shapes and widths that also tell them apart.
