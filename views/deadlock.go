@@ -65,6 +65,7 @@ type deadlockView struct {
 	rows         map[techniques.Dining][]*widget.Label // outcome, ran for, meals, meals/s
 	runtimeNote  *widget.Label
 	runtimeOut   *widget.Label
+	compare, ask *widget.Button
 	demo         *Demo
 	shown        []map[string]any // the "ways" result, as shown
 	before       int              // goroutines in the app as the run began
@@ -100,16 +101,16 @@ func newDeadlockView() *deadlockView {
 	v.broken, v.fix = newWaitGraph(5), newWaitGraph(5)
 	v.graphs = container.NewHBox(v.graphColumn(bold("Left fork, then right"), v.broken), v.graphColumn(v.fixTitle, v.fix))
 
-	compare := widget.NewButton("Compare the three fixes", func() { v.compareFixes() })
-	ask := widget.NewButton("Ask Go's runtime", func() { v.askRuntime() })
-	v.runs.onBusy(func(busy bool) { enable(!busy, compare, ask) })
+	v.compare = widget.NewButton("Compare the three fixes", func() { v.compareFixes() })
+	v.ask = widget.NewButton("Ask Go's runtime", func() { v.askRuntime() })
+	v.runs.onBusy(func(busy bool) { enable(!busy, v.compare, v.ask) })
 
 	small := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(64, 36), o) }
 	controls := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Philosophers:"), small(v.philosophers),
 			widget.NewLabel("think 0 to"), small(v.think), widget.NewLabel("ms, eat"), small(v.eat),
 			widget.NewLabel("ms, reach"), small(v.reach), widget.NewLabel("ms")),
-		container.NewHBox(compare, ask), v.message)
+		container.NewHBox(v.compare, v.ask), v.message)
 
 	var names []string
 	for _, w := range techniques.DiningWays {
