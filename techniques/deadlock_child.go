@@ -34,8 +34,8 @@ type RuntimeVerdict struct {
 // runtimeWait is how long to wait for the runtime's own verdict.
 const runtimeWait = 3 * time.Second
 
-// RuntimeDeadlock deadlocks n philosophers in a child process in which
-// nothing else runs, and returns what Go's runtime printed as the child
+// RuntimeDeadlock deadlocks n philosophers in a child process, in which
+// every goroutine ends up asleep, and returns what Go's runtime printed as the child
 // ended: its deadlock error, or, if it gave none within runtimeWait, the
 // goroutine dump SIGQUIT makes it print.
 func RuntimeDeadlock(ctx context.Context, n int) (RuntimeVerdict, error) {

@@ -21,17 +21,17 @@ const (
 
 	deadlockAbout = `A **deadlock** is a set of goroutines each waiting for something another of them holds: none can go on, so none ever lets go. The dining philosophers are the classic case. Each philosopher is a goroutine, each fork a lock; a philosopher takes their left fork, then their right one. If all of them hold their left fork at once, each waits for a right fork that is the next one's left: a cycle.
 
-Four things together make a deadlock possible: locks held by one goroutine at a time; a goroutine that **holds** one lock while it **waits** for another; no way to take a lock away from its holder; and a **cycle** of such waits. Each fix removes one:
+A deadlock needs four things at once: locks held by one goroutine at a time; a goroutine that **holds** one lock while it **waits** for another; no way to take a lock away from its holder; and a **cycle** of such waits. Each fix takes one away:
 
-- **Lock ordering** numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
-- **Timeout and back off** waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
-- **One arbiter goroutine** hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
+- **Lock ordering** (no cycle) numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
+- **Timeout and back off** (a held lock is given up, the nearest thing to taking it away) waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
+- **One arbiter goroutine** (no holding while waiting) hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
 
 Each fix has a cost, and the table shows it as meals per second, with the same thinking, eating and reaching times.
 
-**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. Each lock checks the graph for a cycle every time it changes, so a deadlock is caught at the moment its last wait begins. A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so every arrow it draws is real. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
+**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. Each lock checks the graph for a cycle every time it changes, so a deadlock is caught by the very change that closes its cycle. A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so every arrow it draws is real. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
 
-**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window), a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it, on a child process in which nothing but the deadlocked philosophers runs.`
+**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window), a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it on a child process: a copy of this program that opens no window, in which every goroutine ends up asleep.`
 )
 
 // The panel's time limits: how long the broken dinner may run before we
@@ -66,6 +66,8 @@ type deadlockView struct {
 	runtimeNote  *widget.Label
 	runtimeOut   *widget.Label
 	compare, ask *widget.Button
+	scroll       *container.Scroll
+	runtimeBox   fyne.CanvasObject
 	demo         *Demo
 	shown        []map[string]any // the "ways" result, as shown
 	before       int              // goroutines in the app as the run began
@@ -86,7 +88,7 @@ func newDeadlockView() *deadlockView {
 		cycle:        wrapped(""),
 		goroutines:   wrapped(""),
 		rows:         map[techniques.Dining][]*widget.Label{},
-		runtimeNote:  wrapped("Ask Go's runtime deadlocks the same philosophers, on plain sync.Mutex forks, in a child process where nothing else runs, and shows what the runtime says."),
+		runtimeNote:  wrapped("Ask Go's runtime deadlocks the same philosophers, on plain sync.Mutex forks, in a child process (a copy of this program that opens no window), where every goroutine ends up asleep, and shows what the runtime says."),
 		runtimeOut:   widget.NewLabel(""),
 	}
 	v.message.Importance = widget.DangerImportance
@@ -125,14 +127,15 @@ func newDeadlockView() *deadlockView {
 		"A philosopher holding both forks is eating, filled green. A cycle is drawn red and thick, and spelled out under the graphs. " +
 		"Reach is the time a philosopher holding one fork takes to reach for the other: in a program, the work done between taking one lock and the next. " +
 		"Meals/s is meals ÷ the time the dinner ran, time spent stuck included.")
-	runtimeBox := container.NewVBox(widget.NewSeparator(), bold("Go's own deadlock detector"), v.runtimeNote, v.runtimeOut)
+	v.runtimeBox = container.NewVBox(widget.NewSeparator(), bold("Go's own deadlock detector"), v.runtimeNote, v.runtimeOut)
 	// The texts beside the graphs take the width left over: the panel fits
 	// a projector's 1024 pixels, and the table is in view at 1280×800.
 	graphs := container.NewBorder(nil, nil, v.graphs, nil, container.NewVBox(v.status, v.fixNote))
 	content := container.NewVBox(controls, graphs, v.cycle, table.Content, v.goroutines,
-		widget.NewSeparator(), legend, runtimeBox)
+		widget.NewSeparator(), legend, v.runtimeBox)
 
-	v.demo = newDemo(container.NewVScroll(content), &v.runs, v.runBoth, v.runBothBlocking)
+	v.scroll = container.NewVScroll(content)
+	v.demo = newDemo(v.scroll, &v.runs, v.runBoth, v.runBothBlocking)
 	return v
 }
 
@@ -314,8 +317,12 @@ func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.Dinin
 		v.showRow(br, s, br.Took)
 		v.showRow(fr, fs, fr.Took)
 		v.fix.show(fs, nil)
-		v.fixNote.SetText(fmt.Sprintf("Lock ordering dined for %s: %s meals, %s a second, and the graph never held a cycle.",
-			durationText(fr.Took), grouped(int(fr.Total())), perSecond(fr)))
+		cycles := "the graph never held a cycle"
+		if fs.Deadlock != nil || fs.TimedCycles > 0 {
+			cycles = "yet the graph held a cycle" // lock ordering makes this impossible: a bug if ever shown
+		}
+		v.fixNote.SetText(fmt.Sprintf("Lock ordering dined for %s: %s meals, %s a second, and %s.",
+			durationText(fr.Took), grouped(int(fr.Total())), perSecond(fr), cycles))
 		v.fixNote.Show()
 		if s.Deadlock != nil {
 			v.status.SetText(v.status.Text + " The run has ended: they have returned.")
@@ -353,7 +360,7 @@ func (v *deadlockView) caught(s techniques.GraphState, ran, fixFor time.Duration
 		v.broken.show(s, nil)
 		v.status.Importance = widget.WarningImportance
 		v.status.SetText(fmt.Sprintf("No deadlock in %s this time: the philosophers never all held their left fork at once. "+
-			"With time to think they fall out of step, and a deadlock can take long to come, or not come in a run at all: that is why testing rarely finds one. "+
+			"With time to think they fall out of step, and a deadlock can take long to come, or not come in a run at all: that is how testing misses one. "+
 			"Set thinking to 0, or reach longer, to see it. Lock ordering now dines for %s.", durationText(ran), durationText(fixFor)))
 		v.runs.setResult("deadlock_found", false)
 		return
@@ -440,6 +447,7 @@ func (v *deadlockView) compareFixes() error {
 	fixes := techniques.DiningWays[1:]
 	v.prepare(cfg, fixes...)
 	return v.runs.start(func(ctx context.Context) error {
+		deadlocked := 0
 		for _, way := range fixes {
 			d := startDinner(ctx, cfg, way)
 			fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
@@ -452,10 +460,20 @@ func (v *deadlockView) compareFixes() error {
 				return err
 			}
 			s := d.g.Snapshot()
-			fyne.Do(func() { v.showRow(r, s, r.Took) })
+			if s.Deadlock != nil {
+				deadlocked++
+			}
+			fyne.Do(func() {
+				v.showRow(r, s, r.Took)
+				v.fix.show(s, nil) // every fork down: the dinner is over
+			})
 		}
 		fyne.Do(func() {
-			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times. None deadlocked; what each costs shows in meals per second.", durationText(compareEach)))
+			verdict := "None deadlocked"
+			if deadlocked > 0 {
+				verdict = fmt.Sprintf("%d deadlocked", deadlocked)
+			}
+			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times. %s; what each costs shows in meals per second.", durationText(compareEach), verdict))
 			v.over()
 		})
 		return nil
@@ -471,6 +489,7 @@ func (v *deadlockView) askRuntime() error {
 	}
 	v.runtimeNote.SetText(fmt.Sprintf("A child process: %d philosophers on sync.Mutex forks, each holding their left fork and waiting for the right, and the child's main goroutine waiting for them. Waiting up to 3 s for the runtime to speak…", cfg.Philosophers))
 	v.runtimeOut.Hide()
+	v.showRuntime()
 	return v.runs.start(func(ctx context.Context) error {
 		verdict, err := techniques.RuntimeDeadlock(ctx, cfg.Philosophers)
 		if err != nil {
@@ -487,6 +506,7 @@ func (v *deadlockView) askRuntime() error {
 			}
 			v.runtimeOut.SetText(verdict.Output)
 			v.runtimeOut.Show()
+			v.showRuntime()
 			v.runs.setResult("runtime_detected", verdict.Detected)
 		})
 		return nil
@@ -495,6 +515,11 @@ func (v *deadlockView) askRuntime() error {
 			v.runtimeNote.SetText("Stopped before the runtime's answer: " + err.Error())
 		}
 	})
+}
+
+// showRuntime scrolls the runtime's answer into view: it is far below the button.
+func (v *deadlockView) showRuntime() {
+	v.scroll.ScrollToOffset(fyne.NewPos(0, v.runtimeBox.Position().Y))
 }
 
 // cycleText spells a cycle out: P0 → f1 → P1 → … → P0.
