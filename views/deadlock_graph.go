@@ -85,7 +85,6 @@ func newWaitGraph(n int) *waitGraph {
 func graphText(s string) *canvas.Text {
 	t := canvas.NewText(s, theme.Color(theme.ColorNameForeground))
 	t.TextStyle.Bold = true
-	t.TextSize = theme.TextSize() * 0.9
 	return t
 }
 
@@ -155,8 +154,12 @@ func (g *waitGraph) show(s techniques.GraphState, cycle []techniques.WaitFor) {
 	for _, w := range cycle {
 		forkOnCycle[w.Lock] = true
 	}
+	size := theme.TextSize() * 0.9
+	if g.n > 8 {
+		size = theme.TextSize() * 0.7 // smaller nodes, smaller names
+	}
 	for _, t := range g.names {
-		t.Color = fg
+		t.Color, t.TextSize = fg, size
 	}
 	for f, r := range g.fork {
 		r.StrokeColor, r.StrokeWidth = fg, 2
@@ -186,13 +189,15 @@ func (g *waitGraph) place() {
 	}
 	side := min(g.size.Width, g.size.Height)
 	centre := fyne.NewPos(g.size.Width/2, g.size.Height/2)
-	const node, forkSide = 32, 22
 	at := func(turn, radius float64) fyne.Position {
 		a := 2*math.Pi*turn - math.Pi/2 // from the top, clockwise
 		return fyne.NewPos(centre.X+float32(radius*math.Cos(a)), centre.Y+float32(radius*math.Sin(a)))
 	}
-	outer := float64(side/2 - node/2 - 2)
-	inner := outer * 0.55
+	// Nodes shrink as the table fills, so that neighbours never overlap.
+	outer := float64(side/2) - 18
+	inner := outer * 0.6
+	node := float32(min(32, max(20, 0.62*2*math.Pi*outer/float64(g.n))))
+	forkSide := float32(min(22, max(12, 0.55*2*math.Pi*inner/float64(g.n))))
 	philAt := make([]fyne.Position, g.n)
 	forkAt := make([]fyne.Position, g.n)
 	for i := range g.n {
@@ -212,7 +217,7 @@ func (g *waitGraph) place() {
 	}
 	for e, edge := range g.edges {
 		p, f := philAt[e/2], forkAt[g.forkOf(e)]
-		from, to, gapFrom, gapTo := p, f, float32(node/2), float32(forkSide/2+2)
+		from, to, gapFrom, gapTo := p, f, node/2, forkSide/2+2
 		if edge.kind == holdsEdge {
 			from, to, gapFrom, gapTo = f, p, forkSide/2, node/2+2
 		}
