@@ -23,9 +23,9 @@ const (
 
 A deadlock needs four things at once: locks held by one goroutine at a time; a goroutine that **holds** one lock while it **waits** for another; no way to take a lock away from its holder; and a **cycle** of such waits. Each fix takes one away:
 
-- **Lock ordering** (no cycle) numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
-- **Timeout and back off** (a held lock is given up, the nearest thing to taking it away) waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
-- **One arbiter goroutine** (no holding while waiting) hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
+- **Lock ordering** removes the cycle. It numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
+- **Timeout and back off** gives a held lock up, the nearest thing to taking it away. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
+- **One arbiter goroutine** removes holding while waiting. It hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
 
 Each fix has a cost, and the table shows it as meals per second, with the same thinking, eating and reaching times.
 
