@@ -71,10 +71,9 @@ func deadlockJob(_ context.Context, n int, _ func(any) error) error {
 		dined.Go(func() {
 			forks[i].Lock() // the left fork
 			holding.Done()
-			holding.Wait()          // until everyone holds their left fork
-			forks[(i+1)%n].Lock()   // the right fork: held by the next one, forever
-			forks[(i+1)%n].Unlock() // never reached
-			forks[i].Unlock()
+			holding.Wait()        // until everyone holds their left fork
+			forks[(i+1)%n].Lock() // the right fork: held by the next one, forever
+			// Never reached: no eating, and no unlocking, here.
 		})
 	}
 	// The child's main goroutine waits too: now no goroutine can run again.
