@@ -23,6 +23,7 @@ func TestCommandLine(t *testing.T) {
 		"threads\tThreads\n" +
 		"race\tRace conditions and locks\n" +
 		"scheduler\tYou are the scheduler\n" +
+		"deadlock\tDeadlocks\n" +
 		"goroutines\tGreen threads\n" +
 		"callbacks\tCallbacks\n" +
 		"futures\tPromises and futures\n" +

@@ -104,6 +104,7 @@ var reportFields = map[string][][]string{
 	"overview":   {{"modes", "name", "kind", "seconds", "cpus"}},
 	"goroutines": {{"bytes_per_goroutine"}, {"bytes_per_thread"}, {"counts"}},
 	"coroutines": {{"transcript"}, {"paused_at"}},
+	"deadlock":   {{"detected_ms"}, {"cycle"}, {"ways", "name", "outcome", "meals", "meals_per_s"}},
 	"reactive":   {{"lines_emitted"}, {"lines_in_file"}, {"completed"}, {"transcript"}, {"article_checks", "article_says", "verdict", "because"}},
 }
 

@@ -69,6 +69,12 @@ func Panels() []Panel {
 			About: schedulerAbout,
 		},
 		{
+			ID: "deadlock", Title: "Deadlocks", Icon: theme.ErrorIcon,
+			Source: "deadlock.go", build: deadlockPanel,
+			Intro: deadlockIntro,
+			About: deadlockAbout,
+		},
+		{
 			ID: "goroutines", Title: "Green threads", Icon: theme.MediaFastForwardIcon,
 			Source: "goroutines.go", build: goroutinesPanel,
 			Intro: goroutinesIntro,

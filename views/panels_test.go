@@ -13,7 +13,8 @@ import (
 )
 
 // designIDs are the panel IDs of DESIGN.md, in its order: part of the command line.
-var designIDs = []string{"overview", "server", "threads", "race", "scheduler", "goroutines",
+var designIDs = []string{"overview", "server", "threads", "race", "scheduler", "deadlock",
+	"goroutines",
 	"callbacks", "futures", "async-await", "reactive", "coroutines"}
 
 func TestRegistry(t *testing.T) {
