@@ -65,8 +65,8 @@ func overviewLegend() string {
 		one = "a goroutine per task, GOMAXPROCS=1: one goroutine executes Go code at a time, but the child is not pinned to a core on this OS, so this is not \"one core\"."
 	}
 	return fmt.Sprintf("Colours come from the runtime's trace of each child process: green running (executing Go code on a P — a scheduler slot, not a core) · "+
-		"orange runnable (ready, not running: waiting for a P, or for its locked thread to take one) · blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
-		"pink in a system call · grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
+		"orange runnable (ready, not running: waiting for a P, or for its locked thread to take one) · light blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
+		"dark blue in a system call · dark grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
 		"that is the kernel run-queue time under each timeline, where Linux gives it.\n"+
 		"Sequential: one goroutine, GOMAXPROCS=%[1]d. Concurrent: %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
 		runtime.NumCPU(), one)

@@ -31,14 +31,17 @@ var (
 )
 
 // The states of a goroutine, the same colours in the overview's timelines
-// and in every X-ray: running and runnable, the pair most often compared,
-// differ in hue and in lightness.
+// and in every X-ray. Checked through a deuteranopia simulation (tools/cvdsim):
+// the bluish green of running turns grey there, the orange of runnable
+// yellow, the sky blue of blocked light blue and the blue of a system call
+// dark blue, so all four stay apart; reddish purple would have turned the
+// same grey as running, and is left to the charts.
 var (
 	colorRunning  color.Color = okabeGreen
 	colorRunnable color.Color = okabeOrange
 	colorBlocked  color.Color = okabeSkyBlue
-	colorSyscall  color.Color = okabePurple
-	colorUntraced color.Color = paletteGrey
+	colorSyscall  color.Color = okabeBlue
+	colorUntraced color.Color = paletteDark
 )
 
 // legendItem is a colour and the word it stands for.
@@ -80,7 +83,7 @@ var procShades = [2]color.Color{paletteGrey, paletteDark}
 // chartColors are the series colours of every chart, marble lane and
 // worker lane, readable on light and dark; each series is named in a legend
 // or beside its lane.
-var chartColors = []color.Color{okabeBlue, okabeOrange, okabeGreen, okabeVermilion, okabeSkyBlue, okabePurple, okabeYellow}
+var chartColors = []color.Color{okabeBlue, okabeOrange, okabeGreen, okabeSkyBlue, okabeVermilion, okabePurple, okabeYellow}
 
 // chartGlyphs give a scatter series a shape of its own as well as a colour.
 var chartGlyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.BoxGlyph{}, draw.PlusGlyph{}}

@@ -128,16 +128,19 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		n.Importance = widget.WarningImportance
 		parts = append(parts, n)
 	}
-	parts = append(parts, wrapped(d.summary), stateLegend(false), wrapped(
-		"Goroutine lanes — green: running (executing Go code on a P) · orange: runnable (ready, waiting for a P) · blue: blocked · pink: in a system call. "+
-			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
-			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one "+
-			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. "+
-			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: "+
-			"the summary above, which adds up the running time itself, is the one to trust. "+
-			"Many goroutines taking turns on one lane is concurrency. "+
-			"Several lanes busy at once means goroutines held slots "+
-			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))
+	parts = append(parts, wrapped(d.summary), stateLegend(false))
+	// The key in full comes after the lanes, which are the X-ray's evidence
+	// and so come first, in view at a laptop's window size.
+	key := wrapped(
+		"Goroutine lanes — green: running (executing Go code on a P) · orange: runnable (ready, waiting for a P) · light blue: blocked · dark blue: in a system call. " +
+			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. " +
+			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one " +
+			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. " +
+			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: " +
+			"the summary above, which adds up the running time itself, is the one to trust. " +
+			"Many goroutines taking turns on one lane is concurrency. " +
+			"Several lanes busy at once means goroutines held slots " +
+			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record.")
 
 	goroutines, procs := newTimeline(), newTimeline()
 	for _, g := range x.Goroutines {
@@ -193,7 +196,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 			container.NewBorder(nil, nil, widget.NewLabel("Scroll in time:"), nil, posSlider)),
 		detail,
 		bold(fmt.Sprintf("Ps, the scheduler's slots — not cores (%d used by this run)", len(ids))), procs,
-		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines)
+		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines, key)
 	return container.NewVScroll(container.NewVBox(parts...))
 }
 
