@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/assets"
@@ -112,7 +113,7 @@ const awaitCompiled = "What the compiler makes of await: C# rewrites OnRunClick 
 	"where it must not touch the window). No thread is blocked meanwhile. Go has no such rewrite: ReportStraightLine blocks the " +
 	"goroutine that calls it (its stack keeps its place), so it must not run on the window's goroutine."
 
-var awaitHighlight = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50}
+var awaitHighlight = withAlpha(okabeOrange, 0x50)
 
 var stepNames = map[int]string{1: "read", 2: "parse", 3: "look up"}
 
@@ -170,7 +171,12 @@ func newAsyncAwaitView() *asyncAwaitView {
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run, three); enable(c.Busy, cancel) })
 
-	columns := container.NewGridWithColumns(3)
+	// The three results sit in one row above the code, where all three are
+	// in view after a run. Three functions of up to 105 columns do not fit
+	// side by side at a laptop's width: the straight-line one, whose steps
+	// light up, stays on the left, and the other two share the right column.
+	results := container.NewGridWithColumns(3)
+	codes := map[string]*CodeView{}
 	for _, style := range workflowStyles {
 		src, err := techniques.FuncSource("asyncawait.go", workflowFuncs[style])
 		if err != nil {
@@ -182,6 +188,9 @@ func newAsyncAwaitView() *asyncAwaitView {
 			}
 		}
 		code := NewCodeView(src)
+		code.SetTextSize(theme.TextSize() - 2)
+		code.ShowLine(funcLine(src, workflowFuncs[style])) // its doc comment is a scroll up
+		codes[style] = code
 		if style == "straight-line" {
 			v.code = code
 			for i, line := range strings.Split(src, "\n") {
@@ -194,8 +203,25 @@ func newAsyncAwaitView() *asyncAwaitView {
 		}
 		result := wrapped("—")
 		v.results[style] = result
-		columns.Add(container.NewBorder(bold(style), result, nil, nil, code))
+		results.Add(container.NewBorder(bold(style), nil, nil, nil, result))
 	}
+	others := container.NewStack(codes["promises"], codes["callbacks"])
+	codes["callbacks"].Hide()
+	other := widget.NewRadioGroup([]string{"promises", "callbacks"}, func(style string) {
+		for _, o := range []string{"promises", "callbacks"} {
+			if o == style {
+				codes[o].Show()
+			} else {
+				codes[o].Hide()
+			}
+		}
+	})
+	other.Horizontal = true
+	other.Required = true
+	other.SetSelected("promises")
+	columns := container.NewGridWithColumns(2,
+		container.NewBorder(bold("straight-line"), nil, nil, nil, codes["straight-line"]),
+		container.NewBorder(container.NewHBox(bold("beside it:"), other), nil, nil, nil, others))
 	beside := container.NewBorder(nil, wrapped(awaitCompiled), nil, nil, container.NewGridWithColumns(2,
 		container.NewBorder(bold("C# with await (not Go: shown, not run)"), nil, nil, nil, NewCodeView(csharpHandler)),
 		container.NewBorder(bold("Go: the straight-line code on a goroutine"), nil, nil, nil, NewCodeView(goHandler))))
@@ -212,8 +238,8 @@ func newAsyncAwaitView() *asyncAwaitView {
 	// window's default size; the code keeps a height that shows most of each
 	// function, and the article box comes below it, in the scroll.
 	codeHeight := canvas.NewRectangle(color.Transparent)
-	codeHeight.SetMinSize(fyne.NewSize(0, 440))
-	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step, v.measured,
+	codeHeight.SetMinSize(fyne.NewSize(0, 360))
+	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step, v.measured, results,
 		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.claims.Content)
 	v.demo = newDemo(container.NewVScroll(content), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)

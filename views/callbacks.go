@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/assets"
@@ -105,22 +106,26 @@ func newCallbacksView() *callbacksView {
 	)
 	upper := container.NewBorder(controls, v.claims.Content, nil, nil, v.out)
 
-	column := func(title, file string, result *widget.Label) fyne.CanvasObject {
+	// Each column opens at its function, not at the file's package line.
+	column := func(title, file, fn string, result *widget.Label) fyne.CanvasObject {
 		src, err := techniques.Source(file)
 		if err != nil {
 			src = err.Error()
 		}
-		return container.NewBorder(bold(title), result, nil, nil, NewCodeView(src))
+		code := NewCodeView(src)
+		code.SetTextSize(theme.TextSize() - 2)
+		code.ShowLine(funcLine(src, fn))
+		return container.NewBorder(bold(title), result, nil, nil, code)
 	}
 	nesting := container.NewBorder(
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.failAt, runBoth),
 			wrapped("Three dependent steps: read index.txt, then the file it names, then count that file's lines and words.")),
 		nil, nil, nil,
 		container.NewGridWithColumns(2,
-			column("Nested callbacks", "callbacks_nested.go", v.nested),
-			column("Flattened: one named method per step", "callbacks_flat.go", v.flat)))
+			column("Nested callbacks", "callbacks_nested.go", "CountNested", v.nested),
+			column("Flattened: one named method per step", "callbacks_flat.go", "CountFlat", v.flat)))
 	split := container.NewVSplit(upper, nesting)
-	split.Offset = 0.65
+	split.Offset = 0.66
 	v.root = split
 
 	v.demo = newDemo(split, &v.runs,
@@ -221,6 +226,9 @@ func (v *callbacksView) readAfter(fsys fs.FS, name string, withClick bool) error
 
 // report records what the run showed; Fyne goroutine.
 func (v *callbacksView) report(delay, click, held time.Duration) {
+	// The order of the run's first lines is the lesson ("done." before the
+	// file): show them, not the file's last lines.
+	v.out.ScrollTo(v.out.Lines() - len(v.runLines))
 	v.runs.setResult("console_lines", v.runLines)
 	v.runs.setResult("simulated_delay_ms", ms(delay))
 	if click > 0 {

@@ -16,14 +16,6 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// chartColors are the series colours of every chart, readable on light and dark.
-var chartColors = []color.Color{
-	color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0xff},
-	color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
-	color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
-	color.NRGBA{R: 0xfb, G: 0x8c, B: 0x00, A: 0xff},
-}
-
 // newChart is an empty image for charts, at least minW×minH. The window
 // scales a chart to fit with the graphics driver: Fyne's default would
 // resample it on the CPU, on the window's goroutine, every time it changes —

@@ -66,6 +66,8 @@ type CodeView struct {
 	widget.BaseWidget
 	lines [][]codeToken
 	marks map[int]color.Color // background colours of marked lines
+	size  float32             // text size; 0 is the theme's
+	top   int                 // the line scrolled to the top, set by ShowLine
 }
 
 // NewCodeView shows src.
@@ -90,13 +92,13 @@ func (c *CodeView) MarkLine(i int, bg color.Color) {
 func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 	th := c.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	l := &codeLayout{digits: len(fmt.Sprint(len(c.lines)))}
+	l := &codeLayout{digits: len(fmt.Sprint(len(c.lines))), size: c.textSize()}
 	var objects []fyne.CanvasObject
 	add := func(o fyne.CanvasObject, line, col int) {
 		objects = append(objects, o)
 		l.at = append(l.at, [2]int{line, col})
 	}
-	r := &codeRenderer{view: c}
+	r := &codeRenderer{view: c, layout: l, top: -1}
 	for i, tokens := range c.lines {
 		bg := canvas.NewRectangle(color.Transparent)
 		bg.Hide()
@@ -104,6 +106,7 @@ func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 		add(bg, i, wholeLine)
 		num := canvas.NewText(fmt.Sprintf("%*d", l.digits, i+1), th.Color(theme.ColorNamePlaceHolder, v))
 		num.TextStyle.Monospace = true
+		num.TextSize = l.size
 		add(num, i, -l.digits-1)
 		for _, t := range tokens {
 			text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
@@ -111,6 +114,7 @@ func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 				text.Color = t.color
 			}
 			text.TextStyle.Monospace = true
+			text.TextSize = l.size
 			add(text, i, t.col)
 			l.width = max(l.width, t.col+len([]rune(t.text)))
 		}
@@ -122,16 +126,34 @@ func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 
 type codeRenderer struct {
 	view        *CodeView
+	layout      *codeLayout
+	top         int // the line last scrolled to, -1 before the first layout
 	scroll      *container.Scroll
 	backgrounds []*canvas.Rectangle // one per line, hidden unless marked
 }
 
-func (r *codeRenderer) Layout(size fyne.Size)        { r.scroll.Resize(size) }
+func (r *codeRenderer) Layout(size fyne.Size) {
+	r.scroll.Resize(size)
+	r.scrollToTop()
+}
+
+// scrollToTop scrolls to the view's top line once it is set, and again when it changes.
+func (r *codeRenderer) scrollToTop() {
+	if r.top != r.view.top {
+		want := float32(r.view.top) * r.layout.cell().Height
+		r.scroll.ScrollToOffset(fyne.NewPos(0, want))
+		if r.scroll.Offset.Y == want { // else not laid out yet: the scroll undid it, try again at the next layout
+			r.top = r.view.top
+		}
+	}
+}
+
 func (r *codeRenderer) MinSize() fyne.Size           { return r.scroll.MinSize() }
 func (r *codeRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.scroll} }
 func (r *codeRenderer) Destroy()                     {}
 
 func (r *codeRenderer) Refresh() {
+	r.scrollToTop()
 	for i, bg := range r.backgrounds {
 		mark, marked := r.view.marks[i]
 		if marked != bg.Visible() || marked && mark != bg.FillColor {
@@ -151,10 +173,11 @@ type codeLayout struct {
 	at     [][2]int // each object's line and column; the gutter's columns are negative
 	digits int      // of the largest line number
 	width  int      // columns of the longest line
+	size   float32  // the text's size
 }
 
 func (l *codeLayout) cell() fyne.Size {
-	return fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{Monospace: true})
+	return fyne.MeasureText("M", l.size, fyne.TextStyle{Monospace: true})
 }
 
 func (l *codeLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
@@ -192,4 +215,35 @@ func drawnVariant() fyne.ThemeVariant {
 		return theme.VariantDark
 	}
 	return theme.VariantLight
+}
+
+// SetTextSize draws the code at size points, 0 for the theme's text size, so
+// that code shown side by side fits its column. Call it before the view is shown.
+func (c *CodeView) SetTextSize(size float32) { c.size = size }
+
+func (c *CodeView) textSize() float32 {
+	if c.size > 0 {
+		return c.size
+	}
+	return theme.TextSize()
+}
+
+// ShowLine scrolls so that line i (counted from 0) is at the top: the
+// function that matters, not the file's package and import lines. Call it
+// on the Fyne goroutine.
+func (c *CodeView) ShowLine(i int) {
+	c.top = max(i, 0)
+	c.Refresh()
+}
+
+// funcLine is the line (counted from 0) where func name begins in src, or
+// 0 if src has no such func.
+func funcLine(src, name string) int {
+	lines := strings.Split(src, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "func "+name+"(") {
+			return i
+		}
+	}
+	return 0
 }

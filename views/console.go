@@ -62,7 +62,7 @@ func newConsole() *console {
 		func() fyne.CanvasObject {
 			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 			t.TextStyle.Monospace = true
-			return container.New(layout.NewCustomPaddedLayout(4, 4, 8, 8), t)
+			return container.New(layout.NewCustomPaddedLayout(1, 1, 8, 8), t) // tight rows: more of a run in view
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			t := o.(*fyne.Container).Objects[0].(*canvas.Text)
@@ -149,6 +149,12 @@ func (c *console) Text() string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// ScrollTo scrolls line i (counted from the oldest line kept) into view, at
+// the top if the console can scroll that far.
+func (c *console) ScrollTo(i int) {
+	c.list.ScrollTo(max(i, 0))
 }
 
 // Lines returns how many lines the console holds now.

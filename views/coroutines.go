@@ -52,8 +52,8 @@ var (
 
 // The background of the line where each kind is paused.
 var pausedHighlight = []color.Color{
-	color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x60}, // iter.Pull: amber
-	color.NRGBA{R: 0x21, G: 0x96, B: 0xf3, A: 0x50}, // channels: blue
+	withAlpha(okabeOrange, 0x60),  // iter.Pull: orange
+	withAlpha(okabeSkyBlue, 0x50), // channels: blue
 }
 
 // coroutinesView is the coroutines panel. The coroutine lives across runs;

@@ -508,7 +508,8 @@ func memoryChart(points map[techniques.Kind]plotter.XYs) image.Image {
 		if err != nil {
 			continue
 		}
-		s.Color = chartColors[i+1]
+		s.Color = chartColors[i]
+		s.Shape = chartGlyphs[i] // a shape as well as a colour: the two kinds differ in print too
 		s.Radius = vg.Points(4)
 		p.Add(s)
 		p.Legend.Add(k.String(), s)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/color"
 	"runtime"
 	"time"
 
@@ -34,14 +33,6 @@ Concurrency pays off when tasks **block** — on a disk, a network, a database. 
 
 **What the colours measure.** They are the Go runtime's own record, read from the child's execution trace (` + "`runtime/trace`" + `): *running* is a goroutine executing Go code, which needs a **P** — one of the scheduler's GOMAXPROCS slots, not a core; *runnable* is ready but not running: waiting for a P or, since each task here is locked to its OS thread (to read that thread's run-queue time), for its own thread to wake and take a free P; *blocked* is parked (here, in a sleep standing in for I/O) and needs neither a P nor a core. A running goroutine's thread can still wait for a core when other programs hold them: the trace cannot see that, so on Linux the app also reads each task's thread's time in the kernel's run queue (` + "`/proc/self/task/TID/schedstat`" + `) and shows it under each timeline.`
 )
-
-var stateColors = map[string]color.Color{
-	techniques.StateRunning:  color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
-	techniques.StateRunnable: color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
-	techniques.StateBlocked:  color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
-	techniques.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
-	techniques.StateUntraced: color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
-}
 
 var (
 	overviewModes = []techniques.Mode{techniques.Sequential, techniques.OneCPU, techniques.Parallel}
@@ -74,8 +65,8 @@ func overviewLegend() string {
 		one = "a goroutine per task, GOMAXPROCS=1: one goroutine executes Go code at a time, but the child is not pinned to a core on this OS, so this is not \"one core\"."
 	}
 	return fmt.Sprintf("Colours come from the runtime's trace of each child process: green running (executing Go code on a P — a scheduler slot, not a core) · "+
-		"amber runnable (ready, not running: waiting for a P, or for its locked thread to take one) · blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
-		"purple in a system call · grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
+		"orange runnable (ready, not running: waiting for a P, or for its locked thread to take one) · light blue blocked (parked in a sleep that stands in for I/O: it needs no P and no core) · "+
+		"dark blue in a system call · dark grey untraced (start to end by the clock). A running goroutine's thread can still wait for a core: "+
 		"that is the kernel run-queue time under each timeline, where Linux gives it.\n"+
 		"Sequential: one goroutine, GOMAXPROCS=%[1]d. Concurrent: %[2]s Parallel: a goroutine per task, GOMAXPROCS=%[1]d (the app may use %[1]d logical CPUs).",
 		runtime.NumCPU(), one)
@@ -107,9 +98,16 @@ func newOverviewView() *overviewView {
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 
-	grid := container.NewVBox(container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)")))
+	// The six timelines come first, each under its mode and time, so that
+	// all three modes are in view together at a laptop's window size; what
+	// each run allowed and measured, and what the colours mean in full,
+	// come after them.
+	kinds := container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)"))
+	grid := container.NewVBox(kinds)
+	details := container.NewVBox(bold("What each run allowed and measured"))
 	for _, m := range overviewModes {
 		row := container.NewGridWithColumns(2)
+		measuredRow := container.NewGridWithColumns(2)
 		for _, k := range overviewKinds {
 			tl := newTimeline()
 			tl.LabelWidth = 64 // "task 15": the spans get the rest, and two columns fit a 1024-wide window
@@ -117,17 +115,31 @@ func newOverviewView() *overviewView {
 			head.Truncation = fyne.TextTruncateEllipsis
 			stats := wrapped("")
 			v.lanes[key(m, k)], v.heads[key(m, k)], v.stats[key(m, k)] = tl, head, stats
-			row.Add(container.NewBorder(container.NewVBox(head, stats), nil, nil, nil, tl))
+			row.Add(container.NewBorder(head, nil, nil, nil, tl))
+			kindTitle := widget.NewLabelWithStyle(modeTitle(m)+", "+kindNoun(k), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+			kindTitle.Truncation = fyne.TextTruncateEllipsis
+			measuredRow.Add(container.NewBorder(kindTitle, nil, nil, nil, stats))
 		}
 		grid.Add(row)
+		details.Add(measuredRow)
 	}
 	grid.Add(v.claims.Content)
+	grid.Add(details)
+	grid.Add(wrapped(overviewLegend()))
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Tasks (1–16):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
 			widget.NewLabel("each of (ms):"), container.NewGridWrap(fyne.NewSize(80, 36), v.length), run, cancel),
-		v.message, wrapped(overviewLegend()))
+		v.message, stateLegend(true))
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, container.NewVScroll(grid)), &v.runs, v.run, v.runBlocking)
 	return v
+}
+
+// kindNoun names a kind of task, as the columns' headings do.
+func kindNoun(k techniques.TaskKind) string {
+	if k == techniques.CPUBound {
+		return "CPU-bound"
+	}
+	return "blocking"
 }
 
 func modeTitle(m techniques.Mode) string {

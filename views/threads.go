@@ -67,13 +67,19 @@ func newThreadsView() *threadsView {
 	cancel.Disable()
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, run); enable(c.Busy, cancel) })
 
+	// The measured summary, the lanes and the interleaved lines come first,
+	// in view at a laptop's window size; what the workers do and the
+	// article's claim follow, a scroll away if the window is short.
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
-		v.message,
+		v.message, v.summary)
+	evidence := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
+	evidence.Offset = 0.55
+	explained := container.NewVScroll(container.NewVBox(
 		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority (on Linux) so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms by the clock (real CPU work, as much as it gets a core for) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
-		v.summary, v.claims.Content)
-	split := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
-	split.Offset = 0.6
+		v.claims.Content))
+	split := container.NewVSplit(evidence, explained)
+	split.Offset = 0.7
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, split), &v.runs,
 		func() error { return v.run(false) }, func() error { return v.run(true) })
 	return v

@@ -3,7 +3,6 @@ package views
 import (
 	"cmp"
 	"fmt"
-	"image/color"
 	"maps"
 	"math"
 	"slices"
@@ -17,21 +16,6 @@ import (
 
 	"concurrencylab/techniques/xray"
 )
-
-var xrayColors = map[string]color.Color{
-	xray.StateRunning:  color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff},
-	xray.StateRunnable: color.NRGBA{R: 0xff, G: 0xa0, B: 0x00, A: 0xff},
-	xray.StateBlocked:  color.NRGBA{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff},
-	xray.StateSyscall:  color.NRGBA{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff},
-}
-
-// procShades are the P lanes' colours: greys, which the state legend does
-// not use, so that a busy P cannot be read as a goroutine's state. The
-// shade changes each time the P passes to another goroutine.
-var procShades = [2]color.Color{
-	color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
-	color.NRGBA{R: 0x61, G: 0x61, B: 0x61, A: 0xff},
-}
 
 // procSpans draws one P's lane: a grey span for each stretch a goroutine
 // of the run held it, the shade changing with the goroutine.
@@ -144,16 +128,19 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 		n.Importance = widget.WarningImportance
 		parts = append(parts, n)
 	}
-	parts = append(parts, wrapped(d.summary), wrapped(
-		"Goroutine lanes — green: running (executing Go code on a P) · amber: runnable (ready, waiting for a P) · blue: blocked · purple: in a system call. "+
-			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. "+
-			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one "+
-			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. "+
-			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: "+
-			"the summary above, which adds up the running time itself, is the one to trust. "+
-			"Many goroutines taking turns on one lane is concurrency. "+
-			"Several lanes busy at once means goroutines held slots "+
-			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record."))
+	parts = append(parts, wrapped(d.summary), stateLegend(false))
+	// The key in full comes after the lanes, which are the X-ray's evidence
+	// and so come first, in view at a laptop's window size.
+	key := wrapped(
+		"Goroutine lanes — green: running (executing Go code on a P) · orange: runnable (ready, waiting for a P) · light blue: blocked · dark blue: in a system call. " +
+			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. " +
+			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one " +
+			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. " +
+			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: " +
+			"the summary above, which adds up the running time itself, is the one to trust. " +
+			"Many goroutines taking turns on one lane is concurrency. " +
+			"Several lanes busy at once means goroutines held slots " +
+			"at the same time: they ran at the same instant only if the OS gave their threads separate cores, which the trace does not record.")
 
 	goroutines, procs := newTimeline(), newTimeline()
 	for _, g := range x.Goroutines {
@@ -209,7 +196,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 			container.NewBorder(nil, nil, widget.NewLabel("Scroll in time:"), nil, posSlider)),
 		detail,
 		bold(fmt.Sprintf("Ps, the scheduler's slots — not cores (%d used by this run)", len(ids))), procs,
-		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines)
+		bold(fmt.Sprintf("Goroutines (the %d busiest of %s)", len(x.Goroutines), grouped(x.Total))), goroutines, key)
 	return container.NewVScroll(container.NewVBox(parts...))
 }
 
