@@ -34,15 +34,17 @@ func (s *shell) demoList() []*views.Demo {
 	return demos
 }
 
-// waitDemos waits, at most limit, for the demos' goroutines and the X-ray
-// readers to end. Any goroutine may call it.
-func (s *shell) waitDemos(demos []*views.Demo, limit time.Duration) {
+// waitDemos waits, at most limit, for the demos' goroutines to end. It
+// touches no shell state, so any goroutine may call it. The X-ray readers
+// are not waited for: they only read a copy of the trace, so cutting them
+// off loses nothing, and a reading that is slow to notice its cancellation
+// must not hold the exit.
+func waitDemos(demos []*views.Demo, limit time.Duration) {
 	done := make(chan struct{})
 	go func() {
 		for _, d := range demos {
 			d.Wait()
 		}
-		s.readers.Wait()
 		close(done)
 	}()
 	select {
@@ -65,7 +67,7 @@ func (s *shell) exit() {
 	began := time.Now()
 	demos := s.demoList()
 	go func() {
-		s.waitDemos(demos, exitWait)
+		waitDemos(demos, exitWait)
 		time.Sleep(prefsSettle - time.Since(began))
 		os.Exit(int(s.exitCode.Load()))
 	}()

@@ -75,7 +75,7 @@ type shell struct {
 	xrayHolder    *fyne.Container           // the X-ray tab's content: holds the current panel's X-ray
 	xrays         map[int]fyne.CanvasObject // each panel's X-ray of its last run
 	xray          *xrayer
-	readers       conc.WaitGroup // the goroutines reading X-rays, waited for on exit
+	readers       conc.WaitGroup // the goroutines reading X-rays; the exit cancels them and does not wait
 	readCtx       context.Context
 	stopReading   context.CancelFunc // on exit
 	reading       map[int]reading    // each panel's latest reading: only it may show
@@ -133,7 +133,7 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	})
 	a.Run()
 	// Give the cancelled runs a moment to end, so none is cut off mid-write.
-	s.waitDemos(s.demoList(), exitWait) // the loop has ended: this goroutine owns the shell now
+	waitDemos(s.demoList(), exitWait) // the loop has ended: this goroutine owns the shell now
 	return int(s.exitCode.Load())
 }
 
