@@ -15,8 +15,10 @@ import (
 )
 
 const (
-	probeEvery   = 10 * time.Millisecond  // how often a probe is raised; answering it costs nothing the event loop does not do anyway
-	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
+	probeEvery   = 10 * time.Millisecond  // how often a probe is raised while a run is in flight
+	idleProbe    = 100 * time.Millisecond // and while none is: a freeze then reads short by at most this
+	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often while a run is in flight
+	idleRefresh  = 5 * time.Second        // and this often while none is, unless it froze: without a GPU a redraw costs real CPU
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
 	selfRedraw   = 2 * frame // a probe answered right after the meter's own redraw, and sooner than this, is not counted
@@ -41,7 +43,8 @@ func latencyColor(d time.Duration) color.Color {
 
 // meter is the status bar's responsiveness meter. It pings the window the
 // way a desktop does ("are you still responding?"): a probe goroutine raises
-// a flag every probeEvery, and the flag is answered the next time Fyne's event
+// a flag every probeEvery during a run (every idleProbe otherwise, and once
+// as a run starts), and the flag is answered the next time Fyne's event
 // loop reads input — the moment a click or a key would be handled. How long
 // that took is the latency. Only one probe is outstanding at a time, so a
 // frozen window shows up as one very late probe — measured, and drawn once
@@ -54,9 +57,11 @@ func latencyColor(d time.Duration) color.Color {
 // That is a delay in showing results, not a window that is not listening.
 type meter struct {
 	pending atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
+	fast    atomic.Bool  // probe every probeEvery, not idleProbe: a run is in flight
 
 	lat         latencies
 	sinceRun    time.Duration // the worst latency since a run last began
+	running     bool          // a run is in flight
 	lastRefresh time.Time
 	redrew      bool // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
 
@@ -106,21 +111,32 @@ func newMeter() *meter {
 func (m *meter) busy(b bool) {
 	if b {
 		m.sinceRun = 0
+		// A blocking run freezes the window right after this: the probe
+		// raised now measures all of it.
+		m.pending.CompareAndSwap(0, time.Now().UnixNano())
 	}
+	m.running = b
+	m.fast.Store(b)
 }
 
-// probe raises a probe every probeEvery, if the last one was answered,
-// until ctx is cancelled. Run it on its own goroutine.
+// probe raises a probe every probeEvery while a run is in flight, every
+// idleProbe otherwise, if the last one was answered, until ctx is
+// cancelled. Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
-	tick := time.NewTicker(probeEvery)
-	defer tick.Stop()
+	t := time.NewTimer(idleProbe)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-t.C:
 		}
 		m.pending.CompareAndSwap(0, time.Now().UnixNano())
+		if m.fast.Load() {
+			t.Reset(probeEvery)
+		} else {
+			t.Reset(idleProbe)
+		}
 	}
 }
 
@@ -152,7 +168,11 @@ func (m *meter) polled(now time.Time) {
 	}
 	m.lat.add(sent, now)
 	m.sinceRun = max(m.sinceRun, now.Sub(sent))
-	if now.Sub(m.lastRefresh) < meterRefresh && now.Sub(sent) < notResponse {
+	every := idleRefresh
+	if m.running {
+		every = meterRefresh
+	}
+	if now.Sub(m.lastRefresh) < every && now.Sub(sent) < notResponse {
 		return
 	}
 	m.lastRefresh = now
