@@ -115,6 +115,9 @@ func (m *meter) busy(b bool) {
 		// raised now measures all of it.
 		m.pending.CompareAndSwap(0, time.Now().UnixNano())
 	}
+	if !b && m.running {
+		m.lastRefresh = time.Time{} // show how the run ended at the next probe
+	}
 	m.running = b
 	m.fast.Store(b)
 }
