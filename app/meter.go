@@ -15,8 +15,7 @@ import (
 )
 
 const (
-	probeEvery   = 10 * time.Millisecond  // how often a probe is raised while a run is in flight
-	idleProbe    = 100 * time.Millisecond // and while none is: a freeze then reads short by at most this
+	probeEvery   = 10 * time.Millisecond  // how often the probe goroutine raises a probe while a run is in flight
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often while a run is in flight
 	idleRefresh  = 5 * time.Second        // and this often while none is, unless it froze: without a GPU a redraw costs real CPU
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
@@ -42,13 +41,16 @@ func latencyColor(d time.Duration) color.Color {
 }
 
 // meter is the status bar's responsiveness meter. It pings the window the
-// way a desktop does ("are you still responding?"): a probe goroutine raises
-// a flag every probeEvery during a run (every idleProbe otherwise, and once
-// as a run starts), and the flag is answered the next time Fyne's event
-// loop reads input — the moment a click or a key would be handled. How long
-// that took is the latency. Only one probe is outstanding at a time, so a
-// frozen window shows up as one very late probe — measured, and drawn once
-// the window thaws.
+// way a desktop does ("are you still responding?"): during a run a probe
+// goroutine raises a flag every probeEvery, and the flag is answered the
+// next time Fyne's event loop reads input — the moment a click or a key
+// would be handled. How long that took is the latency. Only one probe is
+// outstanding at a time, so a frozen window shows up as one very late
+// probe — measured, and drawn once the window thaws.
+//
+// While no run is in flight, the probe is raised each time the loop reads
+// input instead, so it waits a whole turn of the loop, the longest a click
+// could: an idle freeze is still measured whole, and no goroutine wakes.
 //
 // The answer does not come from a function posted with fyne.Do: Fyne's loop
 // chooses at random between reading input (then painting) and running posted
@@ -56,8 +58,9 @@ func latencyColor(d time.Duration) color.Color {
 // can wait several frames that the window spent reading input and painting.
 // That is a delay in showing results, not a window that is not listening.
 type meter struct {
-	pending atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
-	fast    atomic.Bool  // probe every probeEvery, not idleProbe: a run is in flight
+	pending atomic.Int64  // unix nanoseconds when the outstanding probe was sent; 0 if none
+	fast    atomic.Bool   // a run is in flight: the probe goroutine probes
+	wake    chan struct{} // tells the probe goroutine that a run started
 
 	lat         latencies
 	sinceRun    time.Duration // the worst latency since a run last began
@@ -78,6 +81,7 @@ type meter struct {
 func newMeter() *meter {
 	m := &meter{
 		lat:        latencies{span: meterSpan},
+		wake:       make(chan struct{}, 1),
 		dot:        canvas.NewCircle(meterGreen),
 		text:       widget.NewLabel("UI latency —"),
 		stall:      widget.NewLabel(""),
@@ -120,26 +124,36 @@ func (m *meter) busy(b bool) {
 	}
 	m.running = b
 	m.fast.Store(b)
+	if b {
+		select {
+		case m.wake <- struct{}{}:
+		default: // already told
+		}
+	}
 }
 
-// probe raises a probe every probeEvery while a run is in flight, every
-// idleProbe otherwise, if the last one was answered, until ctx is
-// cancelled. Run it on its own goroutine.
+// probe raises a probe every probeEvery while a run is in flight, if the
+// last one was answered, until ctx is cancelled; between runs it sleeps.
+// Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
-	t := time.NewTimer(idleProbe)
-	defer t.Stop()
+	tick := time.NewTicker(probeEvery)
+	defer tick.Stop()
 	for {
+		if !m.fast.Load() {
+			tick.Stop()
+			select {
+			case <-ctx.Done():
+				return
+			case <-m.wake:
+			}
+			tick.Reset(probeEvery)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick.C:
 		}
 		m.pending.CompareAndSwap(0, time.Now().UnixNano())
-		if m.fast.Load() {
-			t.Reset(probeEvery)
-		} else {
-			t.Reset(idleProbe)
-		}
 	}
 }
 
@@ -152,11 +166,15 @@ func (m *meter) listen() {
 	a.Start()
 }
 
-// polled answers the outstanding probe, if any. It runs on the Fyne goroutine.
+// polled answers the outstanding probe, if any, and while idle raises the
+// next. It runs on the Fyne goroutine.
 func (m *meter) polled(now time.Time) {
 	redrew := m.redrew
 	m.redrew = false
 	sentNs := m.pending.Swap(0)
+	if !m.running {
+		m.pending.CompareAndSwap(0, now.UnixNano())
+	}
 	if sentNs == 0 {
 		return
 	}

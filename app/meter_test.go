@@ -10,6 +10,8 @@ import (
 func TestMeterIsAnsweredWhenInputIsRead(t *testing.T) {
 	test.NewTempApp(t)
 	m := newMeter()
+	m.busy(true)
+	m.pending.Store(0) // during a run, only the probe goroutine raises probes
 	t0 := time.Now()
 	probe := func(sentAgo time.Duration) { m.pending.Store(t0.Add(-sentAgo).UnixNano()) }
 
@@ -84,5 +86,22 @@ func TestIdleMeterRedrawsSeldom(t *testing.T) {
 	m.busy(true)
 	if !answer(t0.Add(4*meterRefresh), 60*time.Millisecond) {
 		t.Errorf("during a run the meter did not redraw %v after its last redraw", 2*meterRefresh)
+	}
+}
+
+// While idle, each read of input raises the next probe, so a freeze
+// between two reads is measured whole, with no goroutine to wake.
+func TestIdleMeterMeasuresAWholeTurnOfTheLoop(t *testing.T) {
+	test.NewTempApp(t)
+	m := newMeter()
+	t0 := time.Now()
+	m.polled(t0)
+	if got := m.pending.Load(); got != t0.UnixNano() {
+		t.Fatalf("an idle read of input left pending = %d, want a probe raised at that read", got)
+	}
+	froze := 700 * time.Millisecond
+	m.polled(t0.Add(froze))
+	if got := m.lat.worst(); got != froze {
+		t.Errorf("worst = %v, want the whole %v between the two reads", got, froze)
 	}
 }
