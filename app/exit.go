@@ -17,8 +17,9 @@ const (
 	// exitWait is how long the exit waits for cancelled runs to end, so
 	// none is cut off mid-write: well inside the watchdog.
 	exitWait = 700 * time.Millisecond
-	// prefsSettle is how long the exit lets Fyne finish saving preferences:
-	// a change made within 100 ms of the last save is saved 100 ms later.
+	// prefsSettle is how long after a preference changed the exit lets Fyne
+	// finish saving it: a change made within 100 ms of the last save is
+	// saved 100 ms later.
 	prefsSettle = 300 * time.Millisecond
 )
 
@@ -76,11 +77,15 @@ func (s *shell) exit() {
 	}
 	s.stopAll()
 	s.win.Hide()
-	began := time.Now()
+	saved := s.prefsChanged.Add(prefsSettle)
 	waits := s.waits()
 	go func() {
 		waitAll(exitWait, waits)
-		time.Sleep(prefsSettle - time.Since(began))
+		// Most exits change no preference, and end without a timer that
+		// a busy process could make late.
+		if wait := time.Until(saved); wait > 0 {
+			time.Sleep(wait)
+		}
 		os.Exit(int(s.exitCode.Load()))
 	}()
 }
@@ -107,7 +112,6 @@ func (s *shell) stopAll() {
 		d.Cancel()
 	}
 	s.endLife() // the X-ray readings' contexts descend from it
-	p := s.app.Preferences()
-	p.SetFloat(prefWidth, float64(size.Width))
-	p.SetFloat(prefHeight, float64(size.Height))
+	s.setPref(prefWidth, float64(size.Width))
+	s.setPref(prefHeight, float64(size.Height))
 }

@@ -40,7 +40,7 @@ func (s *shell) menu() *fyne.MainMenu {
 		item := fyne.NewMenuItem(map[string]string{themeSystem: "System", themeLight: "Light", themeDark: "Dark"}[choice], nil)
 		item.Checked = choice == current
 		item.Action = func() {
-			s.app.Preferences().SetString(prefTheme, choice)
+			s.setPref(prefTheme, choice)
 			s.app.Settings().SetTheme(themeFor(choice))
 			for _, it := range themeItems {
 				it.Checked = it == item

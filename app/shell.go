@@ -66,6 +66,9 @@ type shell struct {
 	endLife  context.CancelFunc
 	owned    sync.WaitGroup
 	exitCode atomic.Int32
+	// prefsChanged is when the app last changed a preference: the exit
+	// gives Fyne time to save it.
+	prefsChanged time.Time
 	// closing is set when the window closes. Fyne then runs fyne.Do inline on
 	// the calling goroutine, so hooks that a run's last fyne.Do calls after
 	// that must do nothing: they would race with the exit.
@@ -241,7 +244,7 @@ func (s *shell) show(i int) {
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
 	s.showRunStatus(i)
-	s.app.Preferences().SetString(prefPanel, p.ID)
+	s.setPref(prefPanel, p.ID)
 }
 
 func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
@@ -347,6 +350,25 @@ func (s *shell) setStatus(err error) {
 func (s *shell) step(by int) {
 	next := (s.current + by + len(s.panels)) % len(s.panels)
 	s.nav.Select(next)
+}
+
+// setPref sets a string or float64 preference, noting when one changed.
+func (s *shell) setPref(key string, v any) {
+	p := s.app.Preferences()
+	switch v := v.(type) {
+	case string:
+		if p.String(key) != v {
+			p.SetString(key, v)
+			s.prefsChanged = time.Now()
+		}
+	case float64:
+		if p.Float(key) != v {
+			p.SetFloat(key, v)
+			s.prefsChanged = time.Now()
+		}
+	default:
+		panic(fmt.Sprintf("setPref(%q): a %T", key, v))
+	}
 }
 
 func clamp(v, lo, hi float32) float32 { return max(lo, min(v, hi)) }
