@@ -82,12 +82,15 @@ screenshots: test-deps build
 	  ./$(BIN) --panel server --autorun --tab xray --screenshot docs/screenshots/server-xray.png 2>/dev/null; rm -rf $$home
 	@ls -la docs/screenshots
 
-# bench: the Go benchmarks, then the responsiveness table: the real window
-# pinged from outside (_NET_WM_PING) for every panel, right way and blocking
-# way, beside Fyne's own demo app at the same Fyne version.
+# bench: the Go benchmarks, the idle window's CPU and memory beside Fyne's
+# own demo app at the same Fyne version, then the responsiveness table: the
+# real window pinged from outside (_NET_WM_PING) for every panel, right way
+# and blocking way, beside the demo app again.
 bench: test-deps build
 	$(GO) test -run '^$$' -bench . ./techniques/...
 	$(GO) build -o $(TOOLS)/fyne_demo fyne.io/fyne/v2/cmd/fyne_demo
+	$(GO) build -o $(TOOLS)/idlecpu ./tools/idlecpu
+	xvfb-run -a -s "-screen 0 1400x900x24 -noreset" $(TOOLS)/idlecpu -lab ./$(BIN) -demo $(TOOLS)/fyne_demo
 	xvfb-run -a -s "-screen 0 1400x900x24 -noreset" env LAB_BIN=$(CURDIR)/$(BIN) FYNE_DEMO=$(TOOLS)/fyne_demo PING_TABLE=1 \
 	  $(GO) test -count=1 -run TestResponsivenessTable -v -timeout 20m ./e2e/
 

@@ -6,15 +6,29 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+)
 
-	"concurrencylab/views"
+const (
+	// exitWatchdog bounds the exit when Fyne shuts down on its own (on
+	// SIGTERM, say): within a second, as a user expects. Fyne 2.8.1's
+	// shutdown can lose its own last event (the preferences' final save)
+	// and then wait for it forever.
+	exitWatchdog = 900 * time.Millisecond
+	// exitWait is how long the exit waits for cancelled runs to end, so
+	// none is cut off mid-write: well inside the watchdog.
+	exitWait = 700 * time.Millisecond
+	// prefsSettle is how long after a preference changed the exit lets Fyne
+	// finish saving it: a change made within 100 ms of the last save is
+	// saved 100 ms later.
+	prefsSettle = 300 * time.Millisecond
 )
 
 // exitOnSignal ends the process within exitWatchdog of SIGTERM or SIGINT,
 // whatever the window's goroutine is doing. Fyne answers these signals by
 // quitting on that goroutine, which a blocking run holds for seconds: the
 // app's own exit then runs as usual if it can, and this ends the process if
-// it cannot. It runs for the life of the process.
+// it cannot. It runs on its own goroutine for the life of the process, and
+// reads only the atomic exit code.
 func (s *shell) exitOnSignal() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
@@ -24,25 +38,26 @@ func (s *shell) exitOnSignal() {
 	os.Exit(int(s.exitCode.Load()))
 }
 
-// demoList returns the panels' demos built so far. Call it on the Fyne
-// goroutine, which owns s.demos.
-func (s *shell) demoList() []*views.Demo {
-	var demos []*views.Demo
+// waits lists what the exit waits for: every demo's goroutines and the
+// shell's own. The X-ray readers are left out: they only read a copy of
+// the trace, so cutting them off loses nothing, and a reading slow to
+// notice its cancellation must not hold up the exit.
+func (s *shell) waits() []func() {
+	w := []func(){s.owned.Wait}
 	for _, d := range s.demos {
-		demos = append(demos, d)
+		w = append(w, d.Wait)
 	}
-	return demos
+	return w
 }
 
-// waitDemos waits, at most limit, for the demos' goroutines and the X-ray
-// readers to end. Any goroutine may call it.
-func (s *shell) waitDemos(demos []*views.Demo, limit time.Duration) {
+// waitAll calls each wait in turn, and returns once all have returned or
+// limit has passed. It touches no shell state, so any goroutine may call it.
+func waitAll(limit time.Duration, waits []func()) {
 	done := make(chan struct{})
 	go func() {
-		for _, d := range demos {
-			d.Wait()
+		for _, wait := range waits {
+			wait()
 		}
-		s.readers.Wait()
 		close(done)
 	}()
 	select {
@@ -62,11 +77,15 @@ func (s *shell) exit() {
 	}
 	s.stopAll()
 	s.win.Hide()
-	began := time.Now()
-	demos := s.demoList()
+	saved := s.prefsChanged.Add(prefsSettle)
+	waits := s.waits()
 	go func() {
-		s.waitDemos(demos, exitWait)
-		time.Sleep(prefsSettle - time.Since(began))
+		waitAll(exitWait, waits)
+		// Most exits change no preference, and end without a timer that
+		// a busy process could make late.
+		if wait := time.Until(saved); wait > 0 {
+			time.Sleep(wait)
+		}
 		os.Exit(int(s.exitCode.Load()))
 	}()
 }
@@ -84,18 +103,15 @@ func (s *shell) closed() {
 	s.stopAll()
 }
 
-// stopAll cancels every run, reading and probe, and saves the window's size.
+// stopAll cancels every run, the X-ray readings and the shell's own
+// goroutines, and saves the window's size.
 func (s *shell) stopAll() {
 	size := s.win.Canvas().Size()
 	s.closing.Store(true)
 	for _, d := range s.demos {
 		d.Cancel()
 	}
-	if s.stopProbe != nil {
-		s.stopProbe()
-	}
-	s.stopReading()
-	p := s.app.Preferences()
-	p.SetFloat(prefWidth, float64(size.Width))
-	p.SetFloat(prefHeight, float64(size.Height))
+	s.endLife() // the X-ray readings' contexts descend from it
+	s.setPref(prefWidth, float64(size.Width))
+	s.setPref(prefHeight, float64(size.Height))
 }

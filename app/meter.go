@@ -15,8 +15,9 @@ import (
 )
 
 const (
-	probeEvery   = 10 * time.Millisecond  // how often a probe is raised; answering it costs nothing the event loop does not do anyway
-	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often
+	probeEvery   = 10 * time.Millisecond  // how often the probe goroutine raises a probe while a run is in flight
+	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often while a run is in flight
+	idleRefresh  = 5 * time.Second        // and this often while none is, unless it froze: without a GPU a redraw costs real CPU
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
 	sparkBars    = 50
 	selfRedraw   = 2 * frame // a probe answered right after the meter's own redraw, and sooner than this, is not counted
@@ -40,12 +41,16 @@ func latencyColor(d time.Duration) color.Color {
 }
 
 // meter is the status bar's responsiveness meter. It pings the window the
-// way a desktop does ("are you still responding?"): a probe goroutine raises
-// a flag every probeEvery, and the flag is answered the next time Fyne's event
-// loop reads input — the moment a click or a key would be handled. How long
-// that took is the latency. Only one probe is outstanding at a time, so a
-// frozen window shows up as one very late probe — measured, and drawn once
-// the window thaws.
+// way a desktop does ("are you still responding?"): during a run a probe
+// goroutine raises a flag every probeEvery, and the flag is answered the
+// next time Fyne's event loop reads input — the moment a click or a key
+// would be handled. How long that took is the latency. Only one probe is
+// outstanding at a time, so a frozen window shows up as one very late
+// probe — measured, and drawn once the window thaws.
+//
+// While no run is in flight, the probe is raised each time the loop reads
+// input instead, so it waits a whole turn of the loop, the longest a click
+// could: an idle freeze is still measured whole, and no goroutine wakes.
 //
 // The answer does not come from a function posted with fyne.Do: Fyne's loop
 // chooses at random between reading input (then painting) and running posted
@@ -53,10 +58,13 @@ func latencyColor(d time.Duration) color.Color {
 // can wait several frames that the window spent reading input and painting.
 // That is a delay in showing results, not a window that is not listening.
 type meter struct {
-	pending atomic.Int64 // unix nanoseconds when the outstanding probe was sent; 0 if none
+	pending atomic.Int64  // unix nanoseconds when the outstanding probe was sent; 0 if none
+	fast    atomic.Bool   // a run is in flight: the probe goroutine probes
+	wake    chan struct{} // tells the probe goroutine that a run started
 
 	lat         latencies
 	sinceRun    time.Duration // the worst latency since a run last began
+	running     bool          // a run is in flight
 	lastRefresh time.Time
 	redrew      bool // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
 
@@ -73,6 +81,7 @@ type meter struct {
 func newMeter() *meter {
 	m := &meter{
 		lat:        latencies{span: meterSpan},
+		wake:       make(chan struct{}, 1),
 		dot:        canvas.NewCircle(meterGreen),
 		text:       widget.NewLabel("UI latency —"),
 		stall:      widget.NewLabel(""),
@@ -106,15 +115,39 @@ func newMeter() *meter {
 func (m *meter) busy(b bool) {
 	if b {
 		m.sinceRun = 0
+		// A blocking run freezes the window right after this: the probe
+		// raised now measures all of it.
+		m.pending.CompareAndSwap(0, time.Now().UnixNano())
+	}
+	if !b && m.running {
+		m.lastRefresh = time.Time{} // show how the run ended at the next probe
+	}
+	m.running = b
+	m.fast.Store(b)
+	if b {
+		select {
+		case m.wake <- struct{}{}:
+		default: // already told
+		}
 	}
 }
 
-// probe raises a probe every probeEvery, if the last one was answered,
-// until ctx is cancelled. Run it on its own goroutine.
+// probe raises a probe every probeEvery while a run is in flight, if the
+// last one was answered, until ctx is cancelled; between runs it sleeps.
+// Run it on its own goroutine.
 func (m *meter) probe(ctx context.Context) {
 	tick := time.NewTicker(probeEvery)
 	defer tick.Stop()
 	for {
+		if !m.fast.Load() {
+			tick.Stop()
+			select {
+			case <-ctx.Done():
+				return
+			case <-m.wake:
+			}
+			tick.Reset(probeEvery)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -133,11 +166,15 @@ func (m *meter) listen() {
 	a.Start()
 }
 
-// polled answers the outstanding probe, if any. It runs on the Fyne goroutine.
+// polled answers the outstanding probe, if any, and while idle raises the
+// next. It runs on the Fyne goroutine.
 func (m *meter) polled(now time.Time) {
 	redrew := m.redrew
 	m.redrew = false
 	sentNs := m.pending.Swap(0)
+	if !m.running {
+		m.pending.CompareAndSwap(0, now.UnixNano())
+	}
 	if sentNs == 0 {
 		return
 	}
@@ -152,7 +189,11 @@ func (m *meter) polled(now time.Time) {
 	}
 	m.lat.add(sent, now)
 	m.sinceRun = max(m.sinceRun, now.Sub(sent))
-	if now.Sub(m.lastRefresh) < meterRefresh && now.Sub(sent) < notResponse {
+	every := idleRefresh
+	if m.running {
+		every = meterRefresh
+	}
+	if now.Sub(m.lastRefresh) < every && now.Sub(sent) < notResponse {
 		return
 	}
 	m.lastRefresh = now

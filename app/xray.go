@@ -4,12 +4,132 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"runtime/trace"
 	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 
 	"concurrencylab/techniques/child"
 	"concurrencylab/techniques/xray"
+	"concurrencylab/views"
 )
+
+// xrayTab is the X-ray tab: each panel's X-ray of its last run, read off
+// the Fyne goroutine, which owns these fields. Each reading runs on its own
+// goroutine under a context that a newer run of the panel, or closing the
+// window, cancels.
+type xrayTab struct {
+	recorder *xrayer
+	tab      *container.TabItem
+	holder   *fyne.Container           // the tab's content: the current panel's X-ray
+	shown    map[int]fyne.CanvasObject // each panel's X-ray of its last run
+	latest   map[int]reading           // each panel's latest reading: only it may show
+	ctx      context.Context           // cancelled when the window closes
+}
+
+// reading is one X-ray being read.
+type reading struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (t *xrayTab) init(ctx context.Context) {
+	t.ctx = ctx
+	t.shown = map[int]fyne.CanvasObject{}
+	t.latest = map[int]reading{}
+	t.holder = container.NewStack()
+	t.tab = container.NewTabItemWithIcon("X-ray", theme.VisibilityIcon(), t.holder)
+}
+
+// showPanel puts panel i's X-ray, or what to do to get one, in the tab.
+func (t *xrayTab) showPanel(i int) {
+	x := t.shown[i]
+	if x == nil {
+		x = views.XrayMessage("Run the demo: when it ends, this tab shows what the Go runtime recorded of it — " +
+			"each goroutine's states over time, and which P (a scheduler slot, not a CPU core) ran what.")
+	}
+	t.holder.Objects = []fyne.CanvasObject{x}
+}
+
+// readXray reads panel i's last run out of the flight recorder, or out of
+// the trace its child process recorded, off the Fyne goroutine, and shows
+// it in the X-ray tab.
+func (s *shell) readXray(i int, traced []byte) {
+	p := s.panels[i]
+	if s.xray.recorder == nil {
+		return
+	}
+	if old, ok := s.xray.latest[i]; ok {
+		old.cancel()
+	}
+	ctx, cancel := context.WithCancel(s.xray.ctx)
+	s.xray.latest[i] = reading{ctx, cancel}
+	shown := views.NewXrayReading()
+	s.showXray(i, shown.Content)
+	recorder := s.xray.recorder
+	go func() {
+		defer cancel()
+		began := time.Now()
+		progress := shown.Progress()
+		var x *xray.Run
+		var err error
+		if traced != nil {
+			x, err = xray.ReadProgress(ctx, bytes.NewReader(traced), p.ID, progress)
+		} else {
+			x, err = recorder.snapshot(ctx, p.ID, progress)
+		}
+		var drawing *views.XrayDrawing
+		if err == nil {
+			drawing = views.PrepareXray(x)
+		}
+		took := time.Since(began)
+		if ctx.Err() != nil {
+			return // a newer run's reading, or the exit, took over
+		}
+		fyne.Do(func() {
+			if s.closing.Load() || s.xray.latest[i].ctx != ctx {
+				return
+			}
+			var view fyne.CanvasObject
+			if err != nil {
+				if errors.Is(err, xray.ErrNoRun) && traced == nil {
+					err = fmt.Errorf("%w (the app's recorder keeps about the last %v, in at most %d MiB)", err, child.FlightMinAge, child.FlightMaxBytes>>20)
+				}
+				view = views.XrayMessage("No X-ray of this run: " + err.Error())
+			} else {
+				note := p.XrayNote
+				if note != "" {
+					note += " "
+				}
+				if traced != nil {
+					note += "Recorded inside the child process that did the work. "
+				}
+				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(10*time.Millisecond))
+				view = views.NewXrayView(drawing, note)
+			}
+			s.showXray(i, view)
+			if s.auto.shootWhenXray {
+				s.auto.shootWhenXray = false
+				s.shoot()
+			}
+		})
+	}()
+}
+
+// showXray puts view in panel i's X-ray tab. Only the tab's holder is
+// refreshed: refreshing the tabs would refresh every tab's content, the
+// whole panel and its code view.
+func (s *shell) showXray(i int, view fyne.CanvasObject) {
+	s.xray.shown[i] = view
+	if i == s.current {
+		s.xray.holder.Objects = []fyne.CanvasObject{view}
+		s.xray.holder.Refresh()
+	}
+}
 
 // xrayer keeps the runtime's flight recorder running and reads runs out of
 // its window. snapshot may be called from any goroutine but the Fyne one.
@@ -50,6 +170,9 @@ func (x *xrayer) copy(buf *bytes.Buffer) error {
 
 // running reports whether the recorder records.
 func (x *xrayer) running() bool {
+	if x == nil {
+		return false
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.fr != nil
