@@ -44,10 +44,10 @@ const (
 
 // Colours of the graph, beside the shapes and widths that also tell them apart.
 var (
-	holdColor  = chartColors[1] // blue
-	waitColor  = chartColors[3] // orange
-	cycleColor = chartColors[0] // red
-	eatColor   = chartColors[2] // green
+	holdColor  = okabeBlue
+	waitColor  = okabeOrange
+	cycleColor = okabeVermilion // the palette's red: the colour of the cycle and of the word CYCLE
+	eatColor   = okabeGreen
 )
 
 const graphSide = 220 // points: the drawing's smallest side
