@@ -57,7 +57,7 @@ type WaitGraph struct {
 	deadlock chan struct{} // closed at the first deadlock
 }
 
-// NewWaitGraph returns an empty graph; its clock for [Deadlock.After] starts now.
+// NewWaitGraph returns an empty graph; its clock for [DeadlockFound.After] starts now.
 func NewWaitGraph() *WaitGraph {
 	return &WaitGraph{start: time.Now(), waits: map[int]WaitFor{}, deadlock: make(chan struct{})}
 }
@@ -96,23 +96,28 @@ func (g *WaitGraph) edges() []WaitFor {
 }
 
 // changed looks for a cycle after an edge was added or removed. g.mu is held.
+//
+// A deadlock is a cycle of untimed waits, so it is searched for among the
+// untimed edges alone: a search of all the edges could meet a cycle with a
+// timed wait first, stop there, and miss a deadlock beside it.
 func (g *WaitGraph) changed() {
 	g.state.Version++
-	cycle := FindCycle(g.edges())
-	g.state.Cycle = cycle
+	edges := g.edges()
+	untimed := slices.DeleteFunc(slices.Clone(edges), func(w WaitFor) bool { return w.Timed })
+	deadlock := FindCycle(untimed)
+	cycle := deadlock
 	if cycle == nil {
-		g.inCycle = false
-		return
+		cycle = FindCycle(edges) // one with a timed wait in it, if any
 	}
-	if !slices.ContainsFunc(cycle, func(w WaitFor) bool { return w.Timed }) {
-		if g.state.Deadlock == nil {
-			g.state.Deadlock = &DeadlockFound{Cycle: cycle, After: time.Since(g.start)}
-			close(g.deadlock)
-		}
-	} else if !g.inCycle {
+	g.state.Cycle = cycle
+	if deadlock != nil && g.state.Deadlock == nil {
+		g.state.Deadlock = &DeadlockFound{Cycle: deadlock, After: time.Since(g.start)}
+		close(g.deadlock)
+	}
+	if cycle != nil && deadlock == nil && !g.inCycle {
 		g.state.TimedCycles++
 	}
-	g.inCycle = true
+	g.inCycle = cycle != nil
 }
 
 func (g *WaitGraph) waiting(who, lock int, timed bool) {

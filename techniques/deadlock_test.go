@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -290,5 +291,59 @@ func main() {
 		if !cgo && (!detected || timedOut) {
 			t.Errorf("without cgo: detected %v, still running after 3 s %v (%v); want it stopped with the fatal error; output:\n%s", detected, timedOut, err, out)
 		}
+	}
+}
+
+// TestDeadlockBesideATimedCycle closes a cycle of untimed waits while a
+// cycle with timed waits already stands among other goroutines: the graph
+// must call the untimed one a deadlock at once, not only once the timed
+// cycle has broken (a search that stops at the first cycle it meets would
+// find the timed one and look no further).
+func TestDeadlockBesideATimedCycle(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	g := NewWaitGraph()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	locks := []*WatchedLock{g.NewLock(), g.NewLock(), g.NewLock(), g.NewLock()}
+	for who, l := range locks {
+		if err := l.Lock(ctx, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	waitUntil := func(what string, ok func(GraphState) bool) {
+		t.Helper()
+		for end := time.Now().Add(5 * time.Second); !ok(g.Snapshot()); time.Sleep(time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("no %s in 5 s: %+v", what, g.Snapshot())
+			}
+		}
+	}
+	// Goroutines 0 and 1 wait for each other's lock, timed (for longer
+	// than the test): a cycle, but not a deadlock.
+	wg.Go(func() { locks[1].LockTimeout(ctx, 0, time.Minute) })
+	wg.Go(func() { locks[0].LockTimeout(ctx, 1, time.Minute) })
+	waitUntil("timed cycle", func(s GraphState) bool { return s.TimedCycles == 1 })
+	// Goroutines 2 and 3 wait for each other's lock with no timeout.
+	wg.Go(func() { locks[3].Lock(ctx, 2) })
+	wg.Go(func() { locks[2].Lock(ctx, 3) })
+	select {
+	case <-g.Deadlocked():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the untimed cycle of goroutines 2 and 3 was not called a deadlock: %+v", g.Snapshot())
+	}
+	var got []int
+	for _, e := range g.Snapshot().Deadlock.Cycle {
+		got = append(got, e.Waiter)
+	}
+	if !slices.Equal(got, []int{2, 3}) {
+		t.Errorf("deadlock cycle of goroutines %v, want [2 3]", got)
+	}
+	cancel()
+	wg.Wait()
+	for _, l := range locks {
+		l.Unlock()
 	}
 }
