@@ -13,8 +13,14 @@ import (
 // A wait-for graph has an edge "goroutine G waits for lock L, which goroutine
 // H holds". If the edges close a cycle — G waits for H, who waits for …, who
 // waits for G — and none of the waits can time out, no goroutine of the
-// cycle can ever go on: that is a deadlock. The graph lives in a
-// [WaitGraph] value that the locks share; there is no global state.
+// cycle can ever go on: that is a deadlock. (Here the waits also end when
+// the caller's context does: a way out from outside the cycle, which a
+// plain mutex does not have.) The graph lives in a [WaitGraph] value that
+// the locks share; there is no global state.
+//
+// Checking at every change has a price: every lock operation takes the
+// graph's own mutex and searches it. Right for a lesson; a busy program
+// would rather dump its goroutines (SIGQUIT) when it seems stuck.
 
 // WaitFor is one edge of the graph: Waiter waits for Lock, which Holder
 // holds. Holder is -1 if the lock's holder is not recorded yet. Timed is
@@ -163,8 +169,10 @@ type WatchedLock struct {
 func (l *WatchedLock) ID() int { return l.id }
 
 // Lock waits until who holds the lock, or until ctx is done. The graph
-// records the wait before it begins and the holder once it holds the lock:
-// each recorded edge is a wait that really happens and a lock really held.
+// records the wait just before it begins, and the holder only once it
+// holds the lock (Unlock forgets it before letting go): an edge from a
+// lock to its holder is always true, so a cycle the graph finds really
+// exists at that moment, not pieced together from moments apart.
 func (l *WatchedLock) Lock(ctx context.Context, who int) error {
 	_, err := l.lock(ctx, who, nil)
 	return err

@@ -239,7 +239,8 @@ func TestRuntimeDeadlockInChild(t *testing.T) {
 
 // TestRuntimeDetectorWithoutCgo backs what the panel says of Go's own
 // detector: it stops a deadlocked program at once, unless the program links
-// cgo (as this app must, for its window), and then it never fires.
+// cgo (as this app must, for its window) or is built with -race (which
+// links cgo too), and then it never fires.
 func TestRuntimeDetectorWithoutCgo(t *testing.T) {
 	t.Parallel()
 	goTool, err := exec.LookPath("go")
@@ -259,36 +260,45 @@ func main() {
 	done.Wait()
 }
 `
-	for _, cgo := range []bool{false, true} {
+	for _, tt := range []struct {
+		name      string
+		cgo, race bool // race: built with -race, which links cgo too
+	}{{"plain", false, false}, {"cgo", true, false}, {"race", false, true}} {
 		dir := t.TempDir()
 		files := map[string]string{"go.mod": "module deadlock\n\ngo 1.25\n", "main.go": program}
 		env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
-		if cgo {
+		args := []string{"build", "-o", "deadlock"}
+		if tt.cgo || tt.race {
 			if _, err := exec.LookPath("gcc"); err != nil {
 				continue
 			}
-			files["cgo.go"] = "package main\n\nimport _ \"runtime/cgo\"\n"
 			env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+		}
+		if tt.cgo {
+			files["cgo.go"] = "package main\n\nimport _ \"runtime/cgo\"\n"
+		}
+		if tt.race {
+			args = append(args, "-race")
 		}
 		for name, text := range files {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
-		build := exec.Command(goTool, "build", "-o", "deadlock")
+		build := exec.Command(goTool, args...)
 		build.Dir, build.Env = dir, env
 		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building it: %v\n%s", err, out)
+			t.Fatalf("building it (%s): %v\n%s", tt.name, err, out)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		out, err := exec.CommandContext(ctx, filepath.Join(dir, "deadlock")).CombinedOutput()
 		timedOut := ctx.Err() != nil
 		cancel()
 		detected := strings.HasPrefix(string(out), "fatal error: all goroutines are asleep - deadlock!")
-		if cgo && (detected || !timedOut) {
-			t.Errorf("with cgo: detected %v, still running after 3 s %v (%v); want undetected and running; output:\n%s", detected, timedOut, err, out)
+		if (tt.cgo || tt.race) && (detected || !timedOut) {
+			t.Errorf("with %s: detected %v, still running after 3 s %v (%v); want undetected and running; output:\n%s", tt.name, detected, timedOut, err, out)
 		}
-		if !cgo && (!detected || timedOut) {
+		if !tt.cgo && !tt.race && (!detected || timedOut) {
 			t.Errorf("without cgo: detected %v, still running after 3 s %v (%v); want it stopped with the fatal error; output:\n%s", detected, timedOut, err, out)
 		}
 	}

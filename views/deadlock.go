@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,17 +22,17 @@ const (
 
 	deadlockAbout = `A **deadlock** is a set of goroutines each waiting for something another of them holds: none can go on, so none ever lets go. The dining philosophers are the classic case. Each philosopher is a goroutine, each fork a lock; a philosopher takes their left fork, then their right one. If all of them hold their left fork at once, each waits for a right fork that is the next one's left: a cycle.
 
-A deadlock needs four things at once: locks held by one goroutine at a time; a goroutine that **holds** one lock while it **waits** for another; no way to take a lock away from its holder; and a **cycle** of such waits. Each fix takes one away:
+A deadlock needs four things at once (Coffman's conditions): **mutual exclusion**, a lock held by one goroutine at a time; **hold and wait**, a goroutine that holds one lock while it waits for another; **no preemption**, no way to take a lock away from its holder; and **circular wait**, a cycle of such waits. Take any one away and no deadlock can form. A fork is a fork, so mutual exclusion stays; each fix takes one of the other three away:
 
-- **WatchedLock ordering** removes the cycle. It numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
-- **Timeout and back off** gives a held lock up, the nearest thing to taking it away. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
-- **One arbiter goroutine** removes holding while waiting. It hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
+- **Lock ordering** removes the cycle. It numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form. It must be one order over all the locks, kept by every goroutine on every path: a single place that takes two of them the other way round can close a cycle again. In real programs it is the usual cure.
+- **Timeout and back off** removes no preemption the only way a lock allows: its holder gives it up. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: the timed wait ends and that philosopher lets go. It never deadlocks, yet it promises no progress: philosophers that all retried in step could keep colliding forever (a *livelock*), which the random wait makes unlikely, not impossible; an unlucky philosopher can keep losing (*starvation*); and a wait also times out when a neighbour is merely slow, wasting the work.
+- **One arbiter goroutine** removes hold and wait. It is a single server that every philosopher asks for both forks, holding none; it grants both at once, and only when both are free. (It is not the other classic "waiter", a semaphore that lets at most N−1 philosophers reach for forks, which breaks the cycle instead.) Nobody holds one fork while waiting for another. Its costs: every meal waits for an answer from that one goroutine, a bottleneck as the table grows; and it grants whoever's forks are free, so a philosopher whose two neighbours take turns eating can wait indefinitely (starvation).
 
-Each fix has a cost, and the table shows it as meals per second, with the same thinking, eating and reaching times.
+"Compare the three fixes" runs each for the same time with the same thinking, eating and reaching times, one after the other. Meals per second measures throughput and nothing else: not fairness (the note under the table gives the fewest and most meals of one philosopher), not the livelock or starvation that could happen, and a few percent between runs on a shared machine is noise.
 
-**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. Each lock checks the graph for a cycle every time it changes, so a deadlock is caught by the very change that closes its cycle. A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so every arrow it draws is real. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
+**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. The graph is checked for a cycle at every change, so a deadlock is caught by the very change that closes its cycle: the time shown is when the deadlock formed, counted from when the philosophers sat down, and catching it took no longer. (Every lock operation takes the graph's own mutex for that check: right for a lesson, too slow for a busy program.) A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so an arrow from a fork to its holder is always true, and a philosopher on the cycle, blocked for a fork, cannot let go of the one it holds. Nothing inside the cycle can end it; here only cancelling the whole run, from outside, ends the waits (they take a context). A cycle with a timed wait in it is not a deadlock: it breaks when that wait times out, and is only counted. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
 
-**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window), a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it on a child process: a copy of this program that opens no window, in which every goroutine ends up asleep.`
+**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window, and as every program built with -race does, for the race detector's runtime), the runtime keeps a thread ready for calls from C into Go and counts it as one that might still run, so it never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it on a child process: a copy of this program that opens no window, in which every goroutine ends up asleep.`
 )
 
 // The panel's time limits: how long the broken dinner may run before we
@@ -119,7 +120,7 @@ func newDeadlockView() *deadlockView {
 		names = append(names, w.String())
 	}
 	table := newResultTable([]string{"Way", "Outcome", "Ran for", "Meals", "Meals/s"}, names,
-		[]string{"deadlock at 999 ms, stuck", "99.9s", "99,999", "9,999"})
+		[]string{"no deadlock; 999 cycles timed out", "99.9s", "99,999", "9,999"})
 	for i, w := range techniques.DiningWays {
 		v.rows[w] = table.rows[i]
 	}
@@ -346,7 +347,7 @@ func (v *deadlockView) drawFix(d *dinner) func(techniques.GraphState, time.Durat
 		v.showGoroutines()
 		text := fmt.Sprintf("%s: dining for %s; no deadlock.", capitalized(d.way.String()), durationText(ran))
 		if s.TimedCycles > 0 {
-			text += fmt.Sprintf(" Cycles of timed waits so far: %d, each broken when a wait timed out.", s.TimedCycles)
+			text += fmt.Sprintf(" Cycles with a timed wait so far: %d; none is a deadlock: each broke when its wait timed out.", s.TimedCycles)
 		}
 		v.fixNote.SetText(text)
 		v.fixNote.Show()
@@ -369,8 +370,8 @@ func (v *deadlockView) caught(s techniques.GraphState, ran, fixFor time.Duration
 	v.broken.show(s, d.Cycle)
 	v.showGoroutines()
 	v.status.Importance = widget.DangerImportance
-	v.status.SetText(fmt.Sprintf("DEADLOCK, caught %s after the philosophers sat down, by the change to the graph that closed the cycle. "+
-		"Each of %d philosophers waits for a fork the next one holds: none will ever eat again. Their goroutines stay stuck while the app runs on; "+
+	v.status.SetText(fmt.Sprintf("DEADLOCK, %s after the philosophers sat down: caught by the very change to the graph that closed the cycle, so that is when it formed. "+
+		"Each of %d philosophers waits, with no timeout, for a fork the next one holds: none can ever eat again, and only cancelling the run from outside ends their waits. Their goroutines stay stuck while the app runs on; "+
 		"lock ordering dines beside them for %s, then the run ends and they return (their waits take a context).",
 		durationText(d.After), len(d.Cycle), durationText(fixFor)))
 	v.cycle.SetText("CYCLE: " + cycleText(d.Cycle))
@@ -451,6 +452,7 @@ func (v *deadlockView) compareFixes() error {
 	}
 	return v.runs.start(prepare, func(ctx context.Context) error {
 		deadlocked := 0
+		var spread []string // fewest and most meals of one philosopher, by way
 		for _, way := range fixes {
 			d := startDinner(ctx, cfg, way)
 			fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
@@ -466,6 +468,7 @@ func (v *deadlockView) compareFixes() error {
 			if s.Deadlock != nil {
 				deadlocked++
 			}
+			spread = append(spread, fmt.Sprintf("%s %s–%s", way, grouped(int(slices.Min(r.Meals))), grouped(int(slices.Max(r.Meals)))))
 			fyne.Do(func() {
 				v.showRow(r, s, r.Took)
 				v.fix.show(s, nil) // every fork down: the dinner is over
@@ -476,7 +479,10 @@ func (v *deadlockView) compareFixes() error {
 			if deadlocked > 0 {
 				verdict = fmt.Sprintf("%d deadlocked", deadlocked)
 			}
-			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times. %s; what each costs shows in meals per second.", durationText(compareEach), verdict))
+			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times, one after the other. %s. "+
+				"Meals per second is throughput only. Fewest–most meals of one philosopher: %s. "+
+				"Neither shows what could still go wrong: back-off can livelock or starve someone, the arbiter can starve someone (see About).",
+				durationText(compareEach), verdict, strings.Join(spread, "; ")))
 			v.over()
 		})
 		return nil
@@ -507,7 +513,7 @@ func (v *deadlockView) askRuntime() error {
 			} else {
 				v.runtimeNote.SetText(fmt.Sprintf("Every goroutine of the child was asleep, and for %s Go's runtime said nothing. This app links C code (cgo, for its window), "+
 					"and in such a program a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again. "+
-					"A program without cgo would have stopped at once with \"fatal error: all goroutines are asleep - deadlock!\". "+
+					"A program without cgo, built without -race (which links cgo too), would have stopped at once with \"fatal error: all goroutines are asleep - deadlock!\". "+
 					"Below, the child's goroutines as the runtime printed them when sent SIGQUIT (trimmed):", durationText(verdict.Took)))
 			}
 			v.runtimeOut.SetText(verdict.Output)

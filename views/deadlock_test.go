@@ -129,6 +129,26 @@ func TestDeadlockCompareFixes(t *testing.T) {
 	if got := v.rows[techniques.LeftThenRight][0].Text; got != "—" {
 		t.Errorf("the broken way did not run, yet its row says %q", got)
 	}
+	// Meals per second is throughput only: the note gives the spread too.
+	for _, w := range techniques.DiningWays[1:] {
+		if !strings.Contains(v.fixNote.Text, w.String()+" ") || !strings.Contains(v.fixNote.Text, "Fewest–most meals of one philosopher") {
+			t.Errorf("the note does not give %v's fewest and most meals: %q", w, v.fixNote.Text)
+		}
+	}
+}
+
+// TestDeadlockAboutNamesEachFix checks the About tab names each fix as the
+// panel's table does, in bold, with the Coffman condition it removes.
+func TestDeadlockAboutNamesEachFix(t *testing.T) {
+	t.Parallel()
+	removes := map[techniques.Dining]string{
+		techniques.Ordered: "removes the cycle", techniques.Backoff: "removes no preemption", techniques.Arbiter: "removes hold and wait",
+	}
+	for _, w := range techniques.DiningWays[1:] {
+		if want := "**" + capitalized(w.String()) + "** " + removes[w]; !strings.Contains(deadlockAbout, want) {
+			t.Errorf("the About tab lacks %q", want)
+		}
+	}
 }
 
 func TestDeadlockAskRuntime(t *testing.T) {
