@@ -28,7 +28,7 @@ A deadlock needs four things at once (Coffman's conditions): **mutual exclusion*
 - **Timeout and back off** removes no preemption the only way a lock allows: its holder gives it up. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: the timed wait ends and that philosopher lets go. It never deadlocks, yet it promises no progress: philosophers that all retried in step could keep colliding forever (a *livelock*), which the random wait makes unlikely, not impossible; an unlucky philosopher can keep losing (*starvation*); and a wait also times out when a neighbour is merely slow, wasting the work.
 - **One arbiter goroutine** removes hold and wait. It is a single server that every philosopher asks for both forks, holding none; it grants both at once, and only when both are free. (It is not the other classic "waiter", a semaphore that lets at most N−1 philosophers reach for forks, which breaks the cycle instead.) Nobody holds one fork while waiting for another. Its costs: every meal waits for an answer from that one goroutine, a bottleneck as the table grows; and it grants whoever's forks are free, so a philosopher whose two neighbours take turns eating can wait indefinitely (starvation).
 
-"Compare the three fixes" runs each for the same time with the same thinking, eating and reaching times, one after the other. Meals per second measures throughput and nothing else: not fairness (the note under the table gives the fewest and most meals of one philosopher), not the livelock or starvation that could happen, and a few percent between runs on a shared machine is noise.
+"Compare the three fixes" runs each for the same time with the same thinking, eating and reaching times, one after the other. Meals per second measures throughput and nothing else: not fairness (the note beside the graphs gives the fewest and most meals of one philosopher), not the livelock or starvation that could happen, and a few percent between runs on a shared machine is noise.
 
 **The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. The graph is checked for a cycle at every change, so a deadlock is caught by the very change that closes its cycle: the time shown is when the deadlock formed, counted from when the philosophers sat down, and catching it took no longer. (Every lock operation takes the graph's own mutex for that check: right for a lesson, too slow for a busy program.) A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so an arrow from a fork to its holder is always true, and a philosopher on the cycle, blocked for a fork, cannot let go of the one it holds. Nothing inside the cycle can end it; here only cancelling the whole run, from outside, ends the waits (they take a context). A cycle with a timed wait in it is not a deadlock: it breaks when that wait times out, and is only counted. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
 
@@ -371,7 +371,7 @@ func (v *deadlockView) caught(s techniques.GraphState, ran, fixFor time.Duration
 	v.showGoroutines()
 	v.status.Importance = widget.DangerImportance
 	v.status.SetText(fmt.Sprintf("DEADLOCK, %s after the philosophers sat down: caught by the very change to the graph that closed the cycle, so that is when it formed. "+
-		"Each of %d philosophers waits, with no timeout, for a fork the next one holds: none can ever eat again, and only cancelling the run from outside ends their waits. Their goroutines stay stuck while the app runs on; "+
+		"Each of %d philosophers waits, with no timeout, for a fork the next one holds: none can ever eat again. Their goroutines stay stuck while the app runs on; "+
 		"lock ordering dines beside them for %s, then the run ends and they return (their waits take a context).",
 		durationText(d.After), len(d.Cycle), durationText(fixFor)))
 	v.cycle.SetText("CYCLE: " + cycleText(d.Cycle))
@@ -480,8 +480,8 @@ func (v *deadlockView) compareFixes() error {
 				verdict = fmt.Sprintf("%d deadlocked", deadlocked)
 			}
 			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times, one after the other. %s. "+
-				"Meals per second is throughput only. Fewest–most meals of one philosopher: %s. "+
-				"Neither shows what could still go wrong: back-off can livelock or starve someone, the arbiter can starve someone (see About).",
+				"Meals per second is throughput only. How evenly they ate, fewest–most meals of one philosopher: %s. "+
+				"What could still go wrong shows in no number: back-off could livelock, and back-off or the arbiter could starve a philosopher (see About).",
 				durationText(compareEach), verdict, strings.Join(spread, "; ")))
 			v.over()
 		})

@@ -131,7 +131,7 @@ func TestDeadlockCompareFixes(t *testing.T) {
 	}
 	// Meals per second is throughput only: the note gives the spread too.
 	for _, w := range techniques.DiningWays[1:] {
-		if !strings.Contains(v.fixNote.Text, w.String()+" ") || !strings.Contains(v.fixNote.Text, "Fewest–most meals of one philosopher") {
+		if !strings.Contains(v.fixNote.Text, w.String()+" ") || !strings.Contains(v.fixNote.Text, "fewest–most meals of one philosopher") {
 			t.Errorf("the note does not give %v's fewest and most meals: %q", w, v.fixNote.Text)
 		}
 	}
