@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -72,6 +73,7 @@ type deadlockView struct {
 	demo         *Demo
 	shown        []map[string]any // the "ways" result, as shown
 	before       int              // goroutines in the app as the run began
+	after        atomic.Int64     // and once its dinners returned, its own goroutine left out
 }
 
 func deadlockPanel() *Demo { return newDeadlockView().demo }
@@ -205,7 +207,9 @@ func (v *deadlockView) runBoth() error {
 		return nil
 	}
 	return v.runs.start(prepare, func(ctx context.Context) error {
-		return v.deadlockThenFix(ctx, cfg, brokenLimit, fixAtMost, fyne.Do)
+		err := v.deadlockThenFix(ctx, cfg, brokenLimit, fixAtMost, fyne.Do, 1)
+		v.settle(1) // for ended: every dinner has returned, even on an error
+		return err
 	}, v.ended)
 }
 
@@ -222,7 +226,9 @@ func (v *deadlockView) runBothBlocking() error {
 		return nil
 	}
 	return v.runs.block(prepare, func(ctx context.Context) error {
-		return v.deadlockThenFix(ctx, cfg, brokenLimitBlocking, fixAtMostBlocking, func(f func()) { f() })
+		err := v.deadlockThenFix(ctx, cfg, brokenLimitBlocking, fixAtMostBlocking, func(f func()) { f() }, 0)
+		v.settle(0)
+		return err
 	}, v.ended)
 }
 
@@ -284,7 +290,8 @@ func (v *deadlockView) watch(ctx context.Context, d *dinner, limit time.Duration
 // deadlockThenFix dines the broken way until the graph finds a deadlock
 // (or limit passes), then dines with lock ordering for as long, within
 // fixAtLeast and fixMost, while the deadlocked philosophers stay stuck.
-func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.DiningConfig, limit, fixMost time.Duration, post func(func())) error {
+// self is 1 if it runs on a goroutine of its own, 0 on the window's.
+func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.DiningConfig, limit, fixMost time.Duration, post func(func()), self int) error {
 	broken := startDinner(ctx, cfg, techniques.LeftThenRight)
 	defer broken.finish()
 	v.watch(ctx, broken, limit, broken.g.Deadlocked(), post, v.drawBroken)
@@ -314,6 +321,7 @@ func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.Dinin
 		return err
 	}
 	fs := fix.g.Snapshot()
+	v.settle(self)
 	post(func() {
 		v.showRow(br, s, br.Took)
 		v.showRow(fr, fs, fr.Took)
@@ -410,11 +418,24 @@ func (v *deadlockView) showRow(r techniques.DiningResult, s techniques.GraphStat
 	v.runs.setResult("ways", v.shown)
 }
 
+// settle counts the app's goroutines once every dinner of the run has
+// returned, for over and ended. It runs on the run's goroutine, which is not
+// counted (self is 1; 0 for a run on the window's goroutine): it is about to
+// end, and was not there as the run began. A goroutine that has just said
+// it is done may not have exited yet: settle gives such ones a moment.
+func (v *deadlockView) settle(self int) {
+	n := runtime.NumGoroutine() - self
+	for end := time.Now().Add(100 * time.Millisecond); n > v.before && time.Now().Before(end); n = runtime.NumGoroutine() - self {
+		time.Sleep(time.Millisecond)
+	}
+	v.after.Store(int64(n))
+}
+
 // over says the run's goroutines are gone; called once every dinner has
-// returned.
+// returned, and settle has counted what is left.
 func (v *deadlockView) over() {
 	v.goroutines.SetText(fmt.Sprintf("Every philosopher's goroutine has returned. Goroutines in this app now: %d; as the run began: %d.",
-		runtime.NumGoroutine(), v.before))
+		v.after.Load(), v.before))
 	v.goroutines.Show()
 }
 
@@ -435,7 +456,7 @@ func (v *deadlockView) ended(err error) {
 	}
 	endPending("—", cells...)
 	v.goroutines.SetText(fmt.Sprintf("The run was stopped: every philosopher's goroutine has returned, deadlocked or not (their waits take a context). Goroutines in this app now: %d; as the run began: %d.",
-		runtime.NumGoroutine(), v.before))
+		v.after.Load(), v.before))
 	v.goroutines.Show()
 }
 
@@ -453,26 +474,33 @@ func (v *deadlockView) compareFixes() error {
 	return v.runs.start(prepare, func(ctx context.Context) error {
 		deadlocked := 0
 		var spread []string // fewest and most meals of one philosopher, by way
-		for _, way := range fixes {
-			d := startDinner(ctx, cfg, way)
-			fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
-			v.watch(ctx, d, compareEach, nil, fyne.Do, v.drawFix(d))
-			r, err := d.finish()
-			if ctx.Err() != nil {
-				return ctx.Err()
+		err := func() error {
+			for _, way := range fixes {
+				d := startDinner(ctx, cfg, way)
+				fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
+				v.watch(ctx, d, compareEach, nil, fyne.Do, v.drawFix(d))
+				r, err := d.finish()
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err != nil {
+					return err
+				}
+				s := d.g.Snapshot()
+				if s.Deadlock != nil {
+					deadlocked++
+				}
+				spread = append(spread, fmt.Sprintf("%s %s–%s", way, grouped(int(slices.Min(r.Meals))), grouped(int(slices.Max(r.Meals)))))
+				fyne.Do(func() {
+					v.showRow(r, s, r.Took)
+					v.fix.show(s, nil) // every fork down: the dinner is over
+				})
 			}
-			if err != nil {
-				return err
-			}
-			s := d.g.Snapshot()
-			if s.Deadlock != nil {
-				deadlocked++
-			}
-			spread = append(spread, fmt.Sprintf("%s %s–%s", way, grouped(int(slices.Min(r.Meals))), grouped(int(slices.Max(r.Meals)))))
-			fyne.Do(func() {
-				v.showRow(r, s, r.Took)
-				v.fix.show(s, nil) // every fork down: the dinner is over
-			})
+			return nil
+		}()
+		v.settle(1) // every dinner has returned, even on an error
+		if err != nil {
+			return err
 		}
 		fyne.Do(func() {
 			verdict := "None deadlocked"
