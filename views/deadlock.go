@@ -539,7 +539,7 @@ func (v *deadlockView) askRuntime() error {
 			if verdict.Detected {
 				v.runtimeNote.SetText(fmt.Sprintf("Go's runtime stopped the child after %s: every goroutine of that program was asleep. Its output (trimmed):", durationText(verdict.Took)))
 			} else {
-				v.runtimeNote.SetText(fmt.Sprintf("Every goroutine of the child was asleep, and for %s Go's runtime said nothing. This app links C code (cgo, for its window), "+
+				v.runtimeNote.SetText(fmt.Sprintf("Every goroutine of the child was asleep, and in the %s the child ran Go's runtime said nothing. This app links C code (cgo, for its window), "+
 					"and in such a program a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again. "+
 					"A program without cgo, built without -race (which links cgo too), would have stopped at once with \"fatal error: all goroutines are asleep - deadlock!\". "+
 					"Below, the child's goroutines as the runtime printed them when sent SIGQUIT (trimmed):", durationText(verdict.Took)))
