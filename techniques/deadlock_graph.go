@@ -172,7 +172,9 @@ func (l *WatchedLock) ID() int { return l.id }
 // records the wait just before it begins, and the holder only once it
 // holds the lock (Unlock forgets it before letting go): an edge from a
 // lock to its holder is always true, so a cycle the graph finds really
-// exists at that moment, not pieced together from moments apart.
+// exists at that moment, not pieced together from moments apart. (One
+// exception: a wait that ctx has just ended is forgotten a moment later,
+// so only as a run is cancelled could a cycle through it be stale.)
 func (l *WatchedLock) Lock(ctx context.Context, who int) error {
 	_, err := l.lock(ctx, who, nil)
 	return err
