@@ -397,7 +397,7 @@ func (v *deadlockView) showRow(r techniques.DiningResult, s techniques.GraphStat
 	case s.Deadlock != nil:
 		outcome, importance = "deadlock at "+durationText(s.Deadlock.After)+", stuck", widget.DangerImportance
 	case s.TimedCycles > 0:
-		outcome = fmt.Sprintf("no deadlock; %d cycles timed out", s.TimedCycles)
+		outcome = fmt.Sprintf("no deadlock; %d cycle%s timed out", s.TimedCycles, plural(s.TimedCycles))
 	case r.Way == techniques.LeftThenRight:
 		outcome, importance = "no deadlock this time", widget.WarningImportance
 	}
