@@ -36,16 +36,26 @@ const (
 	// for fork 0 first, like the first philosopher. A goroutine then waits
 	// only for a lock numbered above every lock it holds, so a chain of
 	// waits climbs the numbers and can never come back round: no cycle.
+	// It works only as one order over all the locks, kept on every path
+	// that takes two of them: one place that takes them the other way
+	// round can close a cycle again.
 	Ordered
 	// Backoff takes the left fork, then waits for the right one only for a
 	// while. If the right fork does not come, it puts the left one down,
 	// waits a random time, and tries again. A cycle of waits can still
 	// form, but a timeout breaks it. The random back-off matters: without
 	// it, the philosophers could all retry in step, forever (a livelock).
+	// With it a livelock is unlikely, not impossible, and nothing stops one
+	// philosopher from losing every time (starvation): no deadlock, but no
+	// promise of progress either.
 	Backoff
 	// Arbiter has one goroutine, the arbiter, hand out forks: a philosopher
 	// asks for both, and the arbiter grants them only when both are free,
 	// both at once. Nobody ever holds one fork while waiting for another.
+	// It is a single server, not the "waiter" semaphore that lets at most
+	// N-1 philosophers reach for forks. Every meal waits on this one
+	// goroutine, and a philosopher whose neighbours take turns eating may
+	// never find both forks free (starvation).
 	Arbiter
 )
 
@@ -281,8 +291,11 @@ func (t *table) fromArbiter(ctx context.Context, i int, left, right *WatchedLock
 }
 
 // arbitrate is the arbiter: the one goroutine that knows which forks are in
-// use, so no lock guards that knowledge. It grants waiting philosophers
-// in the order they asked, each as soon as both their forks are free.
+// use, so no lock guards that knowledge. It looks at the waiting
+// philosophers in the order they asked and grants each whose forks are both
+// free. That is not first come, first served: a later request can be
+// granted past an earlier one still waiting, which may then wait forever.
+// Granting strictly in order would be fair, and leave forks idle.
 func (t *table) arbitrate(ctx context.Context) {
 	n := len(t.forks)
 	inUse := make([]bool, n)

@@ -20,8 +20,11 @@ import (
 // In this app it stays silent. The detector counts the OS threads that
 // might still run Go code, and a program that links C code (cgo, which the
 // app's window needs) keeps one thread ready for calls from C: the count
-// never reaches zero. A program without cgo gets the fatal error at once
-// (TestRuntimeDetectorWithoutCgo runs one). So if the runtime has not
+// never reaches zero. Building with -race links runtime/cgo too (the race
+// detector's runtime, ThreadSanitizer, is C++), so it silences the
+// detector as well. A program
+// without cgo, built without -race, gets the fatal error at once
+// (TestRuntimeDetectorWithoutCgo runs all three). So if the runtime has not
 // spoken within runtimeWait, the child is sent SIGQUIT, and the runtime
 // prints every goroutine's stack as it exits: the deadlock, seen from inside.
 

@@ -13,8 +13,14 @@ import (
 // A wait-for graph has an edge "goroutine G waits for lock L, which goroutine
 // H holds". If the edges close a cycle — G waits for H, who waits for …, who
 // waits for G — and none of the waits can time out, no goroutine of the
-// cycle can ever go on: that is a deadlock. The graph lives in a
-// [WaitGraph] value that the locks share; there is no global state.
+// cycle can ever go on: that is a deadlock. (Here the waits also end when
+// the caller's context does: a way out from outside the cycle, which a
+// plain mutex does not have.) The graph lives in a [WaitGraph] value that
+// the locks share; there is no global state.
+//
+// Checking at every change has a price: every lock operation takes the
+// graph's own mutex and searches it. Right for a lesson; a busy program
+// would rather dump its goroutines (SIGQUIT) when it seems stuck.
 
 // WaitFor is one edge of the graph: Waiter waits for Lock, which Holder
 // holds. Holder is -1 if the lock's holder is not recorded yet. Timed is
@@ -57,7 +63,7 @@ type WaitGraph struct {
 	deadlock chan struct{} // closed at the first deadlock
 }
 
-// NewWaitGraph returns an empty graph; its clock for [Deadlock.After] starts now.
+// NewWaitGraph returns an empty graph; its clock for [DeadlockFound.After] starts now.
 func NewWaitGraph() *WaitGraph {
 	return &WaitGraph{start: time.Now(), waits: map[int]WaitFor{}, deadlock: make(chan struct{})}
 }
@@ -96,23 +102,28 @@ func (g *WaitGraph) edges() []WaitFor {
 }
 
 // changed looks for a cycle after an edge was added or removed. g.mu is held.
+//
+// A deadlock is a cycle of untimed waits, so it is searched for among the
+// untimed edges alone: a search of all the edges could meet a cycle with a
+// timed wait first, stop there, and miss a deadlock beside it.
 func (g *WaitGraph) changed() {
 	g.state.Version++
-	cycle := FindCycle(g.edges())
-	g.state.Cycle = cycle
+	edges := g.edges()
+	untimed := slices.DeleteFunc(slices.Clone(edges), func(w WaitFor) bool { return w.Timed })
+	deadlock := FindCycle(untimed)
+	cycle := deadlock
 	if cycle == nil {
-		g.inCycle = false
-		return
+		cycle = FindCycle(edges) // one with a timed wait in it, if any
 	}
-	if !slices.ContainsFunc(cycle, func(w WaitFor) bool { return w.Timed }) {
-		if g.state.Deadlock == nil {
-			g.state.Deadlock = &DeadlockFound{Cycle: cycle, After: time.Since(g.start)}
-			close(g.deadlock)
-		}
-	} else if !g.inCycle {
+	g.state.Cycle = cycle
+	if deadlock != nil && g.state.Deadlock == nil {
+		g.state.Deadlock = &DeadlockFound{Cycle: deadlock, After: time.Since(g.start)}
+		close(g.deadlock)
+	}
+	if cycle != nil && deadlock == nil && !g.inCycle {
 		g.state.TimedCycles++
 	}
-	g.inCycle = true
+	g.inCycle = cycle != nil
 }
 
 func (g *WaitGraph) waiting(who, lock int, timed bool) {
@@ -158,8 +169,12 @@ type WatchedLock struct {
 func (l *WatchedLock) ID() int { return l.id }
 
 // Lock waits until who holds the lock, or until ctx is done. The graph
-// records the wait before it begins and the holder once it holds the lock:
-// each recorded edge is a wait that really happens and a lock really held.
+// records the wait just before it begins, and the holder only once it
+// holds the lock (Unlock forgets it before letting go): an edge from a
+// lock to its holder is always true, so a cycle the graph finds really
+// exists at that moment, not pieced together from moments apart. (One
+// exception: a wait that ctx has just ended is forgotten a moment later,
+// so only as a run is cancelled could a cycle through it be stale.)
 func (l *WatchedLock) Lock(ctx context.Context, who int) error {
 	_, err := l.lock(ctx, who, nil)
 	return err

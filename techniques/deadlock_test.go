@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,7 +239,8 @@ func TestRuntimeDeadlockInChild(t *testing.T) {
 
 // TestRuntimeDetectorWithoutCgo backs what the panel says of Go's own
 // detector: it stops a deadlocked program at once, unless the program links
-// cgo (as this app must, for its window), and then it never fires.
+// cgo (as this app must, for its window) or is built with -race (which
+// links cgo too), and then it never fires.
 func TestRuntimeDetectorWithoutCgo(t *testing.T) {
 	t.Parallel()
 	goTool, err := exec.LookPath("go")
@@ -258,37 +260,100 @@ func main() {
 	done.Wait()
 }
 `
-	for _, cgo := range []bool{false, true} {
+	for _, tt := range []struct {
+		name      string
+		cgo, race bool // race: built with -race, which links cgo too
+	}{{"plain", false, false}, {"cgo", true, false}, {"race", false, true}} {
 		dir := t.TempDir()
 		files := map[string]string{"go.mod": "module deadlock\n\ngo 1.25\n", "main.go": program}
 		env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
-		if cgo {
+		args := []string{"build", "-o", "deadlock"}
+		if tt.cgo || tt.race {
 			if _, err := exec.LookPath("gcc"); err != nil {
 				continue
 			}
-			files["cgo.go"] = "package main\n\nimport _ \"runtime/cgo\"\n"
 			env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+		}
+		if tt.cgo {
+			files["cgo.go"] = "package main\n\nimport _ \"runtime/cgo\"\n"
+		}
+		if tt.race {
+			args = append(args, "-race")
 		}
 		for name, text := range files {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
-		build := exec.Command(goTool, "build", "-o", "deadlock")
+		build := exec.Command(goTool, args...)
 		build.Dir, build.Env = dir, env
 		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building it: %v\n%s", err, out)
+			t.Fatalf("building it (%s): %v\n%s", tt.name, err, out)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		out, err := exec.CommandContext(ctx, filepath.Join(dir, "deadlock")).CombinedOutput()
 		timedOut := ctx.Err() != nil
 		cancel()
 		detected := strings.HasPrefix(string(out), "fatal error: all goroutines are asleep - deadlock!")
-		if cgo && (detected || !timedOut) {
-			t.Errorf("with cgo: detected %v, still running after 3 s %v (%v); want undetected and running; output:\n%s", detected, timedOut, err, out)
+		if (tt.cgo || tt.race) && (detected || !timedOut) {
+			t.Errorf("with %s: detected %v, still running after 3 s %v (%v); want undetected and running; output:\n%s", tt.name, detected, timedOut, err, out)
 		}
-		if !cgo && (!detected || timedOut) {
+		if !tt.cgo && !tt.race && (!detected || timedOut) {
 			t.Errorf("without cgo: detected %v, still running after 3 s %v (%v); want it stopped with the fatal error; output:\n%s", detected, timedOut, err, out)
 		}
+	}
+}
+
+// TestDeadlockBesideATimedCycle closes a cycle of untimed waits while a
+// cycle with timed waits already stands among other goroutines: the graph
+// must call the untimed one a deadlock at once, not only once the timed
+// cycle has broken (a search that stops at the first cycle it meets would
+// find the timed one and look no further).
+func TestDeadlockBesideATimedCycle(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	g := NewWaitGraph()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	locks := []*WatchedLock{g.NewLock(), g.NewLock(), g.NewLock(), g.NewLock()}
+	for who, l := range locks {
+		if err := l.Lock(ctx, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	waitUntil := func(what string, ok func(GraphState) bool) {
+		t.Helper()
+		for end := time.Now().Add(5 * time.Second); !ok(g.Snapshot()); time.Sleep(time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("no %s in 5 s: %+v", what, g.Snapshot())
+			}
+		}
+	}
+	// Goroutines 0 and 1 wait for each other's lock, timed (for longer
+	// than the test): a cycle, but not a deadlock.
+	wg.Go(func() { locks[1].LockTimeout(ctx, 0, time.Minute) })
+	wg.Go(func() { locks[0].LockTimeout(ctx, 1, time.Minute) })
+	waitUntil("timed cycle", func(s GraphState) bool { return s.TimedCycles == 1 })
+	// Goroutines 2 and 3 wait for each other's lock with no timeout.
+	wg.Go(func() { locks[3].Lock(ctx, 2) })
+	wg.Go(func() { locks[2].Lock(ctx, 3) })
+	select {
+	case <-g.Deadlocked():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the untimed cycle of goroutines 2 and 3 was not called a deadlock: %+v", g.Snapshot())
+	}
+	var got []int
+	for _, e := range g.Snapshot().Deadlock.Cycle {
+		got = append(got, e.Waiter)
+	}
+	if !slices.Equal(got, []int{2, 3}) {
+		t.Errorf("deadlock cycle of goroutines %v, want [2 3]", got)
+	}
+	cancel()
+	wg.Wait()
+	for _, l := range locks {
+		l.Unlock()
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,17 +23,17 @@ const (
 
 	deadlockAbout = `A **deadlock** is a set of goroutines each waiting for something another of them holds: none can go on, so none ever lets go. The dining philosophers are the classic case. Each philosopher is a goroutine, each fork a lock; a philosopher takes their left fork, then their right one. If all of them hold their left fork at once, each waits for a right fork that is the next one's left: a cycle.
 
-A deadlock needs four things at once: locks held by one goroutine at a time; a goroutine that **holds** one lock while it **waits** for another; no way to take a lock away from its holder; and a **cycle** of such waits. Each fix takes one away:
+A deadlock needs four things at once (Coffman's conditions): **mutual exclusion**, a lock held by one goroutine at a time; **hold and wait**, a goroutine that holds one lock while it waits for another; **no preemption**, no way to take a lock away from its holder; and **circular wait**, a cycle of such waits. Take any one away and no deadlock can form. A fork is a fork, so mutual exclusion stays; each fix takes one of the other three away:
 
-- **WatchedLock ordering** removes the cycle. It numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form.
-- **Timeout and back off** gives a held lock up, the nearest thing to taking it away. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: someone in it gives up their fork. The random wait matters: philosophers that all retried in step could keep colliding forever (a *livelock*).
-- **One arbiter goroutine** removes holding while waiting. It hands out forks: a philosopher asks for both, and the arbiter grants them only when both are free. Nobody holds one fork while waiting for another.
+- **Lock ordering** removes the cycle. It numbers the forks and has everyone take the lower-numbered one first. A goroutine then only ever waits for a lock numbered above all it holds, so no chain of waits can come back round to its start: no cycle can form. It must be one order over all the locks, kept by every goroutine on every path: a single place that takes two of them the other way round can close a cycle again. In real programs it is the usual cure. It does make the philosophers unequal (the last one now reaches right first, for the fork the first one wants first too), and how many meals each one gets usually shows it.
+- **Timeout and back off** removes no preemption the only way a lock allows: its holder gives it up. It waits for the second fork only for a while; then it puts the first one down, waits a random time, and tries again. A cycle can still form, but it does not last: the timed wait ends and that philosopher lets go. It never deadlocks, yet it promises no progress: philosophers that all retried in step could keep colliding forever (a *livelock*), which the random wait makes unlikely, not impossible; an unlucky philosopher can keep losing (*starvation*); and a wait also times out when a neighbour is merely slow, wasting the work.
+- **One arbiter goroutine** removes hold and wait. It is a single server that every philosopher asks for both forks, holding none; it grants both at once, and only when both are free. (It is not the other classic "waiter", a semaphore that lets at most N−1 philosophers reach for forks, which breaks the cycle instead.) Nobody holds one fork while waiting for another. Its costs: every meal waits for an answer from that one goroutine, a bottleneck as the table grows; and it grants whoever's forks are free, so a philosopher whose two neighbours take turns eating can wait indefinitely (starvation).
 
-Each fix has a cost, and the table shows it as meals per second, with the same thinking, eating and reaching times.
+"Compare the three fixes" runs each for the same time with the same thinking, eating and reaching times, one after the other. Meals per second measures throughput and nothing else: not fairness (the note beside the graphs gives the fewest and most meals of one philosopher), not the livelock or starvation that could happen, and a few percent between runs on a shared machine is noise.
 
-**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. Each lock checks the graph for a cycle every time it changes, so a deadlock is caught by the very change that closes its cycle. A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so every arrow it draws is real. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
+**The wait-for graph.** The forks here are locks that report to a graph: an arrow from a philosopher to the fork they wait for, and from a fork to the philosopher holding it. The graph is checked for a cycle at every change, so a deadlock is caught by the very change that closes its cycle: the time shown is when the deadlock formed, counted from when the philosophers sat down, and catching it took no longer. (Every lock operation takes the graph's own mutex for that check: right for a lesson, too slow for a busy program.) A cycle made only of waits without a timeout is a deadlock for certain: the graph records a holder only once it holds the lock, and forgets it before the lock is released, so an arrow from a fork to its holder is always true, and a philosopher on the cycle, blocked for a fork, cannot let go of the one it holds. Nothing inside the cycle can end it; here only cancelling the whole run, from outside, ends the waits (they take a context). A cycle with a timed wait in it is not a deadlock: it breaks when that wait times out, and is only counted. The forks are channels with room for one token rather than sync.Mutex, because a sync.Mutex cannot be waited for with a context: with one, Cancel could not end a deadlocked run.
 
-**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window), a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it on a child process: a copy of this program that opens no window, in which every goroutine ends up asleep.`
+**Go's own detector** stops a program with *fatal error: all goroutines are asleep - deadlock!* when no goroutine of the whole program can ever run again. Two things keep it from seeing this panel's deadlock. It judges the whole program: while a few goroutines are stuck here, the window's goroutine and the rest of the app run on, so nothing is wrong as far as the runtime can tell. A server with a handful of goroutines stuck forever while the rest serve requests is the same. And in a program that links C code (cgo, as this app must for its window, and as every program built with -race does, for the race detector's runtime), the runtime keeps a thread ready for calls from C into Go and counts it as one that might still run, so it never concludes that nothing will run again: its detector stays silent. "Ask Go's runtime" shows it on a child process: a copy of this program that opens no window, in which every goroutine ends up asleep.`
 )
 
 // The panel's time limits: how long the broken dinner may run before we
@@ -71,6 +73,7 @@ type deadlockView struct {
 	demo         *Demo
 	shown        []map[string]any // the "ways" result, as shown
 	before       int              // goroutines in the app as the run began
+	after        atomic.Int64     // and once its dinners returned, its own goroutine left out
 }
 
 func deadlockPanel() *Demo { return newDeadlockView().demo }
@@ -119,7 +122,7 @@ func newDeadlockView() *deadlockView {
 		names = append(names, w.String())
 	}
 	table := newResultTable([]string{"Way", "Outcome", "Ran for", "Meals", "Meals/s"}, names,
-		[]string{"deadlock at 999 ms, stuck", "99.9s", "99,999", "9,999"})
+		[]string{"no deadlock; 999 cycles timed out", "99.9s", "99,999", "9,999"})
 	for i, w := range techniques.DiningWays {
 		v.rows[w] = table.rows[i]
 	}
@@ -204,7 +207,9 @@ func (v *deadlockView) runBoth() error {
 		return nil
 	}
 	return v.runs.start(prepare, func(ctx context.Context) error {
-		return v.deadlockThenFix(ctx, cfg, brokenLimit, fixAtMost, fyne.Do)
+		err := v.deadlockThenFix(ctx, cfg, brokenLimit, fixAtMost, fyne.Do, 1)
+		v.settle(1) // for ended: every dinner has returned, even on an error
+		return err
 	}, v.ended)
 }
 
@@ -221,7 +226,9 @@ func (v *deadlockView) runBothBlocking() error {
 		return nil
 	}
 	return v.runs.block(prepare, func(ctx context.Context) error {
-		return v.deadlockThenFix(ctx, cfg, brokenLimitBlocking, fixAtMostBlocking, func(f func()) { f() })
+		err := v.deadlockThenFix(ctx, cfg, brokenLimitBlocking, fixAtMostBlocking, func(f func()) { f() }, 0)
+		v.settle(0)
+		return err
 	}, v.ended)
 }
 
@@ -283,7 +290,8 @@ func (v *deadlockView) watch(ctx context.Context, d *dinner, limit time.Duration
 // deadlockThenFix dines the broken way until the graph finds a deadlock
 // (or limit passes), then dines with lock ordering for as long, within
 // fixAtLeast and fixMost, while the deadlocked philosophers stay stuck.
-func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.DiningConfig, limit, fixMost time.Duration, post func(func())) error {
+// self is 1 if it runs on a goroutine of its own, 0 on the window's.
+func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.DiningConfig, limit, fixMost time.Duration, post func(func()), self int) error {
 	broken := startDinner(ctx, cfg, techniques.LeftThenRight)
 	defer broken.finish()
 	v.watch(ctx, broken, limit, broken.g.Deadlocked(), post, v.drawBroken)
@@ -313,6 +321,7 @@ func (v *deadlockView) deadlockThenFix(ctx context.Context, cfg techniques.Dinin
 		return err
 	}
 	fs := fix.g.Snapshot()
+	v.settle(self)
 	post(func() {
 		v.showRow(br, s, br.Took)
 		v.showRow(fr, fs, fr.Took)
@@ -346,7 +355,7 @@ func (v *deadlockView) drawFix(d *dinner) func(techniques.GraphState, time.Durat
 		v.showGoroutines()
 		text := fmt.Sprintf("%s: dining for %s; no deadlock.", capitalized(d.way.String()), durationText(ran))
 		if s.TimedCycles > 0 {
-			text += fmt.Sprintf(" Cycles of timed waits so far: %d, each broken when a wait timed out.", s.TimedCycles)
+			text += fmt.Sprintf(" Cycles with a timed wait so far: %d; none is a deadlock: each broke when its wait timed out.", s.TimedCycles)
 		}
 		v.fixNote.SetText(text)
 		v.fixNote.Show()
@@ -369,8 +378,8 @@ func (v *deadlockView) caught(s techniques.GraphState, ran, fixFor time.Duration
 	v.broken.show(s, d.Cycle)
 	v.showGoroutines()
 	v.status.Importance = widget.DangerImportance
-	v.status.SetText(fmt.Sprintf("DEADLOCK, caught %s after the philosophers sat down, by the change to the graph that closed the cycle. "+
-		"Each of %d philosophers waits for a fork the next one holds: none will ever eat again. Their goroutines stay stuck while the app runs on; "+
+	v.status.SetText(fmt.Sprintf("DEADLOCK, %s after the philosophers sat down: caught by the very change to the graph that closed the cycle, so that is when it formed. "+
+		"Each of %d philosophers waits, with no timeout, for a fork the next one holds: none can ever eat again. Their goroutines stay stuck while the app runs on; "+
 		"lock ordering dines beside them for %s, then the run ends and they return (their waits take a context).",
 		durationText(d.After), len(d.Cycle), durationText(fixFor)))
 	v.cycle.SetText("CYCLE: " + cycleText(d.Cycle))
@@ -388,7 +397,7 @@ func (v *deadlockView) showRow(r techniques.DiningResult, s techniques.GraphStat
 	case s.Deadlock != nil:
 		outcome, importance = "deadlock at "+durationText(s.Deadlock.After)+", stuck", widget.DangerImportance
 	case s.TimedCycles > 0:
-		outcome = fmt.Sprintf("no deadlock; %d cycles timed out", s.TimedCycles)
+		outcome = fmt.Sprintf("no deadlock; %d cycle%s timed out", s.TimedCycles, plural(s.TimedCycles))
 	case r.Way == techniques.LeftThenRight:
 		outcome, importance = "no deadlock this time", widget.WarningImportance
 	}
@@ -409,11 +418,24 @@ func (v *deadlockView) showRow(r techniques.DiningResult, s techniques.GraphStat
 	v.runs.setResult("ways", v.shown)
 }
 
+// settle counts the app's goroutines once every dinner of the run has
+// returned, for over and ended. It runs on the run's goroutine, which is not
+// counted (self is 1; 0 for a run on the window's goroutine): it is about to
+// end, and was not there as the run began. A goroutine that has just said
+// it is done may not have exited yet: settle gives such ones a moment.
+func (v *deadlockView) settle(self int) {
+	n := runtime.NumGoroutine() - self
+	for end := time.Now().Add(100 * time.Millisecond); n > v.before && time.Now().Before(end); n = runtime.NumGoroutine() - self {
+		time.Sleep(time.Millisecond)
+	}
+	v.after.Store(int64(n))
+}
+
 // over says the run's goroutines are gone; called once every dinner has
-// returned.
+// returned, and settle has counted what is left.
 func (v *deadlockView) over() {
 	v.goroutines.SetText(fmt.Sprintf("Every philosopher's goroutine has returned. Goroutines in this app now: %d; as the run began: %d.",
-		runtime.NumGoroutine(), v.before))
+		v.after.Load(), v.before))
 	v.goroutines.Show()
 }
 
@@ -434,7 +456,7 @@ func (v *deadlockView) ended(err error) {
 	}
 	endPending("—", cells...)
 	v.goroutines.SetText(fmt.Sprintf("The run was stopped: every philosopher's goroutine has returned, deadlocked or not (their waits take a context). Goroutines in this app now: %d; as the run began: %d.",
-		runtime.NumGoroutine(), v.before))
+		v.after.Load(), v.before))
 	v.goroutines.Show()
 }
 
@@ -451,32 +473,44 @@ func (v *deadlockView) compareFixes() error {
 	}
 	return v.runs.start(prepare, func(ctx context.Context) error {
 		deadlocked := 0
-		for _, way := range fixes {
-			d := startDinner(ctx, cfg, way)
-			fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
-			v.watch(ctx, d, compareEach, nil, fyne.Do, v.drawFix(d))
-			r, err := d.finish()
-			if ctx.Err() != nil {
-				return ctx.Err()
+		var spread []string // fewest and most meals of one philosopher, by way
+		err := func() error {
+			for _, way := range fixes {
+				d := startDinner(ctx, cfg, way)
+				fyne.Do(func() { v.fixTitle.SetText("Fix: " + way.String()) })
+				v.watch(ctx, d, compareEach, nil, fyne.Do, v.drawFix(d))
+				r, err := d.finish()
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err != nil {
+					return err
+				}
+				s := d.g.Snapshot()
+				if s.Deadlock != nil {
+					deadlocked++
+				}
+				spread = append(spread, fmt.Sprintf("%s %s–%s", way, grouped(int(slices.Min(r.Meals))), grouped(int(slices.Max(r.Meals)))))
+				fyne.Do(func() {
+					v.showRow(r, s, r.Took)
+					v.fix.show(s, nil) // every fork down: the dinner is over
+				})
 			}
-			if err != nil {
-				return err
-			}
-			s := d.g.Snapshot()
-			if s.Deadlock != nil {
-				deadlocked++
-			}
-			fyne.Do(func() {
-				v.showRow(r, s, r.Took)
-				v.fix.show(s, nil) // every fork down: the dinner is over
-			})
+			return nil
+		}()
+		v.settle(1) // every dinner has returned, even on an error
+		if err != nil {
+			return err
 		}
 		fyne.Do(func() {
 			verdict := "None deadlocked"
 			if deadlocked > 0 {
 				verdict = fmt.Sprintf("%d deadlocked", deadlocked)
 			}
-			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times. %s; what each costs shows in meals per second.", durationText(compareEach), verdict))
+			v.fixNote.SetText(fmt.Sprintf("Each fix dined for %s with the same times, one after the other. %s. "+
+				"Meals per second is throughput only. How evenly they ate, fewest–most meals of one philosopher: %s. "+
+				"What could still go wrong shows in no number: back-off could livelock, and back-off or the arbiter could starve a philosopher (see About).",
+				durationText(compareEach), verdict, strings.Join(spread, "; ")))
 			v.over()
 		})
 		return nil
@@ -505,9 +539,9 @@ func (v *deadlockView) askRuntime() error {
 			if verdict.Detected {
 				v.runtimeNote.SetText(fmt.Sprintf("Go's runtime stopped the child after %s: every goroutine of that program was asleep. Its output (trimmed):", durationText(verdict.Took)))
 			} else {
-				v.runtimeNote.SetText(fmt.Sprintf("Every goroutine of the child was asleep, and for %s Go's runtime said nothing. This app links C code (cgo, for its window), "+
+				v.runtimeNote.SetText(fmt.Sprintf("Every goroutine of the child was asleep, and in the %s the child ran Go's runtime said nothing. This app links C code (cgo, for its window), "+
 					"and in such a program a thread of C could call into Go at any time, so the runtime never concludes that nothing will run again. "+
-					"A program without cgo would have stopped at once with \"fatal error: all goroutines are asleep - deadlock!\". "+
+					"A program without cgo, built without -race (which links cgo too), would have stopped at once with \"fatal error: all goroutines are asleep - deadlock!\". "+
 					"Below, the child's goroutines as the runtime printed them when sent SIGQUIT (trimmed):", durationText(verdict.Took)))
 			}
 			v.runtimeOut.SetText(verdict.Output)

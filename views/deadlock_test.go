@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +54,24 @@ func checkCaught(t *testing.T, v *deadlockView) {
 	}
 	if red != 6 { // 3 waits and 3 holds
 		t.Errorf("%d edges drawn red, want 6", red)
+	}
+	checkGoroutinesBack(t, v)
+}
+
+// checkGoroutinesBack checks the goroutine count the panel shows once a run
+// is over: with every philosopher returned, no more than as the run began.
+// A larger number would say that goroutines leaked, against the lesson.
+func checkGoroutinesBack(t *testing.T, v *deadlockView) {
+	t.Helper()
+	m := regexp.MustCompile(`now: (\d+)[^;]*; as the run began: (\d+)`).FindStringSubmatch(v.goroutines.Text)
+	if m == nil {
+		t.Errorf("no goroutine counts in %q", v.goroutines.Text)
+		return
+	}
+	now, _ := strconv.Atoi(m[1])
+	before, _ := strconv.Atoi(m[2])
+	if now > before {
+		t.Errorf("the panel shows %d goroutines now against %d as the run began, yet every philosopher returned: %q", now, before, v.goroutines.Text)
 	}
 }
 
@@ -113,6 +133,7 @@ func TestDeadlockCancelWhileStuck(t *testing.T) {
 	if !strings.HasPrefix(v.goroutines.Text, "The run was stopped: every philosopher's goroutine has returned") {
 		t.Errorf("goroutines: %q", v.goroutines.Text)
 	}
+	checkGoroutinesBack(t, v)
 }
 
 func TestDeadlockCompareFixes(t *testing.T) {
@@ -128,6 +149,27 @@ func TestDeadlockCompareFixes(t *testing.T) {
 	}
 	if got := v.rows[techniques.LeftThenRight][0].Text; got != "—" {
 		t.Errorf("the broken way did not run, yet its row says %q", got)
+	}
+	checkGoroutinesBack(t, v)
+	// Meals per second is throughput only: the note gives the spread too.
+	for _, w := range techniques.DiningWays[1:] {
+		if !strings.Contains(v.fixNote.Text, w.String()+" ") || !strings.Contains(v.fixNote.Text, "fewest–most meals of one philosopher") {
+			t.Errorf("the note does not give %v's fewest and most meals: %q", w, v.fixNote.Text)
+		}
+	}
+}
+
+// TestDeadlockAboutNamesEachFix checks the About tab names each fix as the
+// panel's table does, in bold, with the Coffman condition it removes.
+func TestDeadlockAboutNamesEachFix(t *testing.T) {
+	t.Parallel()
+	removes := map[techniques.Dining]string{
+		techniques.Ordered: "removes the cycle", techniques.Backoff: "removes no preemption", techniques.Arbiter: "removes hold and wait",
+	}
+	for _, w := range techniques.DiningWays[1:] {
+		if want := "**" + capitalized(w.String()) + "** " + removes[w]; !strings.Contains(deadlockAbout, want) {
+			t.Errorf("the About tab lacks %q", want)
+		}
 	}
 }
 
