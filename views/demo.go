@@ -22,6 +22,7 @@ type Demo struct {
 	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
 	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
 	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
+	predict  *predictor // the question asked before Run, if any (SetPredictions)
 }
 
 // Key offers the panel a key the window received while it is shown: a
@@ -55,8 +56,15 @@ func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error)
 }
 
 // Run starts the primary demo exactly as its main button would, and returns
-// at once. It returns ErrBusy if a run is in flight.
-func (d *Demo) Run() error { return d.primary() }
+// at once. It returns ErrBusy if a run is in flight. With predictions set
+// and asking on, it first shows the panel's question; the run starts once
+// it is answered or skipped.
+func (d *Demo) Run() error {
+	if d.predict != nil {
+		return d.predict.run(d)
+	}
+	return d.primary()
+}
 
 // RunBlocking does the primary demo's work on the calling (Fyne) goroutine, so
 // the window freezes until it is done. It is the wrong way, kept to be felt.
