@@ -64,6 +64,8 @@ type shell struct {
 	panels []views.Panel
 	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
 
+	predict *views.Predictions // the questions asked before a demo runs
+
 	current       int
 	nav           *widget.List
 	title         *widget.Label
@@ -154,6 +156,7 @@ func newShell(a fyne.App, opts options) *shell {
 	// meter's "froze … at …" beside it, the status bar alone made the window
 	// wider than a projector's 1024 pixels.
 	s.status.Truncation = fyne.TextTruncateEllipsis
+	s.predict = views.NewPredictions(a.Preferences(), s.win, opts.autorun || opts.noQuestions)
 	s.current = -1
 	s.readCtx, s.stopReading = context.WithCancel(context.Background())
 
@@ -232,6 +235,7 @@ func (s *shell) show(i int) {
 		d = p.NewDemo()
 		d.OnChange(func(c views.RunChange) { s.changed(i, c) })
 		d.SetOpener(s.open)
+		d.SetPredictions(s.predict, p.ID)
 		s.demos[i] = d
 	}
 	s.win.SetTitle("Concurrency Lab — " + p.Title)
@@ -605,7 +609,7 @@ func (s *shell) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Export results…", s.exportResults)),
-		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu),
+		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
 		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)
 }

@@ -28,6 +28,9 @@ type Demo struct {
 // Key offers the panel a key the window received while it is shown: a
 // typed key (mod 0) or a shortcut. It reports whether the panel used it.
 func (d *Demo) Key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	if d != nil && d.predict != nil && d.predict.dlg != nil {
+		return d.predict.key(name, mod) // the question is on screen: its number keys
+	}
 	return d != nil && d.keys != nil && d.keys(name, mod)
 }
 
@@ -73,6 +76,9 @@ func (d *Demo) RunBlocking() error { return d.blocking() }
 // Cancel stops the run in flight, if any, and the panel's streams, without
 // waiting for them.
 func (d *Demo) Cancel() {
+	if d.predict != nil {
+		d.predict.dismiss() // a question still on screen: no run follows it
+	}
 	d.runs.Cancel()
 	if d.streams != nil {
 		d.streams.Cancel()

@@ -159,7 +159,7 @@ var questions = map[string]question{
 		},
 	},
 	"callbacks": {
-		Ask: "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints done. Which shows first in the console?",
+		Ask:     "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints done. Which shows first in the console?",
 		Choices: []string{"The file's first line: ReadFile is called first", "done."},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			first, ok := m.Results["done_before_first_line"].(bool)
@@ -207,7 +207,7 @@ var questions = map[string]question{
 		},
 	},
 	"threads": {
-		Ask: "Ten threads each print ten lines. In what order do the lines come out?",
+		Ask:     "Ten threads each print ten lines. In what order do the lines come out?",
 		Choices: []string{"In blocks: each thread's ten lines together", "Interleaved, in an order no one chose"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			s, ok := m.num("output_switches")
@@ -363,9 +363,11 @@ type predictor struct {
 	panel string
 	q     question
 
-	dlg     dialog.Dialog // the question, while it is shown
+	dlg     dialog.Dialog     // the question, while it is shown
+	box     fyne.CanvasObject // its content
 	choices []*answerButton
-	guess   int // the choice made for the run in flight, or -1
+	pick    func(r rune) // picks a choice by its number key, while the question is shown
+	guess   int          // the choice made for the run in flight, or -1
 
 	card   *widget.Card
 	result *widget.Label
@@ -446,8 +448,7 @@ func (b *answerButton) TypedRune(r rune) { b.key(r) }
 func (pr *predictor) ask(d *Demo) {
 	pr.card.Hide()
 	start := func(guess int) {
-		pr.dlg.Hide()
-		pr.dlg, pr.choices = nil, nil
+		pr.dismiss()
 		pr.guess = guess
 		if err := d.primary(); err != nil {
 			pr.guess = -1
@@ -460,6 +461,7 @@ func (pr *predictor) ask(d *Demo) {
 			start(i - 1)
 		}
 	}
+	pr.pick = key
 	list := container.NewVBox()
 	for i, c := range pr.q.Choices {
 		b := newAnswerButton(fmt.Sprintf("%d   %s", i+1, c), func() { start(i) }, key, skip)
@@ -473,10 +475,30 @@ func (pr *predictor) ask(d *Demo) {
 	ask := widget.NewLabel(pr.q.Ask)
 	ask.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(ask, list, container.NewBorder(nil, nil, nil, skipBtn, hint))
+	pr.box = content
 	pr.dlg = dialog.NewCustomWithoutButtons("Predict, then run", content, pr.p.win)
 	pr.dlg.Resize(fyne.NewSize(620, 0))
 	pr.dlg.Show()
 	pr.p.win.Canvas().Focus(pr.choices[0])
+}
+
+// key takes a key the window got while the question is shown and no
+// choice has the focus: a number picks that choice.
+func (pr *predictor) key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	if mod != 0 || len(name) != 1 {
+		return false
+	}
+	pr.pick(rune(name[0]))
+	return true
+}
+
+// dismiss takes the question off the screen, if it is shown; no run follows.
+func (pr *predictor) dismiss() {
+	if pr.dlg == nil {
+		return
+	}
+	pr.dlg.Hide()
+	pr.dlg, pr.choices, pr.pick = nil, nil, nil
 }
 
 // reveal shows the measured answer beside the guess once the run has ended,
