@@ -268,3 +268,35 @@ func findTappable(t *testing.T, o fyne.CanvasObject, text string) fyne.Tappable 
 	}
 	return found
 }
+
+// TestPredictPanelButtonsAsk checks each panel's own primary button asks,
+// as the toolbar's Run does.
+func TestPredictPanelButtonsAsk(t *testing.T) {
+	buttons := map[string]string{
+		"race": "Run each once", "overview": "Run all six", "server": "Compare all three modes",
+		"goroutines": "Start, measure, release", "threads": "Start the threads", "futures": "All",
+		"async-await": "Run (straight-line code on a goroutine)",
+	}
+	for _, panel := range Panels() {
+		text, ok := buttons[panel.ID]
+		if !ok {
+			continue
+		}
+		t.Run(panel.ID, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			d := panel.NewDemo()
+			win := test.NewTempWindow(t, widget.NewLabel(""))
+			d.SetPredictions(NewPredictions(a.Preferences(), win, false), panel.ID)
+			win.SetContent(d.Content)
+			t.Cleanup(func() { d.Cancel(); d.Wait() })
+			test.Tap(findButton(t, d.Content, text))
+			if d.predict.dlg == nil || d.Busy() {
+				t.Fatalf("%q: question shown %t, busy %t; want the question first", text, d.predict.dlg != nil, d.Busy())
+			}
+			d.Cancel()
+			if d.predict.dlg != nil || d.Busy() {
+				t.Errorf("after Cancel: question shown %t, busy %t", d.predict.dlg != nil, d.Busy())
+			}
+		})
+	}
+}

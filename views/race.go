@@ -85,7 +85,7 @@ func newRaceView() *raceView {
 		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
 			Pending: "Checked by the sync.Mutex row."})
 
-	runOnce := widget.NewButton("Run each once", func() { v.runOnce() })
+	runOnce := widget.NewButton("Run each once", func() { v.demo.Run() })
 	runOnce.Importance = widget.HighImportance
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
