@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -357,7 +358,7 @@ func (p *Predictions) count(panel string, right bool) {
 }
 
 // predictor is one Demo's side of the questions: the open question, the
-// guess waiting for its run, and the card that reveals the answer.
+// guess waiting for its run, and the reveal after it.
 type predictor struct {
 	p     *Predictions
 	panel string
@@ -369,15 +370,17 @@ type predictor struct {
 	pick    func(r rune) // picks a choice by its number key, while the question is shown
 	guess   int          // the choice made for the run in flight, or -1
 
-	card   *widget.Card
+	// The reveal: a dialog too, so that it takes no room from the panel's
+	// own evidence, which it sits over until it is closed.
+	shown  dialog.Dialog // the reveal, while it is shown
+	rbox   fyne.CanvasObject
 	result *widget.Label
 	why    *widget.Label
 	tally  *widget.Label
 }
 
 // SetPredictions lets the demo ask panel's question before its primary
-// demo runs, with the state of p. It adds the reveal card above the
-// demo's content: call it before Content is shown.
+// demo runs, with the state of p.
 func (d *Demo) SetPredictions(p *Predictions, panel string) {
 	q, ok := questions[panel]
 	if !ok || p == nil {
@@ -387,12 +390,6 @@ func (d *Demo) SetPredictions(p *Predictions, panel string) {
 		result: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		why:    wrapped(""), tally: widget.NewLabel("")}
 	pr.result.Wrapping = fyne.TextWrapWord
-	closeBtn := widget.NewButton("Close", func() { pr.card.Hide() })
-	reset := widget.NewButton("Reset answers", func() { p.ResetTally(); pr.showTally() })
-	pr.card = widget.NewCard("", "", container.NewVBox(pr.result, pr.why,
-		container.NewBorder(nil, nil, nil, container.NewHBox(reset, closeBtn), pr.tally)))
-	pr.card.Hide()
-	d.Content = container.NewBorder(pr.card, nil, nil, nil, d.Content)
 	d.predict = pr
 	d.runs.watch(func(c RunChange) {
 		if !c.Busy {
@@ -446,7 +443,7 @@ func (b *answerButton) TypedRune(r rune) { b.key(r) }
 
 // ask shows the question; answering or skipping it starts the run.
 func (pr *predictor) ask(d *Demo) {
-	pr.card.Hide()
+	pr.hideReveal()
 	start := func(guess int) {
 		pr.dismiss()
 		pr.guess = guess
@@ -469,12 +466,13 @@ func (pr *predictor) ask(d *Demo) {
 		list.Add(b)
 	}
 	skipBtn := newAnswerButton("Skip: run without guessing (Esc)", skip, key, skip)
-	hint := widget.NewLabel(fmt.Sprintf("Press 1–%d, or Tab to a choice and Enter. The run measures the answer. View → Ask before running turns questions off.", len(pr.q.Choices)))
+	hint := widget.NewLabel(fmt.Sprintf("Press 1–%d, or Tab to a choice and Enter; the run measures the answer. "+
+		"The View menu's \"Ask before running\" turns the questions off.", len(pr.q.Choices)))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	ask := widget.NewLabel(pr.q.Ask)
 	ask.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(ask, list, container.NewBorder(nil, nil, nil, skipBtn, hint))
+	content := container.NewVBox(ask, list, container.NewHBox(layout.NewSpacer(), skipBtn), hint)
 	pr.box = content
 	pr.dlg = dialog.NewCustomWithoutButtons("Predict, then run", content, pr.p.win)
 	pr.dlg.Resize(fyne.NewSize(620, 0))
@@ -492,8 +490,9 @@ func (pr *predictor) key(name fyne.KeyName, mod fyne.KeyModifier) bool {
 	return true
 }
 
-// dismiss takes the question off the screen, if it is shown; no run follows.
+// dismiss takes the question and the reveal off the screen; no run follows.
 func (pr *predictor) dismiss() {
+	pr.hideReveal()
 	if pr.dlg == nil {
 		return
 	}
@@ -511,8 +510,7 @@ func (pr *predictor) reveal(d *Demo, err error) {
 	pr.guess = -1
 	you := "You guessed: " + pr.q.Choices[guess] + ". "
 	if err != nil {
-		pr.show(widget.WarningImportance, you+"The run did not finish ("+err.Error()+"): not judged, not counted.", "")
-		return
+		return // cancelled or failed, as the status bar says: nothing to judge, nothing counted
 	}
 	rep, _ := d.Report()
 	_, took, _ := d.LastRun()
@@ -539,7 +537,22 @@ func (pr *predictor) show(imp widget.Importance, result, why string) {
 		pr.why.Show()
 	}
 	pr.showTally()
-	pr.card.Show()
+	pr.hideReveal()
+	closeBtn := newAnswerButton("Close (Enter)", pr.hideReveal, func(rune) {}, pr.hideReveal)
+	reset := widget.NewButton("Reset answers", func() { pr.p.ResetTally(); pr.showTally() })
+	pr.rbox = container.NewVBox(pr.result, pr.why, pr.tally, container.NewHBox(layout.NewSpacer(), reset, closeBtn))
+	pr.shown = dialog.NewCustomWithoutButtons("Your guess against the run", pr.rbox, pr.p.win)
+	pr.shown.Resize(fyne.NewSize(620, 0))
+	pr.shown.Show()
+	pr.p.win.Canvas().Focus(closeBtn)
+}
+
+// hideReveal closes the reveal, if it is shown.
+func (pr *predictor) hideReveal() {
+	if pr.shown != nil {
+		pr.shown.Hide()
+		pr.shown = nil
+	}
 }
 
 func (pr *predictor) showTally() {

@@ -44,19 +44,27 @@ func TestPredictAskAnswerRunRevealTally(t *testing.T) {
 	if pr.dlg != nil || v.out.Text() != articleSession {
 		t.Fatalf("after answering: question still shown %t, transcript %q", pr.dlg != nil, v.out.Text())
 	}
-	if !pr.card.Visible() || !strings.HasPrefix(pr.result.Text, "Right.") ||
+	if pr.shown == nil || !strings.HasPrefix(pr.result.Text, "Right.") ||
 		!strings.Contains(pr.result.Text, `Measured: "Unidentified"`) || !strings.Contains(pr.why.Text, "resumes where it paused") {
-		t.Errorf("reveal: shown %t, %q / %q", pr.card.Visible(), pr.result.Text, pr.why.Text)
+		t.Errorf("reveal: shown %t, %q / %q", pr.shown != nil, pr.result.Text, pr.why.Text)
 	}
 	if r, a := p.Tally("coroutines"); r != 1 || a != 1 {
 		t.Errorf("tally %d of %d, want 1 of 1", r, a)
+	}
+
+	if win.Canvas().Focused() == nil {
+		t.Fatal("nothing has the focus in the reveal: Enter cannot close it")
+	}
+	win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if pr.shown != nil {
+		t.Fatal("Enter did not close the reveal")
 	}
 
 	// A wrong answer, tapped: judged from the same measurement.
 	if err := v.demo.Run(); err != nil {
 		t.Fatal(err)
 	}
-	if pr.card.Visible() {
+	if pr.shown != nil {
 		t.Error("the last reveal stays on screen while the next question is asked")
 	}
 	test.Tap(pr.choices[2]) // "Pika Pika"
@@ -70,7 +78,7 @@ func TestPredictAskAnswerRunRevealTally(t *testing.T) {
 	if r, a := p.Total(); r != 1 || a != 2 || !strings.Contains(pr.tally.Text, "1 of 2 right on this panel") {
 		t.Errorf("total %d of %d, tally line %q", r, a, pr.tally.Text)
 	}
-	resetBtn := findTappable(t, pr.card, "Reset answers")
+	resetBtn := findTappable(t, pr.rbox, "Reset answers")
 	test.Tap(resetBtn)
 	if r, a := p.Total(); r != 0 || a != 0 || !strings.Contains(pr.tally.Text, "0 of 0") {
 		t.Errorf("after reset: %d of %d, %q", r, a, pr.tally.Text)
@@ -94,7 +102,7 @@ func TestPredictSkip(t *testing.T) {
 			if pr.dlg != nil || v.out.Text() != articleSession {
 				t.Fatalf("skipped: question shown %t, transcript %q; want the run, unasked", pr.dlg != nil, v.out.Text())
 			}
-			if pr.card.Visible() {
+			if pr.shown != nil {
 				t.Errorf("a reveal after a skipped question: %q", pr.result.Text)
 			}
 			if _, a := p.Tally("coroutines"); a != 0 {
