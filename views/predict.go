@@ -74,11 +74,13 @@ func band(x float64, bounds ...float64) int {
 }
 
 // questions are keyed by panel ID. Each catches a common misconception.
+// A choice states only an outcome, never a reason: the reveal names the
+// right choice after a run, and a reason there would be a claim the run
+// did not check. The reason is the judge's why.
 var questions = map[string]question{
 	"race": {
-		Ask: "Incrementers and decrementers update one shared counter. Without a lock (the plain n += 1 row), what share of their updates will be lost?",
-		Choices: []string{"None: n += 1 is a single step", "A few: under 1 %",
-			"Many: 1 % to 50 %", "Most: more than half"},
+		Ask:     "Incrementers and decrementers update one shared counter. Without a lock (the plain n += 1 row), what share of their updates will be lost?",
+		Choices: []string{"None", "A few: under 1 %", "Many: 1 % to 50 %", "Most: more than half"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			r, ok := m.row("strategies", "name", "plain n += 1 (data race)")
 			made, ok2 := m.num("updates_made")
@@ -91,7 +93,7 @@ var questions = map[string]question{
 			if lost == 0 {
 				right = 0
 			}
-			return right, fmt.Sprintf("%.0f of %.0f updates lost (%.1f %%)", lost, made, 100*share),
+			return right, fmt.Sprintf("%s of %s updates lost (%.1f %%)", grouped(int(lost)), grouped(int(made)), 100*share),
 				"n += 1 is a read, an add and a write: a write that lands between another goroutine's read and its write is overwritten, " +
 					"and how often that happens depends on how the goroutines happened to interleave, so it changes from run to run " +
 					"(a run that loses none still has the data race).", true
@@ -100,7 +102,7 @@ var questions = map[string]question{
 	"overview": {
 		Ask: "Four CPU-bound tasks run concurrently on one core. Against running them one after another, how long do they take?",
 		Choices: []string{"Clearly less: under 2/3 of the time", "About as long: 2/3× to 1.5×",
-			"Far longer: over 1.5×, switching between them costs that much"},
+			"Far longer: over 1.5×"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			seq, ok1 := m.row2("modes", "sequential", "cpu")
 			one, ok2 := m.row2("modes", "concurrent-1cpu", "cpu")
@@ -116,9 +118,8 @@ var questions = map[string]question{
 		},
 	},
 	"server": {
-		Ask: "Compare all three modes: how many times one at a time's requests a second will a goroutine per connection serve?",
-		Choices: []string{"Under 2×: about the number of cores", "2× to 5×",
-			"5× to 30×", "30× or more: about one per client"},
+		Ask:     "Compare all three modes: how many times one at a time's requests a second will a goroutine per connection serve?",
+		Choices: []string{"Under 2×", "2× to 5×", "5× to 30×", "30× or more"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			one, ok1 := m.row("modes", "name", "one at a time")
 			per, ok2 := m.row("modes", "name", "goroutine per connection")
@@ -141,9 +142,8 @@ var questions = map[string]question{
 		},
 	},
 	"goroutines": {
-		Ask: "Goroutines parked on a channel, by the hundred thousand: how much memory does each one add?",
-		Choices: []string{"Under 1 KiB: a goroutine is almost free", "1 to 16 KiB",
-			"16 KiB to 1 MiB", "1 MiB or more, as a thread's stack"},
+		Ask:     "Goroutines parked on a channel, by the hundred thousand: how much memory does each one add?",
+		Choices: []string{"Under 1 KiB", "1 to 16 KiB", "16 KiB to 1 MiB", "1 MiB or more"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			b, ok := m.num("bytes_per_goroutine")
 			n, _ := m.num("goroutines_parked")
@@ -161,7 +161,7 @@ var questions = map[string]question{
 	},
 	"callbacks": {
 		Ask:     "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints done. Which shows first in the console?",
-		Choices: []string{"The file's first line: ReadFile is called first", "done."},
+		Choices: []string{"The file's first line", "done."},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			first, ok := m.Results["done_before_first_line"].(bool)
 			if !ok {
@@ -176,9 +176,8 @@ var questions = map[string]question{
 		},
 	},
 	"coroutines": {
-		Ask: "After prime gives \"Coroutine starts\" and send(\"Pikachu\") gives \"Pika Pika\", what does send(\"Squirtle\") give back?",
-		Choices: []string{"\"Unidentified\"", "\"Coroutine starts\": each send starts the function again",
-			"\"Pika Pika\": a send gets the reply to the name before", "Nothing: the coroutine ended after one name"},
+		Ask:     "After prime gives \"Coroutine starts\" and send(\"Pikachu\") gives \"Pika Pika\", what does send(\"Squirtle\") give back?",
+		Choices: []string{"\"Unidentified\"", "\"Coroutine starts\"", "\"Pika Pika\"", "Nothing"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			lines, _ := m.Results["transcript"].([]string)
 			for i, l := range lines {
@@ -225,9 +224,8 @@ var questions = map[string]question{
 		},
 	},
 	"futures": {
-		Ask: "All waits for 8 futures, each of which takes a random time. When does it resolve?",
-		Choices: []string{"When the slowest one settles", "After the sum of their times: one after another",
-			"When the first one settles"},
+		Ask:     "All waits for 8 futures, each of which takes a random time. When does it resolve?",
+		Choices: []string{"When the slowest one settles", "After about the sum of their times", "When the first one settles"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			rows, _ := m.Results["futures"].([]map[string]any)
 			var sum, most, least float64
@@ -258,9 +256,8 @@ var questions = map[string]question{
 		},
 	},
 	"async-await": {
-		Ask: "Run does about a second of waiting in straight-line code: read, parse, look up. How long is the window's goroutine held at a time?",
-		Choices: []string{"Under 100 ms: the window stays responsive", "100 ms to half the run",
-			"Most of the run: the code waits, so the window waits"},
+		Ask:     "Run does about a second of waiting in straight-line code: read, parse, look up. How long is the window's goroutine held at a time?",
+		Choices: []string{"Under 100 ms", "100 ms to half the run", "Most of the run"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			h, ok1 := m.num("ui_goroutine_longest_hold_ms")
 			e, ok2 := m.num("elapsed_ms")

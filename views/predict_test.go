@@ -215,9 +215,9 @@ func TestPredictJudges(t *testing.T) {
 		right int
 		value string
 	}{
-		{"race", runMeasure{Results: strategies(0)}, 0, "0 of 2000000"},
+		{"race", runMeasure{Results: strategies(0)}, 0, "0 of 2,000,000"},
 		{"race", runMeasure{Results: strategies(100)}, 1, "(0.0 %)"},
-		{"race", runMeasure{Results: strategies(456_827)}, 2, "456827 of 2000000 updates lost (22.8 %)"},
+		{"race", runMeasure{Results: strategies(456_827)}, 2, "456,827 of 2,000,000 updates lost (22.8 %)"},
 		{"race", runMeasure{Results: strategies(1_999_000)}, 3, ""},
 		{"overview", runMeasure{Results: modes(0.91, 1.05)}, 1, "1.05 s on one core against 0.91 s"},
 		{"overview", runMeasure{Results: modes(1, 0.25)}, 0, ""},
