@@ -100,7 +100,7 @@ var questions = map[string]question{
 		},
 	},
 	"overview": {
-		Ask: "Four CPU-bound tasks run concurrently on one core. Against running them one after another, how long do they take?",
+		Ask: "The CPU-bound tasks, run concurrently on one core: against running them one after another, how long do they take?",
 		Choices: []string{"Clearly less: under 2/3 of the time", "About as long: 2/3× to 1.5×",
 			"Far longer: over 1.5×"},
 		judge: func(m runMeasure) (int, string, string, bool) {
@@ -118,7 +118,7 @@ var questions = map[string]question{
 		},
 	},
 	"server": {
-		Ask:     "Compare all three modes: how many times one at a time's requests a second will a goroutine per connection serve?",
+		Ask:     "How many times as many requests a second will a goroutine per connection serve as one request at a time?",
 		Choices: []string{"Under 2×", "2× to 5×", "5× to 30×", "30× or more"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			one, ok1 := m.row("modes", "name", "one at a time")
@@ -132,11 +132,13 @@ var questions = map[string]question{
 			cores, _ := m.num("gomaxprocs")
 			conns, _ := m.num("db_conns")
 			onDB, _ := number(per["most_on_database"])
-			why := fmt.Sprintf("Each request spends most of its time waiting on the database, not computing: a goroutine per connection overlaps the waits "+
-				"(up to %.0f requests were on the database at once), so its limit is the database's %.0f connections, not the %.0f cores.", onDB, conns, cores)
-			if x < 2*cores {
-				why = fmt.Sprintf("Overlapping the waits gained little this time: up to %.0f requests were on the database at once, "+
-					"and the rest of each request's time was work for the %.0f cores.", onDB, cores)
+			lat, _ := m.num("latency_ms")
+			share := lat / 1000 * a // of each request one at a time, the share that was the database wait
+			why := fmt.Sprintf("One at a time, %.0f %% of each request was a wait on the database, not work for a core: a goroutine per connection overlaps the waits "+
+				"(up to %.0f requests were on the database's %.0f connections at once), so the %.0f cores are not what limits it.", 100*share, onDB, conns, cores)
+			if x < 2*cores || share < 0.5 {
+				why = fmt.Sprintf("Overlapping waits gains only as far as requests wait: one at a time, %.0f %% of each request was the wait on the database, "+
+					"and up to %.0f requests were on it at once.", 100*share, onDB)
 			}
 			return band(x, 2, 5, 30), fmt.Sprintf("%.0f requests/s against %.0f/s one at a time (%.1f×)", b, a, x), why, true
 		},
@@ -224,14 +226,14 @@ var questions = map[string]question{
 		},
 	},
 	"futures": {
-		Ask:     "All waits for 8 futures, each of which takes a random time. When does it resolve?",
+		Ask:     "All waits for several futures, each taking its own random time. When does All resolve?",
 		Choices: []string{"When the slowest one settles", "After about the sum of their times", "When the first one settles"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			rows, _ := m.Results["futures"].([]map[string]any)
 			var sum, most, least float64
 			for i, r := range rows {
 				t, ok := number(r["settled_after_ms"])
-				if !ok {
+				if !ok || r["state"] != "resolved" { // a rejection ends All at once: another lesson
 					return 0, "", "", false
 				}
 				sum += t
@@ -256,7 +258,7 @@ var questions = map[string]question{
 		},
 	},
 	"async-await": {
-		Ask:     "Run does about a second of waiting in straight-line code: read, parse, look up. How long is the window's goroutine held at a time?",
+		Ask:     "Run reads a file and looks up its words in straight-line code that waits for each step. At most how long at a time is the window's goroutine held?",
 		Choices: []string{"Under 100 ms", "100 ms to half the run", "Most of the run"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			h, ok1 := m.num("ui_goroutine_longest_hold_ms")

@@ -199,13 +199,13 @@ func TestPredictJudges(t *testing.T) {
 			{"name": "sequential", "kind": "blocking", "seconds": 9.0}}}
 	}
 	server := func(one, per float64) Results {
-		return Results{"gomaxprocs": 2, "db_conns": 16, "modes": []map[string]any{{"name": "one at a time", "requests_per_s": one},
+		return Results{"gomaxprocs": 2, "db_conns": 16, "latency_ms": 20.0, "modes": []map[string]any{{"name": "one at a time", "requests_per_s": one},
 			{"name": "goroutine per connection", "requests_per_s": per, "most_on_database": 16}}}
 	}
 	settled := func(took time.Duration, ms ...float64) runMeasure {
 		var rows []map[string]any
 		for _, m := range ms {
-			rows = append(rows, map[string]any{"settled_after_ms": m})
+			rows = append(rows, map[string]any{"settled_after_ms": m, "state": "resolved"})
 		}
 		return runMeasure{Results: Results{"futures": rows}, Took: took}
 	}
