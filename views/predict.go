@@ -93,10 +93,13 @@ var questions = map[string]question{
 			if lost == 0 {
 				right = 0
 			}
-			return right, fmt.Sprintf("%s of %s updates lost (%.1f %%)", grouped(int(lost)), grouped(int(made)), 100*share),
-				"n += 1 is a read, an add and a write: a write that lands between another goroutine's read and its write is overwritten, " +
-					"and how often that happens depends on how the goroutines happened to interleave, so it changes from run to run " +
-					"(a run that loses none still has the data race).", true
+			why := "n += 1 is a read, an add and a write: a write that lands between another goroutine's read and its write is overwritten, " +
+				"and how often that happens depends on how the goroutines happened to interleave, so it changes from run to run."
+			if lost == 0 {
+				why = "Losing none this time was luck, not safety: n += 1 is a read, an add and a write, and nothing orders two goroutines' accesses " +
+					"(a data race, which the race detector reports whether or not an update is lost); another run can lose many."
+			}
+			return right, fmt.Sprintf("%s of %s updates lost (%.1f %%)", grouped(int(lost)), grouped(int(made)), 100*share), why, true
 		},
 	},
 	"overview": {
