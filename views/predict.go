@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -80,7 +81,7 @@ func band(x float64, bounds ...float64) int {
 var questions = map[string]question{
 	"race": {
 		Ask:     "Incrementers and decrementers update one shared counter. Without a lock (the plain n += 1 row), what share of their updates will be lost?",
-		Choices: []string{"None", "A few: under 1 %", "Many: 1 % to 50 %", "Most: more than half"},
+		Choices: []string{"None", "A few: under 1%", "Many: 1% to 50%", "Most: more than half"},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			r, ok := m.row("strategies", "name", "plain n += 1 (data race)")
 			made, ok2 := m.num("updates_made")
@@ -99,7 +100,7 @@ var questions = map[string]question{
 				why = "Losing none this time was luck, not safety: n += 1 is a read, an add and a write, and nothing orders two goroutines' accesses " +
 					"(a data race, which the race detector reports whether or not an update is lost); another run can lose many."
 			}
-			return right, fmt.Sprintf("%s of %s updates lost (%.1f %%)", grouped(int(lost)), grouped(int(made)), 100*share), why, true
+			return right, fmt.Sprintf("%s of %s updates lost (%s)", grouped(int(lost)), grouped(int(made)), percent(share)), why, true
 		},
 	},
 	"overview": {
@@ -258,6 +259,36 @@ var questions = map[string]question{
 			}
 			return right, fmt.Sprintf("the run took %.0f ms; the futures settled from %.0f to %.0f ms (%.0f ms summed)", took, least, most, sum),
 				"Each future starts its work at once on its own goroutine, so they wait side by side: All resolves when the last of them settles.", true
+		},
+	},
+	"scheduler": {
+		Ask:     "Try every schedule counts each outcome's schedules, then runs the program free, many times. Will each outcome's share of the free runs be close to its share of the schedules?",
+		Choices: []string{"Yes: within 10 percentage points for every outcome", "No: some outcome is far off"},
+		judge: func(m runMeasure) (int, string, string, bool) {
+			sched, _ := m.Results["outcomes"].(map[string]int)
+			free, _ := m.Results["free_outcomes"].(map[string]int)
+			runs, _ := m.num("free_runs")
+			total, _ := m.num("schedules")
+			if len(sched) == 0 || free == nil || runs <= 0 || total <= 0 {
+				return 0, "", "", false
+			}
+			right, worst, at := 0, 0.0, ""
+			for o, n := range sched {
+				if d := math.Abs(float64(n)/total - float64(free[o])/runs); d > worst || at == "" {
+					worst, at = d, o
+				}
+			}
+			if worst > 0.1 {
+				right = 1
+			}
+			value := fmt.Sprintf("%s: %d of %.0f schedules (%s), %s of %s free runs (%s)", at, sched[at], total,
+				percent(float64(sched[at])/total), grouped(free[at]), grouped(int(runs)), percent(float64(free[at])/runs))
+			why := "Schedules count orders, each once however unlikely; a free run follows timing, and goroutine start-up and the lengths of the steps " +
+				"make a few orders far more likely than the rest. Rare is not never: an order that a free run almost never takes is still a possible run."
+			if len(sched) == 1 {
+				why = "Every schedule gave the same outcome, so the free runs could give nothing else."
+			}
+			return right, value, why, true
 		},
 	},
 	"async-await": {

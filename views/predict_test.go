@@ -216,8 +216,8 @@ func TestPredictJudges(t *testing.T) {
 		value string
 	}{
 		{"race", runMeasure{Results: strategies(0)}, 0, "0 of 2,000,000"},
-		{"race", runMeasure{Results: strategies(100)}, 1, "(0.0 %)"},
-		{"race", runMeasure{Results: strategies(456_827)}, 2, "456,827 of 2,000,000 updates lost (22.8 %)"},
+		{"race", runMeasure{Results: strategies(100)}, 1, "(0.005%)"},
+		{"race", runMeasure{Results: strategies(456_827)}, 2, "456,827 of 2,000,000 updates lost (23%)"},
 		{"race", runMeasure{Results: strategies(1_999_000)}, 3, ""},
 		{"overview", runMeasure{Results: modes(0.91, 1.05)}, 1, "1.05 s on one core against 0.91 s"},
 		{"overview", runMeasure{Results: modes(1, 0.25)}, 0, ""},
@@ -236,6 +236,10 @@ func TestPredictJudges(t *testing.T) {
 		{"futures", settled(1300*time.Millisecond, 415, 1277, 900), 0, "settled from 415 to 1277 ms"},
 		{"futures", settled(2700*time.Millisecond, 415, 1277, 900), 1, ""},
 		{"futures", settled(450*time.Millisecond, 415, 1277, 900), 2, ""},
+		{"scheduler", runMeasure{Results: Results{"schedules": 20, "outcomes": map[string]int{"counter = 1": 18, "counter = 2": 2},
+			"free_runs": 100000, "free_outcomes": map[string]int{"counter = 1": 2, "counter = 2": 99998}}}, 1, "counter = 1: 18 of 20 schedules (90%), 2 of 100,000 free runs (0.002%)"},
+		{"scheduler", runMeasure{Results: Results{"schedules": 4, "outcomes": map[string]int{"a": 2, "b": 2},
+			"free_runs": 100, "free_outcomes": map[string]int{"a": 45, "b": 55}}}, 0, ""},
 		{"async-await", runMeasure{Results: Results{"way": "straight-line code on a goroutine", "ui_goroutine_longest_hold_ms": 5.4, "elapsed_ms": 1115.0}}, 0, "5.4 ms"},
 		{"async-await", runMeasure{Results: Results{"way": "straight-line code on a goroutine", "ui_goroutine_longest_hold_ms": 1100.0, "elapsed_ms": 1115.0}}, 2, ""},
 	}
