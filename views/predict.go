@@ -64,6 +64,14 @@ func (m runMeasure) row(list, key, name string) (map[string]any, bool) {
 	return nil, false
 }
 
+// sentence ends s with a full stop, unless it has one.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, ".\"") {
+		return s
+	}
+	return s + "."
+}
+
 // band returns the index of the first bound x is below, or len(bounds).
 func band(x float64, bounds ...float64) int {
 	for i, b := range bounds {
@@ -167,7 +175,7 @@ var questions = map[string]question{
 	},
 	"callbacks": {
 		Ask:     "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints done. Which shows first in the console?",
-		Choices: []string{"The file's first line", "done."},
+		Choices: []string{"The file's first line", "\"done.\""},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			first, ok := m.Results["done_before_first_line"].(bool)
 			if !ok {
@@ -177,7 +185,7 @@ var questions = map[string]question{
 			if !first {
 				return 0, "the file's first line came first", "This time the callback ran before the handler printed done.", true
 			}
-			return 1, fmt.Sprintf("done. first; the callback ran %.0f ms after the handler began", called),
+			return 1, fmt.Sprintf("\"done.\" came first; the callback ran %.0f ms after the handler began", called),
 				"ReadFile hands the read to another goroutine and returns at once, so the handler prints done. and returns; the callback runs later, when the read is done.", true
 		},
 	},
@@ -213,19 +221,20 @@ var questions = map[string]question{
 		},
 	},
 	"threads": {
-		Ask:     "Ten threads each print ten lines. In what order do the lines come out?",
-		Choices: []string{"In blocks: each thread's ten lines together", "Interleaved, in an order no one chose"},
+		Ask:     fmt.Sprintf("Each worker, on an OS thread of its own, prints %d lines. In what order do the lines come out?", threadLines),
+		Choices: []string{"In blocks: each worker's lines together", "Interleaved, in an order no one chose"},
 		judge: func(m runMeasure) (int, string, string, bool) {
-			s, ok := m.num("output_switches")
-			if !ok {
+			s, ok1 := m.num("output_switches")
+			lines, ok2 := m.num("lines_printed")
+			if !ok1 || !ok2 {
 				return 0, "", "", false
 			}
 			right := 1
-			if s < 10 {
+			if s < lines/threadLines { // in blocks, the output switches worker once fewer times than there are workers
 				right = 0
 			}
-			return right, fmt.Sprintf("the output switched thread %.0f times", s),
-				"The OS scheduler decides which thread runs when, at moments the program does not choose; with more threads than cores they take turns, " +
+			return right, fmt.Sprintf("the output switched worker %.0f times in %.0f lines", s, lines),
+				"The schedulers (the OS's, and Go's, which hands out its GOMAXPROCS processors) decide which thread runs when, at moments the program does not choose, " +
 					"so the order changes from run to run.", true
 		},
 	},
@@ -541,7 +550,7 @@ func (pr *predictor) reveal(d *Demo, err error) {
 		return
 	}
 	pr.guess = -1
-	you := "You guessed: " + pr.q.Choices[guess] + ". "
+	you := "You guessed: " + sentence(pr.q.Choices[guess]) + " "
 	if err != nil {
 		return // cancelled or failed, as the status bar says: nothing to judge, nothing counted
 	}
@@ -557,7 +566,7 @@ func (pr *predictor) reveal(d *Demo, err error) {
 		pr.show(widget.SuccessImportance, "Right. "+you+"Measured: "+value+".", "Why: "+why)
 		return
 	}
-	pr.show(widget.DangerImportance, "Not this time. "+you+"Measured: "+value+", so: "+pr.q.Choices[right]+".", "Why: "+why)
+	pr.show(widget.DangerImportance, "Not this time. "+you+"Measured: "+value+", so: "+sentence(pr.q.Choices[right]), "Why: "+why)
 }
 
 func (pr *predictor) show(imp widget.Importance, result, why string) {
