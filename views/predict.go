@@ -164,13 +164,16 @@ var questions = map[string]question{
 			if !ok {
 				return 0, "", "", false
 			}
-			why := "A goroutine starts with a small stack that the runtime grows by copying only when it needs more, plus a small record; it never gets a thread's stack."
+			why := "A goroutine starts with a small stack, which the runtime grows by copying only when it needs more, plus a small record"
 			if s, ok := m.num("stack_bytes_per_goroutine_as_started"); ok {
-				why = fmt.Sprintf("Each goroutine started with a %.1f KiB stack, which the runtime grows by copying only when it needs more, plus a small record; "+
-					"an OS thread's stack is reserved whole, in megabytes.", s/1024)
+				why = fmt.Sprintf("Each goroutine started with a %.1f KiB stack, which the runtime grows by copying only when it needs more, plus a small record", s/1024)
 			}
+			if v, ok := m.num("address_space_per_thread_bytes"); ok {
+				why += fmt.Sprintf("; each OS thread here reserved %.1f MiB of address space, mostly for its stack", v/(1<<20))
+			}
+			why += "."
 			return band(b, 1024, 16*1024, 1024*1024),
-				fmt.Sprintf("%.1f KiB each (resident memory grown ÷ %.0f)", b/1024, n), why, true
+				fmt.Sprintf("%.1f KiB each (resident memory grown ÷ %s)", b/1024, grouped(int(n))), why, true
 		},
 	},
 	"callbacks": {

@@ -225,7 +225,7 @@ func TestPredictJudges(t *testing.T) {
 		{"server", runMeasure{Results: server(43, 625)}, 2, "(14.5×)"},
 		{"server", runMeasure{Results: server(43, 60)}, 0, ""},
 		{"server", runMeasure{Results: server(10, 640)}, 3, ""},
-		{"goroutines", runMeasure{Results: Results{"bytes_per_goroutine": 2740, "goroutines_parked": 100000}}, 1, "2.7 KiB each"},
+		{"goroutines", runMeasure{Results: Results{"bytes_per_goroutine": uint64(2740), "goroutines_parked": 100000}}, 1, "2.7 KiB each (resident memory grown ÷ 100,000)"},
 		{"goroutines", runMeasure{Results: Results{"bytes_per_goroutine": 9e6}}, 3, ""},
 		{"callbacks", runMeasure{Results: Results{"done_before_first_line": true}}, 1, "\"done.\" came first"},
 		{"callbacks", runMeasure{Results: Results{"done_before_first_line": false}}, 0, ""},
