@@ -177,7 +177,7 @@ var questions = map[string]question{
 		},
 	},
 	"callbacks": {
-		Ask:     "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints done. Which shows first in the console?",
+		Ask:     "The read's handler calls ReadFile(\"foo.txt\", callback) and then prints \"done.\" Which shows first in the console?",
 		Choices: []string{"The file's first line", "\"done.\""},
 		judge: func(m runMeasure) (int, string, string, bool) {
 			first, ok := m.Results["done_before_first_line"].(bool)
