@@ -39,6 +39,8 @@ type options struct {
 	tab        string
 	report     string
 	debugStats bool
+
+	noQuestions bool // never ask before a run (views.Predictions)
 }
 
 // Run runs the app with the command-line arguments (without the program name)
@@ -90,6 +92,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tab, "tab", "", "open the panel on this tab: "+strings.Join(tabs, ", "))
 	fs.StringVar(&o.report, "report", "", "with --autorun: when the demo ends, write what it measured to `FILE.json`")
 	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions and roles to stdout, one JSON object per line (for tests)")
+	fs.BoolVar(&o.noQuestions, "no-questions", false, "never ask a question before a demo runs (--autorun never asks)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -62,7 +62,7 @@ func (s *shell) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Export results…", s.exportResults)),
-		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu),
+		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
 		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)
 }

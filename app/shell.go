@@ -41,6 +41,8 @@ type shell struct {
 	panels []views.Panel
 	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
 
+	predict *views.Predictions // the questions asked before a demo runs
+
 	// The window and navigation (this file).
 	current   int
 	nav       *widget.List
@@ -126,6 +128,7 @@ func newShell(a fyne.App, opts options) *shell {
 	// A long status is cut short, not allowed to widen the window past a
 	// projector's 1024 pixels.
 	s.status.Truncation = fyne.TextTruncateEllipsis
+	s.predict = views.NewPredictions(a.Preferences(), s.win, opts.autorun || opts.noQuestions)
 	s.current = -1
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.xray.init(s.life)
@@ -230,6 +233,7 @@ func (s *shell) show(i int) {
 		d = p.NewDemo()
 		d.OnChange(func(c views.RunChange) { s.changed(i, c) })
 		d.SetOpener(s.open)
+		d.SetPredictions(s.predict, p.ID)
 		s.demos[i] = d
 	}
 	s.win.SetTitle("Concurrency Lab — " + p.Title)

@@ -351,7 +351,8 @@ func drive(t *testing.T, p *pinger, args ...string) *driven {
 func driveIn(t *testing.T, p *pinger, home string, args ...string) *driven {
 	t.Helper()
 	d := &driven{t: t, p: p, exited: make(chan error, 1), race: env.race}
-	d.cmd = command(lab(t), home, append([]string{"--debug-stats"}, args...)...)
+	// --no-questions: the tests press Run and expect a run, not the question asked before it.
+	d.cmd = command(lab(t), home, append([]string{"--debug-stats", "--no-questions"}, args...)...)
 	d.cmd.Stderr = lockedWriter{d}
 	stdout, err := d.cmd.StdoutPipe()
 	if err != nil {

@@ -163,7 +163,7 @@ func newAsyncAwaitView() *asyncAwaitView {
 		lines:    map[string]int{},
 	}
 	v.failAt.SetSelectedIndex(0)
-	run := widget.NewButton("Run (straight-line code on a goroutine)", func() { v.run(false) })
+	run := widget.NewButton("Run (straight-line code on a goroutine)", func() { v.demo.Run() })
 	run.Importance = widget.HighImportance
 	three := widget.NewButton("Run all three side by side", func() { v.run(true) })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)

@@ -22,11 +22,15 @@ type Demo struct {
 	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
 	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
 	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
+	predict  *predictor // the question asked before Run, if any (SetPredictions)
 }
 
 // Key offers the panel a key the window received while it is shown: a
 // typed key (mod 0) or a shortcut. It reports whether the panel used it.
 func (d *Demo) Key(name fyne.KeyName, mod fyne.KeyModifier) bool {
+	if d != nil && d.predict != nil && d.predict.dlg != nil {
+		return d.predict.key(name, mod) // the question is on screen: its number keys
+	}
 	return d != nil && d.keys != nil && d.keys(name, mod)
 }
 
@@ -55,8 +59,15 @@ func newDemo(content fyne.CanvasObject, r *runs, primary, blocking func() error)
 }
 
 // Run starts the primary demo exactly as its main button would, and returns
-// at once. It returns ErrBusy if a run is in flight.
-func (d *Demo) Run() error { return d.primary() }
+// at once. It returns ErrBusy if a run is in flight. With predictions set
+// and asking on, it first shows the panel's question; the run starts once
+// it is answered or skipped.
+func (d *Demo) Run() error {
+	if d.predict != nil {
+		return d.predict.run(d)
+	}
+	return d.primary()
+}
 
 // RunBlocking does the primary demo's work on the calling (Fyne) goroutine, so
 // the window freezes until it is done. It is the wrong way, kept to be felt.
@@ -65,6 +76,9 @@ func (d *Demo) RunBlocking() error { return d.blocking() }
 // Cancel stops the run in flight, if any, and the panel's streams, without
 // waiting for them.
 func (d *Demo) Cancel() {
+	if d.predict != nil {
+		d.predict.dismiss() // a question still on screen: no run follows it
+	}
 	d.runs.Cancel()
 	if d.streams != nil {
 		d.streams.Cancel()

@@ -102,7 +102,7 @@ func newFuturesView() *futuresView {
 			l.SetText(fmt.Sprintf("resource %3d  %-9s %8s  %s", i, r.status, took, r.detail))
 		})
 
-	all := widget.NewButton("All", func() { v.fetch(false) })
+	all := widget.NewButton("All", func() { v.demo.Run() })
 	all.Importance = widget.HighImportance
 	first := widget.NewButton("First", func() { v.fetch(true) })
 	cancel := widget.NewButton("Cancel all", v.runs.Cancel)

@@ -127,7 +127,7 @@ func newGoroutinesView() *goroutinesView {
 			"the sleep, with no WaitGroup, mutex or channel, would be a data race (here the tasks' list is guarded by a mutex)."))
 
 	// Part 2: the scale experiment.
-	measure := widget.NewButton("Start, measure, release", func() { v.scale(false) })
+	measure := widget.NewButton("Start, measure, release", func() { v.demo.Run() })
 	measure.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	setRole(RoleCancel, cancel)

@@ -90,7 +90,7 @@ func newOverviewView() *overviewView {
 		claim{Says: "Since the order of independent tasks does not matter, a concurrent design can also run them in parallel.",
 			Pending: "Run all six: the CPU-bound tasks with every CPU test it."},
 	)
-	run := widget.NewButton("Run all six", func() { v.run() })
+	run := widget.NewButton("Run all six", func() { v.demo.Run() })
 	run.Importance = widget.HighImportance
 	v.runBtn = run
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)

@@ -85,7 +85,7 @@ func newRaceView() *raceView {
 		claim{Says: "A lock, letting one thread at a time into the critical section, prevents the race condition.",
 			Pending: "Checked by the sync.Mutex row."})
 
-	runOnce := widget.NewButton("Run each once", func() { v.runOnce() })
+	runOnce := widget.NewButton("Run each once", func() { v.demo.Run() })
 	runOnce.Importance = widget.HighImportance
 	runMany := widget.NewButton(fmt.Sprintf("Run %d times: histogram", histogramRuns), func() { v.runHistogram() })
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
@@ -277,6 +277,7 @@ func (v *raceView) show(r techniques.RaceResult) {
 // judge gives the article's claims their verdicts from this run's rows.
 func (v *raceView) judge() {
 	made := 2 * int64(v.cfg.Pairs) * int64(v.cfg.Updates)
+	v.runs.setResult("updates_made", made)
 	if r, ok := v.results[techniques.SingleProc]; ok {
 		if r.Lost() > 0 {
 			v.claims.judge(0, wrong, fmt.Sprintf("With one goroutine executing at a time (GOMAXPROCS=1, as under a global interpreter lock), %d of %d updates were lost: a switch between a read and its write is enough. "+

@@ -130,7 +130,7 @@ func newServerView() *serverView {
 	v.query.SetPlaceHolder(`search, e.g. gopher — or try <script> or '; DROP TABLE items; --`)
 
 	one := widget.NewButton("Run one mode:", func() { v.load(false) })
-	compare := widget.NewButton("Compare all three modes", func() { v.load(true) })
+	compare := widget.NewButton("Compare all three modes", func() { v.demo.Run() })
 	compare.Importance = widget.HighImportance
 	cancel := widget.NewButton("Stop (Esc)", v.stop)
 	search := widget.NewButton("Search", func() { v.search() })

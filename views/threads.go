@@ -60,7 +60,7 @@ func newThreadsView() *threadsView {
 		Says:    "The example's ten threads can run in parallel, or overlap.",
 		Pending: "Measured here: start the threads — the OS threads they ran on, and how many cores Go could use, decide it.",
 	})
-	run := widget.NewButton("Start the threads", func() { v.run(false) })
+	run := widget.NewButton("Start the threads", func() { v.demo.Run() })
 	run.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.runs.Cancel)
 	setRole(RoleCancel, cancel)
