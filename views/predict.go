@@ -2,7 +2,9 @@ package views
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -285,8 +287,8 @@ var questions = map[string]question{
 				return 0, "", "", false
 			}
 			right, worst, at := 0, 0.0, ""
-			for o, n := range sched {
-				if d := math.Abs(float64(n)/total - float64(free[o])/runs); d > worst || at == "" {
+			for _, o := range slices.Sorted(maps.Keys(sched)) { // in order: a tie names the same outcome every time
+				if d := math.Abs(float64(sched[o])/total - float64(free[o])/runs); d > worst || at == "" {
 					worst, at = d, o
 				}
 			}
