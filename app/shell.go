@@ -272,7 +272,7 @@ func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 		return l
 	}
-	return views.NewCodeView(src)
+	return s.demo().CodeTab(src)
 }
 
 func (s *shell) demo() *views.Demo { return s.demos[s.current] }
@@ -388,6 +388,12 @@ func (s *shell) autorun(stderr io.Writer) {
 		}
 	})
 	var err error
+	if s.opts.code != "" {
+		if err := d.SetCode(s.opts.code); err != nil {
+			s.autorunDone(p, err, stderr)
+			return
+		}
+	}
 	if s.opts.blocking {
 		err = d.RunBlocking()
 	} else {

@@ -22,6 +22,7 @@ type Demo struct {
 	open     func(id string) *Demo                     // the shell's navigation, if set: shows a panel, returns its demo
 	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
 	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
+	code     codeEditor // a panel whose technique the learner can edit (yours.go), or nil
 }
 
 // Key offers the panel a key the window received while it is shown: a

@@ -27,6 +27,10 @@ type RaceSpec struct {
 	Config techniques.RaceConfig
 	Runs   int    // how many times to run it, 1 to MaxRaceRuns
 	Limits Limits // zero: DefaultLimits, with room for the run's goroutines
+	// Task, if set, has the child record its execution trace, with the
+	// runs as a runtime/trace task of this name: the learner's goroutines
+	// in the X-ray. RaceOutcome.Trace holds it.
+	Task string
 }
 
 // MaxRaceRuns is the most runs one request may make.
@@ -48,9 +52,11 @@ func (r RaceRun) Lost() int64 { return r.LostUps + r.LostDowns }
 type RaceOutcome struct {
 	Runs []RaceRun
 	// Compiled and Interpreted are how long the original (RaceTemplate) took
-	// on the same inputs, in the same child, compiled and interpreted.
+	// on Sample, in the same child, compiled and interpreted.
 	Compiled, Interpreted time.Duration
+	Sample                techniques.RaceConfig
 	Output                string // what the edit printed, its first 4 KiB
+	Trace                 []byte // the child's execution trace, if RaceSpec.Task was set
 }
 
 // Slowdown is how many times slower the interpreter ran the original than
@@ -93,8 +99,8 @@ func (o RaceOutcome) SlowdownNote() string {
 	if o.Slowdown() == 0 {
 		return "Your version runs interpreted (yaegi), slower than compiled Go."
 	}
-	return fmt.Sprintf("Your version runs interpreted (yaegi), slower than compiled Go: on these inputs the original took %s compiled and %s interpreted, %.0f× as long. Its timings are the interpreter's, not Go's.",
-		o.Compiled.Round(time.Microsecond), o.Interpreted.Round(time.Microsecond), o.Slowdown())
+	return fmt.Sprintf("Your version runs interpreted (yaegi), slower than compiled Go: measured in this run, the original with %d goroutines making %d updates each took %s compiled and %s interpreted, %.0f× as long. Your version's times are the interpreter's, not compiled Go's.",
+		2*o.Sample.Pairs, o.Sample.Updates, o.Compiled.Round(time.Microsecond), o.Interpreted.Round(time.Microsecond), o.Slowdown())
 }
 
 // raceReport is one message from the child: a run, or, at the end, the
@@ -102,7 +108,15 @@ func (o RaceOutcome) SlowdownNote() string {
 type raceReport struct {
 	Run                   *RaceRun
 	Compiled, Interpreted time.Duration
+	Sample                techniques.RaceConfig
 	Output                string
+}
+
+// SlowdownSample is the run on which the slowdown is measured: cfg's
+// goroutines, with fewer updates each if cfg has more than 200,000 in all.
+func SlowdownSample(cfg techniques.RaceConfig) techniques.RaceConfig {
+	cfg.Updates = max(1, min(cfg.Updates, 200_000/(2*cfg.Pairs)))
+	return cfg
 }
 
 var errWall = errors.New("wall-time limit")
@@ -125,7 +139,7 @@ func RunRace(ctx context.Context, spec RaceSpec, onRun func(RaceRun)) (RaceOutco
 	}
 	tctx, cancel := context.WithTimeoutCause(ctx, spec.Limits.Wall, errWall)
 	defer cancel()
-	_, err := raceJob.Run(tctx, spec, child.Options{}, func(r raceReport) error {
+	traced, err := raceJob.Run(tctx, spec, child.Options{Task: spec.Task}, func(r raceReport) error {
 		if r.Run != nil {
 			out.Runs = append(out.Runs, *r.Run)
 			if onRun != nil {
@@ -133,15 +147,16 @@ func RunRace(ctx context.Context, spec RaceSpec, onRun func(RaceRun)) (RaceOutco
 			}
 			return nil
 		}
-		out.Compiled, out.Interpreted, out.Output = r.Compiled, r.Interpreted, r.Output
+		out.Compiled, out.Interpreted, out.Sample, out.Output = r.Compiled, r.Interpreted, r.Sample, r.Output
 		return nil
 	})
 	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(tctx), errWall) {
-		return out, &Problem{Kind: TimeLimit, Msg: fmt.Sprintf("stopped after %s, the limit: an endless loop, a goroutine that never ends, a deadlock, or too much work for the interpreter", spec.Limits.Wall)}
+		return out, &Problem{Kind: TimeLimit, Msg: fmt.Sprintf("stopped after %s, the limit: an endless loop, a goroutine that never ends, a deadlock, or more work than the interpreter, many times slower than compiled Go, can do in that time (try fewer goroutines or updates)", spec.Limits.Wall)}
 	}
 	if err != nil {
-		return out, explain(err, spec.Limits)
+		return out, explain(err)
 	}
+	out.Trace = traced
 	return out, nil
 }
 
@@ -200,18 +215,20 @@ var raceJob = child.Register("yours-race", func(ctx context.Context, spec RaceSp
 		}
 	}
 
-	// The original, compiled and interpreted, on the same inputs: the
-	// interpreter's cost, measured rather than guessed.
-	end := raceReport{Output: string(printed.Bytes()[:min(printed.Len(), 4096)])}
+	// The original, compiled and interpreted, on the same goroutines: the
+	// interpreter's cost, measured rather than guessed. Fewer updates each
+	// keep the measurement short: the interpreter is slow.
+	sample := SlowdownSample(spec.Config)
+	end := raceReport{Output: string(printed.Bytes()[:min(printed.Len(), 4096)]), Sample: sample}
 	start := time.Now()
-	race.Run(pairs, updates)
+	race.Run(sample.Pairs, sample.Updates)
 	end.Compiled = time.Since(start)
 	orig, err := compile(RaceTemplate, "race", "Run", &bytes.Buffer{})
 	if err != nil {
 		return err
 	}
 	start = time.Now()
-	orig.Interface().(func(int, int) uint64)(pairs, updates)
+	orig.Interface().(func(int, int) uint64)(sample.Pairs, sample.Updates)
 	end.Interpreted = time.Since(start)
 	return report(end)
 })

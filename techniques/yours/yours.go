@@ -48,7 +48,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits for runs the panels start.
-var DefaultLimits = Limits{Wall: 10 * time.Second, Memory: 1 << 30, Goroutines: 10_000}
+var DefaultLimits = Limits{Wall: 20 * time.Second, Memory: 1 << 30, Goroutines: 10_000}
 
 // Kind is why an edit did not run to its end.
 type Kind string
@@ -118,7 +118,7 @@ func symbols() interp.Exports {
 func compile(src, pkg, name string, stdout *bytes.Buffer) (fn reflect.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter cannot compile this: %v", r)}
+			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter could not compile this (%v). It knows Go 1.22 and misses some of it: write loops as for i := 0; i < n; i++, not range over an integer or a function", r)}
 		}
 	}()
 	i := interp.New(interp.Options{Stdout: stdout, Stderr: os.Stderr})
@@ -183,19 +183,22 @@ func guard(lim Limits) {
 	}()
 }
 
-// resident is the memory this process holds: its resident set where the
-// system says (Linux), else what the Go runtime has mapped.
+// resident is the memory this process holds: the larger of its resident
+// set, where the system says (Linux), and what the Go runtime has mapped
+// and not given back. (A fresh allocation nobody has written to is mapped
+// but not yet resident: the runtime's count sees a bomb of them sooner.)
 func resident() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	held := int64(s[0].Value.Uint64() - s[1].Value.Uint64())
 	if b, err := os.ReadFile("/proc/self/statm"); err == nil {
 		if f := strings.Fields(string(b)); len(f) > 1 {
 			if pages, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-				return pages * int64(os.Getpagesize())
+				held = max(held, pages*int64(os.Getpagesize()))
 			}
 		}
 	}
-	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
-	metrics.Read(s)
-	return int64(s[0].Value.Uint64())
+	return held
 }
 
 // panicLine is yaegi's note of where a panic went through interpreted
@@ -208,7 +211,7 @@ var panicLine = regexp.MustCompile(`(?m)^(\d+):\d+: panic`)
 var goPanic = regexp.MustCompile(`(?m)^panic: (.*?)(?: \[recovered.*\])?$`)
 
 // explain turns a child that failed into a Problem where it can.
-func explain(err error, lim Limits) error {
+func explain(err error) error {
 	ee, ok := errors.AsType[*child.ExitError](err)
 	if !ok {
 		return err
@@ -226,7 +229,7 @@ func explain(err error, lim Limits) error {
 		p := &Problem{Kind: Panicked, Msg: m[1]}
 		if l := panicLine.FindStringSubmatch(ee.Stderr); l != nil {
 			p.Line, _ = strconv.Atoi(l[1])
-			p.Msg += " (near this line: the interpreter places a panic at it or at the statement before)"
+			p.Msg += " (the interpreter names the last step it recorded: the panic's line or the one before)"
 		}
 		return p
 	}

@@ -1,0 +1,256 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/techniques"
+	"concurrencylab/techniques/yours"
+)
+
+// codeEditor is a panel whose technique the learner can edit and run: its
+// Code tab gets Edit, Run my version and Reset.
+type codeEditor interface {
+	codeTab(src string) fyne.CanvasObject
+	setCode(src string) error
+}
+
+// ErrNotEditable is SetCode's error on a panel with nothing to edit.
+var ErrNotEditable = errors.New("this panel has no editable technique")
+
+// CodeTab is what the Code tab shows: the technique's source, and, on a
+// panel whose technique can be edited, the editor above it. Fyne goroutine.
+func (d *Demo) CodeTab(src string) fyne.CanvasObject {
+	if d == nil || d.code == nil {
+		return NewCodeView(src)
+	}
+	return d.code.codeTab(src)
+}
+
+// SetCode makes src the learner's version of the panel's technique, as
+// --code does: the primary demo then runs it after the original, and
+// reports it as results.yours.
+func (d *Demo) SetCode(src string) error {
+	if d == nil || d.code == nil {
+		return ErrNotEditable
+	}
+	return d.code.setCode(src)
+}
+
+// CodeTemplate returns the editable source of the panel's technique, what
+// Edit starts from; ok is false if it has none.
+func CodeTemplate(panelID string) (src string, ok bool) {
+	if panelID == "race" {
+		return yours.RaceTemplate, true
+	}
+	return "", false
+}
+
+// raceYoursPref keeps the learner's edit across restarts, until Reset.
+const raceYoursPref = "yours.race.source"
+
+// raceYours is the race panel's "your version": the learner's edit of the
+// lossy counter, run in a child process by an interpreter, beside the
+// panel's own rows.
+type raceYours struct {
+	v       *raceView
+	row     [4]*widget.Label // final, lost, time, verdict
+	note    *widget.Label    // the verdict in words, the problem, or the interpreter's cost
+	content fyne.CanvasObject
+	editing bool
+	forced  string // the edit from --code, not saved: the primary demo runs it too
+
+	// status shows, in the Code tab, how the last run of the edit went; a
+	// new tab copies it.
+	status   string
+	line     int                           // the line the last problem concerns, from 1, or 0
+	onStatus func(status string, line int) // shows a status in the Code tab last built
+	onBusy   func(busy bool)               // enables its Run button
+}
+
+func newRaceYours(v *raceView) *raceYours {
+	y := &raceYours{v: v, note: wrapped("Edit the lossy counter in the Code tab, then Run my version: its row shows here.")}
+	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, []string{"your version (interpreted)"},
+		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (race condition)m"})
+	y.row = [4]*widget.Label(table.rows[0])
+	y.content = container.NewVBox(table.Content, y.note)
+	v.runs.watch(func(c RunChange) {
+		if y.onBusy != nil {
+			y.onBusy(c.Busy)
+		}
+	})
+	return y
+}
+
+// source is the edit, or the original if there is none.
+func (y *raceYours) source() string {
+	if y.forced != "" {
+		return y.forced
+	}
+	return fyne.CurrentApp().Preferences().StringWithFallback(raceYoursPref, yours.RaceTemplate)
+}
+
+func (y *raceYours) setCode(src string) error {
+	if err := yours.Check(src); err != nil {
+		return err
+	}
+	y.forced = src
+	return nil
+}
+
+// codeTab is the race panel's Code tab: race.go as the panel runs it, and
+// the editable counter. It is built anew on each visit, from the state in y.
+func (y *raceYours) codeTab(src string) fyne.CanvasObject {
+	status := wrapped(y.status)
+	entry := widget.NewMultiLineEntry()
+	entry.TextStyle = fyne.TextStyle{Monospace: true}
+	entry.Wrapping = fyne.TextWrapOff
+	entry.SetText(y.source())
+	entry.OnChanged = func(s string) {
+		y.forced = "" // an edit typed here replaces one from --code
+		fyne.CurrentApp().Preferences().SetString(raceYoursPref, s)
+	}
+	if y.line > 0 {
+		entry.CursorRow = y.line - 1 // the line the problem concerns
+	}
+
+	original := NewCodeView(src)
+	center := container.NewStack(original, entry)
+	edit := widget.NewButton("Edit", nil)
+	run := widget.NewButton("Run my version", nil)
+	run.Importance = widget.HighImportance
+	reset := widget.NewButton("Reset to the original", nil)
+	show := func() {
+		entry.Hidden, original.Hidden = !y.editing, y.editing
+		edit.SetText(map[bool]string{false: "Edit", true: "Show race.go"}[y.editing])
+		center.Refresh()
+	}
+	edit.OnTapped = func() { y.editing = !y.editing; show() }
+	reset.OnTapped = func() {
+		entry.SetText(yours.RaceTemplate)                          // OnChanged saves it…
+		fyne.CurrentApp().Preferences().RemoveValue(raceYoursPref) // …so forget it after
+	}
+	y.onStatus = func(s string, line int) {
+		status.SetText(s)
+		if line > 0 && entry.Visible() {
+			entry.CursorRow = line - 1
+			entry.Refresh()
+		}
+	}
+	run.OnTapped = func() {
+		if err := y.run(); err != nil {
+			y.setStatus("Not run: "+err.Error(), 0)
+		}
+	}
+	y.onBusy = func(busy bool) { enable(!busy, run) }
+	enable(!y.v.runs.Busy(), run)
+	show()
+	head := container.NewVBox(
+		wrapped("Edit Run, the lossy counter as one function, and run your version with the panel's inputs. "+
+			"It runs in a separate process, interpreted, with at most "+limitsText()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),
+		container.NewHBox(edit, run, reset), status)
+	return container.NewBorder(head, nil, nil, nil, center)
+}
+
+// setStatus keeps how the last run went, and shows it in the Code tab.
+func (y *raceYours) setStatus(s string, line int) {
+	y.status, y.line = s, line
+	if y.onStatus != nil {
+		y.onStatus(s, line)
+	}
+}
+
+func limitsText() string {
+	l := yours.DefaultLimits
+	return fmt.Sprintf("%s, %d MiB and %s goroutines (or twice the incrementers, and a thousand)", l.Wall, l.Memory>>20, grouped(l.Goroutines))
+}
+
+// run starts the edit once with the panel's inputs, as a run of the panel.
+func (y *raceYours) run() error {
+	cfg, bad := y.v.config()
+	src := y.source()
+	return y.v.runs.startTraced(func() error {
+		if err := showInputError(y.v.message, bad); err != nil {
+			return err
+		}
+		y.clear()
+		return nil
+	}, func(ctx context.Context) ([]byte, error) {
+		return y.runIn(ctx, src, cfg)
+	}, y.ended)
+}
+
+// runIn runs src in a child process and shows it; off the Fyne goroutine.
+func (y *raceYours) runIn(ctx context.Context, src string, cfg techniques.RaceConfig) ([]byte, error) {
+	out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: cfg, Runs: 1, Task: y.v.runs.task}, func(r yours.RaceRun) {
+		fyne.Do(func() { y.showRun(r) })
+	})
+	fyne.Do(func() { y.showOutcome(out, err) })
+	return out.Trace, err
+}
+
+func (y *raceYours) clear() {
+	for _, c := range y.row {
+		c.SetText("…")
+		c.Importance = widget.MediumImportance
+	}
+	y.note.SetText("Running your version, interpreted, in a separate process…")
+	y.setStatus("Running…", 0)
+}
+
+func (y *raceYours) ended(err error) {
+	if err != nil {
+		endPending("—", y.row[:]...)
+	}
+}
+
+func (y *raceYours) showRun(r yours.RaceRun) {
+	text, importance := "exact", widget.SuccessImportance
+	switch {
+	case r.Lost() > 0 && r.Final == 0:
+		text, importance = "lost, cancelled to 0", widget.DangerImportance
+	case r.Lost() > 0:
+		text, importance = "updates lost", widget.DangerImportance
+	}
+	y.row[0].SetText(fmt.Sprint(r.Final))
+	y.row[1].SetText(fmt.Sprint(r.Lost()))
+	y.row[2].SetText(durationText(r.Took))
+	y.row[3].Importance = importance
+	y.row[3].SetText(text)
+}
+
+func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
+	if p, ok := errors.AsType[*yours.Problem](err); ok {
+		y.note.SetText("Your version did not run to its end: " + p.Error())
+		y.setStatus(p.Error(), p.Line)
+		y.v.runs.setResult("yours", map[string]any{"problem": string(p.Kind), "line": p.Line, "message": p.Msg})
+		return
+	}
+	if err != nil {
+		y.note.SetText("Your version did not finish: " + err.Error())
+		y.setStatus(err.Error(), 0)
+		return
+	}
+	text := "Your version: " + out.Verdict() + ". " + out.SlowdownNote()
+	if len(out.Runs) == 1 && out.Lossy() == 0 {
+		text += " One exact run does not prove a fix: a race condition can lose nothing by luck."
+	}
+	if out.Output != "" {
+		text += "\nIt printed: " + firstLine(strings.TrimSpace(out.Output))
+	}
+	y.note.SetText(text)
+	y.setStatus(text, 0)
+	res := map[string]any{"verdict": out.Verdict(), "runs": len(out.Runs), "lossy_runs": out.Lossy(), "slowdown": out.Slowdown(),
+		"original_compiled_ms": ms(out.Compiled), "original_interpreted_ms": ms(out.Interpreted)}
+	if n := len(out.Runs); n > 0 {
+		r := out.Runs[n-1]
+		res["final"], res["lost"], res["ms"] = r.Final, r.Lost(), ms(r.Took)
+	}
+	y.v.runs.setResult("yours", res)
+}
