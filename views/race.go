@@ -104,7 +104,7 @@ func newRaceView() *raceView {
 	for _, s := range techniques.Strategies {
 		names = append(names, s.String())
 	}
-	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, names,
+	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, append(names, yoursRowName),
 		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (race condition)m"})
 	for i, s := range techniques.Strategies {
 		v.rows[s] = [4]*widget.Label(table.rows[i])
@@ -127,8 +127,8 @@ func newRaceView() *raceView {
 	// a projector's 1024-pixel screen. The histogram shows under the table
 	// once it has been drawn.
 	v.chart.Hide()
-	v.yours = newRaceYours(v)
-	content := container.NewVBox(form, v.message, table.Content, v.yours.content, v.procs, v.notRun, v.progress,
+	v.yours = newRaceYours(v, table.rows[len(techniques.Strategies)])
+	content := container.NewVBox(form, v.message, table.Content, v.yours.note, v.procs, v.notRun, v.progress,
 		container.NewHBox(v.chart), v.histNote, widget.NewSeparator(),
 		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost,
 		container.NewHBox(widget.NewButton("Open an overwrite, step by step, in \"You are the scheduler\"", func() { v.demo.openSchedule("Lost update", techniques.OverwriteSchedule()) })), widget.NewSeparator(),

@@ -62,7 +62,6 @@ type raceYours struct {
 	v       *raceView
 	row     [4]*widget.Label // final, lost, time, verdict
 	note    *widget.Label    // the verdict in words, the problem, or the interpreter's cost
-	content fyne.CanvasObject
 	editing bool
 	forced  string // the edit from --code, not saved: the primary demo runs it too
 
@@ -72,14 +71,16 @@ type raceYours struct {
 	line     int                           // the line the last problem concerns, from 1, or 0
 	onStatus func(status string, line int) // shows a status in the Code tab last built
 	onBusy   func(busy bool)               // enables its Run button
+	onCode   func()                        // shows it the edit from --code
 }
 
-func newRaceYours(v *raceView) *raceYours {
-	y := &raceYours{v: v, note: wrapped("Edit the lossy counter in the Code tab, then Run my version: its row shows here.")}
-	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, []string{"your version (interpreted)"},
-		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (race condition)m"})
-	y.row = [4]*widget.Label(table.rows[0])
-	y.content = container.NewVBox(table.Content, y.note)
+// yoursRowName names the learner's row in the race table.
+const yoursRowName = "your version (interpreted)"
+
+// newRaceYours shows the learner's version in row, the race table's last.
+func newRaceYours(v *raceView, row []*widget.Label) *raceYours {
+	y := &raceYours{v: v, note: wrapped("Your version: edit the lossy counter in the Code tab, then Run my version.")}
+	y.row = [4]*widget.Label(row)
 	v.runs.watch(func(c RunChange) {
 		if y.onBusy != nil {
 			y.onBusy(c.Busy)
@@ -100,7 +101,10 @@ func (y *raceYours) setCode(src string) error {
 	if err := yours.Check(src); err != nil {
 		return err
 	}
-	y.forced = src
+	y.forced, y.editing = src, true
+	if y.onCode != nil {
+		y.onCode()
+	}
 	return nil
 }
 
@@ -111,8 +115,17 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	entry := widget.NewMultiLineEntry()
 	entry.TextStyle = fyne.TextStyle{Monospace: true}
 	entry.Wrapping = fyne.TextWrapOff
-	entry.SetText(y.source())
+	loading := false // set while the text is set here, not typed
+	load := func(src string) {
+		loading = true
+		entry.SetText(src)
+		loading = false
+	}
+	load(y.source())
 	entry.OnChanged = func(s string) {
+		if loading {
+			return
+		}
 		y.forced = "" // an edit typed here replaces one from --code
 		fyne.CurrentApp().Preferences().SetString(raceYoursPref, s)
 	}
@@ -132,6 +145,7 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 		center.Refresh()
 	}
 	edit.OnTapped = func() { y.editing = !y.editing; show() }
+	y.onCode = func() { load(y.source()); show() }
 	reset.OnTapped = func() {
 		entry.SetText(yours.RaceTemplate)                          // OnChanged saves it…
 		fyne.CurrentApp().Preferences().RemoveValue(raceYoursPref) // …so forget it after
@@ -168,7 +182,7 @@ func (y *raceYours) setStatus(s string, line int) {
 
 func limitsText() string {
 	l := yours.DefaultLimits
-	return fmt.Sprintf("%s, %d MiB and %s goroutines (or twice the incrementers, and a thousand)", l.Wall, l.Memory>>20, grouped(l.Goroutines))
+	return fmt.Sprintf("%s, %d MiB and %s goroutines (or, if more, twice the incrementers plus 1,000)", l.Wall, l.Memory>>20, grouped(l.Goroutines))
 }
 
 // run starts the edit once with the panel's inputs, as a run of the panel.
