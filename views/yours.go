@@ -162,13 +162,19 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 			y.setStatus("Not run: "+err.Error(), 0)
 		}
 	}
-	y.onBusy = func(busy bool) { enable(!busy, run) }
-	enable(!y.v.runs.Busy(), run)
+	check := widget.NewButton(fmt.Sprintf("Check it: %d runs", yoursCheckRuns), func() {
+		if err := y.check(); err != nil {
+			y.setStatus("Not run: "+err.Error(), 0)
+		}
+	})
+	exercise := wrapped(y.exerciseText())
+	y.onBusy = func(busy bool) { enable(!busy, run, check); exercise.SetText(y.exerciseText()) }
+	enable(!y.v.runs.Busy(), run, check)
 	show()
 	head := container.NewVBox(
 		wrapped("Edit Run, the lossy counter as one function, and run your version with the panel's inputs. "+
 			"It runs in a separate process, interpreted, with at most "+limitsText()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),
-		container.NewHBox(edit, run, reset), status)
+		exercise, container.NewHBox(edit, run, check, reset), status)
 	return container.NewBorder(head, nil, nil, nil, center)
 }
 
@@ -197,6 +203,48 @@ func (y *raceYours) run() error {
 		return nil
 	}, func(ctx context.Context) ([]byte, error) {
 		return y.runIn(ctx, src, cfg)
+	}, y.ended)
+}
+
+// The exercise's checker makes yoursCheckRuns runs of yoursCheckConfig:
+// small runs, so that so many take seconds in the interpreter.
+const yoursCheckRuns = 200
+
+var yoursCheckConfig = techniques.RaceConfig{Pairs: 50, Updates: histogramUpdates}
+
+// raceSolvedPref remembers that the exercise was solved.
+const raceSolvedPref = "yours.race.solved"
+
+func (y *raceYours) exerciseText() string {
+	text := fmt.Sprintf("Exercise: make the counter exact — with a sync.Mutex, with an atomic Add, with an owner goroutine. "+
+		"\"Check it\" runs your version %d times, %d incrementers and as many decrementers making %d updates each, and says in how many updates were lost.",
+		yoursCheckRuns, yoursCheckConfig.Pairs, yoursCheckConfig.Updates)
+	if fyne.CurrentApp().Preferences().Bool(raceSolvedPref) {
+		text += " Solved: a version of yours was exact in all of them."
+	}
+	return text
+}
+
+// check runs the edit yoursCheckRuns times, as the exercise's checker.
+func (y *raceYours) check() error {
+	src := y.source()
+	return y.v.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
+		done := 0
+		out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: yoursCheckConfig, Runs: yoursCheckRuns, Task: y.v.runs.task}, func(r yours.RaceRun) {
+			if done++; done%20 == 0 {
+				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, yoursCheckRuns), 0) })
+			}
+		})
+		fyne.Do(func() {
+			// The row is for a run with the panel's inputs: the checker's
+			// small runs are told in the note below.
+			endPending("—", y.row[:]...)
+			y.showOutcome(out, err)
+			if err == nil && len(out.Runs) == yoursCheckRuns && out.Lossy() == 0 && src != yours.RaceTemplate {
+				fyne.CurrentApp().Preferences().SetBool(raceSolvedPref, true)
+			}
+		})
+		return out.Trace, err
 	}, y.ended)
 }
 
@@ -252,8 +300,11 @@ func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
 		return
 	}
 	text := "Your version: " + out.Verdict() + ". " + out.SlowdownNote()
-	if len(out.Runs) == 1 && out.Lossy() == 0 {
-		text += " One exact run does not prove a fix: a race condition can lose nothing by luck."
+	switch {
+	case len(out.Runs) == 1 && out.Lossy() == 0:
+		text += " One exact run does not prove a fix: a race condition can lose nothing by luck. \"Check it\" runs it many times."
+	case out.Lossy() == 0:
+		text += " Many exact runs are strong evidence, not proof: a fix is right when every read–modify–write is one step (a lock around it, an atomic Add) or the counter has one owner."
 	}
 	if out.Output != "" {
 		text += "\nIt printed: " + firstLine(strings.TrimSpace(out.Output))

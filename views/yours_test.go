@@ -2,6 +2,7 @@ package views
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"concurrencylab/techniques"
 	"concurrencylab/techniques/yours"
 )
 
@@ -127,5 +129,33 @@ func TestRaceCodeFlagRunsYourVersionAfterTheOriginal(t *testing.T) {
 	}
 	if fyne.CurrentApp().Preferences().String(raceYoursPref) != "" {
 		t.Error("--code overwrote the learner's saved edit")
+	}
+}
+
+func TestRaceCodeCheckerJudgesManyRunsAndRemembersASolution(t *testing.T) {
+	saved := yoursCheckConfig
+	yoursCheckConfig = techniques.RaceConfig{Pairs: 5, Updates: 10} // small: the interpreter is slow under -race
+	t.Cleanup(func() { yoursCheckConfig = saved })
+	v := newRace(t)
+	tab, entry := openRaceCode(t, v)
+	check := findButton(t, tab, fmt.Sprintf("Check it: %d runs", yoursCheckRuns))
+
+	test.Tap(check) // the original
+	v.runs.Wait()
+	if want := fmt.Sprintf("lost updates in %d of %d runs", yoursCheckRuns, yoursCheckRuns); !strings.Contains(v.yours.note.Text, want) {
+		t.Errorf("the original checked: %q, want %q", v.yours.note.Text, want)
+	}
+	if fyne.CurrentApp().Preferences().Bool(raceSolvedPref) {
+		t.Error("the original counted as a solution")
+	}
+
+	entry.SetText(raceMutexFix(t))
+	test.Tap(check)
+	v.runs.Wait()
+	if want := fmt.Sprintf("exact in all %d runs", yoursCheckRuns); !strings.Contains(v.yours.note.Text, want) {
+		t.Errorf("the mutex fix checked: %q, want %q", v.yours.note.Text, want)
+	}
+	if !fyne.CurrentApp().Preferences().Bool(raceSolvedPref) || !strings.Contains(v.yours.exerciseText(), "Solved") {
+		t.Error("a solved exercise was not remembered")
 	}
 }
