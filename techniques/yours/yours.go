@@ -15,6 +15,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -165,14 +166,26 @@ func stop(p *Problem) {
 // guard keeps the child to lim: the Go runtime's soft memory limit makes
 // the garbage collector work harder near it, and a sampler ends the child
 // if it holds more than lim.Memory resident or has more than
-// lim.Goroutines goroutines. (The wall time is the parent's to enforce: it
-// kills the child.) Sampling every 2 ms can miss a brief peak, not a bomb.
+// lim.Goroutines goroutines. Sampling every 2 ms can miss a brief peak,
+// not a bomb. The wall time is the parent's to enforce (it kills the
+// child), but a second before it the child stops itself, to say what its
+// goroutines were doing.
 func guard(lim Limits) {
 	if lim.Memory > 0 {
 		debug.SetMemoryLimit(lim.Memory * 3 / 4)
 	}
+	var late <-chan time.Time
+	if lim.Wall > 2*time.Second {
+		late = time.After(lim.Wall - time.Second)
+	}
 	go func() {
-		for range time.Tick(2 * time.Millisecond) {
+		tick := time.Tick(2 * time.Millisecond)
+		for {
+			select {
+			case <-late:
+				stop(&Problem{Kind: TimeLimit, Msg: fmt.Sprintf("stopped at the time limit, %s. %s", lim.Wall, waiting())})
+			case <-tick:
+			}
 			if n := runtime.NumGoroutine(); lim.Goroutines > 0 && n > lim.Goroutines {
 				stop(&Problem{Kind: GoroutineLimit, Msg: fmt.Sprintf("stopped with %d goroutines alive: the limit is %d", n, lim.Goroutines)})
 			}
@@ -181,6 +194,55 @@ func guard(lim Limits) {
 			}
 		}
 	}()
+}
+
+// blocked are the states of a goroutine waiting for another goroutine,
+// as a goroutine dump names them.
+var blocked = []string{"chan receive", "chan send", "select", "sync.Mutex.Lock", "sync.RWMutex.Lock",
+	"sync.RWMutex.RLock", "sync.WaitGroup.Wait", "sync.Cond.Wait", "semacquire"}
+
+// goroutineHeader is a goroutine dump's "goroutine 7 [chan receive, 2 minutes]:".
+var goroutineHeader = regexp.MustCompile(`^goroutine \d+ \[([^,\]]+)`)
+
+// waiting says what the edit's goroutines (those running interpreted code)
+// are doing: if every one waits for another, that is a deadlock.
+func waiting() string {
+	buf := make([]byte, 16<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	states := map[string]int{}
+	total, stuck := 0, 0
+	for _, g := range strings.Split(dump, "\n\n") {
+		m := goroutineHeader.FindStringSubmatch(g)
+		if m == nil || !strings.Contains(g, "github.com/traefik/yaegi/interp") {
+			continue // not the edit's: this sampler, the runtime's own
+		}
+		state := strings.TrimSuffix(m[1], " (nil chan)")
+		total++
+		states[state]++
+		if slices.Contains(blocked, state) {
+			stuck++
+		}
+	}
+	var parts []string
+	for _, s := range slices.Sorted(maps.Keys(states)) {
+		parts = append(parts, fmt.Sprintf("%d in %s", states[s], s))
+	}
+	seen := strings.Join(parts, ", ")
+	if len(dump) == len(buf) {
+		seen += fmt.Sprintf("; only the first %d fit in the dump", total)
+	}
+	switch {
+	case total == 0:
+		return "Its goroutines had all ended: the work left was the interpreter's."
+	case stuck == total:
+		return fmt.Sprintf("Every one of its goroutines was waiting for another (%s): a deadlock, unless a timer was still to fire.", seen)
+	default:
+		verb := "were"
+		if total-stuck == 1 {
+			verb = "was"
+		}
+		return fmt.Sprintf("%d of its %d goroutines %s not waiting for another (%s): an endless loop, or more work than the interpreter, many times slower than compiled Go, could do in time (try fewer goroutines or updates).", total-stuck, total, verb, seen)
+	}
 }
 
 // resident is the memory this process holds: the larger of its resident
