@@ -114,8 +114,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	if *codeFile != "" {
-		if _, ok := views.CodeTemplate(o.panel); !ok || !o.autorun {
-			return o, errors.New("--code needs --autorun and --panel with an editable technique (race)")
+		if _, ok := views.CodeTemplate(o.panel); !ok || !o.autorun || o.blocking {
+			return o, errors.New("--code needs --autorun, without --blocking, and --panel with an editable technique (race)")
 		}
 		b, err := os.ReadFile(*codeFile)
 		if err != nil {

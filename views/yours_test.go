@@ -1,10 +1,13 @@
 package views
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -157,5 +160,32 @@ func TestRaceCodeCheckerJudgesManyRunsAndRemembersASolution(t *testing.T) {
 	}
 	if !fyne.CurrentApp().Preferences().Bool(raceSolvedPref) || !strings.Contains(v.yours.exerciseText(), "Solved") {
 		t.Error("a solved exercise was not remembered")
+	}
+}
+
+func TestRaceCodeCancelKillsAnEndlessLoopAndLeavesNoGoroutine(t *testing.T) {
+	v := newRace(t)
+	tab, entry := openRaceCode(t, v)
+	before := runtime.NumGoroutine()
+	entry.SetText("package race\n\nfunc Run(pairs, updates int) uint64 {\n\tfor {\n\t}\n}\n")
+	test.Tap(findButton(t, tab, "Run my version"))
+	time.Sleep(500 * time.Millisecond) // the child has started and spins
+	cancelled := time.Now()
+	v.demo.Cancel() // as Esc does
+	v.runs.Wait()
+	// The issue asks for half a second; the bound here is looser, for a
+	// shared, busy test machine. The kill itself is a SIGKILL.
+	if took := time.Since(cancelled); took > 2*time.Second {
+		t.Errorf("the run ended %v after Cancel", took)
+	}
+	if _, _, err := v.demo.LastRun(); !errors.Is(err, context.Canceled) {
+		t.Errorf("the run ended with %v, want context.Canceled", err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the run, %d before", n, before)
 	}
 }
