@@ -99,7 +99,7 @@ func (o RaceOutcome) SlowdownNote() string {
 	if o.Slowdown() == 0 {
 		return "Your version runs interpreted (yaegi), slower than compiled Go."
 	}
-	return fmt.Sprintf("Your version runs interpreted (yaegi), slower than compiled Go: measured in this run, the original with %d goroutines making %d updates each took %s compiled and %s interpreted, %.0f× as long. Your version's times are the interpreter's, not compiled Go's.",
+	return fmt.Sprintf("Your version runs interpreted (yaegi), slower than compiled Go: measured in this run, the original with %d goroutines making %d updates each took %s compiled and %s interpreted, %.0f× as long. The factor depends on the code: smaller where the time goes to the runtime (the original's yield), larger for quick steps such as a lock or an atomic add. Your version's times are the interpreter's, not compiled Go's.",
 		2*o.Sample.Pairs, o.Sample.Updates, o.Compiled.Round(time.Microsecond), o.Interpreted.Round(time.Microsecond), o.Slowdown())
 }
 
