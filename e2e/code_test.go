@@ -55,7 +55,9 @@ func TestCodeMutexFixReportsNoLostUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep struct{ Results struct{ Yours map[string]any } }
+	var rep struct {
+		Results struct{ Yours map[string]any }
+	}
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
