@@ -147,8 +147,9 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	edit.OnTapped = func() { y.editing = !y.editing; show() }
 	y.onCode = func() { load(y.source()); show() }
 	reset.OnTapped = func() {
-		entry.SetText(yours.RaceTemplate)                          // OnChanged saves it…
-		fyne.CurrentApp().Preferences().RemoveValue(raceYoursPref) // …so forget it after
+		y.forced = ""
+		fyne.CurrentApp().Preferences().RemoveValue(raceYoursPref)
+		load(yours.RaceTemplate)
 	}
 	y.onStatus = func(s string, line int) {
 		status.SetText(s)
