@@ -119,7 +119,7 @@ func symbols() interp.Exports {
 func compile(src, pkg, name string, stdout *bytes.Buffer) (fn reflect.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter could not compile this (%v). It knows Go 1.22 and misses some of it: write loops as for i := 0; i < n; i++, not range over an integer or a function", r)}
+			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter could not compile this (%v). It knows Go as it was before 1.21: write loops as for i := 0; i < n; i++, not range over an integer or a function", r)}
 		}
 	}()
 	i := interp.New(interp.Options{Stdout: stdout, Stderr: os.Stderr})

@@ -15,8 +15,9 @@ import (
 // loses updates: make it exact.
 //
 // Keep Run's signature, and Step: the lab counts the updates that survived
-// from the counter Run returns. The interpreter knows Go 1.22 (write loops
-// as for i := 0; i < n; i++).
+// from the counter Run returns. The interpreter knows Go as it was before
+// 1.21: no range over an integer, no min or max, and a for loop's variable
+// is shared by all its iterations (pass it to a goroutine as an argument).
 func Run(pairs, updates int) uint64 {
 	var n atomic.Uint64 // the shared counter: a tally of +1s and -1s (see Step)
 	var wg sync.WaitGroup
