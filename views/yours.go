@@ -295,6 +295,11 @@ func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
 		y.v.runs.setResult("yours", map[string]any{"problem": string(p.Kind), "line": p.Line, "message": p.Msg})
 		return
 	}
+	if errors.Is(err, context.Canceled) {
+		y.note.SetText("Your version was cancelled: its process was killed.")
+		y.setStatus("Cancelled: the process running your version was killed.", 0)
+		return
+	}
 	if err != nil {
 		y.note.SetText("Your version did not finish: " + err.Error())
 		y.setStatus(err.Error(), 0)

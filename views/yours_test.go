@@ -181,6 +181,9 @@ func TestRaceCodeCancelKillsAnEndlessLoopAndLeavesNoGoroutine(t *testing.T) {
 	if _, _, err := v.demo.LastRun(); !errors.Is(err, context.Canceled) {
 		t.Errorf("the run ended with %v, want context.Canceled", err)
 	}
+	if !strings.Contains(v.yours.note.Text, "cancelled") {
+		t.Errorf("note %q, want it to say the run was cancelled", v.yours.note.Text)
+	}
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
