@@ -28,9 +28,9 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/yours/symbols"
 )
 
 // Allowed lists the packages an edit may import: enough for concurrency,
@@ -100,13 +100,15 @@ func Check(src string) error {
 	return nil
 }
 
-// symbols are the interpreter's packages: the allowed ones only, so that
-// even an import Check missed finds nothing to run.
-func symbols() interp.Exports {
+// exports are the interpreter's packages: the allowed ones only (package
+// symbols holds no others), so that even an import Check missed finds
+// nothing to run.
+func exports() interp.Exports {
 	out := interp.Exports{}
-	for key, syms := range stdlib.Symbols {
-		// stdlib keys are "path/name", e.g. "sync/atomic/atomic".
-		if path := key[:max(strings.LastIndex(key, "/"), 0)]; slices.Contains(Allowed, path) {
+	for key, syms := range symbols.Symbols {
+		// Keys are "path/name", e.g. "sync/atomic/atomic"; "." holds the
+		// interpreter's notes on them.
+		if path := key[:max(strings.LastIndex(key, "/"), 0)]; key == "." || slices.Contains(Allowed, path) {
 			out[key] = syms
 		}
 	}
@@ -123,7 +125,7 @@ func compile(src, pkg, name string, stdout *bytes.Buffer) (fn reflect.Value, err
 		}
 	}()
 	i := interp.New(interp.Options{Stdout: stdout, Stderr: os.Stderr})
-	if err := i.Use(symbols()); err != nil {
+	if err := i.Use(exports()); err != nil {
 		return reflect.Value{}, err
 	}
 	if _, err := i.Eval(src); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,19 @@ func children() []string {
 		}
 	}
 	return out
+}
+
+func TestTheInterpreterHasExactlyTheAllowedPackages(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for key := range exports() {
+		if key != "." {
+			got = append(got, key[:strings.LastIndex(key, "/")])
+		}
+	}
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(Allowed))
+	if !slices.Equal(got, want) {
+		t.Errorf("the interpreter's packages are %v, want %v", got, want)
+	}
 }
