@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/yours"
 	"concurrencylab/views"
 )
 
@@ -40,7 +41,9 @@ type options struct {
 	report     string
 	debugStats bool
 
-	noQuestions bool // never ask before a run (views.Predictions)
+	noQuestions bool   // never ask before a run (views.Predictions)
+	codeOf      string // --code-template: print this panel's editable source
+	code        string // --code: the learner's version, read from the file
 }
 
 // Run runs the app with the command-line arguments (without the program name)
@@ -70,6 +73,21 @@ func run(args []string, fyneAppTOML []byte, stdout, stderr io.Writer) int {
 	case opts.version:
 		fmt.Fprintf(stdout, "%s %s\n", meta.Name, meta.Version)
 		return exitOK
+	case opts.codeOf != "":
+		src, ok := views.CodeTemplate(opts.codeOf)
+		if !ok {
+			fmt.Fprintf(stderr, "concurrency-lab: panel %q has no editable technique\n", opts.codeOf)
+			return exitUsage
+		}
+		fmt.Fprint(stdout, src)
+		return exitOK
+	case opts.code != "":
+		if err := yours.Check(opts.code); err != nil {
+			fmt.Fprintln(stderr, "concurrency-lab: --code:", err)
+			return exitFail
+		}
+	}
+	switch {
 	case opts.listPanels:
 		for _, p := range views.Panels() {
 			fmt.Fprintf(stdout, "%s\t%s\n", p.ID, p.Title)
@@ -93,8 +111,20 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.report, "report", "", "with --autorun: when the demo ends, write what it measured to `FILE.json`")
 	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions and roles to stdout, one JSON object per line (for tests)")
 	fs.BoolVar(&o.noQuestions, "no-questions", false, "never ask a question before a demo runs (--autorun never asks)")
+	fs.StringVar(&o.codeOf, "code-template", "", "print the editable source of the panel with this `ID` (what Edit starts from) and exit")
+	codeFile := fs.String("code", "", "with --panel and --autorun: run `FILE.go` as your version of the panel's technique")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if *codeFile != "" {
+		if _, ok := views.CodeTemplate(o.panel); !ok || !o.autorun || o.blocking {
+			return o, errors.New("--code needs --autorun, without --blocking, and --panel with an editable technique (race)")
+		}
+		b, err := os.ReadFile(*codeFile)
+		if err != nil {
+			return o, err
+		}
+		o.code = string(b)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))

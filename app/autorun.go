@@ -38,6 +38,12 @@ func (s *shell) autorun() {
 			s.autorunDone(p, c.Err)
 		}
 	})
+	if s.opts.code != "" {
+		if err := d.SetCode(s.opts.code); err != nil {
+			s.autorunDone(p, err)
+			return
+		}
+	}
 	var err error
 	if s.opts.blocking {
 		err = d.RunBlocking()

@@ -269,7 +269,7 @@ func (s *shell) codeView(p views.Panel) fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 		return l
 	}
-	return views.NewCodeView(src)
+	return s.demo().CodeTab(src)
 }
 
 func (s *shell) demo() *views.Demo { return s.demos[s.current] }

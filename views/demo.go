@@ -23,6 +23,7 @@ type Demo struct {
 	schedule func(program string, schedule []int) bool // the scheduler panel's: shows a program after a schedule
 	keys     func(name fyne.KeyName, mod fyne.KeyModifier) bool
 	predict  *predictor // the question asked before Run, if any (SetPredictions)
+	code     codeEditor // a panel whose technique the learner can edit (yours.go), or nil
 }
 
 // Key offers the panel a key the window received while it is shown: a

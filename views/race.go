@@ -52,6 +52,7 @@ type raceView struct {
 	chart     *canvas.Image
 	histNote  *widget.Label
 	demo      *Demo
+	yours     *raceYours // the learner's version (yours.go)
 	cfg       techniques.RaceConfig
 	results   map[techniques.Strategy]techniques.RaceResult // this run's, as shown
 	shownRows []map[string]any
@@ -103,7 +104,7 @@ func newRaceView() *raceView {
 	for _, s := range techniques.Strategies {
 		names = append(names, s.String())
 	}
-	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, names,
+	table := newResultTable([]string{"Strategy", "Final (want 0)", "Lost updates", "Time", "Verdict"}, append(names, yoursRowName),
 		[]string{"-1000000000", "2000000000", "999.9ms", "none lost (race condition)m"})
 	for i, s := range techniques.Strategies {
 		v.rows[s] = [4]*widget.Label(table.rows[i])
@@ -126,7 +127,8 @@ func newRaceView() *raceView {
 	// a projector's 1024-pixel screen. The histogram shows under the table
 	// once it has been drawn.
 	v.chart.Hide()
-	content := container.NewVBox(form, v.message, table.Content, v.procs, v.notRun, v.progress,
+	v.yours = newRaceYours(v, table.rows[len(techniques.Strategies)])
+	content := container.NewVBox(form, v.message, table.Content, v.yours.note, v.procs, v.notRun, v.progress,
 		container.NewHBox(v.chart), v.histNote, widget.NewSeparator(),
 		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost,
 		container.NewHBox(widget.NewButton("Open an overwrite, step by step, in \"You are the scheduler\"", func() { v.demo.openSchedule("Lost update", techniques.OverwriteSchedule()) })), widget.NewSeparator(),
@@ -134,6 +136,7 @@ func newRaceView() *raceView {
 	scroll := container.NewVScroll(content)
 
 	v.demo = newDemo(scroll, &v.runs, v.runOnce, v.runOnceBlocking)
+	v.demo.code = v.yours
 	return v
 }
 
@@ -163,10 +166,14 @@ func (v *raceView) prepare(cfg techniques.RaceConfig, bad error) func() error {
 // thousands of goroutines.
 func (v *raceView) runOnce() error {
 	cfg, bad := v.config()
+	mine, forced := v.yours.source(), v.yours.forced != ""
 	return v.runs.startTraced(v.prepare(cfg, bad), func(ctx context.Context) ([]byte, error) {
 		traced, err := techniques.RaceInChild(ctx, cfg, v.runs.task, func(r techniques.RaceResult) { fyne.Do(func() { v.show(r) }) })
 		if err == nil {
 			fyne.Do(v.judge)
+		}
+		if err == nil && forced { // --code: the learner's version too
+			return v.yours.runIn(ctx, mine, cfg)
 		}
 		return traced, err
 	}, v.ended)

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"concurrencylab/techniques/yours"
+)
+
+func TestCodeFlags(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	refused := filepath.Join(dir, "refused.go")
+	if err := os.WriteFile(refused, []byte("package race\n\nimport \"os/exec\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string // a substring
+	}{
+		{"the race template", []string{"--code-template", "race"}, exitOK, yours.RaceTemplate, ""},
+		{"a panel without one", []string{"--code-template", "server"}, exitUsage, "", "no editable technique"},
+		{"a refused import", []string{"--panel", "race", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
+		{"code needs autorun", []string{"--panel", "race", "--code", refused}, exitUsage, "", "--code needs --autorun"},
+		{"code needs an editable panel", []string{"--panel", "server", "--autorun", "--code", refused}, exitUsage, "", "editable technique"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, fyneAppTOML(t), &stdout, &stderr)
+			if code != tt.wantCode || stdout.String() != tt.wantStdout || !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("exit %d, stdout %.60q, stderr %q; want %d, %.60q, and %q in stderr", code, stdout.String(), stderr.String(), tt.wantCode, tt.wantStdout, tt.wantStderr)
+			}
+		})
+	}
+}
