@@ -27,6 +27,24 @@ func stateTime(r RunResult) map[string]time.Duration {
 	return out
 }
 
+// blockedAtOnce is how long, summed over each pair of tasks, two tasks
+// were blocked at the same instant.
+func blockedAtOnce(r RunResult) time.Duration {
+	var total time.Duration
+	for i, a := range r.Tasks {
+		for _, b := range r.Tasks[i+1:] {
+			for _, sa := range a.Segments {
+				for _, sb := range b.Segments {
+					if sa.State == StateBlocked && sb.State == StateBlocked {
+						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
+					}
+				}
+			}
+		}
+	}
+	return total
+}
+
 func TestOverviewModes(t *testing.T) {
 	const n, length = 4, 60 * time.Millisecond
 	ctx := context.Background()
@@ -46,9 +64,20 @@ func TestOverviewModes(t *testing.T) {
 	}
 	blocking := NewWork(Blocking, n, length)
 	seq, one, par := run(Sequential, blocking), run(OneCPU, blocking), run(Parallel, blocking)
-	// Blocking tasks overlap even one goroutine at a time: about n times faster than in sequence.
-	if seq.Wall < n*length || Speedup(seq.Wall, one.Wall) < 2.5 || Speedup(seq.Wall, par.Wall) < 2.5 {
-		t.Errorf("blocking: sequential %v, one CPU %v, parallel %v; want the concurrent ones about %d× faster", seq.Wall, one.Wall, par.Wall, n)
+	// Blocking tasks overlap even one goroutine at a time: by the child's own
+	// trace, tasks wait at the same instant, which one after another they never
+	// do. (How much faster that makes the run is a timing, measured by the
+	// panel; on a loaded machine a child at low priority can start late.)
+	if seq.Wall < n*length {
+		t.Errorf("blocking: sequential took %v, less than its %d tasks of %v", seq.Wall, n, length)
+	}
+	if o := blockedAtOnce(seq); o != 0 {
+		t.Errorf("blocking, sequential: tasks waited at the same instant for %v", o)
+	}
+	for _, r := range []RunResult{one, par} {
+		if o := blockedAtOnce(r); o < length/2 {
+			t.Errorf("blocking, %s: tasks waited at the same instant for %v in all, want their waits to overlap", r.Mode, o)
+		}
 	}
 	if one.Procs != 1 {
 		t.Errorf("the one-CPU child ran with GOMAXPROCS %d", one.Procs)
