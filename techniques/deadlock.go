@@ -324,18 +324,12 @@ func (t *table) arbitrate(ctx context.Context) {
 }
 
 // pause waits d, or until ctx is done; it reports whether ctx is still live.
+// A zero wait does not touch a timer: thinking for no time is no pause at all.
 func pause(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return sleepCtx(ctx, d)
 }
 
 // barrier lets goroutines wait until n of them have arrived.

@@ -214,13 +214,17 @@ func Speedup(base, run time.Duration) float64 {
 
 // RunningAtOnce is how long two or more of the run's tasks were running at
 // the same instant, summed over pairs: the parallelism the trace saw.
-func RunningAtOnce(r RunResult) time.Duration {
+func RunningAtOnce(r RunResult) time.Duration { return atOnce(r, StateRunning) }
+
+// atOnce is how long, summed over each pair of tasks, two tasks were in
+// state at the same instant.
+func atOnce(r RunResult, state string) time.Duration {
 	var total time.Duration
 	for i, a := range r.Tasks {
 		for _, b := range r.Tasks[i+1:] {
 			for _, sa := range a.Segments {
 				for _, sb := range b.Segments {
-					if sa.State == StateRunning && sb.State == StateRunning {
+					if sa.State == state && sb.State == state {
 						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
 					}
 				}

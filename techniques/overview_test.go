@@ -27,24 +27,6 @@ func stateTime(r RunResult) map[string]time.Duration {
 	return out
 }
 
-// blockedAtOnce is how long, summed over each pair of tasks, two tasks
-// were blocked at the same instant.
-func blockedAtOnce(r RunResult) time.Duration {
-	var total time.Duration
-	for i, a := range r.Tasks {
-		for _, b := range r.Tasks[i+1:] {
-			for _, sa := range a.Segments {
-				for _, sb := range b.Segments {
-					if sa.State == StateBlocked && sb.State == StateBlocked {
-						total += max(0, min(sa.To, sb.To)-max(sa.From, sb.From))
-					}
-				}
-			}
-		}
-	}
-	return total
-}
-
 func TestOverviewModes(t *testing.T) {
 	const n, length = 4, 60 * time.Millisecond
 	ctx := context.Background()
@@ -71,11 +53,11 @@ func TestOverviewModes(t *testing.T) {
 	if seq.Wall < n*length {
 		t.Errorf("blocking: sequential took %v, less than its %d tasks of %v", seq.Wall, n, length)
 	}
-	if o := blockedAtOnce(seq); o != 0 {
+	if o := atOnce(seq, StateBlocked); o != 0 {
 		t.Errorf("blocking, sequential: tasks waited at the same instant for %v", o)
 	}
 	for _, r := range []RunResult{one, par} {
-		if o := blockedAtOnce(r); o < length/2 {
+		if o := atOnce(r, StateBlocked); o < length/2 {
 			t.Errorf("blocking, %s: tasks waited at the same instant for %v in all, want their waits to overlap", r.Mode, o)
 		}
 	}
