@@ -196,8 +196,8 @@ var questions = map[string]question{
 				return 0, "the file's first line came first", "This time the callback ran before the handler printed done.", true
 			}
 			return 1, fmt.Sprintf("\"done.\" came first; the callback ran %.0f ms after the handler began", called),
-				"ReadFile hands the read to another goroutine and returns at once, so the handler prints done. and returns; the callback runs later, when the read is done, " +
-					"and its lines reach the window through fyne.Do, which runs only after the handler has returned.", true
+				"ReadFile hands the read to another goroutine and returns at once; the callback runs later, when the read is done, and its lines reach the window through fyne.Do, " +
+					"which runs only after the handler has returned. So done. comes first whatever the order inside the handler (this panel's prints it just before it starts the read).", true
 		},
 	},
 	"coroutines": {
