@@ -209,6 +209,12 @@ func TestPredictJudges(t *testing.T) {
 		}
 		return runMeasure{Results: Results{"futures": rows}, Took: took}
 	}
+	const threadsWay = "each worker on its own OS thread"
+	// The threads question is about threads run side by side, not the blocking way.
+	if _, _, _, ok := questions["threads"].judge(runMeasure{Results: Results{"way": "one after another on the UI goroutine",
+		"output_switches": 9, "lines_printed": 100}}); ok {
+		t.Error("threads: judged a run of the blocking way")
+	}
 	tests := []struct {
 		id    string
 		m     runMeasure
@@ -219,7 +225,7 @@ func TestPredictJudges(t *testing.T) {
 		{"race", runMeasure{Results: strategies(100)}, 1, "(0.005%)"},
 		{"race", runMeasure{Results: strategies(456_827)}, 2, "456,827 of 2,000,000 updates lost (23%)"},
 		{"race", runMeasure{Results: strategies(1_999_000)}, 3, ""},
-		{"overview", runMeasure{Results: modes(0.91, 1.05)}, 1, "1.05 s on one core against 0.91 s"},
+		{"overview", runMeasure{Results: modes(0.91, 1.05)}, 1, "1.05 s with GOMAXPROCS=1 against 0.91 s"},
 		{"overview", runMeasure{Results: modes(1, 0.25)}, 0, ""},
 		{"overview", runMeasure{Results: modes(1, 2)}, 2, ""},
 		{"server", runMeasure{Results: server(43, 625)}, 2, "(14.5×)"},
@@ -231,9 +237,12 @@ func TestPredictJudges(t *testing.T) {
 		{"callbacks", runMeasure{Results: Results{"done_before_first_line": false}}, 0, ""},
 		{"coroutines", runMeasure{Results: Results{"transcript": strings.Split(strings.TrimSpace(articleSession), "\n")}}, 0, `"Unidentified"`},
 		{"coroutines", runMeasure{Results: Results{"transcript": []string{`caller → coroutine: send("Squirtle")`}}}, 3, "nothing"},
-		{"threads", runMeasure{Results: Results{"output_switches": 99, "lines_printed": 100}}, 1, "99 times in 100 lines"},
-		{"threads", runMeasure{Results: Results{"output_switches": 9, "lines_printed": 100}}, 0, ""},
-		{"threads", runMeasure{Results: Results{"output_switches": 9, "lines_printed": 20}}, 1, ""},
+		{"threads", runMeasure{Results: Results{"way": threadsWay, "output_switches": 99, "lines_printed": 100}}, 1, "99 times in 100 lines"},
+		{"threads", runMeasure{Results: Results{"way": threadsWay, "output_switches": 9, "lines_printed": 100}}, 0, ""},
+		{"threads", runMeasure{Results: Results{"way": threadsWay, "output_switches": 9, "lines_printed": 20}}, 1, ""},
+		// The last session is the run's: an earlier one in the console is not judged.
+		{"coroutines", runMeasure{Results: Results{"transcript": append([]string{`caller → coroutine: send("Squirtle")`, "coroutine → caller: error: finished"},
+			strings.Split(strings.TrimSpace(articleSession), "\n")...)}}, 0, `"Unidentified"`},
 		{"futures", settled(1300*time.Millisecond, 415, 1277, 900), 0, "settled from 415 to 1277 ms"},
 		{"futures", settled(2700*time.Millisecond, 415, 1277, 900), 1, ""},
 		{"futures", settled(450*time.Millisecond, 415, 1277, 900), 2, ""},

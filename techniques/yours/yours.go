@@ -121,7 +121,7 @@ func exports() interp.Exports {
 func compile(src, pkg, name string, stdout *bytes.Buffer) (fn reflect.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter could not compile this (%v). It knows Go as it was before 1.21: write loops as for i := 0; i < n; i++, not range over an integer or a function", r)}
+			err = &Problem{Kind: CompileError, Msg: fmt.Sprintf("the interpreter could not compile this (%v). It knows Go only as it was before 1.21, and not all of it: for instance, write loops as for i := 0; i < n; i++, not range over an integer or a function", r)}
 		}
 	}()
 	i := interp.New(interp.Options{Stdout: stdout, Stderr: os.Stderr})
@@ -243,7 +243,7 @@ func waiting() string {
 		if total-stuck == 1 {
 			verb = "was"
 		}
-		return fmt.Sprintf("%d of its %d goroutines %s not waiting for another (%s): an endless loop, or more work than the interpreter, many times slower than compiled Go, could do in time (try fewer goroutines or updates).", total-stuck, total, verb, seen)
+		return fmt.Sprintf("%d of its %d goroutines %s not waiting for another (%s): an endless loop, a long sleep, or more work than the interpreter, many times slower than compiled Go, could do in time (try fewer goroutines or updates).", total-stuck, total, verb, seen)
 	}
 }
 
