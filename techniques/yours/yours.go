@@ -112,6 +112,12 @@ func exports() interp.Exports {
 			out[key] = syms
 		}
 	}
+	// The child records its run for the X-ray: an edit may not stop or read
+	// that trace, nor reach into the runtime's hooks for C.
+	out["runtime/runtime"] = maps.Clone(out["runtime/runtime"])
+	for _, name := range []string{"StartTrace", "StopTrace", "ReadTrace", "SetCgoTraceback"} {
+		delete(out["runtime/runtime"], name)
+	}
 	return out
 }
 
