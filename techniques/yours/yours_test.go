@@ -121,6 +121,7 @@ func TestRaceEditsThatDoNotRunSayWhy(t *testing.T) {
 		{"wrong signature", "package race\n\nfunc Run(pairs int) uint64 { return 0 }\n", CompileError, 0, "func(pairs, updates int) uint64"},
 		{"os/exec", "package race\n\nimport \"os/exec\"\n\nfunc Run(pairs, updates int) uint64 { exec.Command(\"true\").Run(); return 0 }\n", Refused, 3, `import "os/exec" is not allowed`},
 		{"unsafe", "package race\n\nimport (\n\t\"sync\"\n\t\"unsafe\"\n)\n", Refused, 5, `"unsafe"`},
+		{"stopping the child's trace", "package race\n\nimport \"runtime\"\n\nfunc Run(pairs, updates int) uint64 {\n\truntime.StopTrace()\n\treturn 0\n}\n", CompileError, 0, "StopTrace"},
 		{"endless loop", "package race\n\nfunc Run(pairs, updates int) uint64 {\n\tfor {\n\t}\n}\n", TimeLimit, 0, "1 of its 1 goroutines was not waiting for another"},
 		{"deadlock", "package race\n\nfunc Run(pairs, updates int) uint64 {\n\tch := make(chan int)\n\t<-ch\n\treturn 0\n}\n", TimeLimit, 0, "Every one of its goroutines was waiting for another (1 in chan receive): a deadlock"},
 		{"goroutine bomb", "package race\n\nfunc Run(pairs, updates int) uint64 {\n\tfor {\n\t\tgo func() { select {} }()\n\t}\n}\n", GoroutineLimit, 0, "the limit is 2000"},
