@@ -63,7 +63,7 @@ func (s *shell) menu() *fyne.MainMenu {
 		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Export results…", s.exportResults)),
 		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
-		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
+		fyne.NewMenu("Help", fyne.NewMenuItem("Start the lesson", s.startLesson), fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)
 }
 

@@ -61,6 +61,8 @@ type shell struct {
 	xray xrayTab      // the X-ray tab and its readings (xray.go)
 	auto autorunState // --autorun, --screenshot, --report (autorun.go)
 
+	lesson lesson // the first start's welcome and the guided lesson (lesson.go)
+
 	// The shell's own goroutines (timers, the meter's probe, --debug-stats)
 	// run under life, which closing the window cancels; the exit waits for
 	// them (exit.go).
@@ -162,6 +164,7 @@ func newShell(a fyne.App, opts options) *shell {
 
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.runBtn, s.blockBtn, s.cancelBtn), s.title),
+		s.lessonBar(),
 		s.intro,
 	)
 	body := container.NewBorder(header, nil, nil, nil, s.tabs)
@@ -187,6 +190,7 @@ func newShell(a fyne.App, opts options) *shell {
 	if opts.tab != "" && !opts.autorun {
 		s.tabs.SelectIndex(tabIndex(opts.tab))
 	}
+	s.welcomeOnFirstStart()
 	return s
 }
 
@@ -248,6 +252,7 @@ func (s *shell) show(i int) {
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
 	s.showRunStatus(i)
+	s.showLessonStep()
 	s.setPref(prefPanel, p.ID)
 }
 

@@ -25,6 +25,9 @@ import (
 const (
 	callbacksIntro = "Pass a function that is called later, when the event happens or the work is done. The caller moves on at once."
 
+	// callbacksNotice is the guided lesson's "what to notice" line, shown above the demo.
+	callbacksNotice = "In the console, \"done.\" comes before the file's first line: the click handler returned at once, and the callback printed the lines later. Read blocking holds the window for the whole read: watch the meter."
+
 	callbacksAbout = `A callback is a function handed to someone else to call later: when a button is clicked, when a file has been read.
 
 GUI toolkits are built on callbacks: the toolkit runs one event loop and calls your handler for each event, one at a time. The handler must return quickly: while it runs, the window cannot redraw or handle another click (the clicks wait their turn). A callback is no protection by itself: "Read blocking" is a click handler too, and it holds the window for the whole read.

@@ -22,6 +22,9 @@ import (
 const (
 	coroutinesIntro = "A function that can pause in the middle, hand control back to its caller, and later resume where it stopped."
 
+	// coroutinesNotice is the guided lesson's "what to notice" line, shown above the demo.
+	coroutinesNotice = "After the replay, see where each version's body is paused, its line marked and its wait reason shown: with iter.Pull inside reply, with channels in receive. One function, paused in two places."
+
 	coroutinesAbout = `A coroutine is a function that can **suspend** itself and be **resumed** later, keeping its local variables. Control passes back and forth: the caller sends a value in, the coroutine runs until its next pause and hands a value back.
 
 The panel runs one body, Pokedex, in two ways, and they pause in different places:

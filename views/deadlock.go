@@ -21,6 +21,9 @@ import (
 const (
 	deadlockIntro = "Philosophers at a round table share one fork between each pair and need both forks beside them to eat: goroutines sharing locks. The wait-for graph shows who waits for whom, and catches the cycle of waits that never ends as it closes."
 
+	// deadlockNotice is the guided lesson's "what to notice" line, shown above the demo.
+	deadlockNotice = "Watch the wait-for graph: left fork, then right, usually closes a cycle of waits, and the panel says when it formed; then lock ordering dines at the same table, and no cycle can form."
+
 	deadlockAbout = `A **deadlock** is a set of goroutines each waiting for something another of them holds: none can go on, so none ever lets go. The dining philosophers are the classic case. Each philosopher is a goroutine, each fork a lock; a philosopher takes their left fork, then their right one. If all of them hold their left fork at once, each waits for a right fork that is the next one's left: a cycle.
 
 A deadlock needs four things at once (Coffman's conditions): **mutual exclusion**, a lock held by one goroutine at a time; **hold and wait**, a goroutine that holds one lock while it waits for another; **no preemption**, no way to take a lock away from its holder; and **circular wait**, a cycle of such waits. Take any one away and no deadlock can form. A fork is a fork, so mutual exclusion stays; each fix takes one of the other three away:

@@ -26,6 +26,9 @@ import (
 const (
 	futuresIntro = "Instead of taking a callback, an asynchronous function returns at once a future: a value that will hold the result later."
 
+	// futuresNotice is the guided lesson's "what to notice" line, shown above the demo.
+	futuresNotice = "All gets every future back at once (the claim below says how fast); then the rows settle one by one, each after its own simulated latency, and the window goes on answering meanwhile."
+
 	futuresAbout = `A **future** (or promise) stands for a result that is not ready yet. The function that starts the work returns it at once; whoever needs the value waits for it, or chains what to do next: *then* on success, *catch* on failure.
 
 Here a future is a goroutine and a channel that is closed once the result is set. ` + "`Wait`" + ` blocks the goroutine that calls it, so it belongs on a goroutine of its own, never on the window's: the toolbar's **Run blocking** waits for every future inside the click handler, and the window freezes. A panic in a task becomes its future's error instead of ending the program.

@@ -24,6 +24,9 @@ import (
 const (
 	goroutinesIntro = "A goroutine starts with a small stack, 2 KiB at the least, and is scheduled by the Go runtime onto a few OS threads, not by the kernel: a parked one costs a few kilobytes, so a million fit in a few gigabytes."
 
+	// goroutinesNotice is the guided lesson's "what to notice" line, shown above the demo.
+	goroutinesNotice = "Compare the table's two rows: the memory each and the start time of a parked goroutine against an OS thread's (whose kernel stack RSS does not even count), and how few OS threads the crowd of goroutines needed."
+
 	goroutinesAbout = `Green threads are scheduled by a language runtime rather than the operating system. A goroutine starts with a small stack that grows (and shrinks again) as it needs: 2 KiB, or, when it reuses the record of one that ended, the runtime's current starting size: the average stack in use at the last collection, rounded up to a power of two. The runtime multiplexes all of them onto OS threads: at most GOMAXPROCS of those run Go code at any moment; more threads exist while some are blocked in system calls, which run no Go code.
 
 Starting one is just ` + "`go f()`" + `. Waiting for it is another matter: sleeping "long enough" is a guess; a WaitGroup waits exactly. It also makes the results visible: by Go's memory model, each ` + "`wg.Done()`" + ` happens before the ` + "`wg.Wait()`" + ` it releases returns, so what a task wrote before Done can be read after Wait. A sleep orders nothing: even when every task did finish in time, reading what they wrote after a sleep is a data race, as it would be without a mutex or a channel.

@@ -19,6 +19,9 @@ import (
 const (
 	overviewIntro = "Parallel means at the same instant; concurrent means arranged so tasks can overlap. The difference shows when tasks wait."
 
+	// overviewNotice is the guided lesson's "what to notice" line, shown above the demo.
+	overviewNotice = "Read the time above each timeline against Sequential's: blocking tasks finish about as soon concurrent, one goroutine at a time, as in parallel; CPU-bound tasks gain nothing from taking turns, and speed up only in parallel, as far as free cores allow."
+
 	overviewAbout = `Parallelism is a property of **execution**: two tasks make progress at the same instant, which needs more than one CPU core.
 
 Concurrency is a property of **design**: tasks are written so that none depends on another finishing first, so they *can* overlap. With one core they take turns; with several they may also run in parallel.

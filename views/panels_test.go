@@ -26,8 +26,8 @@ func TestRegistry(t *testing.T) {
 	var ids []string
 	for _, p := range Panels() {
 		ids = append(ids, p.ID)
-		if p.Title == "" || p.Intro == "" || p.About == "" {
-			t.Errorf("panel %q: title, intro and about must not be empty", p.ID)
+		if p.Title == "" || p.Intro == "" || p.About == "" || p.Notice == "" {
+			t.Errorf("panel %q: title, intro, notice and about must not be empty", p.ID)
 		}
 		if p.Icon == nil {
 			t.Errorf("panel %q has no icon", p.ID)

@@ -20,6 +20,9 @@ import (
 const (
 	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter, a thousand times each. The answer should be zero, with no update lost."
 
+	// raceNotice is the guided lesson's "what to notice" line, shown above the demo.
+	raceNotice = "Read the Lost updates column: sync.Mutex, sync/atomic Add and the owner goroutine lose 0; the load, yield, store rows lose many, even at GOMAXPROCS=1; plain n += 1 usually loses some, and is a bug even in a run that loses none."
+
 	raceAbout = `Adding one to a shared counter is three steps: read it, add one, write it back. If another goroutine writes between our read and our write, our write replaces its update, and that update is lost. A result that depends on how the goroutines happen to interleave is a **race condition**.
 
 A **data race** is narrower, and the Go memory model defines it: two goroutines access the same variable, at least one of them writes, and nothing — no lock, channel or atomic operation — makes one access *happen before* the other. The plain ` + "`n += 1`" + ` row has one. Go programs must be free of data races: the memory model lets an implementation stop a program that has one, and the race detector (` + "`go build -race`" + `) reports it, so builds with the detector skip that row. The *atomic load, yield, atomic store* row has no data race, since every access is atomic, and still loses updates: a race condition without a data race.

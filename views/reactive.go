@@ -25,6 +25,9 @@ import (
 const (
 	reactiveIntro = "An observable pushes items to whoever subscribes — a file's lines, clicks, keystrokes — and, if the stream ends, says how: complete, or an error."
 
+	// reactiveNotice is the guided lesson's "what to notice" line, shown above the demo.
+	reactiveNotice = "Follow the lines down the marble lanes: source, map, filter (only lines over 60 characters pass), buffer (two at a time); the console ends with Completed, once, and nothing after it."
+
 	reactiveAbout = `An **observable** is a stream of events over time. A subscriber gives three functions: one for each item (*next*), one for a failure (*error*) and one for the end (*complete*). At most one of the last two is called, and nothing comes after it.
 
 **Cold and hot.** The file's lines are a *cold* observable: the stream is made by subscribing, so each subscriber opens the file and gets every line from the first. The clicks and keystrokes are *hot*: they come from the user whether anyone listens or not, and a subscriber gets those still to come, never a replay of earlier ones. (In rxgo, Defer makes the cold one and FromChannel the hot ones. FromChannel is not connectable: a second subscriber would share the clicks with the first, each click going to one of them, rather than get copies.) The article's own file observable, RxJS fromEvent on Node's readline, is hot: the file is read once, as soon as the reader is made, and a subscriber that comes late misses the lines before it.

@@ -21,6 +21,9 @@ import (
 const (
 	schedulerIntro = "You are the scheduler: real goroutines wait at checkpoints, and only the one you pick runs, to its next checkpoint. Pick them in the wrong order and the bug happens; with a mutex or ordered locks, no order can make it happen."
 
+	// schedulerNotice is the guided lesson's "what to notice" line, shown above the demo.
+	schedulerNotice = "With Lost update on the board, the scripted play ends at counter = 1 after two increments. Then compare the counts: 18 of its 20 schedules lose an update, while the free runs, scheduled by Go, may seldom or never lose one: rare, not impossible."
+
 	schedulerAbout = `Each program here is real Go, compiled into this app and shown in the Code tab. Its goroutines stop at **checkpoints** (` + "`g.Checkpoint()`" + `): at each, the goroutine parks and waits. When you pick a ready goroutine, it alone runs until its next checkpoint, until it blocks, or to its end; every other goroutine of the program stays parked, so the program runs under exactly the order of steps you chose.
 
 A normal run has no such stops: on several cores goroutines run at the same time, and the Go scheduler can preempt a running goroutine at almost any instruction. The checkpoints sit between the steps whose order changes the outcome. Their shared state is touched only atomically, under a lock, or by one goroutine alone, so these programs have no data race, and the Go memory model promises that such a program behaves as if its goroutines' steps took turns in some order. So every outcome a real run of these programs can reach, picking reaches too, and a bug you reach by picking, a real run can reach. With a data race — a plain counter++ in two goroutines — the memory model no longer promises that: a racy run may behave as no order of turns would, and the race detector reports the race whether or not an update is lost.

@@ -31,6 +31,9 @@ import (
 const (
 	serverIntro = "A server reads a database, fills a template and answers. Most of each request is spent waiting on the database (here a simulated round trip), and the database has only so many connections."
 
+	// serverNotice is the guided lesson's "what to notice" line, shown above the demo.
+	serverNotice = "Compare requests/s measured with the ceiling: one at a time serves about one request per round trip; with a goroutine per connection the database's connections set the limit, not the goroutines; the bounded pool is capped by its workers too."
+
 	serverAbout = `A request handler that queries a database often spends most of its life **blocked**: the CPU is idle while the query travels to the database and the answer comes back. Here that round trip is **simulated**: the handler sleeps for the time the slider sets, while holding one of the database's connections, as a real client holds its connection until the answer arrives. The query itself then runs on a real SQLite database, and the page is filled from an html/template.
 
 **One at a time** puts a lock around every request: while one waits on the database, every other request waits for the lock. It serves at most one request per round trip (at the default 20 ms, 1 ÷ 20 ms = 50 requests/s).
