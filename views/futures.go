@@ -27,7 +27,7 @@ const (
 	futuresIntro = "Instead of taking a callback, an asynchronous function returns at once a future: a value that will hold the result later."
 
 	// futuresNotice is the guided lesson's "what to notice" line, shown above the demo.
-	futuresNotice = "All gets every future back at once (the claim below says how fast); then the rows settle one by one, each after its own simulated latency, and the window goes on answering meanwhile."
+	futuresNotice = "Starting the futures returns at once (the claim below says how fast); the rows then settle one by one, each after its own simulated latency, while the window goes on answering."
 
 	futuresAbout = `A **future** (or promise) stands for a result that is not ready yet. The function that starts the work returns it at once; whoever needs the value waits for it, or chains what to do next: *then* on success, *catch* on failure.
 

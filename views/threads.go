@@ -19,7 +19,7 @@ const (
 	threadsIntro = "Ten workers, each on its own operating-system thread, printing as they go. They run concurrently, and in parallel only as far as free cores and GOMAXPROCS allow; the schedulers, not the program, decide the order, so their lines interleave differently on every run."
 
 	// threadsNotice is the guided lesson's "what to notice" line, shown above the demo.
-	threadsNotice = "Each lane names the OS thread its worker ran on, and the console's lines interleave; run it again and the order changes: the schedulers decide it, not the program."
+	threadsNotice = "Each worker's lane names its OS thread (on Linux), and the console's lines interleave; run it again and the order changes: the schedulers decide it, not the program."
 
 	threadsAbout = `A thread is the operating system's unit of execution: it has its own stack and is scheduled by the kernel. Threads on different cores can run in parallel; with more threads than cores, no more run at once than there are cores, and the rest take turns on them.
 
