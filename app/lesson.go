@@ -47,9 +47,11 @@ func (s *shell) lessonBar() fyne.CanvasObject {
 	l.next.IconPlacement = widget.ButtonIconTrailingText
 	l.next.Importance = widget.HighImportance
 	l.exit = widget.NewButtonWithIcon("Exit lesson", theme.CancelIcon(), s.exitLesson)
+	// The step and the buttons keep their height, centred beside the
+	// notice however many lines it wraps to.
 	l.bar = container.NewBorder(nil, widget.NewSeparator(),
-		container.NewHBox(widget.NewIcon(theme.VisibilityIcon()), l.step),
-		container.NewHBox(l.back, l.next, l.exit), l.notice)
+		container.NewCenter(container.NewHBox(widget.NewIcon(theme.VisibilityIcon()), l.step)),
+		container.NewCenter(container.NewHBox(l.back, l.next, l.exit)), l.notice)
 	l.bar.Hide()
 	return l.bar
 }
@@ -124,18 +126,18 @@ func welcomeContent() fyne.CanvasObject {
 		return container.NewHBox(dot(canvas.NewCircle(c)), widget.NewLabel(text))
 	}
 	return container.NewVBox(
-		widget.NewLabel("Each panel runs one concurrency technique for real — threads, goroutines, locks,\n"+
-			"futures, streams, coroutines, a server — and shows what it measured. Run does the\n"+
-			"work the right way; Run blocking does it on the window's own goroutine, which freezes it."),
-		widget.NewLabel("The meter at the right of the status bar says how quickly the window answers. It pings\n"+
-			"the window as a desktop does and times how long the window takes to read input, the moment\n"+
-			"a click or a key would be handled: \"UI\" is the latest ping, \"worst\" the longest of the\n"+
-			"last 5 seconds, and the bars the recent past. The dot shows the worst:"),
+		widget.NewLabel("Each panel runs one concurrency technique for real — threads, goroutines, locks, futures,\n"+
+			"streams, coroutines, a server — and shows what it measured. Run does the work the right way;\n"+
+			"Run blocking does the same work on the window's own goroutine, and the window freezes."),
+		widget.NewLabel(fmt.Sprintf("The meter at the right of the status bar says how quickly the window answers. Like a desktop,\n"+
+			"it pings the window and times how long the window takes to read input, the moment a click or\n"+
+			"a key would be handled: \"UI\" is the latest ping, \"worst\" the longest of the last %d seconds,\n"+
+			"and the bars show those seconds in the same colours as the dot, which shows the worst:", int(meterSpan.Seconds()))),
 		row(meterGreen, fmt.Sprintf("green: under %d ms, answered at the window's next regular read of input", nextPoll.Milliseconds())),
 		row(meterAmber, fmt.Sprintf("amber: %d to %d ms, late: the window stutters", nextPoll.Milliseconds(), notResponse.Milliseconds())),
 		row(meterRed, fmt.Sprintf("red: %d ms or more, the window feels frozen; \"froze … at …\" keeps the last such freeze", notResponse.Milliseconds())),
-		widget.NewLabel("The number beside it counts the goroutines of the app's own process.\n\n"+
-			"The lesson walks the panels in order, with one thing to notice on each;\n"+
-			"Help → Start the lesson brings it back. Explore leaves you free to pick any panel."),
+		widget.NewLabel("The number at the far right counts the goroutines of the app's own process.\n\n"+
+			"The lesson walks the panels in order, with one thing to notice on each. Start the lesson,\n"+
+			"in the Help menu, brings it back; Explore leaves you free to pick any panel."),
 	)
 }
