@@ -21,7 +21,7 @@ const (
 	raceIntro = "A thousand goroutines add one and a thousand subtract one from the same counter, a thousand times each. The answer should be zero, with no update lost."
 
 	// raceNotice is the guided lesson's "what to notice" line, shown above the demo.
-	raceNotice = "Read the Lost updates column: sync.Mutex, sync/atomic Add and the owner goroutine lose 0; the load, yield, store rows lose many, even at GOMAXPROCS=1; plain n += 1 usually loses some, and is a bug even in a run that loses none."
+	raceNotice = "Read the Lost updates column: sync.Mutex, sync/atomic Add and the owner goroutine lose 0; the load, yield, store rows lose many, even at GOMAXPROCS=1; plain n += 1 often loses some, and is a bug even in a run that loses none (the race detector reports it either way)."
 
 	raceAbout = `Adding one to a shared counter is three steps: read it, add one, write it back. If another goroutine writes between our read and our write, our write replaces its update, and that update is lost. A result that depends on how the goroutines happen to interleave is a **race condition**.
 
