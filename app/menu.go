@@ -61,7 +61,8 @@ func (s *shell) menu() *fyne.MainMenu {
 
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Export results…", s.exportResults)),
+			fyne.NewMenuItem("Export results…", s.exportResults),
+			fyne.NewMenuItem("Save picture…", s.savePicture), fyne.NewMenuItem("Save trace…", s.saveTrace)),
 		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
 		fyne.NewMenu("Help", fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)
