@@ -102,11 +102,13 @@ func (s *shell) saveTrace() {
 			fmt.Sprintf("%d MiB in all: past that, the oldest go.)", traceBudget>>20), s.win)
 		return
 	}
-	s.saveAs(p.ID+".trace", "the run's trace", func() func(io.Writer) error {
+	s.saveAs(p.ID+".trace", func() func(io.Writer) error {
 		return func(w io.Writer) error {
 			_, err := w.Write(data)
 			return err
 		}
+	}, func(path string) string {
+		return fmt.Sprintf("Saved the run's trace to %s: go tool trace opens it; the run is its task %q.", path, p.ID)
 	})
 }
 
@@ -127,10 +129,10 @@ func (s *shell) savePicture() {
 	if tab := s.tabs.SelectedIndex(); tab > 0 {
 		name += "-" + tabs[tab]
 	}
-	s.saveAs(name+".png", "the picture", func() func(io.Writer) error {
+	s.saveAs(name+".png", func() func(io.Writer) error {
 		img := s.picture() // on the Fyne goroutine; the encoding is not
 		return func(w io.Writer) error { return png.Encode(w, img) }
-	})
+	}, func(path string) string { return "Saved the picture to " + path + "." })
 }
 
 // picture renders the window's content with the software painter, at the
@@ -155,8 +157,8 @@ func (s *shell) picture() image.Image {
 // saveAs shows a file-save dialog for name, in the remembered folder. Once
 // the user has chosen the file, contents is called on the Fyne goroutine
 // and returns what writes the file, which runs on a goroutine of the shell;
-// the status bar then says where what went, or a dialog why it did not.
-func (s *shell) saveAs(name, what string, contents func() func(io.Writer) error) {
+// the status bar then says saved(path), or a dialog why it failed.
+func (s *shell) saveAs(name string, contents func() func(io.Writer) error, saved func(path string) string) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, s.win)
@@ -178,7 +180,7 @@ func (s *shell) saveAs(name, what string, contents func() func(io.Writer) error)
 					dialog.ShowError(werr, s.win)
 					return
 				}
-				s.status.SetText(fmt.Sprintf("Saved %s to %s.", what, w.URI().Path()))
+				s.status.SetText(saved(w.URI().Path()))
 			})
 		})
 	}, s.win)
