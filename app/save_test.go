@@ -42,8 +42,9 @@ func TestTraceStoreKeepsTheLatestWithinBudget(t *testing.T) {
 // threadsShell is a shell on the threads panel with the app's flight
 // recorder running: its run is in this process, ten goroutines locked to
 // threads for about a second. The flight recorder is one per process, so
-// its tests are not parallel.
-func threadsShell(t *testing.T, opts options) *shell {
+// its tests are not parallel. readXray's readings are returned to run once
+// the run has ended (see xrayTab.read).
+func threadsShell(t *testing.T, opts options) (*shell, *[]func()) {
 	t.Helper()
 	opts.panel = "threads"
 	s := newShell(test.NewTempApp(t), opts)
@@ -52,13 +53,23 @@ func threadsShell(t *testing.T, opts options) *shell {
 		t.Fatalf("no flight recorder: %v", s.xray.recorder.err)
 	}
 	t.Cleanup(s.xray.recorder.stop)
-	return s
+	readings := new([]func())
+	s.xray.read = func(f func()) { *readings = append(*readings, f) }
+	return s, readings
+}
+
+// runAll runs the readings, in order.
+func runAll(readings *[]func()) {
+	for _, f := range *readings {
+		f()
+	}
+	*readings = nil
 }
 
 // X-ray → Save trace… writes the trace the X-ray was read from: a file that
 // Go's trace parser reads, with the run's task and its ten workers.
 func TestSaveTraceWritesTheRunsTrace(t *testing.T) {
-	s := threadsShell(t, options{noQuestions: true})
+	s, readings := threadsShell(t, options{noQuestions: true})
 	dir := t.TempDir()
 	s.app.Preferences().SetString(prefFolder, dir) // where the dialog opens
 	d := s.demo()
@@ -66,7 +77,7 @@ func TestSaveTraceWritesTheRunsTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Wait()
-	s.xray.readers.Wait()
+	runAll(readings)
 	if s.xray.traces.get(s.current) == nil {
 		t.Fatal("no trace kept for Save trace… after the X-ray was read")
 	}
@@ -154,13 +165,13 @@ func TestSaveTraceFlag(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tt.path(t.TempDir())
-			s := threadsShell(t, options{autorun: true, saveTrace: path})
+			s, readings := threadsShell(t, options{autorun: true, saveTrace: path})
 			var stderr bytes.Buffer
 			s.auto.stderr = &stderr
 			s.autorun()
 			s.demo().Wait()
-			s.xray.readers.Wait()
-			s.owned.Wait()
+			runAll(readings)
+			s.owned.Wait() // the trace is written on a goroutine of the shell
 			if got := s.exitCode.Load(); got != tt.wantCode {
 				t.Errorf("exit code = %d, want %d (stderr %q)", got, tt.wantCode, stderr.String())
 			}

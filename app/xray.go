@@ -30,9 +30,12 @@ type xrayTab struct {
 	latest   map[int]reading           // each panel's latest reading: only it may show
 	traces   traceStore                // each panel's latest trace, for Save trace… (save.go)
 	ctx      context.Context           // cancelled when the window closes
-	// readers are the readings' goroutines: the exit does not wait for
-	// them (see waits), the tests do.
-	readers sync.WaitGroup
+	// read starts a reading's goroutine. The exit does not wait for them
+	// (see waits). Tests run the readings themselves once the run has
+	// ended: Fyne's test driver runs fyne.Do at once on the calling
+	// goroutine, so a reading on its own goroutine would race with the
+	// rest of the run's end.
+	read func(func())
 }
 
 // reading is one X-ray being read.
@@ -45,6 +48,7 @@ func (t *xrayTab) init(ctx context.Context) {
 	t.ctx = ctx
 	t.shown = map[int]fyne.CanvasObject{}
 	t.latest = map[int]reading{}
+	t.read = func(f func()) { go f() }
 	t.holder = container.NewStack()
 	t.tab = container.NewTabItemWithIcon("X-ray", theme.VisibilityIcon(), t.holder)
 }
@@ -76,7 +80,7 @@ func (s *shell) readXray(i int, traced []byte) {
 	shown := views.NewXrayReading()
 	s.showXray(i, shown.Content)
 	recorder := s.xray.recorder
-	s.xray.readers.Go(func() {
+	s.xray.read(func() {
 		defer cancel()
 		began := time.Now()
 		progress := shown.Progress()
