@@ -110,10 +110,10 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.screenshot, "screenshot", "", "with --autorun: write a PNG of the window to `FILE` when the demo ends, then quit")
 	fs.StringVar(&o.tab, "tab", "", "open the panel on this tab: "+strings.Join(tabs, ", "))
 	fs.StringVar(&o.report, "report", "", "with --autorun: when the demo ends, write what it measured to `FILE.json`")
-	fs.StringVar(&o.saveTrace, "save-trace", "", "with --autorun: once the run's X-ray is read, write its execution trace to `FILE` (for go tool trace), before --screenshot")
 	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions and roles to stdout, one JSON object per line (for tests)")
 	fs.BoolVar(&o.noQuestions, "no-questions", false, "never ask a question before a demo runs (--autorun never asks)")
 	fs.StringVar(&o.codeOf, "code-template", "", "print the editable source of the panel with this `ID` (what Edit starts from) and exit")
+	fs.StringVar(&o.saveTrace, "save-trace", "", "with --autorun: once the run's X-ray is read, write its execution trace to `FILE` (for go tool trace), before --screenshot")
 	codeFile := fs.String("code", "", "with --panel and --autorun: run `FILE.go` as your version of the panel's technique")
 	if err := fs.Parse(args); err != nil {
 		return o, err
