@@ -39,6 +39,7 @@ type options struct {
 	screenshot string
 	tab        string
 	report     string
+	saveTrace  string
 	debugStats bool
 
 	noQuestions bool   // never ask before a run (views.Predictions)
@@ -112,6 +113,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.debugStats, "debug-stats", false, "print the goroutine count and the buttons' positions and roles to stdout, one JSON object per line (for tests; no first-start welcome)")
 	fs.BoolVar(&o.noQuestions, "no-questions", false, "never ask a question before a demo runs (--autorun never asks)")
 	fs.StringVar(&o.codeOf, "code-template", "", "print the editable source of the panel with this `ID` (what Edit starts from) and exit")
+	fs.StringVar(&o.saveTrace, "save-trace", "", "with --autorun: once the run's X-ray is read, write its execution trace to `FILE` (for go tool trace), before --screenshot")
 	codeFile := fs.String("code", "", "with --panel and --autorun: run `FILE.go` as your version of the panel's technique")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -147,6 +149,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.report != "" && !o.autorun {
 		return o, errors.New("--report needs --autorun")
+	}
+	if o.saveTrace != "" && !o.autorun {
+		return o, errors.New("--save-trace needs --autorun")
 	}
 	if o.screenshot != "" && !strings.HasSuffix(strings.ToLower(o.screenshot), ".png") {
 		return o, fmt.Errorf("--screenshot %q: the file name must end in .png", o.screenshot)

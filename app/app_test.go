@@ -40,6 +40,7 @@ func TestCommandLine(t *testing.T) {
 		{"screenshot needs autorun", []string{"--screenshot", "x.png"}, exitUsage, "", "--screenshot needs --autorun"},
 		{"screenshot must be a png", []string{"--autorun", "--screenshot", "x.jpg"}, exitUsage, "", "must end in .png"},
 		{"report needs autorun", []string{"--report", "r.json"}, exitUsage, "", "--report needs --autorun"},
+		{"save-trace needs autorun", []string{"--save-trace", "x.trace"}, exitUsage, "", "--save-trace needs --autorun"},
 		{"stray argument", []string{"race"}, exitUsage, "", "unexpected argument"},
 		{"unknown flag", []string{"--frobnicate"}, exitUsage, "", "flag provided but not defined"},
 	}

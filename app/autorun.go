@@ -1,13 +1,14 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"image/png"
 	"io"
 	"os"
 	"time"
 
-	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2"
 
 	"concurrencylab/views"
 )
@@ -18,13 +19,16 @@ const (
 	settleBeforeShot  = 600 * time.Millisecond // lets the last updates draw
 )
 
-// autorunState is what --autorun, --screenshot and --report need while the
-// demo runs. The shell's methods use it on the Fyne goroutine.
+// autorunState is what --autorun, --screenshot, --report and --save-trace
+// need while the demo runs. The shell's methods use it on the Fyne goroutine.
 type autorunState struct {
 	stderr        io.Writer
 	shotTaken     bool
 	reportWritten bool
-	shootWhenXray bool // --tab xray --screenshot: the picture waits for the X-ray
+	traceDone     bool // --save-trace was written, or said why not
+	// waitXray: --save-trace, or --tab xray --screenshot, waits for the
+	// run's X-ray; readXray calls autorunXray once it is read.
+	waitXray bool
 }
 
 // autorun starts the current panel's primary demo as --autorun asks, and
@@ -78,14 +82,57 @@ func (s *shell) autorunDone(p views.Panel, err error) {
 	if s.opts.tab != "" {
 		s.tabs.SelectIndex(tabIndex(s.opts.tab))
 	}
-	if s.opts.screenshot == "" {
+	saveTrace := s.opts.saveTrace != "" && !s.auto.traceDone
+	if saveTrace && err != nil {
+		// The demo failed, or did not end in time: no X-ray to wait for.
+		s.auto.traceDone, saveTrace = true, false
+		fmt.Fprintf(s.auto.stderr, "concurrency-lab: --save-trace %s: not written (see the error above)\n", s.opts.saveTrace)
+		s.exitCode.Store(exitFail)
+	}
+	if err != nil {
+		s.auto.waitXray = false // a run's X-ray pending when the time ran out: the picture goes without it
+	}
+	if err == nil && (saveTrace || s.opts.screenshot != "" && s.opts.tab == "xray" && s.xray.recorder.running()) {
+		s.auto.waitXray = true // readXray calls autorunXray once the X-ray is read
 		return
 	}
-	if s.opts.tab == "xray" && s.xray.recorder.running() && err == nil {
-		s.auto.shootWhenXray = true // readXray takes the picture once the X-ray is drawn
+	if s.opts.screenshot != "" {
+		s.shoot()
+	}
+}
+
+// autorunXray goes on once the run's X-ray has been read from data (err
+// says why there is none): it writes --save-trace, off the Fyne goroutine,
+// and then takes --screenshot.
+func (s *shell) autorunXray(data []byte, err error) {
+	path := s.opts.saveTrace
+	if path == "" || s.auto.traceDone {
+		if s.opts.screenshot != "" {
+			s.shoot()
+		}
 		return
 	}
-	s.shoot()
+	s.auto.traceDone = true
+	s.spawn(func(context.Context) {
+		werr := err
+		if werr == nil {
+			werr = writeTrace(path, data)
+		} else {
+			werr = fmt.Errorf("--save-trace %s: not written, as there is no X-ray of the run: %w", path, err)
+		}
+		fyne.Do(func() {
+			if s.closing.Load() {
+				return
+			}
+			if werr != nil {
+				fmt.Fprintln(s.auto.stderr, "concurrency-lab:", werr)
+				s.exitCode.Store(exitFail)
+			}
+			if s.opts.screenshot != "" {
+				s.shoot()
+			}
+		})
+	})
 }
 
 // shoot takes the screenshot after a moment for the last updates to draw, and quits.
@@ -103,16 +150,9 @@ func (s *shell) shoot() {
 	})
 }
 
-// screenshot renders the window's content with the software painter, at the
-// window's size: on the GL driver under Xvfb, Canvas().Capture() returned a
-// black image. It is taken just before quitting, as it moves the content
-// to another canvas.
+// screenshot writes a picture of the window (see picture) to path as PNG.
 func (s *shell) screenshot(path string) error {
-	c := software.NewCanvas()
-	c.SetPadded(false)
-	c.Resize(s.win.Canvas().Size())
-	c.SetContent(s.win.Content())
-	img := c.Capture()
+	img := s.picture()
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)

@@ -60,7 +60,7 @@ func (s *shell) menu() *fyne.MainMenu {
 	themeMenu.ChildMenu = fyne.NewMenu("", themeItems...)
 
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(),
+		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Save picture…", s.savePicture), fyne.NewMenuItem("Save trace…", s.saveTrace),
 			fyne.NewMenuItem("Export results…", s.exportResults)),
 		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
 		fyne.NewMenu("Help", fyne.NewMenuItem("Start the lesson", s.startLesson), fyne.NewMenuItem("About Concurrency Lab", s.about)),

@@ -58,6 +58,7 @@ func (s *shell) exportResults() {
 		if w == nil {
 			return // the user cancelled
 		}
+		s.rememberFolder(w.URI())
 		jsonPath, csvPath, werr := writeExport(w, rep)
 		if werr != nil {
 			dialog.ShowError(werr, s.win)
@@ -66,6 +67,9 @@ func (s *shell) exportResults() {
 		s.status.SetText(fmt.Sprintf("Exported the results to %s and %s.", jsonPath, csvPath))
 	}, s.win)
 	save.SetFileName(rep.Panel + "-results.json")
+	if l := s.folder(); l != nil {
+		save.SetLocation(l)
+	}
 	save.Show()
 }
 

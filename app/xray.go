@@ -28,7 +28,14 @@ type xrayTab struct {
 	holder   *fyne.Container           // the tab's content: the current panel's X-ray
 	shown    map[int]fyne.CanvasObject // each panel's X-ray of its last run
 	latest   map[int]reading           // each panel's latest reading: only it may show
+	traces   traceStore                // each panel's latest trace, for Save trace… (save.go)
 	ctx      context.Context           // cancelled when the window closes
+	// read starts a reading's goroutine. The exit does not wait for them
+	// (see waits). Tests run the readings themselves once the run has
+	// ended: Fyne's test driver runs fyne.Do at once on the calling
+	// goroutine, so a reading on its own goroutine would race with the
+	// rest of the run's end.
+	read func(func())
 }
 
 // reading is one X-ray being read.
@@ -41,6 +48,7 @@ func (t *xrayTab) init(ctx context.Context) {
 	t.ctx = ctx
 	t.shown = map[int]fyne.CanvasObject{}
 	t.latest = map[int]reading{}
+	t.read = func(f func()) { go f() }
 	t.holder = container.NewStack()
 	t.tab = container.NewTabItemWithIcon("X-ray", theme.VisibilityIcon(), t.holder)
 }
@@ -68,19 +76,22 @@ func (s *shell) readXray(i int, traced []byte) {
 	}
 	ctx, cancel := context.WithCancel(s.xray.ctx)
 	s.xray.latest[i] = reading{ctx, cancel}
+	s.xray.traces.drop(i) // the last run's trace is no longer the latest
 	shown := views.NewXrayReading()
 	s.showXray(i, shown.Content)
 	recorder := s.xray.recorder
-	go func() {
+	s.xray.read(func() {
 		defer cancel()
 		began := time.Now()
 		progress := shown.Progress()
 		var x *xray.Run
 		var err error
-		if traced != nil {
-			x, err = xray.ReadProgress(ctx, bytes.NewReader(traced), p.ID, progress)
-		} else {
-			x, err = recorder.snapshot(ctx, p.ID, progress)
+		data := traced
+		if data == nil {
+			data, err = recorder.snapshot()
+		}
+		if err == nil {
+			x, err = xray.ReadProgress(ctx, bytes.NewReader(data), p.ID, progress)
 		}
 		var drawing *views.XrayDrawing
 		if err == nil {
@@ -101,6 +112,7 @@ func (s *shell) readXray(i int, traced []byte) {
 				}
 				view = views.XrayMessage("No X-ray of this run: " + err.Error())
 			} else {
+				s.xray.traces.put(i, data)
 				note := p.XrayNote
 				if note != "" {
 					note += " "
@@ -109,15 +121,15 @@ func (s *shell) readXray(i int, traced []byte) {
 					note += "Recorded inside the child process that did the work. "
 				}
 				note += fmt.Sprintf("(Trace read and summarised in %v.)", took.Round(10*time.Millisecond))
-				view = views.NewXrayView(drawing, note)
+				view = s.xrayWithSave(views.NewXrayView(drawing, note))
 			}
 			s.showXray(i, view)
-			if s.auto.shootWhenXray {
-				s.auto.shootWhenXray = false
-				s.shoot()
+			if s.auto.waitXray {
+				s.auto.waitXray = false
+				s.autorunXray(data, err)
 			}
 		})
-	}()
+	})
 }
 
 // showXray puts view in panel i's X-ray tab. Only the tab's holder is
@@ -147,15 +159,15 @@ func startXray() *xrayer {
 	return &xrayer{fr: fr}
 }
 
-// snapshot returns the X-ray of the last run of task in the recorder's
-// window. Only the copy out of the recorder holds the lock: reading what was
-// copied can take seconds, and stop must not wait for it.
-func (x *xrayer) snapshot(ctx context.Context, task string, progress func(xray.Progress)) (*xray.Run, error) {
+// snapshot returns a copy of the recorder's window: an execution trace of
+// the last seconds. Only the copy holds the lock: reading what was copied
+// can take seconds, and stop must not wait for it.
+func (x *xrayer) snapshot() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := x.copy(&buf); err != nil {
 		return nil, err
 	}
-	return xray.ReadProgress(ctx, &buf, task, progress)
+	return buf.Bytes(), nil
 }
 
 func (x *xrayer) copy(buf *bytes.Buffer) error {
