@@ -42,6 +42,7 @@ type shell struct {
 	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
 
 	predict *views.Predictions // the questions asked before a demo runs
+	zoom    int                // percent of the theme's sizes (theme.go)
 
 	// The window and navigation (this file).
 	current   int
@@ -87,8 +88,6 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	}
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(meta.Icon)
-	a.Settings().SetTheme(themeFor(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
-
 	s := newShell(a, opts)
 	s.auto.stderr = stderr
 	go s.exitOnSignal()
@@ -130,6 +129,8 @@ func newShell(a fyne.App, opts options) *shell {
 	s.status.Truncation = fyne.TextTruncateEllipsis
 	s.predict = views.NewPredictions(a.Preferences(), s.win, opts.autorun || opts.noQuestions)
 	s.current = -1
+	s.zoom = startZoom(a.Preferences(), opts)
+	s.applyTheme() // before the panels are built: some read the text size
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.xray.init(s.life)
 

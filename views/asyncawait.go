@@ -188,7 +188,8 @@ func newAsyncAwaitView() *asyncAwaitView {
 			}
 		}
 		code := NewCodeView(src)
-		code.SetTextSize(theme.TextSize() - 2)
+		// Two points under the text at 100 %; it grows with the zoom.
+		code.SetTextSize(theme.DefaultTheme().Size(theme.SizeNameText) - 2)
 		code.ShowLine(funcLine(src, workflowFuncs[style])) // its doc comment is a scroll up
 		codes[style] = code
 		if style == "straight-line" {

@@ -113,7 +113,8 @@ func newCallbacksView() *callbacksView {
 			src = err.Error()
 		}
 		code := NewCodeView(src)
-		code.SetTextSize(theme.TextSize() - 2)
+		// Two points under the text at 100 %; it grows with the zoom.
+		code.SetTextSize(theme.DefaultTheme().Size(theme.SizeNameText) - 2)
 		code.ShowLine(funcLine(src, fn))
 		return container.NewBorder(bold(title), result, nil, nil, code)
 	}

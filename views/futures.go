@@ -117,9 +117,9 @@ func newFuturesView() *futuresView {
 		Pending: "Not measured yet: press All (First starts its futures inside one call, so it is not timed), or read the file the promise way.",
 	})
 	controls := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Resources (1–200):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
-			widget.NewLabel("simulated network latency, ms:"), container.NewGridWrap(fyne.NewSize(80, 36), v.minLat),
-			widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(80, 36), v.maxLat)),
+		container.NewHBox(widget.NewLabel("Resources (1–200):"), sized(70, 36, v.n),
+			widget.NewLabel("simulated network latency, ms:"), sized(80, 36, v.minLat),
+			widget.NewLabel("to"), sized(80, 36, v.maxLat)),
 		container.NewBorder(nil, nil, rateLabel, v.panics, v.failRate),
 		container.NewHBox(all, first, cancel),
 		v.message, v.summary, v.goroutines)
