@@ -241,7 +241,7 @@ func newAsyncAwaitView() *asyncAwaitView {
 	codeHeight := canvas.NewRectangle(color.Transparent)
 	codeHeight.SetMinSize(fyne.NewSize(0, 360))
 	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step, v.measured, results,
-		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.claims.Content)
+		container.NewStack(sized(0, 360, codeHeight), tabs), widget.NewSeparator(), v.claims.Content)
 	v.demo = newDemo(container.NewVScroll(content), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)
 	return v

@@ -123,10 +123,10 @@ func newFuturesView() *futuresView {
 		container.NewBorder(nil, nil, rateLabel, v.panics, v.failRate),
 		container.NewHBox(all, first, cancel),
 		v.message, v.summary, v.goroutines)
-	// The table keeps room for a dozen rows; what follows it is in the scroll.
+	// The table keeps room for a dozen rows (grown with the zoom); what follows it is in the scroll.
 	tableHeight := canvas.NewRectangle(color.Transparent)
 	tableHeight.SetMinSize(fyne.NewSize(0, 300))
-	content := container.NewVBox(controls, container.NewStack(tableHeight, v.table),
+	content := container.NewVBox(controls, container.NewStack(sized(0, 300, tableHeight), v.table),
 		widget.NewSeparator(), bold("Cancellation and goroutine leaks"), container.NewHBox(leak), v.leak,
 		widget.NewSeparator(), bold("The promise-style file read"), container.NewHBox(read), v.promise,
 		widget.NewSeparator(), v.claims.Content)
