@@ -176,7 +176,9 @@ func (g *waitGraph) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is a square of graphSide, grown with the zoom.
-func (g *waitGraph) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSquareSize(graphSide * Zoom()) }
+func (g *waitGraph) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSquareSize(graphSide * Zoom())
+}
 
 // place puts every node and arrow where the size says.
 func (g *waitGraph) place() {

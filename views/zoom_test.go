@@ -65,4 +65,3 @@ func TestFixedSizesGrowWithTheZoom(t *testing.T) {
 		t.Errorf("a hidden chart takes %v", got)
 	}
 }
-
