@@ -57,5 +57,12 @@ func (s *shell) zoomItems() []*fyne.MenuItem {
 	for _, it := range items {
 		s.win.Canvas().AddShortcut(it.Shortcut, func(fyne.Shortcut) { it.Action() })
 	}
+	// Ctrl++ as typed (Shift and =) and the keypad's + zoom in too.
+	for _, sc := range []*desktop.CustomShortcut{
+		{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+		{KeyName: fyne.KeyPlus, Modifier: fyne.KeyModifierShortcutDefault},
+	} {
+		s.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { in.Action() })
+	}
 	return items
 }
