@@ -23,6 +23,9 @@ func sized(w, h float32, o fyne.CanvasObject) *fyne.Container {
 	return container.New(zoomedSize{w, h}, o)
 }
 
+// Sized is sized, for the shell: the status bar's meter grows with the zoom too.
+func Sized(w, h float32, o fyne.CanvasObject) *fyne.Container { return sized(w, h, o) }
+
 type zoomedSize struct{ w, h float32 }
 
 func (l zoomedSize) MinSize([]fyne.CanvasObject) fyne.Size {
