@@ -105,7 +105,7 @@ func newMeter() *meter {
 		m.stall,
 		container.NewCenter(views.Sized(12, 12, m.dot)),
 		m.text,
-		container.NewCenter(views.Sized(sparkBars*3, 22, sparkBox)), // grown with the zoom,
+		container.NewCenter(views.Sized(sparkBars*3, 22, sparkBox)), // grown with the zoom
 		m.goroutines,
 	)
 	m.dot.Resize(fyne.NewSize(12, 12))
