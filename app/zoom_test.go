@@ -2,6 +2,7 @@ package app
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -20,10 +21,15 @@ func TestZoomShortcutsScaleTheThemeAndAreStored(t *testing.T) {
 	s := newShell(a, options{})
 	t.Cleanup(s.stopAll)
 	baseText, basePad := theme.TextSize(), theme.Padding()
+	// The test driver's canvas wraps the one that keeps the shortcuts
+	// (software.WindowlessCanvas, which embeds fyne.ShortcutHandler).
+	keys, ok := reflect.ValueOf(s.win.Canvas()).Elem().FieldByName("WindowlessCanvas").Interface().(fyne.Shortcutable)
+	if !ok {
+		t.Fatal("the test canvas keeps no shortcuts")
+	}
 	press := func(k fyne.KeyName) {
 		t.Helper()
-		s.win.Canvas().(fyne.Shortcutable).TypedShortcut(
-			&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+		keys.TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
 	}
 	check := func(percent int) {
 		t.Helper()
@@ -56,6 +62,15 @@ func TestZoomShortcutsScaleTheThemeAndAreStored(t *testing.T) {
 		press(fyne.KeyMinus)
 	}
 	check(minZoom)
+	// The View menu's item does what its shortcut does.
+	for _, m := range s.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Label == "Zoom in" {
+				it.Action()
+			}
+		}
+	}
+	check(67)
 	if got := startZoom(a.Preferences(), options{zoom: 175}); got != 175 {
 		t.Errorf("--zoom 175 starts at %d %%", got)
 	}
