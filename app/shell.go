@@ -137,17 +137,24 @@ func newShell(a fyne.App, opts options) *shell {
 	s.nav = widget.NewList(
 		func() int { return len(s.panels) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.InfoIcon()), widget.NewLabel("Concurrency vs parallelism"))
+			// A name cut short ("Race condit…") rather than a window wider
+			// than the screen, when zoomed in: the panel's title is beside it.
+			name := widget.NewLabel("Concurrency vs parallelism")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, name)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(s.panels[id].Icon())
-			row.Objects[1].(*widget.Label).SetText(s.panels[id].Title)
+			row := o.(*fyne.Container) // a Border: the centre (the name) first, then the icon on its left
+			row.Objects[0].(*widget.Label).SetText(s.panels[id].Title)
+			row.Objects[1].(*widget.Icon).SetResource(s.panels[id].Icon())
 		})
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
 
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
+	// Zoomed in, the title gives way to the toolbar's buttons rather than
+	// widen the window past the screen; the list on the left still names it.
+	s.title.Truncation = fyne.TextTruncateEllipsis
 	s.intro = widget.NewLabel("")
 	s.intro.Wrapping = fyne.TextWrapWord
 	s.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), s.run)

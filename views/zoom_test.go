@@ -21,8 +21,8 @@ type scaledTheme struct {
 func (t scaledTheme) Size(n fyne.ThemeSizeName) float32 { return t.Theme.Size(n) * t.f }
 
 // What the views draw at fixed sizes grows with the theme's zoom: the
-// lanes, the fixed-width entries, the charts, the code and the wait-for
-// graph. Each is measured at 100 % and at 150 %, in one window that is
+// lanes, the fixed-width entries, the charts, the code, the wait-for
+// graph and the result tables' columns. Each is measured at 100 % and at 150 %, in one window that is
 // zoomed in between, as the View menu does it.
 func TestFixedSizesGrowWithTheZoom(t *testing.T) {
 	a := test.NewTempApp(t)
@@ -37,15 +37,16 @@ func TestFixedSizesGrowWithTheZoom(t *testing.T) {
 	small := NewCodeView("package main\n\nfunc main() {}\n")
 	small.SetTextSize(12)
 	graph := newWaitGraph(5)
-	w := test.NewWindow(container.NewVBox(tl, entry, chart, code, small, graph.Content))
+	table := newResultTable([]string{"Strategy", "Lost"}, []string{"sync.Mutex"}, []string{"1998998"})
+	w := test.NewWindow(container.NewVBox(tl, entry, chart, code, small, graph.Content, table.Content))
 	t.Cleanup(w.Close)
 
 	sizes := func() []fyne.Size {
 		// A code view scrolls: its grid of cells is what grows.
 		cells := func(c *CodeView) fyne.Size { return test.WidgetRenderer(c).(*codeRenderer).layout.MinSize(nil) }
-		return []fyne.Size{tl.MinSize(), entry.MinSize(), chart.MinSize(), cells(code), cells(small), graph.Content.MinSize()}
+		return []fyne.Size{tl.MinSize(), entry.MinSize(), chart.MinSize(), cells(code), cells(small), graph.Content.MinSize(), table.Content.MinSize()}
 	}
-	names := []string{"timeline", "entry", "chart", "code", "code at 12 pt", "wait-for graph"}
+	names := []string{"timeline", "entry", "chart", "code", "code at 12 pt", "wait-for graph", "result table"}
 	before := sizes()
 	a.Settings().SetTheme(scaledTheme{theme.DefaultTheme(), 1.5})
 	if got := Zoom(); math.Abs(float64(got-1.5)) > 1e-3 {
