@@ -129,7 +129,8 @@ func newCallbacksView() *callbacksView {
 	split.Offset = 0.66
 	v.root = split
 
-	v.demo = newDemo(split, &v.runs,
+	// Zoomed in, the split scrolls and keeps the console room for its lines.
+	v.demo = newDemo(container.NewVScroll(tallerWhenZoomed(400, split)), &v.runs,
 		func() error { return v.readAfter(assets.Samples(), "foo.txt", true) },
 		func() error { return v.readBlocking(assets.Samples(), "foo.txt") })
 	return v

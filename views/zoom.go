@@ -63,3 +63,28 @@ func (l zoomedChart) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	l.img.Move(fyne.NewPos(0, 0))
 	l.img.Resize(size)
 }
+
+// tallerWhenZoomed is o, asking for extra×(zoom−1) more height than it needs:
+// nothing at 100 %, extra/2 at 150 %. In a vertical scroll, a panel that
+// shares its height between parts (a split) then keeps room for its
+// evidence when zoomed in, and the rest is a scroll away.
+func tallerWhenZoomed(extra float32, o fyne.CanvasObject) *fyne.Container {
+	return container.New(zoomedExtra{extra}, o)
+}
+
+type zoomedExtra struct{ extra float32 }
+
+func (l zoomedExtra) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m.AddWidthHeight(0, max(Zoom()-1, 0)*l.extra)
+}
+
+func (l zoomedExtra) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
