@@ -43,6 +43,7 @@ type options struct {
 	debugStats bool
 
 	noQuestions bool   // never ask before a run (views.Predictions)
+	zoom        int    // --zoom: start at this percent; 0 is the stored zoom (theme.go)
 	codeOf      string // --code-template: print this panel's editable source
 	code        string // --code: the learner's version, read from the file
 }
@@ -114,9 +115,15 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.noQuestions, "no-questions", false, "never ask a question before a demo runs (--autorun never asks)")
 	fs.StringVar(&o.codeOf, "code-template", "", "print the editable source of the panel with this `ID` (what Edit starts from) and exit")
 	fs.StringVar(&o.saveTrace, "save-trace", "", "with --autorun: once the run's X-ray is read, write its execution trace to `FILE` (for go tool trace), before --screenshot")
+	fs.IntVar(&o.zoom, "zoom", 0, fmt.Sprintf("start at this zoom, in `PERCENT` of the normal size (%d–%d), as View → Zoom in/out sets it", minZoom, maxZoom))
 	codeFile := fs.String("code", "", "with --panel and --autorun: run `FILE.go` as your version of the panel's technique")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	zoomSet := false
+	fs.Visit(func(f *flag.Flag) { zoomSet = zoomSet || f.Name == "zoom" })
+	if zoomSet && !validZoom(o.zoom) {
+		return o, fmt.Errorf("--zoom %d: the zoom must be a percent from %d to %d", o.zoom, minZoom, maxZoom)
 	}
 	if *codeFile != "" {
 		if _, ok := views.CodeTemplate(o.panel); !ok || !o.autorun || o.blocking {

@@ -41,6 +41,11 @@ func TestCommandLine(t *testing.T) {
 		{"screenshot must be a png", []string{"--autorun", "--screenshot", "x.jpg"}, exitUsage, "", "must end in .png"},
 		{"report needs autorun", []string{"--report", "r.json"}, exitUsage, "", "--report needs --autorun"},
 		{"save-trace needs autorun", []string{"--save-trace", "x.trace"}, exitUsage, "", "--save-trace needs --autorun"},
+		{"zoom in range is accepted", []string{"--zoom", "150", "--version"}, exitOK, "Concurrency Lab 0.1.0\n", ""},
+		{"zoom too small", []string{"--zoom", "20"}, exitUsage, "", "--zoom 20: the zoom must be a percent from 50 to 300"},
+		{"zoom too large", []string{"--zoom", "301"}, exitUsage, "", "from 50 to 300"},
+		{"zoom zero is out of range", []string{"--zoom", "0"}, exitUsage, "", "from 50 to 300"},
+		{"zoom is a whole percent", []string{"--zoom", "150%"}, exitUsage, "", "invalid value \"150%\" for flag -zoom"},
 		{"stray argument", []string{"race"}, exitUsage, "", "unexpected argument"},
 		{"unknown flag", []string{"--frobnicate"}, exitUsage, "", "flag provided but not defined"},
 	}

@@ -45,13 +45,9 @@ func (s *shell) menu() *fyne.MainMenu {
 		item.Checked = choice == current
 		item.Action = func() {
 			s.setPref(prefTheme, choice)
-			s.app.Settings().SetTheme(themeFor(choice))
+			s.applyTheme() // at the zoom (zoom.go)
 			for _, it := range themeItems {
 				it.Checked = it == item
-			}
-			if s.current >= 0 {
-				s.codeTab.Content = s.codeView(s.panels[s.current])
-				s.tabs.Refresh()
 			}
 		}
 		themeItems = append(themeItems, item)
@@ -62,7 +58,8 @@ func (s *shell) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", runItem, cancelItem, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Save picture…", s.savePicture), fyne.NewMenuItem("Save trace…", s.saveTrace),
 			fyne.NewMenuItem("Export results…", s.exportResults)),
-		fyne.NewMenu("View", prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem()),
+		fyne.NewMenu("View", append([]*fyne.MenuItem{prev, next, fyne.NewMenuItemSeparator(), themeMenu, s.predict.MenuItem(),
+			fyne.NewMenuItemSeparator()}, s.zoomItems()...)...),
 		fyne.NewMenu("Help", fyne.NewMenuItem("Start the lesson", s.startLesson), fyne.NewMenuItem("About Concurrency Lab", s.about)),
 	)
 }

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/views"
 )
 
 const (
@@ -101,9 +103,9 @@ func newMeter() *meter {
 	sparkBox := container.NewStack(canvas.NewRectangle(color.NRGBA{A: 0x20}), m.spark)
 	m.Content = container.NewHBox(
 		m.stall,
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), m.dot)),
+		container.NewCenter(views.Sized(12, 12, m.dot)),
 		m.text,
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(sparkBars*3, 22), sparkBox)),
+		container.NewCenter(views.Sized(sparkBars*3, 22, sparkBox)), // grown with the zoom
 		m.goroutines,
 	)
 	m.dot.Resize(fyne.NewSize(12, 12))

@@ -42,6 +42,7 @@ type shell struct {
 	demos  map[int]*views.Demo // built on first visit, kept so a panel keeps its state
 
 	predict *views.Predictions // the questions asked before a demo runs
+	zoom    int                // percent of the theme's sizes (theme.go)
 
 	// The window and navigation (this file).
 	current   int
@@ -89,8 +90,6 @@ func runWindow(meta fyne.AppMetadata, opts options, stderr io.Writer) int {
 	}
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(meta.Icon)
-	a.Settings().SetTheme(themeFor(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
-
 	s := newShell(a, opts)
 	s.auto.stderr = stderr
 	go s.exitOnSignal()
@@ -132,23 +131,32 @@ func newShell(a fyne.App, opts options) *shell {
 	s.status.Truncation = fyne.TextTruncateEllipsis
 	s.predict = views.NewPredictions(a.Preferences(), s.win, opts.autorun || opts.noQuestions)
 	s.current = -1
+	s.zoom = startZoom(a.Preferences(), opts)
+	s.applyTheme() // before the panels are built: some read the text size
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.xray.init(s.life)
 
 	s.nav = widget.NewList(
 		func() int { return len(s.panels) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.InfoIcon()), widget.NewLabel("Concurrency vs parallelism"))
+			// A name cut short ("Race condit…") rather than a window wider
+			// than the screen, when zoomed in: the panel's title is beside it.
+			name := widget.NewLabel("Concurrency vs parallelism")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, name)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(s.panels[id].Icon())
-			row.Objects[1].(*widget.Label).SetText(s.panels[id].Title)
+			row := o.(*fyne.Container) // a Border: the centre (the name) first, then the icon on its left
+			row.Objects[0].(*widget.Label).SetText(s.panels[id].Title)
+			row.Objects[1].(*widget.Icon).SetResource(s.panels[id].Icon())
 		})
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
 
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
+	// Zoomed in, the title gives way to the toolbar's buttons rather than
+	// widen the window past the screen; the list on the left still names it.
+	s.title.Truncation = fyne.TextTruncateEllipsis
 	s.intro = widget.NewLabel("")
 	s.intro.Wrapping = fyne.TextWrapWord
 	s.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), s.run)

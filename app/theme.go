@@ -35,3 +35,58 @@ func themeFor(choice string) fyne.Theme {
 		return theme.DefaultTheme()
 	}
 }
+
+// Zoom, in percent of the theme's own sizes, as the View menu sets it and
+// --zoom starts it. zoomSteps are the menu's stops; --zoom takes any whole
+// percent between the first and the last.
+const (
+	prefZoom    = "zoom"
+	defaultZoom = 100
+	minZoom     = 50
+	maxZoom     = 300
+)
+
+var zoomSteps = []int{50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300}
+
+// zoomTheme is a theme with every size (text, padding, icons, scroll bars)
+// multiplied by percent/100. Views that draw at fixed sizes read the factor
+// back with views.Zoom, so lanes, charts and code grow with the text.
+type zoomTheme struct {
+	fyne.Theme
+	percent int
+}
+
+func (t zoomTheme) Size(n fyne.ThemeSizeName) float32 {
+	return t.Theme.Size(n) * float32(t.percent) / 100
+}
+
+// zoomed returns th at percent; at 100 % it is th itself.
+func zoomed(th fyne.Theme, percent int) fyne.Theme {
+	if percent == defaultZoom {
+		return th
+	}
+	return zoomTheme{th, percent}
+}
+
+// nextZoom is the menu's next stop from percent in direction dir (+1 in,
+// -1 out); a percent between stops (from --zoom 140) goes to the nearest
+// stop that way. It stays at the ends.
+func nextZoom(percent, dir int) int {
+	if dir > 0 {
+		for _, z := range zoomSteps {
+			if z > percent {
+				return z
+			}
+		}
+		return maxZoom
+	}
+	for i := len(zoomSteps) - 1; i >= 0; i-- {
+		if zoomSteps[i] < percent {
+			return zoomSteps[i]
+		}
+	}
+	return minZoom
+}
+
+// validZoom tells whether percent is a zoom the app accepts.
+func validZoom(percent int) bool { return percent >= minZoom && percent <= maxZoom }

@@ -191,7 +191,8 @@ func newAsyncAwaitView() *asyncAwaitView {
 			}
 		}
 		code := NewCodeView(src)
-		code.SetTextSize(theme.TextSize() - 2)
+		// Two points under the text at 100 %; it grows with the zoom.
+		code.SetTextSize(theme.DefaultTheme().Size(theme.SizeNameText) - 2)
 		code.ShowLine(funcLine(src, workflowFuncs[style])) // its doc comment is a scroll up
 		codes[style] = code
 		if style == "straight-line" {
@@ -243,7 +244,7 @@ func newAsyncAwaitView() *asyncAwaitView {
 	codeHeight := canvas.NewRectangle(color.Transparent)
 	codeHeight.SetMinSize(fyne.NewSize(0, 360))
 	content := container.NewVBox(container.NewHBox(run, three, cancel, v.failAt), v.step, v.measured, results,
-		container.NewStack(codeHeight, tabs), widget.NewSeparator(), v.claims.Content)
+		container.NewStack(sized(0, 360, codeHeight), tabs), widget.NewSeparator(), v.claims.Content)
 	v.demo = newDemo(container.NewVScroll(content), &v.runs,
 		func() error { return v.run(false) }, v.runBlocking)
 	return v

@@ -116,7 +116,8 @@ func newCallbacksView() *callbacksView {
 			src = err.Error()
 		}
 		code := NewCodeView(src)
-		code.SetTextSize(theme.TextSize() - 2)
+		// Two points under the text at 100 %; it grows with the zoom.
+		code.SetTextSize(theme.DefaultTheme().Size(theme.SizeNameText) - 2)
 		code.ShowLine(funcLine(src, fn))
 		return container.NewBorder(bold(title), result, nil, nil, code)
 	}
@@ -131,7 +132,8 @@ func newCallbacksView() *callbacksView {
 	split.Offset = 0.66
 	v.root = split
 
-	v.demo = newDemo(split, &v.runs,
+	// Zoomed in, the split scrolls and keeps the console room for its lines.
+	v.demo = newDemo(container.NewVScroll(tallerWhenZoomed(400, split)), &v.runs,
 		func() error { return v.readAfter(assets.Samples(), "foo.txt", true) },
 		func() error { return v.readBlocking(assets.Samples(), "foo.txt") })
 	return v

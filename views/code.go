@@ -107,6 +107,7 @@ func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 		num := canvas.NewText(fmt.Sprintf("%*d", l.digits, i+1), th.Color(theme.ColorNamePlaceHolder, v))
 		num.TextStyle.Monospace = true
 		num.TextSize = l.size
+		r.texts = append(r.texts, num)
 		add(num, i, -l.digits-1)
 		for _, t := range tokens {
 			text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
@@ -115,6 +116,7 @@ func (c *CodeView) CreateRenderer() fyne.WidgetRenderer {
 			}
 			text.TextStyle.Monospace = true
 			text.TextSize = l.size
+			r.texts = append(r.texts, text)
 			add(text, i, t.col)
 			l.width = max(l.width, t.col+len([]rune(t.text)))
 		}
@@ -130,6 +132,7 @@ type codeRenderer struct {
 	top         int // the line last scrolled to, -1 before the first layout
 	scroll      *container.Scroll
 	backgrounds []*canvas.Rectangle // one per line, hidden unless marked
+	texts       []*canvas.Text      // line numbers and tokens, drawn at layout.size
 }
 
 func (r *codeRenderer) Layout(size fyne.Size) {
@@ -153,6 +156,15 @@ func (r *codeRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObjec
 func (r *codeRenderer) Destroy()                     {}
 
 func (r *codeRenderer) Refresh() {
+	if size := r.view.textSize(); size != r.layout.size { // the zoom changed
+		r.layout.size = size
+		for _, t := range r.texts {
+			t.TextSize = size
+		}
+		r.top = -1 // the top line has moved: scroll to it again
+		r.scroll.Content.Refresh()
+		r.scroll.Refresh()
+	}
 	r.scrollToTop()
 	for i, bg := range r.backgrounds {
 		mark, marked := r.view.marks[i]
@@ -217,13 +229,14 @@ func drawnVariant() fyne.ThemeVariant {
 	return theme.VariantLight
 }
 
-// SetTextSize draws the code at size points, 0 for the theme's text size, so
-// that code shown side by side fits its column. Call it before the view is shown.
+// SetTextSize draws the code at size points at 100 % zoom (it grows with
+// the zoom), 0 for the theme's text size, so that code shown side by side
+// fits its column. Call it before the view is shown.
 func (c *CodeView) SetTextSize(size float32) { c.size = size }
 
 func (c *CodeView) textSize() float32 {
 	if c.size > 0 {
-		return c.size
+		return c.size * Zoom()
 	}
 	return theme.TextSize()
 }

@@ -67,7 +67,7 @@ func newConsole() *console {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			t := o.(*fyne.Container).Objects[0].(*canvas.Text)
 			line := c.lines[id]
-			t.Color = theme.Color(theme.ColorNameForeground)
+			t.Color, t.TextSize = theme.Color(theme.ColorNameForeground), theme.TextSize() // the size follows the zoom
 			if line.err {
 				t.Color = theme.Color(theme.ColorNameError)
 			}

@@ -113,7 +113,7 @@ func newDeadlockView() *deadlockView {
 	v.ask = widget.NewButton("Ask Go's runtime", func() { v.askRuntime() })
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, v.compare, v.ask) })
 
-	small := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(64, 36), o) }
+	small := func(o fyne.CanvasObject) fyne.CanvasObject { return sized(64, 36, o) }
 	controls := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Philosophers:"), small(v.philosophers),
 			widget.NewLabel("think 0 to"), small(v.think), widget.NewLabel("ms, eat"), small(v.eat),

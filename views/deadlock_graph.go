@@ -154,12 +154,8 @@ func (g *waitGraph) show(s techniques.GraphState, cycle []techniques.WaitFor) {
 	for _, w := range cycle {
 		forkOnCycle[w.Lock] = true
 	}
-	size := theme.TextSize() * 0.9
-	if g.n > 8 {
-		size = theme.TextSize() * 0.7 // smaller nodes, smaller names
-	}
 	for _, t := range g.names {
-		t.Color, t.TextSize = fg, size
+		t.Color = fg
 	}
 	for f, r := range g.fork {
 		r.StrokeColor, r.StrokeWidth = fg, 2
@@ -179,8 +175,10 @@ func (g *waitGraph) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	g.place()
 }
 
-// MinSize is a square of graphSide.
-func (g *waitGraph) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSquareSize(graphSide) }
+// MinSize is a square of graphSide, grown with the zoom.
+func (g *waitGraph) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSquareSize(graphSide * Zoom())
+}
 
 // place puts every node and arrow where the size says.
 func (g *waitGraph) place() {
@@ -194,10 +192,19 @@ func (g *waitGraph) place() {
 		return fyne.NewPos(centre.X+float32(radius*math.Cos(a)), centre.Y+float32(radius*math.Sin(a)))
 	}
 	// Nodes shrink as the table fills, so that neighbours never overlap.
-	outer := float64(side/2) - 18
+	// Their limits grow with the zoom, as their names do.
+	z := float64(Zoom())
+	size := theme.TextSize() * 0.9 // the text size has the zoom in it
+	if g.n > 8 {
+		size = theme.TextSize() * 0.7 // smaller nodes, smaller names
+	}
+	for _, t := range g.names {
+		t.TextSize = size
+	}
+	outer := float64(side/2) - 18*z
 	inner := outer * 0.6
-	node := float32(min(32, max(20, 0.62*2*math.Pi*outer/float64(g.n))))
-	forkSide := float32(min(22, max(12, 0.55*2*math.Pi*inner/float64(g.n))))
+	node := float32(min(32*z, max(20*z, 0.62*2*math.Pi*outer/float64(g.n))))
+	forkSide := float32(min(22*z, max(12*z, 0.55*2*math.Pi*inner/float64(g.n))))
 	philAt := make([]fyne.Position, g.n)
 	forkAt := make([]fyne.Position, g.n)
 	for i := range g.n {
@@ -231,7 +238,7 @@ func (g *waitGraph) place() {
 		end := to.SubtractXY(ux*gapTo, uy*gapTo)
 		edge.line.Position1, edge.line.Position2 = start, end
 		// The arrowhead: two strokes back from the tip, 30° either side.
-		const headLen = 10
+		headLen := 10 * z
 		for k, side := range []float64{-1, 1} {
 			a := math.Atan2(float64(-uy), float64(-ux)) + side*math.Pi/6
 			tip := end.AddXY(float32(headLen*math.Cos(a)), float32(headLen*math.Sin(a)))

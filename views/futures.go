@@ -120,16 +120,16 @@ func newFuturesView() *futuresView {
 		Pending: "Not measured yet: press All (First starts its futures inside one call, so it is not timed), or read the file the promise way.",
 	})
 	controls := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Resources (1–200):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
-			widget.NewLabel("simulated network latency, ms:"), container.NewGridWrap(fyne.NewSize(80, 36), v.minLat),
-			widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(80, 36), v.maxLat)),
+		container.NewHBox(widget.NewLabel("Resources (1–200):"), sized(70, 36, v.n),
+			widget.NewLabel("simulated network latency, ms:"), sized(80, 36, v.minLat),
+			widget.NewLabel("to"), sized(80, 36, v.maxLat)),
 		container.NewBorder(nil, nil, rateLabel, v.panics, v.failRate),
 		container.NewHBox(all, first, cancel),
 		v.message, v.summary, v.goroutines)
-	// The table keeps room for a dozen rows; what follows it is in the scroll.
+	// The table keeps room for a dozen rows (grown with the zoom); what follows it is in the scroll.
 	tableHeight := canvas.NewRectangle(color.Transparent)
 	tableHeight.SetMinSize(fyne.NewSize(0, 300))
-	content := container.NewVBox(controls, container.NewStack(tableHeight, v.table),
+	content := container.NewVBox(controls, container.NewStack(sized(0, 300, tableHeight), v.table),
 		widget.NewSeparator(), bold("Cancellation and goroutine leaks"), container.NewHBox(leak), v.leak,
 		widget.NewSeparator(), bold("The promise-style file read"), container.NewHBox(read), v.promise,
 		widget.NewSeparator(), v.claims.Content)

@@ -143,10 +143,10 @@ func newGoroutinesView() *goroutinesView {
 	v.table[techniques.Threads] = [4]*widget.Label(table.rows[1])
 	part2 := container.NewVBox(
 		bold("A crowd of goroutines vs a crowd of OS threads (a goroutine locked to each), parked on a channel"),
-		container.NewHBox(widget.NewLabel("goroutines:"), container.NewGridWrap(fyne.NewSize(120, 36), v.nG),
-			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), container.NewGridWrap(fyne.NewSize(90, 36), v.nT)),
+		container.NewHBox(widget.NewLabel("goroutines:"), sized(120, 36, v.nG),
+			widget.NewLabel(fmt.Sprintf("threads (at most %d):", techniques.MaxThreads)), sized(90, 36, v.nT)),
 		container.NewHBox(measure, cancel),
-		v.message, v.progress, table.Content, container.NewHBox(v.chart), v.counted, v.usage,
+		v.message, v.progress, table.Content, container.NewHBox(zoomChart(v.chart)), v.counted, v.usage,
 		wrapped(fmt.Sprintf("Threads stop at %d: the Go runtime ends the whole process past 10,000 threads (debug.SetMaxThreads). "+
 			"Memory each = growth of resident memory (RSS) ÷ N, measured with the heap collected and free pages handed back to the OS, before and after; "+
 			"Go stacks each = growth of the runtime's own count of stack memory ÷ N.", techniques.MaxThreads)),

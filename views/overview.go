@@ -130,8 +130,8 @@ func newOverviewView() *overviewView {
 	grid.Add(details)
 	grid.Add(wrapped(overviewLegend()))
 	top := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Tasks (1–16):"), container.NewGridWrap(fyne.NewSize(70, 36), v.n),
-			widget.NewLabel("each of (ms):"), container.NewGridWrap(fyne.NewSize(80, 36), v.length), run, cancel),
+		container.NewHBox(widget.NewLabel("Tasks (1–16):"), sized(70, 36, v.n),
+			widget.NewLabel("each of (ms):"), sized(80, 36, v.length), run, cancel),
 		v.message, stateLegend(true))
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, container.NewVScroll(grid)), &v.runs, v.run, v.runBlocking)
 	return v

@@ -99,8 +99,7 @@ func colorLegend(items ...legendItem) fyne.CanvasObject {
 	row := container.NewHBox()
 	for _, it := range items {
 		swatch := canvas.NewRectangle(it.color)
-		swatch.SetMinSize(fyne.NewSize(18, 12))
-		row.Add(container.NewCenter(swatch))
+		row.Add(container.NewCenter(sized(18, 12, swatch)))
 		row.Add(widget.NewLabel(it.name))
 	}
 	return row

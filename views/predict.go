@@ -548,7 +548,7 @@ func (pr *predictor) ask(d *Demo) {
 	content := container.NewVBox(ask, list, container.NewHBox(layout.NewSpacer(), skipBtn), hint)
 	pr.box = content
 	pr.dlg = dialog.NewCustomWithoutButtons("Predict, then run", content, pr.p.win)
-	pr.dlg.Resize(fyne.NewSize(620, 0))
+	pr.dlg.Resize(fyne.NewSize(620*Zoom(), 0))
 	pr.dlg.Show()
 	pr.p.win.Canvas().Focus(pr.choices[0])
 }
@@ -615,7 +615,7 @@ func (pr *predictor) show(imp widget.Importance, result, why string) {
 	reset := widget.NewButton("Reset answers", func() { pr.p.ResetTally(); pr.showTally() })
 	pr.rbox = container.NewVBox(pr.result, pr.why, pr.tally, container.NewHBox(layout.NewSpacer(), reset, closeBtn))
 	pr.shown = dialog.NewCustomWithoutButtons("Your guess against the run", pr.rbox, pr.p.win)
-	pr.shown.Resize(fyne.NewSize(620, 0))
+	pr.shown.Resize(fyne.NewSize(620*Zoom(), 0))
 	pr.shown.Show()
 	pr.p.win.Canvas().Focus(closeBtn)
 }

@@ -99,8 +99,8 @@ func newRaceView() *raceView {
 
 	form := container.NewVBox(
 		container.NewHBox(
-			widget.NewLabel("Incrementers (and as many decrementers):"), container.NewGridWrap(fyne.NewSize(110, 36), v.pairs),
-			widget.NewLabel("updates each:"), container.NewGridWrap(fyne.NewSize(90, 36), v.updates)),
+			widget.NewLabel("Incrementers (and as many decrementers):"), sized(110, 36, v.pairs),
+			widget.NewLabel("updates each:"), sized(90, 36, v.updates)),
 		container.NewHBox(runOnce, runMany, cancel))
 
 	var names []string
@@ -132,7 +132,7 @@ func newRaceView() *raceView {
 	v.chart.Hide()
 	v.yours = newRaceYours(v, table.rows[len(techniques.Strategies)])
 	content := container.NewVBox(form, v.message, table.Content, v.yours.note, v.procs, v.notRun, v.progress,
-		container.NewHBox(v.chart), v.histNote, widget.NewSeparator(),
+		container.NewHBox(zoomChart(v.chart)), v.histNote, widget.NewSeparator(),
 		bold("One overwrite, as recorded (atomic load, yield, atomic store)"), v.lost,
 		container.NewHBox(widget.NewButton("Open an overwrite, step by step, in \"You are the scheduler\"", func() { v.demo.openSchedule("Lost update", techniques.OverwriteSchedule()) })), widget.NewSeparator(),
 		v.claims.Content, widget.NewSeparator(), why, where, hint)

@@ -151,7 +151,7 @@ func newSchedulerView() *schedulerView {
 	for _, c := range v.columns {
 		v.grid.Add(c.box)
 	}
-	controls := container.NewHBox(container.NewGridWrap(fyne.NewSize(190, 36), v.choose), v.undo, v.restart, v.every, v.cancel)
+	controls := container.NewHBox(sized(190, 36, v.choose), v.undo, v.restart, v.every, v.cancel)
 
 	// The shared variables and the challenges sit under the board, not
 	// beside it: two columns of code are as wide as a 1024-pixel screen allows.

@@ -163,14 +163,14 @@ func newServerView() *serverView {
 		claim{Says: "Parallelism alone cannot scale such a server: a machine runs only so many tasks at once.",
 			Pending: "Not measured yet: it needs one at a time and goroutine per connection."})
 
-	small := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(64, 36), o) }
+	small := func(o fyne.CanvasObject) fyne.CanvasObject { return sized(64, 36, o) }
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, latencyLabel, nil, v.latency),
 		container.NewHBox(widget.NewLabel("Load:"), small(v.clients), widget.NewLabel("clients ×"), small(v.requests), widget.NewLabel("requests each")),
 		container.NewHBox(widget.NewLabel("Database connections:"), small(v.dbConns),
 			widget.NewLabel("   Bounded pool's workers:"), small(v.workers)),
 		wrapped("The bounded pool lets at most its workers handle requests at once; the rest wait for a worker. The database's connections bound only the requests holding one."),
-		container.NewHBox(compare, one, container.NewGridWrap(fyne.NewSize(210, 36), v.mode), cancel),
+		container.NewHBox(compare, one, sized(210, 36, v.mode), cancel),
 		v.message, v.live, table.Content)
 	searchBox := container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, browse, v.address),
@@ -180,7 +180,7 @@ func newServerView() *serverView {
 	// column of their own beside it made the panel 930 wide, and the window
 	// over 1024 (a projector's width) with the app's sidebar.
 	content := container.NewVScroll(container.NewVBox(controls,
-		container.NewGridWithColumns(2, v.claims.Content, container.NewVBox(v.chart)), searchBox))
+		container.NewGridWithColumns(2, v.claims.Content, container.NewVBox(zoomChart(v.chart))), searchBox))
 	v.demo = newDemo(content, &v.runs, func() error { return v.load(true) }, v.loadBlocking)
 	v.demo.streams = &v.streams
 	return v

@@ -48,18 +48,23 @@ func newResultTable(headers []string, names []string, widest []string) *resultTa
 		}
 		t.rows = append(t.rows, row)
 	}
+	z := Zoom()
 	for c := range widths {
 		widths[c] += theme.Padding() // a label cuts its text short a little before its full width
+		widths[c] /= z               // kept at 100 %: the layout grows them with the zoom
 	}
 	t.Content = container.New(&columnsLayout{widths: widths}, cells...)
 	return t
 }
 
-// columnsLayout places objects row by row in columns of fixed widths; each
-// row is as tall as its tallest cell.
+// columnsLayout places objects row by row in columns of fixed widths (at
+// 100 % zoom, grown with it); each row is as tall as its tallest cell.
 type columnsLayout struct {
 	widths []float32
 }
+
+// width is column c's width at the app's zoom.
+func (l *columnsLayout) width(c int) float32 { return l.widths[c] * Zoom() }
 
 func (l *columnsLayout) rowHeights(objects []fyne.CanvasObject) []float32 {
 	n := len(l.widths)
@@ -79,8 +84,8 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, _ fyne.Size) {
 		for c := 0; c < n && r*n+c < len(objects); c++ {
 			o := objects[r*n+c]
 			o.Move(fyne.NewPos(x, y))
-			o.Resize(fyne.NewSize(l.widths[c], h))
-			x += l.widths[c] + pad
+			o.Resize(fyne.NewSize(l.width(c), h))
+			x += l.width(c) + pad
 		}
 		y += h + pad
 	}
@@ -89,8 +94,8 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, _ fyne.Size) {
 func (l *columnsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
 	var w, h float32
-	for _, cw := range l.widths {
-		w += cw + pad
+	for c := range l.widths {
+		w += l.width(c) + pad
 	}
 	for _, rh := range l.rowHeights(objects) {
 		h += rh + pad

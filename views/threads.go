@@ -74,7 +74,7 @@ func newThreadsView() *threadsView {
 	// in view at a laptop's window size; what the workers do and the
 	// article's claim follow, a scroll away if the window is short.
 	top := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Workers (1–64):"), container.NewGridWrap(fyne.NewSize(80, 36), v.workers), run, cancel),
+		container.NewHBox(widget.NewLabel("Workers (1–64):"), sized(80, 36, v.workers), run, cancel),
 		v.message, v.summary)
 	evidence := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
 	evidence.Offset = 0.55

@@ -41,21 +41,27 @@ func newTimeline() *timeline {
 	return t
 }
 
+// A lane's height and the names' room at 100 % zoom; lane and label give
+// them at the app's zoom.
 const (
 	laneHeight = 22
 	laneLabel  = 170
 )
 
 func (t *timeline) MinSize() fyne.Size {
-	return fyne.NewSize(t.label()+200, float32(len(t.Lanes))*laneHeight+24)
+	z := Zoom()
+	return fyne.NewSize(t.label()+200*z, float32(len(t.Lanes))*t.lane()+24*z)
 }
+
+// lane is the height of one lane, grown with the zoom like the names in it.
+func (t *timeline) lane() float32 { return laneHeight * Zoom() }
 
 // label is the room for the lanes' names.
 func (t *timeline) label() float32 {
 	if t.LabelWidth > 0 {
-		return t.LabelWidth
+		return t.LabelWidth * Zoom()
 	}
-	return laneLabel
+	return laneLabel * Zoom()
 }
 
 // Tapped finds the lane and the span under the pointer.
@@ -63,7 +69,7 @@ func (t *timeline) Tapped(ev *fyne.PointEvent) {
 	if t.OnTapped == nil {
 		return
 	}
-	lane := int(ev.Position.Y / laneHeight)
+	lane := int(ev.Position.Y / t.lane())
 	if lane < 0 || lane >= len(t.Lanes) {
 		return
 	}
@@ -110,6 +116,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	fg := theme.Color(theme.ColorNameForeground)
 	grid := theme.Color(theme.ColorNameSeparator)
 	r.objs = r.objs[:0]
+	laneHeight, z := r.t.lane(), Zoom()
 	left := r.t.label()
 	width := max(size.Width-left-8, 10)
 	total := r.t.total()
@@ -120,7 +127,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 		y := float32(i) * laneHeight
 		label := canvas.NewText(name, fg)
 		label.TextSize = theme.CaptionTextSize()
-		label.Move(fyne.NewPos(4, y+3))
+		label.Move(fyne.NewPos(4*z, y+3*z))
 		line := canvas.NewRectangle(grid)
 		line.Move(fyne.NewPos(left, y+laneHeight/2))
 		line.Resize(fyne.NewSize(width, 1))
@@ -134,8 +141,8 @@ func (r *timelineRenderer) build(size fyne.Size) {
 			}
 			rect := canvas.NewRectangle(s.Color)
 			w := max(x(s.To)-x(s.From), 2)
-			rect.Move(fyne.NewPos(x(s.From), y+3))
-			rect.Resize(fyne.NewSize(w, laneHeight-6))
+			rect.Move(fyne.NewPos(x(s.From), y+3*z))
+			rect.Resize(fyne.NewSize(w, laneHeight-6*z))
 			r.objs = append(r.objs, rect)
 		}
 	}
@@ -149,7 +156,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	for _, tick := range []time.Duration{0, total / 2, total} {
 		txt := canvas.NewText(tickLabel(r.t.Start+tick, total), fg)
 		txt.TextSize = theme.CaptionTextSize()
-		txt.Move(fyne.NewPos(min(x(tick), size.Width-60), y+2))
+		txt.Move(fyne.NewPos(min(x(tick), size.Width-60*z), y+2*z))
 		r.objs = append(r.objs, txt)
 	}
 }
