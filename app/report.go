@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -64,7 +65,12 @@ func (s *shell) exportResults() {
 			dialog.ShowError(werr, s.win)
 			return
 		}
-		s.status.SetText(fmt.Sprintf("Exported the results to %s and %s.", jsonPath, csvPath))
+		answersPath, aerr := writeAnswers(filepath.Dir(jsonPath), s.predict)
+		if aerr != nil {
+			dialog.ShowError(aerr, s.win)
+			return
+		}
+		s.status.SetText(fmt.Sprintf("Exported the results to %s and %s, and your answers to the questions to %s.", jsonPath, csvPath, answersPath))
 	}, s.win)
 	save.SetFileName(rep.Panel + "-results.json")
 	if l := s.folder(); l != nil {
@@ -102,4 +108,19 @@ func writeExport(w fyne.URIWriteCloser, rep views.Report) (jsonPath, csvPath str
 		return "", "", fmt.Errorf("export %s: %w", csvPath, err)
 	}
 	return jsonPath, csvPath, nil
+}
+
+// writeAnswers writes the tally of the answers to the questions asked before
+// the demos into dir, as answers.json: the results and the answers of a
+// class go in the one folder the user picked.
+func writeAnswers(dir string, p *views.Predictions) (string, error) {
+	path := filepath.Join(dir, "answers.json")
+	b, err := json.MarshalIndent(p.Answers(), "", "  ")
+	if err == nil {
+		err = os.WriteFile(path, append(b, '\n'), 0o644)
+	}
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", path, err)
+	}
+	return path, nil
 }

@@ -44,3 +44,23 @@ func TestWriteExport(t *testing.T) {
 		t.Errorf("the CSV has no results.gomaxprocs row:\n%s", c)
 	}
 }
+
+func TestWriteAnswers(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	path, err := writeAnswers(dir, views.NewPredictions(a.Preferences(), nil, false))
+	if err != nil || path != filepath.Join(dir, "answers.json") {
+		t.Fatalf("wrote %q (%v), want answers.json in %s", path, err, dir)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Panels       map[string]map[string]int
+		Right, Asked int
+	}
+	if err := json.Unmarshal(b, &got); err != nil || got.Panels == nil || got.Asked != 0 {
+		t.Errorf("answers.json reads back as %+v (%v), want an empty tally", got, err)
+	}
+}

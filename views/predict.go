@@ -415,6 +415,20 @@ func (p *Predictions) Total() (right, asked int) {
 	return right, asked
 }
 
+// Answers is the tally as a record for a file (File → Export results…
+// writes it beside the results): each panel asked about, with how many
+// answers were right, and the totals.
+func (p *Predictions) Answers() map[string]any {
+	panels := map[string]any{}
+	for id := range questions {
+		if r, a := p.Tally(id); a > 0 {
+			panels[id] = map[string]int{"right": r, "asked": a}
+		}
+	}
+	r, a := p.Total()
+	return map[string]any{"panels": panels, "right": r, "asked": a}
+}
+
 // ResetTally forgets every answer.
 func (p *Predictions) ResetTally() {
 	for id := range questions {

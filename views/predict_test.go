@@ -322,3 +322,19 @@ func TestPredictPanelButtonsAsk(t *testing.T) {
 		})
 	}
 }
+
+func TestPredictAnswersRecord(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := NewPredictions(a.Preferences(), nil, false)
+	p.count("race", true)
+	p.count("race", false)
+	p.count("overview", false)
+	got := p.Answers()
+	panels := got["panels"].(map[string]any)
+	if race := panels["race"].(map[string]int); race["right"] != 1 || race["asked"] != 2 {
+		t.Errorf("race: %v, want 1 right of 2 asked", race)
+	}
+	if _, ok := panels["server"]; ok || got["right"] != 1 || got["asked"] != 3 || len(panels) != 2 {
+		t.Errorf("answers %v: want race and overview only, 1 right of 3", got)
+	}
+}
