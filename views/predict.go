@@ -200,6 +200,26 @@ var questions = map[string]question{
 					"which runs only after the handler has returned. So done. comes first whatever the order inside the handler (this panel's prints it just before it starts the read).", true
 		},
 	},
+	"deadlock": {
+		Ask: "The philosophers each pick up the fork on their left, then reach for the one on their right, with the times set above. " +
+			"Left to run for up to 10 s, will they deadlock?",
+		Choices: []string{"Yes, within a second", "Yes, but only after a second or more", "No, not in this run"},
+		judge: func(m runMeasure) (int, string, string, bool) {
+			found, ok := m.Results["deadlock_found"].(bool)
+			if !ok {
+				return 0, "", "", false
+			}
+			if !found {
+				return 2, "no deadlock in this run",
+					"Luck of timing: the philosophers fell out of step before each held a left fork. The cycle stays possible in every run; " +
+						"only a fix (one lock order, a timeout, an arbiter) takes it away.", true
+			}
+			after, _ := m.num("detected_ms")
+			return band(after, 1000), fmt.Sprintf("deadlocked %.1f ms after they sat down", after),
+				"A deadlock needs no heavy load, only a way of locking that can go round a cycle: each holds one fork and waits for the next, " +
+					"and when they start in step the cycle closes as soon as everyone holds a left fork.", true
+		},
+	},
 	"coroutines": {
 		Ask:     "After prime gives \"Coroutine starts\" and send(\"Pikachu\") gives \"Pika Pika\", what does send(\"Squirtle\") give back?",
 		Choices: []string{"\"Unidentified\"", "\"Coroutine starts\"", "\"Pika Pika\"", "Nothing"},
