@@ -53,6 +53,11 @@ var (
 		var mu sync.Mutex
 		mu.Lock()
 		go func() { mu.Lock() }()
+		// Report only once the goroutine is parked on the mutex: started is
+		// not yet waiting, and a dump taken between the two shows it runnable.
+		for !strings.Contains(allStacks(), "[sync.Mutex.Lock") {
+			time.Sleep(time.Millisecond)
+		}
 		report(1)
 		time.Sleep(time.Hour)
 		return nil
@@ -165,8 +170,12 @@ func TestExitErrorCarriesTheChildsStderr(t *testing.T) {
 	}
 }
 
-// Not parallel: it unseals the registry for a moment, before the parallel
-// tests start any child.
+// allStacks returns every goroutine's stack, with its wait reason.
+func allStacks() string {
+	buf := make([]byte, 1<<16)
+	return string(buf[:runtime.Stack(buf, true)])
+}
+
 func TestDumpOnCancelReturnsEveryGoroutinesStack(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no SIGQUIT: the child is killed")
@@ -189,6 +198,8 @@ func TestDumpOnCancelReturnsEveryGoroutinesStack(t *testing.T) {
 	}
 }
 
+// Not parallel: it unseals the registry for a moment, before the parallel
+// tests start any child.
 func TestRegisterRefusesATakenNameAndALateJob(t *testing.T) {
 	tests := []struct {
 		name   string
