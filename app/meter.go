@@ -181,12 +181,14 @@ func (m *meter) polled(now time.Time) {
 		return
 	}
 	sent := time.Unix(0, sentNs)
-	// Without a GPU, the frame that draws the meter's own change takes a
-	// good part of a frame's time, and a probe answered just after it would
-	// show that; counting it would make the meter measure itself and redraw
-	// again, forever, even in an idle window. So that one probe is not
-	// counted — unless it took longer than such a frame should.
-	if redrew && now.Sub(sent) < selfRedraw {
+	// Without a GPU, the frame that draws the meter's own change can take
+	// longer than a frame (80 ms with a dialog open, more on a busy
+	// machine), and the probe answered just after it would show that.
+	// Counting it would make the meter measure itself and redraw again,
+	// forever: an idle window would read amber or red. While idle, nothing
+	// else was drawn in that frame, so that probe is not counted. During a
+	// run the frame also drew the results, so only a short one is dropped.
+	if redrew && (!m.running || now.Sub(sent) < selfRedraw) {
 		return
 	}
 	m.lat.add(sent, now)
@@ -195,7 +197,9 @@ func (m *meter) polled(now time.Time) {
 	if m.running {
 		every = meterRefresh
 	}
-	if now.Sub(m.lastRefresh) < every && now.Sub(sent) < notResponse {
+	// A stall is shown at once, unless it came just after the meter's own
+	// redraw: then at the usual pace, or each redraw would cause the next.
+	if now.Sub(m.lastRefresh) < every && (now.Sub(sent) < notResponse || redrew) {
 		return
 	}
 	m.lastRefresh = now

@@ -105,3 +105,75 @@ func TestIdleMeterMeasuresAWholeTurnOfTheLoop(t *testing.T) {
 		t.Errorf("worst = %v, want the whole %v between the two reads", got, froze)
 	}
 }
+
+// The meter's own redraw is the only thing an idle window draws, and
+// without a GPU it can take longer than a frame: the probe answered just
+// after it is not counted, or an idle window would read late, and each
+// redraw would cause the next.
+func TestIdleMeterDoesNotMeasureItsOwnRedraw(t *testing.T) {
+	test.NewTempApp(t)
+	m := newMeter()
+	t0 := time.Now()
+	answer := func(at time.Time, late time.Duration) {
+		m.pending.Store(at.Add(-late).UnixNano())
+		m.polled(at)
+	}
+	answer(t0, 5*time.Millisecond) // the first figure: the meter redraws
+	if !m.redrew {
+		t.Fatal("the meter did not redraw to show its first figure")
+	}
+	answer(t0.Add(150*time.Millisecond), 150*time.Millisecond) // the frame that drew it
+	if got := m.lat.worst(); got != 5*time.Millisecond {
+		t.Errorf("worst = %v: the probe answered after the meter's own redraw was counted", got)
+	}
+	if m.redrew {
+		t.Error("the meter redrew for the probe that measured its own redraw")
+	}
+	// With no redraw before it, the same wait is a stall, shown at once.
+	answer(t0.Add(300*time.Millisecond), 150*time.Millisecond)
+	if got := m.lat.worst(); got != 150*time.Millisecond {
+		t.Errorf("worst = %v, want the 150ms stall that followed no redraw of the meter", got)
+	}
+	if !m.redrew {
+		t.Error("an idle meter did not show a 150ms stall at once")
+	}
+}
+
+// During a run, a stall measured just after the meter's redraw counts (the
+// frame drew the results too), but is shown at the usual pace: a redraw
+// that is itself slow must not make the meter redraw at every frame.
+func TestRunningMeterDoesNotRedrawAtEveryFrame(t *testing.T) {
+	test.NewTempApp(t)
+	m := newMeter()
+	m.busy(true)
+	t0 := time.Now()
+	answer := func(at time.Time, late time.Duration) {
+		m.pending.Store(at.Add(-late).UnixNano())
+		m.polled(at)
+	}
+	answer(t0, 5*time.Millisecond)
+	redraws := 0
+	for i := 1; i <= 10; i++ { // ten slow frames in 60 ms steps, each after a redraw
+		m.redrew = true
+		answer(t0.Add(time.Duration(i)*60*time.Millisecond), time.Duration(110+i)*time.Millisecond)
+		if m.redrew {
+			redraws++
+		}
+	}
+	if got := m.lat.worst(); got != 120*time.Millisecond {
+		t.Errorf("worst = %v, want the run's longest stall, 120ms", got)
+	}
+	if limit := int(600*time.Millisecond/meterRefresh) + 1; redraws > limit {
+		t.Errorf("the meter redrew %d times in 600ms of slow frames, want at most %d (one per %v)", redraws, limit, meterRefresh)
+	}
+	// A run that freezes the window right after a redraw is measured whole.
+	m.busy(false)
+	m.redrew = true
+	m.pending.Store(0)
+	m.busy(true)
+	sent := m.pending.Load()
+	m.polled(time.Unix(0, sent).Add(800 * time.Millisecond))
+	if got := m.lat.worst(); got != 800*time.Millisecond {
+		t.Errorf("worst = %v, want the 800ms freeze that began just after a redraw", got)
+	}
+}
