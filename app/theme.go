@@ -48,24 +48,30 @@ const (
 
 var zoomSteps = []int{50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300}
 
-// zoomTheme is a theme with every size (text, padding, icons, scroll bars)
-// multiplied by percent/100. Views that draw at fixed sizes read the factor
-// back with views.Zoom, so lanes, charts and code grow with the text.
-type zoomTheme struct {
+// labTheme is the app's theme: th with every size (text, padding, icons,
+// scroll bars) multiplied by percent/100, and no blur behind a dialog. Views
+// that draw at fixed sizes read the factor back with views.Zoom, so lanes,
+// charts and code grow with the text.
+//
+// The blur goes because, without a GPU, a blurred backdrop makes each frame
+// drawn while a dialog is open several times dearer: an idle window with
+// its welcome open cost a few percent of a core more than without it. The
+// backdrop is still dimmed.
+type labTheme struct {
 	fyne.Theme
 	percent int
 }
 
-func (t zoomTheme) Size(n fyne.ThemeSizeName) float32 {
+func (t labTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameModalBlurRadius {
+		return 0
+	}
 	return t.Theme.Size(n) * float32(t.percent) / 100
 }
 
-// zoomed returns th at percent; at 100 % it is th itself.
+// zoomed returns the app's theme over th at percent.
 func zoomed(th fyne.Theme, percent int) fyne.Theme {
-	if percent == defaultZoom {
-		return th
-	}
-	return zoomTheme{th, percent}
+	return labTheme{th, percent}
 }
 
 // nextZoom is the menu's next stop from percent in direction dir (+1 in,
