@@ -165,7 +165,8 @@ func newGoroutinesView() *goroutinesView {
 	scroll := container.NewVScroll(container.NewVBox(part2, widget.NewSeparator(), part1))
 	v.showUsage()
 	v.demo = newDemo(scroll, &v.runs, func() error {
-		if v.yours.forced != "" { // --code: the learner's version instead
+		if v.yours.forced != "" { // --code: the learner's version instead, seen beside the program it rewrites
+			scroll.ScrollToBottom()
 			return v.yours.run()
 		}
 		return v.scale(false)

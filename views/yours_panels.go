@@ -50,10 +50,11 @@ func newGoroutinesYours(v *goroutinesView) *goroutinesYours {
 func (y *goroutinesYours) exerciseText() string {
 	runs := goroutinesCheck()
 	text := fmt.Sprintf("Exercise: replace the sleep with something that waits exactly as long as the tasks take. "+
-		"\"Check it\" runs your version %d times with %d tasks, the longest taking %s in the first run and more in each next one, up to %s, "+
-		"and passes it if in every run every task's work ended before Run returned and Run returned within %s of the last one. "+
+		"\"Check it\" runs your version %d times with %d tasks, the longest taking %d ms in the first run and %d ms more in each next one, up to %d ms, "+
+		"and passes it if in every run every task's work ended before Run returned and Run returned within %d ms of the last one. "+
 		"No single sleep can do that in every run; a sync.WaitGroup or a channel can (so could a loop that polls a count with short sleeps: the checker times the runs and cannot tell).",
-		len(runs), runs[0].N, durationText(runs[0].Longest), durationText(runs[len(runs)-1].Longest), durationText(yours.WaitMargin))
+		len(runs), runs[0].N, runs[0].Longest.Milliseconds(), (runs[1].Longest - runs[0].Longest).Milliseconds(),
+		runs[len(runs)-1].Longest.Milliseconds(), yours.WaitMargin.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(goroutinesSolvedPref) {
 		text += " Solved: a version of yours passed every run."
 	}
@@ -141,8 +142,8 @@ func (y *futuresYours) exerciseText() string {
 	text := fmt.Sprintf("Exercise: write First so that the losers are cancelled and none outlives it. "+
 		"\"Check it\" runs your version %d times, on %d tasks taking 40 ms to 790 ms, 150 ms apart (in every other run the quickest fails), "+
 		"and passes it if in every run First returned the value of the first task to succeed, every slower task returned early because its context was cancelled, "+
-		"and %s after First returned no task was still running and the process had no more goroutines (runtime.NumGoroutine) than just before First was called.",
-		len(runs), len(runs[0].Latencies), durationText(yours.Grace))
+		"and %d ms after First returned (sooner, once the count was back) no task was still running and the process had no more goroutines (runtime.NumGoroutine) than just before First was called.",
+		len(runs), len(runs[0].Latencies), yours.Grace.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(futuresSolvedPref) {
 		text += " Solved: a version of yours passed every run."
 	}

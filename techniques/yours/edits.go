@@ -57,18 +57,14 @@ func load[F any](src string, lim Limits, pkg, name, sig string, printed *bytes.B
 func printedHead(b *bytes.Buffer) string { return string(b.Bytes()[:min(b.Len(), 4096)]) }
 
 // timeSlowdown times the original, compiled then interpreted (src), on the
-// same input: run calls one of them once.
-func timeSlowdown[F any](src, pkg, name string, compiled F, run func(F)) (c, i time.Duration, err error) {
-	start := time.Now()
-	run(compiled)
-	c = time.Since(start)
+// same input: run calls one of them once and returns how long that call took.
+func timeSlowdown[F any](src, pkg, name string, compiled F, run func(F) time.Duration) (c, i time.Duration, err error) {
+	c = run(compiled)
 	fn, err := compile(src, pkg, name, &bytes.Buffer{})
 	if err != nil {
 		return 0, 0, err
 	}
-	start = time.Now()
-	run(fn.Interface().(F))
-	return c, time.Since(start), nil
+	return c, run(fn.Interface().(F)), nil
 }
 
 // slowdown is how many times as long as i is than c; 0 if not measured.

@@ -121,7 +121,7 @@ func FuturesCheck() []Fetches {
 // FuturesOutcome is what the runs of an edit found.
 type FuturesOutcome struct {
 	Runs                  []FuturesRun
-	Compiled, Interpreted time.Duration // the original on the first run's tasks (without a panic), as GoroutinesOutcome's
+	Compiled, Interpreted time.Duration // First's call in the original, on the first run's tasks (without a panic)
 	Output                string
 	Trace                 []byte
 }
@@ -175,7 +175,7 @@ func (o FuturesOutcome) SlowdownNote() string {
 		return "Your version runs interpreted (yaegi), slower than compiled Go."
 	}
 	return fmt.Sprintf("Your version runs interpreted (yaegi). Measured in this run on the same tasks, the original took %s compiled and %s interpreted, %.2f× as long: "+
-		"its time is the tasks' simulated latency, which the interpreter does not slow. Code that computes rather than waits runs many times slower interpreted.",
+		"its time is the wait for the first task to succeed (or for every one to fail), a simulated latency the interpreter does not slow. Code that computes rather than waits runs many times slower interpreted.",
 		durationText(o.Compiled), durationText(o.Interpreted), o.Slowdown())
 }
 
@@ -269,7 +269,7 @@ var futuresSlowdownJob = child.Register("yours-futures-slowdown", func(ctx conte
 	if err := checkFetches([]Fetches{f}); err != nil {
 		return err
 	}
-	c, i, err := timeSlowdown[firstFunc](FuturesTemplate, "futures", "First", futures.First, func(first firstFunc) { runFetches(first, f) })
+	c, i, err := timeSlowdown[firstFunc](FuturesTemplate, "futures", "First", futures.First, func(first firstFunc) time.Duration { return runFetches(first, f).Took })
 	if err != nil {
 		return err
 	}
