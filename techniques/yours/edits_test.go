@@ -120,6 +120,25 @@ type result struct {
 }
 `
 
+// futuresOneByOne calls the tasks one after another: nothing to cancel,
+// nothing left, but not the quickest success, and losers never called.
+const futuresOneByOne = `package futures
+
+import (
+	"context"
+	"errors"
+)
+
+func First(ctx context.Context, tasks []func(context.Context) (string, error)) (string, error) {
+	for _, task := range tasks {
+		if v, err := task(ctx); err == nil {
+			return v, nil
+		}
+	}
+	return "", errors.New("every task failed")
+}
+`
+
 func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 	t.Parallel()
 	buffered := strings.Replace(FuturesTemplate, "make(chan result)", "make(chan result, len(tasks))", 1)
@@ -132,11 +151,13 @@ func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 		src                string
 		solved             bool
 		ranToEnd, outlived bool // in some run
+		wrongValue         bool // in some run
 	}{
-		{"the original leaks", FuturesTemplate, false, true, true},
-		{"cancel and wait", futuresCancelAndWait, true, false, false},
-		{"room for every result, no cancel", buffered, false, true, true},
-		{"no cancel, read every result", waitAll, false, true, false},
+		{"the original leaks", FuturesTemplate, false, true, true, false},
+		{"cancel and wait", futuresCancelAndWait, true, false, false, false},
+		{"room for every result, no cancel", buffered, false, true, true, false},
+		{"no cancel, read every result", waitAll, false, true, false, false},
+		{"one task after another", futuresOneByOne, false, true, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,13 +173,14 @@ func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 			if solved := out.CleanRuns() == len(check); solved != tt.solved {
 				t.Errorf("verdict %q: solved %v, want %v", out.Verdict(), solved, tt.solved)
 			}
-			ran, outlived := false, false
-			for i, r := range out.Runs {
-				if r.Value != r.Want || r.Want == "" {
-					t.Errorf("run %d: %s; want the first success's value", i, r.Describe())
-				}
+			ran, outlived, wrong := false, false, false
+			for _, r := range out.Runs {
+				wrong = wrong || r.Value != r.Want || r.Want == ""
 				ran = ran || r.RanToEnd > 0
 				outlived = outlived || r.Running > 0 || r.Left > 0
+			}
+			if wrong != tt.wrongValue {
+				t.Errorf("verdict %q: a wrong value %v, want %v", out.Verdict(), wrong, tt.wrongValue)
 			}
 			if ran != tt.ranToEnd || outlived != tt.outlived {
 				t.Errorf("verdict %q: a loser ran to its end %v, something outlived First %v; want %v and %v", out.Verdict(), ran, outlived, tt.ranToEnd, tt.outlived)

@@ -50,6 +50,18 @@ func FetchesOf(n int, cfg techniques.FetchConfig, seed uint64) Fetches {
 	return f
 }
 
+// quickest is the task that succeeds soonest, by its latency; -1 if every
+// one fails.
+func (f Fetches) quickest() int {
+	best := -1
+	for i, d := range f.Latencies {
+		if !f.Fails[i] && i != f.Panic && (best < 0 || d < f.Latencies[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
 // FuturesSpec is one request to run an edit of [FuturesTemplate].
 type FuturesSpec struct {
 	Source string
@@ -65,9 +77,9 @@ const Grace = 100 * time.Millisecond
 // FuturesRun is one run of an edit.
 type FuturesRun struct {
 	Value, Err string        // what First returned; Err is "" for no error
-	Want       string        // the value of the first task to succeed, "" if none did
+	Want       string        // the value of the quickest task to succeed, "" if every one fails
 	Took       time.Duration // from First's call to its return
-	// Losers are the tasks slower than the first to succeed: Cancelled of
+	// Losers are the tasks slower than the quickest to succeed: Cancelled of
 	// them returned early because their context was cancelled, RanToEnd
 	// waited out their whole latency.
 	Losers, Cancelled, RanToEnd int
@@ -77,12 +89,13 @@ type FuturesRun struct {
 	Running, Left int
 }
 
-// Clean reports whether First returned the first success's value (or,
-// when every task failed, an error), no loser ran to its end, and nothing
-// of the run was left Grace after First returned.
+// Clean reports whether First returned the quickest success's value (or,
+// when every task failed, an error), every loser was called and returned
+// early because its context was cancelled, and nothing of the run was
+// left Grace after First returned.
 func (r FuturesRun) Clean() bool {
 	right := r.Value == r.Want && (r.Want != "" || r.Err != "")
-	return right && r.RanToEnd == 0 && r.Running == 0 && r.Left <= 0
+	return right && r.Cancelled == r.Losers && r.RanToEnd == 0 && r.Running == 0 && r.Left <= 0
 }
 
 // Describe says what the run found, in a sentence.
@@ -93,9 +106,9 @@ func (r FuturesRun) Describe() string {
 	}
 	want := "every task failed"
 	if r.Want != "" {
-		want = fmt.Sprintf("the first task to succeed returned %q", r.Want)
+		want = fmt.Sprintf("the quickest task to succeed returns %q", r.Want)
 	}
-	return fmt.Sprintf("%s after %s (%s). Of the %d tasks slower than that one, %d stopped when their context was cancelled and %d ran to their end. "+
+	return fmt.Sprintf("%s after %s (%s). Of the %d tasks slower than that one, %d were called and stopped when their context was cancelled, and %d ran to their end. "+
 		"%s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), %d tasks were still running and the child process had %+d goroutines compared with just before First was called",
 		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, durationText(Grace), r.Running, r.Left)
 }
@@ -153,16 +166,16 @@ func (o FuturesOutcome) Verdict() string {
 		if r.Value != r.Want || (r.Want == "" && r.Err == "") {
 			wrong++
 		}
-		if r.RanToEnd > 0 {
+		if r.Cancelled < r.Losers {
 			ran++
 		}
 		if r.Running > 0 || r.Left > 0 {
 			left++
 		}
 	}
-	what := fmt.Sprintf("First returned the first success, every slower task stopped when its context was cancelled, and %s after First returned no task was running and the child had no more goroutines than before", durationText(Grace))
+	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, and %s after First returned no task was running and the child had no more goroutines than before", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
-		return fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task that ran to its end (not cancelled) in %d, a task or goroutine that outlived First in %d",
+		return fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
 	}
 	return fmt.Sprintf("in all %d runs %s", len(o.Runs), what)
@@ -286,7 +299,6 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	working := 0
 	ranToEnd := make([]bool, n)
 	cancelled := make([]bool, n)
-	want := ""
 	tasks := make([]func(context.Context) (string, error), n)
 	for i := range tasks {
 		tasks[i] = func(ctx context.Context) (string, error) {
@@ -317,11 +329,7 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 			if f.Fails[i] {
 				return "", fmt.Errorf("resource %d: %w", i, techniques.ErrFetchFailed)
 			}
-			v := fmt.Sprintf("resource #%d", i)
-			if want == "" {
-				want = v // the first to succeed
-			}
-			return v, nil
+			return fmt.Sprintf("resource #%d", i), nil
 		}
 	}
 	before := runtime.NumGoroutine()
@@ -336,7 +344,7 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	}
 	r.Left = runtime.NumGoroutine() - before
 	mu.Lock()
-	r.Running, r.Want = working, want
+	r.Running = working
 	mu.Unlock()
 	longest := time.Duration(0)
 	for _, d := range f.Latencies {
@@ -352,9 +360,9 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	}
 	mu.Lock() // the tasks that have not returned by now never will
 	defer mu.Unlock()
-	winner := -1
-	if _, err := fmt.Sscanf(want, "resource #%d", &winner); err != nil {
-		winner = -1
+	winner := f.quickest()
+	if winner >= 0 {
+		r.Want = fmt.Sprintf("resource #%d", winner)
 	}
 	for i, d := range f.Latencies {
 		if winner >= 0 && d > f.Latencies[winner] {
