@@ -315,7 +315,8 @@ func (y *raceYours) check() error {
 		done := 0
 		out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: yoursCheckConfig, Runs: yoursCheckRuns, Task: y.v.runs.task}, func(r yours.RaceRun) {
 			if done++; done%20 == 0 {
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, yoursCheckRuns), 0) })
+				n := done // fyne.Do runs later, on another goroutine
+				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, yoursCheckRuns), 0) })
 			}
 		})
 		fyne.Do(func() {

@@ -82,7 +82,8 @@ func (y *goroutinesYours) start(runs []yours.Tasks, solved func(yours.Goroutines
 		done := 0
 		out, err := yours.RunGoroutines(ctx, yours.GoroutinesSpec{Source: src, Runs: runs, Task: y.runs.task}, func(yours.GoroutinesRun) {
 			if done++; len(runs) > 1 && done%5 == 0 {
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, len(runs)), 0) })
+				n := done // fyne.Do runs later, on another goroutine
+				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
 			}
 		})
 		fyne.Do(func() {
@@ -131,7 +132,7 @@ func newFuturesYours(v *futuresView) *futuresYours {
 	y := &futuresYours{v: v, note: wrapped("Your version: edit First, the first-of that never cancels its losers, in the Code tab, then Run my version.")}
 	y.editable = newEditable(&v.runs, yours.FuturesTemplate, "futures.go", futuresYoursPref,
 		"Edit First, a first-of that never cancels its losers (FirstNoCancel with an unbuffered channel), and run your version on the panel's resources: "+
-			"the same simulated latencies and failures. If the panel's task of resource 0 panics, the panic reaches your goroutine: unless it recovers, the process ends.",
+			"the same simulated latencies and failures. If the panel's task of resource 0 panics, it panics in the goroutine that called it: unless that goroutine recovers, the process running your version ends.",
 		len(futuresCheck()))
 	y.exercise, y.editable.run, y.editable.check = y.exerciseText, y.run, y.check
 	return y
@@ -172,7 +173,8 @@ func (y *futuresYours) start(runs []yours.Fetches, solved func(yours.FuturesOutc
 		done := 0
 		out, err := yours.RunFutures(ctx, yours.FuturesSpec{Source: src, Runs: runs, Task: y.runs.task}, func(yours.FuturesRun) {
 			if done++; len(runs) > 1 {
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, len(runs)), 0) })
+				n := done // fyne.Do runs later, on another goroutine
+				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
 			}
 		})
 		fyne.Do(func() {
