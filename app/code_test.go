@@ -25,7 +25,10 @@ func TestCodeFlags(t *testing.T) {
 		wantStderr string // a substring
 	}{
 		{"the race template", []string{"--code-template", "race"}, exitOK, yours.RaceTemplate, ""},
+		{"the goroutines template", []string{"--code-template", "goroutines"}, exitOK, yours.GoroutinesTemplate, ""},
+		{"the futures template", []string{"--code-template", "futures"}, exitOK, yours.FuturesTemplate, ""},
 		{"a panel without one", []string{"--code-template", "server"}, exitUsage, "", "no editable technique"},
+		{"a refused import on the futures panel", []string{"--panel", "futures", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"a refused import", []string{"--panel", "race", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"code needs autorun", []string{"--panel", "race", "--code", refused}, exitUsage, "", "--code needs --autorun"},
 		{"code needs an editable panel", []string{"--panel", "server", "--autorun", "--code", refused}, exitUsage, "", "editable technique"},

@@ -61,6 +61,7 @@ type futuresView struct {
 	leak       *widget.Label
 	promise    *widget.Label
 	claims     *claims
+	yours      *futuresYours // the learner's version of First (yours_panels.go)
 	demo       *Demo
 }
 
@@ -115,6 +116,7 @@ func newFuturesView() *futuresView {
 	read := widget.NewButton("Read foo.txt the promise way: ReadFileAsync, Then, Catch", v.readPromise)
 	v.runs.watch(func(c RunChange) { enable(!c.Busy, all, first, leak, read); enable(c.Busy, cancel) })
 
+	v.yours = newFuturesYours(v)
 	v.claims = newClaims(&v.runs, claim{
 		Says:    "instead of taking a callback, an asynchronous function returns a promise, which is used to carry on once the task is done",
 		Pending: "Not measured yet: press All (First starts its futures inside one call, so it is not timed), or read the file the promise way.",
@@ -125,7 +127,7 @@ func newFuturesView() *futuresView {
 			widget.NewLabel("to"), sized(80, 36, v.maxLat)),
 		container.NewBorder(nil, nil, rateLabel, v.panics, v.failRate),
 		container.NewHBox(all, first, cancel),
-		v.message, v.summary, v.goroutines)
+		v.message, v.summary, v.goroutines, v.yours.note)
 	// The table keeps room for a dozen rows (grown with the zoom); what follows it is in the scroll.
 	tableHeight := canvas.NewRectangle(color.Transparent)
 	tableHeight.SetMinSize(fyne.NewSize(0, 300))
@@ -133,8 +135,13 @@ func newFuturesView() *futuresView {
 		widget.NewSeparator(), bold("Cancellation and goroutine leaks"), container.NewHBox(leak), v.leak,
 		widget.NewSeparator(), bold("The promise-style file read"), container.NewHBox(read), v.promise,
 		widget.NewSeparator(), v.claims.Content)
-	v.demo = newDemo(container.NewVScroll(content), &v.runs,
-		func() error { return v.fetch(false) }, v.fetchBlocking)
+	v.demo = newDemo(container.NewVScroll(content), &v.runs, func() error {
+		if v.yours.forced != "" { // --code: the learner's version instead
+			return v.yours.run()
+		}
+		return v.fetch(false)
+	}, v.fetchBlocking)
+	v.demo.code = v.yours
 	return v
 }
 

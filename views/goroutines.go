@@ -59,7 +59,8 @@ type goroutinesView struct {
 	points   map[techniques.Kind]plotter.XYs // total RSS growth (bytes) by N, every measurement so far; run goroutines only
 	each     map[techniques.Kind]uint64      // the last measured bytes per unit, for the fit check
 	measured map[techniques.Kind]*techniques.Parked
-	shown    map[string]bool // the results of the scale run in flight so far
+	shown    map[string]bool  // the results of the scale run in flight so far
+	yours    *goroutinesYours // the learner's version of Run (yours_panels.go)
 	demo     *Demo
 }
 
@@ -121,10 +122,11 @@ func newGoroutinesView() *goroutinesView {
 	}
 	sleepBtn := widget.NewButton("go task(i) ×10, then sleep 100 ms", func() { v.sleepOrWait(true) })
 	waitBtn := widget.NewButton("go task(i) ×10, then wg.Wait()", func() { v.sleepOrWait(false) })
+	v.yours = newGoroutinesYours(v)
 	part1 := container.NewVBox(
 		bold("Sleeping is a guess; a WaitGroup waits exactly"),
 		container.NewBorder(nil, nil, longestLabel, nil, v.longest),
-		container.NewHBox(sleepBtn, waitBtn), grid, v.verdict,
+		container.NewHBox(sleepBtn, waitBtn), grid, v.verdict, v.yours.note,
 		wrapped("Waiting is also what makes a task's results visible. By Go's memory model each wg.Done() happens before the wg.Wait() it releases returns, "+
 			"so what the tasks wrote can be read after Wait. A sleep orders nothing: even if every task had finished, reading their results after "+
 			"the sleep, with no WaitGroup, mutex or channel, would be a data race (here the tasks' list is guarded by a mutex)."))
@@ -162,7 +164,14 @@ func newGoroutinesView() *goroutinesView {
 	v.chart.Hide()
 	scroll := container.NewVScroll(container.NewVBox(part2, widget.NewSeparator(), part1))
 	v.showUsage()
-	v.demo = newDemo(scroll, &v.runs, func() error { return v.scale(false) }, func() error { return v.scale(true) })
+	v.demo = newDemo(scroll, &v.runs, func() error {
+		if v.yours.forced != "" { // --code: the learner's version instead, seen beside the program it rewrites
+			scroll.ScrollToBottom()
+			return v.yours.run()
+		}
+		return v.scale(false)
+	}, func() error { return v.scale(true) })
+	v.demo.code = v.yours
 	return v
 }
 

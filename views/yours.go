@@ -46,22 +46,34 @@ func (d *Demo) SetCode(src string) error {
 // CodeTemplate returns the editable source of the panel's technique, what
 // Edit starts from; ok is false if it has none.
 func CodeTemplate(panelID string) (src string, ok bool) {
-	if panelID == "race" {
+	switch panelID {
+	case "race":
 		return yours.RaceTemplate, true
+	case "goroutines":
+		return yours.GoroutinesTemplate, true
+	case "futures":
+		return yours.FuturesTemplate, true
 	}
 	return "", false
 }
 
-// raceYoursPref keeps the learner's edit across restarts, until Reset.
-const raceYoursPref = "yours.race.source"
+// editable is what every panel with an editable technique shares: the
+// learner's edit, kept across restarts until Reset, the Code tab's editor
+// and buttons, and how the last run of the edit went. The panel's part
+// (raceYours, goroutinesYours, futuresYours) runs the edit and shows it.
+type editable struct {
+	runs      *runs
+	template  string // what Edit starts from
+	file      string // the technique file the Code tab shows beside the edit
+	intro     string // above the buttons: what to edit, and how it runs
+	pref      string // the preference that keeps the edit
+	checkRuns int    // how many runs Check it makes
+	exercise  func() string
+	run       func() error // Run my version
+	check     func() error // Check it
+	// limitsNote says the limits, if not DefaultLimits (see limits).
+	limitsNote string
 
-// raceYours is the race panel's "your version": the learner's edit of the
-// lossy counter, run in a child process by an interpreter, beside the
-// panel's own rows.
-type raceYours struct {
-	v       *raceView
-	row     [4]*widget.Label // final, lost, time, verdict
-	note    *widget.Label    // the verdict in words, the problem, or the interpreter's cost
 	editing bool
 	forced  string // the edit from --code, not saved: the primary demo runs it too
 
@@ -74,63 +86,67 @@ type raceYours struct {
 	onCode   func()                        // shows it the edit from --code
 }
 
-// yoursRowName names the learner's row in the race table.
-const yoursRowName = "your version (interpreted)"
-
-// newRaceYours shows the learner's version in row, the race table's last.
-func newRaceYours(v *raceView, row []*widget.Label) *raceYours {
-	y := &raceYours{v: v, note: wrapped("Your version: edit the lossy counter in the Code tab, then Run my version.")}
-	y.row = [4]*widget.Label(row)
-	v.runs.watch(func(c RunChange) {
-		if y.onBusy != nil {
-			y.onBusy(c.Busy)
+// newEditable is an edit of template kept in the preference pref. The
+// panel sets run, check and exercise before its Code tab is built.
+func newEditable(r *runs, template, file, pref, intro string, checkRuns int) *editable {
+	e := &editable{runs: r, template: template, file: file, pref: pref, intro: intro, checkRuns: checkRuns}
+	r.watch(func(c RunChange) {
+		if e.onBusy != nil {
+			e.onBusy(c.Busy)
 		}
 	})
-	return y
+	return e
 }
 
 // source is the edit, or the original if there is none.
-func (y *raceYours) source() string {
-	if y.forced != "" {
-		return y.forced
+func (e *editable) source() string {
+	if e.forced != "" {
+		return e.forced
 	}
-	return fyne.CurrentApp().Preferences().StringWithFallback(raceYoursPref, yours.RaceTemplate)
+	return fyne.CurrentApp().Preferences().StringWithFallback(e.pref, e.template)
 }
 
-func (y *raceYours) setCode(src string) error {
+func (e *editable) setCode(src string) error {
 	if err := yours.Check(src); err != nil {
 		return err
 	}
-	y.forced, y.editing = src, true
-	if y.onCode != nil {
-		y.onCode()
+	e.forced, e.editing = src, true
+	if e.onCode != nil {
+		e.onCode()
 	}
 	return nil
 }
 
-// codeTab is the race panel's Code tab: race.go as the panel runs it, and
-// the editable counter. It is built anew on each visit, from the state in y.
-func (y *raceYours) codeTab(src string) fyne.CanvasObject {
-	status := wrapped(y.status)
+// newSourceEntry is the editor the learner types in.
+func newSourceEntry() *widget.Entry {
 	entry := widget.NewMultiLineEntry()
 	entry.TextStyle = fyne.TextStyle{Monospace: true}
 	entry.Wrapping = fyne.TextWrapOff
+	return entry
+}
+
+// codeTab is the panel's Code tab: its technique file as the panel runs
+// it, and the editable function. It is built anew on each visit, from the
+// state in e.
+func (e *editable) codeTab(src string) fyne.CanvasObject {
+	status := wrapped(e.status)
+	entry := newSourceEntry()
 	loading := false // set while the text is set here, not typed
 	load := func(src string) {
 		loading = true
 		entry.SetText(src)
 		loading = false
 	}
-	load(y.source())
+	load(e.source())
 	entry.OnChanged = func(s string) {
 		if loading {
 			return
 		}
-		y.forced = "" // an edit typed here replaces one from --code
-		fyne.CurrentApp().Preferences().SetString(raceYoursPref, s)
+		e.forced = "" // an edit typed here replaces one from --code
+		fyne.CurrentApp().Preferences().SetString(e.pref, s)
 	}
-	if y.line > 0 {
-		entry.CursorRow = y.line - 1 // the line the problem concerns
+	if e.line > 0 {
+		entry.CursorRow = e.line - 1 // the line the problem concerns
 	}
 
 	original := NewCodeView(src)
@@ -140,18 +156,18 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	run.Importance = widget.HighImportance
 	reset := widget.NewButton("Reset to the original", nil)
 	show := func() {
-		entry.Hidden, original.Hidden = !y.editing, y.editing
-		edit.SetText(map[bool]string{false: "Edit", true: "Show race.go"}[y.editing])
+		entry.Hidden, original.Hidden = !e.editing, e.editing
+		edit.SetText(map[bool]string{false: "Edit", true: "Show " + e.file}[e.editing])
 		center.Refresh()
 	}
-	edit.OnTapped = func() { y.editing = !y.editing; show() }
-	y.onCode = func() { load(y.source()); show() }
+	edit.OnTapped = func() { e.editing = !e.editing; show() }
+	e.onCode = func() { load(e.source()); show() }
 	reset.OnTapped = func() {
-		y.forced = ""
-		fyne.CurrentApp().Preferences().RemoveValue(raceYoursPref)
-		load(yours.RaceTemplate)
+		e.forced = ""
+		fyne.CurrentApp().Preferences().RemoveValue(e.pref)
+		load(e.template)
 	}
-	y.onStatus = func(s string, line int) {
+	e.onStatus = func(s string, line int) {
 		status.SetText(s)
 		if line > 0 && entry.Visible() {
 			entry.CursorRow = line - 1
@@ -159,32 +175,98 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 		}
 	}
 	run.OnTapped = func() {
-		if err := y.run(); err != nil {
-			y.setStatus("Not run: "+err.Error(), 0)
+		if err := e.run(); err != nil {
+			e.setStatus("Not run: "+err.Error(), 0)
 		}
 	}
-	check := widget.NewButton(fmt.Sprintf("Check it: %d runs", yoursCheckRuns), func() {
-		if err := y.check(); err != nil {
-			y.setStatus("Not run: "+err.Error(), 0)
+	check := widget.NewButton(fmt.Sprintf("Check it: %d runs", e.checkRuns), func() {
+		if err := e.check(); err != nil {
+			e.setStatus("Not run: "+err.Error(), 0)
 		}
 	})
-	exercise := wrapped(y.exerciseText())
-	y.onBusy = func(busy bool) { enable(!busy, run, check); exercise.SetText(y.exerciseText()) }
-	enable(!y.v.runs.Busy(), run, check)
+	exercise := wrapped(e.exercise())
+	e.onBusy = func(busy bool) { enable(!busy, run, check); exercise.SetText(e.exercise()) }
+	enable(!e.runs.Busy(), run, check)
 	show()
 	head := container.NewVBox(
-		wrapped("Edit Run, the lossy counter as one function, and run your version with the panel's inputs. "+
-			"It runs in a separate process, interpreted, with at most "+limitsText()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),
+		wrapped(e.intro+" It runs in a separate process, interpreted, with at most "+e.limits()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),
 		exercise, container.NewHBox(edit, run, check, reset), status)
 	return container.NewBorder(head, nil, nil, nil, center)
 }
 
-// setStatus keeps how the last run went, and shows it in the Code tab.
-func (y *raceYours) setStatus(s string, line int) {
-	y.status, y.line = s, line
-	if y.onStatus != nil {
-		y.onStatus(s, line)
+// limits says the limits an edit runs under.
+func (e *editable) limits() string {
+	if e.limitsNote != "" {
+		return e.limitsNote
 	}
+	l := yours.DefaultLimits
+	return fmt.Sprintf("%s, %d MiB and %s goroutines", l.Wall, l.Memory>>20, grouped(l.Goroutines))
+}
+
+// setStatus keeps how the last run went, and shows it in the Code tab.
+func (e *editable) setStatus(s string, line int) {
+	e.status, e.line = s, line
+	if e.onStatus != nil {
+		e.onStatus(s, line)
+	}
+}
+
+// failed shows, in note and the Code tab, why a run of the edit did not
+// end well, and reports whether it did not; it records a problem as
+// results.yours.
+func (e *editable) failed(note *widget.Label, err error) bool {
+	if p, ok := errors.AsType[*yours.Problem](err); ok {
+		note.SetText("Your version did not run to its end: " + p.Error())
+		e.setStatus(p.Error(), p.Line)
+		e.runs.setResult("yours", map[string]any{"problem": string(p.Kind), "line": p.Line, "message": p.Msg})
+		return true
+	}
+	if errors.Is(err, context.Canceled) {
+		note.SetText("Your version was cancelled: its process was killed.")
+		e.setStatus("Cancelled: the process running your version was killed.", 0)
+		return true
+	}
+	if err != nil {
+		note.SetText("Your version did not finish: " + err.Error())
+		e.setStatus(err.Error(), 0)
+		return true
+	}
+	return false
+}
+
+// printed is what an edit printed, as a line to add to its note.
+func printed(output string) string {
+	if output == "" {
+		return ""
+	}
+	return "\nIt printed: " + firstLine(strings.TrimSpace(output))
+}
+
+// raceYoursPref keeps the learner's edit across restarts, until Reset.
+const raceYoursPref = "yours.race.source"
+
+// raceYours is the race panel's "your version": the learner's edit of the
+// lossy counter, run in a child process by an interpreter, beside the
+// panel's own rows.
+type raceYours struct {
+	*editable
+	v    *raceView
+	row  [4]*widget.Label // final, lost, time, verdict
+	note *widget.Label    // the verdict in words, the problem, or the interpreter's cost
+}
+
+// yoursRowName names the learner's row in the race table.
+const yoursRowName = "your version (interpreted)"
+
+// newRaceYours shows the learner's version in row, the race table's last.
+func newRaceYours(v *raceView, row []*widget.Label) *raceYours {
+	y := &raceYours{v: v, note: wrapped("Your version: edit the lossy counter in the Code tab, then Run my version.")}
+	y.editable = newEditable(&v.runs, yours.RaceTemplate, "race.go", raceYoursPref,
+		"Edit Run, the lossy counter as one function, and run your version with the panel's inputs.", yoursCheckRuns)
+	y.row = [4]*widget.Label(row)
+	y.exercise, y.editable.run, y.editable.check = y.exerciseText, y.run, y.check
+	y.limitsNote = limitsText()
+	return y
 }
 
 func limitsText() string {
@@ -233,7 +315,8 @@ func (y *raceYours) check() error {
 		done := 0
 		out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: yoursCheckConfig, Runs: yoursCheckRuns, Task: y.v.runs.task}, func(r yours.RaceRun) {
 			if done++; done%20 == 0 {
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, yoursCheckRuns), 0) })
+				n := done // fyne.Do runs later, on another goroutine
+				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, yoursCheckRuns), 0) })
 			}
 		})
 		fyne.Do(func() {
@@ -289,20 +372,7 @@ func (y *raceYours) showRun(r yours.RaceRun) {
 }
 
 func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
-	if p, ok := errors.AsType[*yours.Problem](err); ok {
-		y.note.SetText("Your version did not run to its end: " + p.Error())
-		y.setStatus(p.Error(), p.Line)
-		y.v.runs.setResult("yours", map[string]any{"problem": string(p.Kind), "line": p.Line, "message": p.Msg})
-		return
-	}
-	if errors.Is(err, context.Canceled) {
-		y.note.SetText("Your version was cancelled: its process was killed.")
-		y.setStatus("Cancelled: the process running your version was killed.", 0)
-		return
-	}
-	if err != nil {
-		y.note.SetText("Your version did not finish: " + err.Error())
-		y.setStatus(err.Error(), 0)
+	if y.failed(y.note, err) {
 		return
 	}
 	text := "Your version: " + out.Verdict() + ". " + out.SlowdownNote()
@@ -314,9 +384,7 @@ func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
 			"A fix is right by reasoning: every read–modify–write is one step (a lock around it, an atomic Add) or the counter has one owner, and Run reads it only after every goroutine is done. " +
 			"For compiled Go, the race detector (go test -race) reports data races even in runs that lost nothing, though not a race condition made only of atomic operations, like the original's."
 	}
-	if out.Output != "" {
-		text += "\nIt printed: " + firstLine(strings.TrimSpace(out.Output))
-	}
+	text += printed(out.Output)
 	y.note.SetText(text)
 	y.setStatus(text, 0)
 	res := map[string]any{"verdict": out.Verdict(), "runs": len(out.Runs), "lossy_runs": out.Lossy(), "slowdown": out.Slowdown(),

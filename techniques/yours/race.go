@@ -141,9 +141,7 @@ func RunRace(ctx context.Context, spec RaceSpec, onRun func(RaceRun)) (RaceOutco
 	if spec.Limits == (Limits{}) {
 		spec.Limits = RaceLimits(spec.Config)
 	}
-	tctx, cancel := context.WithTimeoutCause(ctx, spec.Limits.Wall, errWall)
-	defer cancel()
-	traced, err := raceJob.Run(tctx, spec, child.Options{Task: spec.Task}, func(r raceReport) error {
+	traced, err := runEdit(ctx, raceJob, spec, spec.Limits, spec.Task, " (try fewer goroutines or updates)", func(r raceReport) error {
 		if r.Run != nil {
 			out.Runs = append(out.Runs, *r.Run)
 			if onRun != nil {
@@ -154,11 +152,8 @@ func RunRace(ctx context.Context, spec RaceSpec, onRun func(RaceRun)) (RaceOutco
 		out.Output = r.Output
 		return nil
 	})
-	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(tctx), errWall) {
-		return out, &Problem{Kind: TimeLimit, Msg: fmt.Sprintf("stopped after %s, the limit: an endless loop, a goroutine that never ends, a deadlock, or more work than the interpreter, many times slower than compiled Go, can do in that time (try fewer goroutines or updates)", spec.Limits.Wall)}
-	}
 	if err != nil {
-		return out, explain(err)
+		return out, err
 	}
 	out.Trace = traced
 
@@ -198,19 +193,8 @@ var raceJob = child.Register("yours-race", func(ctx context.Context, spec RaceSp
 	if err := checkRaceSpec(spec); err != nil {
 		return err
 	}
-	if err := Check(spec.Source); err != nil { // again: the child trusts no one
-		stop(err.(*Problem))
-	}
-	guard(spec.Limits)
 	var printed bytes.Buffer
-	fn, err := compile(spec.Source, "race", "Run", &printed)
-	if err != nil {
-		return stopOn(err)
-	}
-	run, ok := fn.Interface().(func(pairs, updates int) uint64)
-	if !ok {
-		stop(&Problem{Kind: CompileError, Msg: fmt.Sprintf("Run must be func(pairs, updates int) uint64, not %s", fn.Type())})
-	}
+	run := load[func(pairs, updates int) uint64](spec.Source, spec.Limits, "race", "Run", "func(pairs, updates int) uint64", &printed)
 	pairs, updates := spec.Config.Pairs, spec.Config.Updates
 	made := int64(pairs) * int64(updates) // +1s made, and as many -1s
 	for range spec.Runs {
@@ -230,7 +214,7 @@ var raceJob = child.Register("yours-race", func(ctx context.Context, spec RaceSp
 		}
 	}
 
-	return report(raceReport{Output: string(printed.Bytes()[:min(printed.Len(), 4096)])})
+	return report(raceReport{Output: printedHead(&printed)})
 })
 
 // slowdownJob times the original on SlowdownSample(cfg), compiled and
@@ -255,11 +239,3 @@ var slowdownJob = child.Register("yours-race-slowdown", func(ctx context.Context
 	end.Interpreted = time.Since(start)
 	return report(end)
 })
-
-// stopOn stops the child on a Problem, and returns any other error.
-func stopOn(err error) error {
-	if p, ok := errors.AsType[*Problem](err); ok {
-		stop(p)
-	}
-	return err
-}

@@ -1,0 +1,275 @@
+package yours
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// goroutinesWaitGroup is the goroutines exercise solved: a WaitGroup.
+const goroutinesWaitGroup = `package goroutines
+
+import "sync"
+
+func Run(n int, task func(i int)) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			task(i)
+		}(i)
+	}
+	wg.Wait()
+}
+`
+
+// goroutinesLongSleep waits for every task, by a sleep longer than any.
+const goroutinesLongSleep = `package goroutines
+
+import "time"
+
+func Run(n int, task func(i int)) {
+	for i := 0; i < n; i++ {
+		go task(i)
+	}
+	time.Sleep(300 * time.Millisecond)
+}
+`
+
+func TestGoroutinesCheckerJudgesTheWait(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		src    string
+		solved bool
+		cutOff bool // some run cut tasks off
+	}{
+		{"the original sleeps 100 ms", GoroutinesTemplate, false, true},
+		{"a WaitGroup", goroutinesWaitGroup, true, false},
+		{"a sleep longer than every task", goroutinesLongSleep, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			check := GoroutinesCheck()
+			out, err := RunGoroutines(context.Background(), GoroutinesSpec{Source: tt.src, Runs: check}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Runs) != len(check) {
+				t.Fatalf("%d runs, want %d", len(out.Runs), len(check))
+			}
+			if solved := out.ExactRuns() == len(check); solved != tt.solved {
+				t.Errorf("verdict %q: solved %v, want %v", out.Verdict(), solved, tt.solved)
+			}
+			cut := false
+			for _, r := range out.Runs {
+				cut = cut || !r.All()
+			}
+			if cut != tt.cutOff {
+				t.Errorf("verdict %q: tasks cut off %v, want %v", out.Verdict(), cut, tt.cutOff)
+			}
+			if out.Compiled <= 0 || out.Interpreted <= 0 || !strings.Contains(out.SlowdownNote(), "×") {
+				t.Errorf("the original took %v compiled and %v interpreted; want both measured", out.Compiled, out.Interpreted)
+			}
+		})
+	}
+}
+
+// futuresCancelAndWait is the futures exercise solved as techniques.First
+// does: cancel the losers, and wait for them.
+const futuresCancelAndWait = `package futures
+
+import (
+	"context"
+	"sync"
+)
+
+func First(ctx context.Context, tasks []func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan result, len(tasks)) // room for all: no send waits
+	var wg sync.WaitGroup
+	for _, task := range tasks {
+		wg.Add(1)
+		go func(task func(context.Context) (string, error)) {
+			defer wg.Done()
+			v, err := task(ctx)
+			results <- result{v, err}
+		}(task)
+	}
+	var last error
+	for i := 0; i < len(tasks); i++ {
+		r := <-results
+		if r.err == nil {
+			cancel()
+			wg.Wait()
+			return r.v, nil
+		}
+		last = r.err
+	}
+	return "", last
+}
+
+type result struct {
+	v   string
+	err error
+}
+`
+
+// futuresOneByOne calls the tasks one after another: nothing to cancel,
+// nothing left, but not the quickest success, and losers never called.
+const futuresOneByOne = `package futures
+
+import (
+	"context"
+	"errors"
+)
+
+func First(ctx context.Context, tasks []func(context.Context) (string, error)) (string, error) {
+	for _, task := range tasks {
+		if v, err := task(ctx); err == nil {
+			return v, nil
+		}
+	}
+	return "", errors.New("every task failed")
+}
+`
+
+func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
+	t.Parallel()
+	buffered := strings.Replace(FuturesTemplate, "make(chan result)", "make(chan result, len(tasks))", 1)
+	waitAll := strings.Replace(buffered, "return r.v, nil // the losers' results are never read", "for j := i + 1; j < len(tasks); j++ {\n\t\t\t\t<-results\n\t\t\t}\n\t\t\treturn r.v, nil", 1)
+	if buffered == FuturesTemplate || waitAll == buffered {
+		t.Fatal("the template no longer holds the lines these edits replace")
+	}
+	tests := []struct {
+		name               string
+		src                string
+		solved             bool
+		ranToEnd, outlived bool // in some run
+		wrongValue         bool // in some run
+	}{
+		{"the original leaks", FuturesTemplate, false, true, true, false},
+		{"cancel and wait", futuresCancelAndWait, true, false, false, false},
+		{"room for every result, no cancel", buffered, false, true, true, false},
+		{"no cancel, read every result", waitAll, false, true, false, false},
+		{"one task after another", futuresOneByOne, false, true, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			check := FuturesCheck()
+			out, err := RunFutures(context.Background(), FuturesSpec{Source: tt.src, Runs: check}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Runs) != len(check) {
+				t.Fatalf("%d runs, want %d", len(out.Runs), len(check))
+			}
+			if solved := out.CleanRuns() == len(check); solved != tt.solved {
+				t.Errorf("verdict %q: solved %v, want %v", out.Verdict(), solved, tt.solved)
+			}
+			ran, outlived, wrong := false, false, false
+			for _, r := range out.Runs {
+				wrong = wrong || r.Value != r.Want || r.Want == ""
+				ran = ran || r.RanToEnd > 0
+				outlived = outlived || r.Running > 0 || r.Left > 0
+			}
+			if wrong != tt.wrongValue {
+				t.Errorf("verdict %q: a wrong value %v, want %v", out.Verdict(), wrong, tt.wrongValue)
+			}
+			if ran != tt.ranToEnd || outlived != tt.outlived {
+				t.Errorf("verdict %q: a loser ran to its end %v, something outlived First %v; want %v and %v", out.Verdict(), ran, outlived, tt.ranToEnd, tt.outlived)
+			}
+			if out.Compiled <= 0 || out.Interpreted <= 0 {
+				t.Errorf("the original took %v compiled and %v interpreted; want both measured", out.Compiled, out.Interpreted)
+			}
+		})
+	}
+}
+
+func TestEditsOfTheOtherPanelsThatDoNotRunSayWhy(t *testing.T) {
+	t.Parallel()
+	fast := Limits{Wall: 3 * time.Second, Memory: 512 << 20, Goroutines: 2000}
+	one := []Tasks{{N: 2, Longest: 10 * time.Millisecond}}
+	fetches := []Fetches{{Latencies: []time.Duration{10 * time.Millisecond}, Fails: []bool{false}, Panic: -1}}
+	tests := []struct {
+		name string
+		run  func() error
+		kind Kind
+		line int
+		msg  string
+	}{
+		{"goroutines: undefined name", func() error {
+			_, err := RunGoroutines(context.Background(), GoroutinesSpec{Source: "package goroutines\n\nfunc Run(n int, task func(i int)) {\n\ttask(m)\n}\n", Runs: one, Limits: fast}, nil)
+			return err
+		}, CompileError, 4, "undefined: m"},
+		{"goroutines: a task called twice", func() error {
+			_, err := RunGoroutines(context.Background(), GoroutinesSpec{Source: "package goroutines\n\nfunc Run(n int, task func(i int)) {\n\ttask(0)\n\ttask(0)\n}\n", Runs: one, Limits: fast}, nil)
+			return err
+		}, Failed, 0, "task(0) was called twice"},
+		{"futures: wrong signature", func() error {
+			_, err := RunFutures(context.Background(), FuturesSpec{Source: "package futures\n\nfunc First() string { return \"\" }\n", Runs: fetches, Limits: fast}, nil)
+			return err
+		}, CompileError, 0, "First must be func(ctx context.Context"},
+		{"futures: os/exec", func() error {
+			_, err := RunFutures(context.Background(), FuturesSpec{Source: "package futures\n\nimport \"os/exec\"\n", Runs: fetches, Limits: fast}, nil)
+			return err
+		}, Refused, 3, `import "os/exec" is not allowed`},
+		{"futures: a task panics", func() error {
+			panics := fetches[0]
+			panics.Panic = 0
+			_, err := RunFutures(context.Background(), FuturesSpec{Source: FuturesTemplate, Runs: []Fetches{panics}, Limits: fast}, nil)
+			return err
+		}, Panicked, 0, "resource 0: a bug in the task"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, ok := errors.AsType[*Problem](tt.run())
+			if !ok {
+				t.Fatalf("want a *Problem of kind %q", tt.kind)
+			}
+			if p.Kind != tt.kind || (tt.line != 0 && p.Line != tt.line) || !strings.Contains(p.Msg, tt.msg) {
+				t.Errorf("got %q (line %d), want %q at line %d saying %q", p, p.Line, tt.kind, tt.line, tt.msg)
+			}
+		})
+	}
+}
+
+func TestCancelKillsTheChildOfTheOtherPanels(t *testing.T) {
+	t.Parallel()
+	runs := map[string]func(context.Context) error{
+		"goroutines": func(ctx context.Context) error {
+			_, err := RunGoroutines(ctx, GoroutinesSpec{Source: "package goroutines\n\nfunc Run(n int, task func(i int)) {\n\tfor {\n\t}\n}\n", Runs: []Tasks{{N: 1}}}, nil)
+			return err
+		},
+		"futures": func(ctx context.Context) error {
+			_, err := RunFutures(ctx, FuturesSpec{Source: "package futures\n\nimport \"context\"\n\nfunc First(ctx context.Context, tasks []func(context.Context) (string, error)) (string, error) {\n\tfor {\n\t}\n}\n",
+				Runs: []Fetches{{Latencies: []time.Duration{0}, Fails: []bool{false}, Panic: -1}}}, nil)
+			return err
+		},
+	}
+	for name, run := range runs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- run(ctx) }()
+			time.Sleep(500 * time.Millisecond)
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("got %v, want context.Canceled", err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("the run went on after its context was cancelled")
+			}
+		})
+	}
+}
