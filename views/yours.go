@@ -72,6 +72,7 @@ type raceYours struct {
 	onStatus func(status string, line int) // shows a status in the Code tab last built
 	onBusy   func(busy bool)               // enables its Run button
 	onCode   func()                        // shows it the edit from --code
+	editor   *goEditor                     // the Code tab's editor last built (editor.go)
 }
 
 // yoursRowName names the learner's row in the race table.
@@ -112,9 +113,9 @@ func (y *raceYours) setCode(src string) error {
 // the editable counter. It is built anew on each visit, from the state in y.
 func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	status := wrapped(y.status)
-	entry := widget.NewMultiLineEntry()
-	entry.TextStyle = fyne.TextStyle{Monospace: true}
-	entry.Wrapping = fyne.TextWrapOff
+	editor := newGoEditor(yours.RaceTemplate, "Run")
+	y.editor = editor
+	entry := editor.entry
 	loading := false // set while the text is set here, not typed
 	load := func(src string) {
 		loading = true
@@ -122,25 +123,27 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 		loading = false
 	}
 	load(y.source())
-	entry.OnChanged = func(s string) {
+	editor.OnChanged = func(s string) {
 		if loading {
 			return
 		}
+		y.line = 0    // the editor clears its mark: a new tab should not mark it again
 		y.forced = "" // an edit typed here replaces one from --code
 		fyne.CurrentApp().Preferences().SetString(raceYoursPref, s)
 	}
 	if y.line > 0 {
 		entry.CursorRow = y.line - 1 // the line the problem concerns
+		editor.markProblem(y.line, y.status)
 	}
 
 	original := NewCodeView(src)
-	center := container.NewStack(original, entry)
+	center := container.NewStack(original, editor)
 	edit := widget.NewButton("Edit", nil)
 	run := widget.NewButton("Run my version", nil)
 	run.Importance = widget.HighImportance
 	reset := widget.NewButton("Reset to the original", nil)
 	show := func() {
-		entry.Hidden, original.Hidden = !y.editing, y.editing
+		editor.Hidden, original.Hidden = !y.editing, y.editing
 		edit.SetText(map[bool]string{false: "Edit", true: "Show race.go"}[y.editing])
 		center.Refresh()
 	}
@@ -153,10 +156,11 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	}
 	y.onStatus = func(s string, line int) {
 		status.SetText(s)
-		if line > 0 && entry.Visible() {
+		if line > 0 && editor.Visible() {
 			entry.CursorRow = line - 1
 			entry.Refresh()
 		}
+		editor.markProblem(line, s)
 	}
 	run.OnTapped = func() {
 		if err := y.run(); err != nil {
@@ -231,12 +235,17 @@ func (y *raceYours) check() error {
 	src := y.source()
 	return y.v.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
 		done := 0
+		clock := y.countdown(yours.RaceLimits(yoursCheckConfig).Wall)
+		defer clock.stop()
 		out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: yoursCheckConfig, Runs: yoursCheckRuns, Task: y.v.runs.task}, func(r yours.RaceRun) {
-			if done++; done%20 == 0 {
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, yoursCheckRuns), 0) })
+			if done++; done == yoursCheckRuns {
+				clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+			}
+			if done%20 == 0 {
+				clock.do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", done, yoursCheckRuns), 0) })
 			}
 		})
-		fyne.Do(func() {
+		clock.do(func() {
 			// The row is for a run with the panel's inputs: the checker's
 			// small runs are told in the note below.
 			endPending("—", y.row[:]...)
@@ -251,10 +260,13 @@ func (y *raceYours) check() error {
 
 // runIn runs src in a child process and shows it; off the Fyne goroutine.
 func (y *raceYours) runIn(ctx context.Context, src string, cfg techniques.RaceConfig) ([]byte, error) {
+	clock := y.countdown(yours.RaceLimits(cfg).Wall)
+	defer clock.stop()
 	out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: cfg, Runs: 1, Task: y.v.runs.task}, func(r yours.RaceRun) {
-		fyne.Do(func() { y.showRun(r) })
+		clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+		clock.do(func() { y.showRun(r) })
 	})
-	fyne.Do(func() { y.showOutcome(out, err) })
+	clock.do(func() { y.showOutcome(out, err) })
 	return out.Trace, err
 }
 

@@ -37,8 +37,8 @@ func openRaceCode(t *testing.T, v *raceView) (fyne.CanvasObject, *widget.Entry) 
 	test.Tap(findButton(t, tab, "Edit"))
 	var entry *widget.Entry
 	visit(tab, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.MultiLine {
-			entry = e
+		if e, ok := o.(*goEditor); ok {
+			entry = &e.entry.Entry
 		}
 	})
 	if entry == nil || !entry.Visible() {
