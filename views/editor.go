@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,7 @@ type goEditor struct {
 	fn        string            // the function whose signature is fixed
 	signature string            // its parameter and result types, as the template has them
 
+	src    string // the text last highlighted
 	rows   []editorRow
 	nums   []*canvas.Text
 	digits int
@@ -61,6 +63,7 @@ type goEditor struct {
 // editorRow is one line's tokens and the text objects that draw them.
 type editorRow struct {
 	tokens []codeToken
+	key    string // tokensKey(tokens)
 	texts  []*canvas.Text
 }
 
@@ -119,75 +122,126 @@ func (e *goEditor) changed(src string) {
 	}
 }
 
-// update highlights src and redraws the lines whose tokens changed.
+// update highlights src and draws the lines whose tokens changed; a line
+// that moved keeps its text objects. It lays out only what changed: laying
+// out the whole editor refreshes the entry again, a keystroke's cost twice
+// over, so that is left to changes of its size.
 func (e *goEditor) update(src string) {
 	n := strings.Count(src, "\n") + 1 // the entry's rows
-	lines := highlight(expandTabs(src), drawnVariant())
+	lines := e.lex(src)
+	e.src = src
 	th, v := e.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
-	size := theme.TextSize()
-	for i := range n {
+	cell, pad, size := e.cell(), theme.InnerPadding(), theme.TextSize()
+	old := map[string][]editorRow{}
+	for _, r := range e.rows {
+		old[r.key] = append(old[r.key], r)
+	}
+	rows := make([]editorRow, n)
+	var objects []fyne.CanvasObject
+	for i := range rows {
 		var tokens []codeToken
 		if i < len(lines) {
 			tokens = lines[i]
 		}
-		if i < len(e.rows) && slicesEqualTokens(e.rows[i].tokens, tokens) {
-			continue
+		k := tokensKey(tokens)
+		row, kept := editorRow{tokens: tokens, key: k}, false
+		if same := old[k]; len(same) > 0 {
+			row, old[k], kept = same[0], same[1:], true
 		}
-		row := editorRow{tokens: tokens}
-		for _, t := range tokens {
-			text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
-			if t.color != nil {
-				text.Color = t.color
+		for j, t := range row.tokens {
+			if !kept {
+				text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
+				if t.color != nil {
+					text.Color = t.color
+				}
+				text.TextStyle.Monospace = true
+				text.TextSize = size
+				text.Resize(text.MinSize())
+				row.texts = append(row.texts, text)
 			}
-			text.TextStyle.Monospace = true
-			text.TextSize = size
-			row.texts = append(row.texts, text)
+			row.texts[j].Move(fyne.NewPos(pad+float32(t.col)*cell.Width, pad+float32(i)*cell.Height))
+			objects = append(objects, row.texts[j])
 		}
-		if i < len(e.rows) {
-			e.rows[i] = row
-		} else {
-			e.rows = append(e.rows, row)
-		}
+		rows[i] = row
 	}
-	e.rows = e.rows[:n]
-	var objects []fyne.CanvasObject
-	for _, r := range e.rows {
-		for _, t := range r.texts {
-			objects = append(objects, t)
-		}
-	}
-	e.ink.Objects = objects
+	e.rows, e.ink.Objects = rows, objects
+	canvas.Refresh(e.ink)
 
+	resized := n != len(e.nums)
 	if digits := max(2, len(fmt.Sprint(n))); digits != e.digits || n < len(e.nums) {
 		e.digits, e.nums = digits, e.nums[:min(len(e.nums), n)]
 		for i, num := range e.nums {
 			num.Text = fmt.Sprintf("%*d", digits, i+1)
+			num.Resize(num.MinSize())
+			num.Refresh()
 		}
 	}
 	for i := len(e.nums); i < n; i++ {
 		num := canvas.NewText(fmt.Sprintf("%*d", e.digits, i+1), th.Color(theme.ColorNamePlaceHolder, v))
 		num.TextStyle.Monospace = true
 		num.TextSize = size
+		num.Move(fyne.NewPos(cell.Width, pad+float32(i)*cell.Height))
+		num.Resize(num.MinSize())
 		e.nums = append(e.nums, num)
 	}
-	e.gutter.Objects = make([]fyne.CanvasObject, n)
-	for i, num := range e.nums {
-		e.gutter.Objects[i] = num
+	if resized {
+		e.gutter.Objects = make([]fyne.CanvasObject, n)
+		for i, num := range e.nums {
+			e.gutter.Objects[i] = num
+		}
+		canvas.Refresh(e.gutter)
 	}
 	e.checkSignature(src)
-	e.scroll.Refresh()
+	if min := e.content.MinSize(); resized || min.Width > e.content.Size().Width {
+		e.scroll.Refresh()
+	}
 }
 
-func slicesEqualTokens(a, b []codeToken) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+// lex highlights src. A keystroke changes one line, and most lines mean
+// the same alone as in their file: then only that line is lexed, a
+// fiftieth of the work for this template. A line that holds or may be
+// inside a block comment or a raw string, which span lines, makes it lex
+// the whole text.
+func (e *goEditor) lex(src string) [][]codeToken {
+	before, now := strings.Split(e.src, "\n"), strings.Split(src, "\n")
+	if len(before) == len(now) && len(e.rows) == len(now) {
+		changed := -1
+		for i := range now {
+			if now[i] != before[i] {
+				if changed >= 0 {
+					changed = -1
+					break
+				}
+				changed = i
+			}
+		}
+		alone := func(line string) bool {
+			return !strings.Contains(line, "`") && !strings.Contains(line, "/*") && !strings.Contains(line, "*/")
+		}
+		if changed >= 0 && alone(before[changed]) && alone(now[changed]) && slices.Equal(lexLine(before[changed]), e.rows[changed].tokens) {
+			lines := make([][]codeToken, len(now))
+			for i, r := range e.rows {
+				lines[i] = r.tokens
+			}
+			lines[changed] = lexLine(now[changed])
+			return lines
 		}
 	}
-	return true
+	return highlight(expandTabs(src), drawnVariant())
+}
+
+// lexLine highlights one line, alone.
+func lexLine(line string) []codeToken {
+	return highlight(expandTabs(line), drawnVariant())[0]
+}
+
+// tokensKey is a line's tokens as a string, to find a line that moved.
+func tokensKey(tokens []codeToken) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		fmt.Fprintf(&b, "%d %v %s\x00", t.col, t.color, t.text)
+	}
+	return b.String()
 }
 
 // expandTabs replaces each tab with the spaces to the next stop every four
@@ -238,7 +292,8 @@ func (e *goEditor) markProblem(line int, msg string) {
 		e.band.FillColor = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x38}
 	}
 	e.band.Hidden = e.marked == 0
-	e.content.Refresh()
+	e.band.Move(fyne.NewPos(0, theme.InnerPadding()+float32(e.marked-1)*e.cell().Height))
+	e.band.Refresh()
 	if line > 0 {
 		e.say(msg)
 	} else {

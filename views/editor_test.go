@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"golang.org/x/sys/unix"
 
 	"concurrencylab/techniques/yours"
@@ -75,6 +76,23 @@ func TestGoEditorHighlightsAndNumbersLinesAsYouType(t *testing.T) {
 	if ret := inkTexts(e, 3)[0]; ret.Text != "return" || ret.Position().X != theme.InnerPadding()+4*e.cell().Width {
 		t.Errorf("return at x %v, want after a tab of four cells", ret.Position().X)
 	}
+	// A block comment over two lines colours both, and only while it is one.
+	e.entry.CursorRow, e.entry.CursorColumn = 2, 0
+	test.Type(e.entry, "/*")
+	e.entry.CursorRow, e.entry.CursorColumn = 3, len("\treturn 0")
+	test.Type(e.entry, "*/")
+	if line := inkTexts(e, 3); len(line) != 1 || line[0].Color != comment[0].Color {
+		t.Errorf("line 4 drawn as %v in %v inside /* */, want one token in the comment colour", texts(line), line[0].Color)
+	}
+	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	if ret := inkTexts(e, 3)[0]; ret.Text != "return" || ret.Color == comment[0].Color {
+		t.Errorf("line 4 starts with %q in %v once the */ is gone, want return out of any comment", ret.Text, ret.Color)
+	}
+	e.entry.CursorRow, e.entry.CursorColumn = 2, 2
+	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+
 	// The entry under the tokens draws no text of its own.
 	if c := e.entry.Theme().Color(theme.ColorNameForeground, theme.VariantDark); c != color.Transparent {
 		t.Errorf("the entry's text colour is %v, want transparent", c)
@@ -321,5 +339,43 @@ func TestRaceCodeEscKillsARunningEditWithinHalfASecond(t *testing.T) {
 	}
 	if err := unix.PidfdSendSignal(fd, 0, nil, 0); !errors.Is(err, unix.ESRCH) {
 		t.Errorf("signalling the child after the run: %v, want ESRCH (no such process)", err)
+	}
+}
+
+// BenchmarkGoEditorKeystroke is the work one typed character costs on the
+// Fyne goroutine in the editor: the entry's own, then the highlighting of
+// the whole text and new text objects for the line that changed. Compare
+// BenchmarkPlainEntryKeystroke. (Drawing the window is not counted: the
+// test driver does not draw.)
+func BenchmarkGoEditorKeystroke(b *testing.B) {
+	test.NewTempApp(b)
+	e := newGoEditor(yours.RaceTemplate, "Run")
+	w := test.NewTempWindow(b, e)
+	w.Resize(fyne.NewSize(900, 700))
+	e.SetText(yours.RaceTemplate)
+	benchmarkKeystroke(b, w, e.entry, &e.entry.Entry)
+}
+
+// BenchmarkPlainEntryKeystroke is the same for the plain multi-line entry
+// the editor replaced.
+func BenchmarkPlainEntryKeystroke(b *testing.B) {
+	test.NewTempApp(b)
+	entry := widget.NewMultiLineEntry()
+	entry.TextStyle = fyne.TextStyle{Monospace: true}
+	entry.Wrapping = fyne.TextWrapOff
+	w := test.NewTempWindow(b, entry)
+	w.Resize(fyne.NewSize(900, 700))
+	entry.SetText(yours.RaceTemplate)
+	benchmarkKeystroke(b, w, entry, entry)
+}
+
+// benchmarkKeystroke types a character into entry (focus, if it extends
+// it), in the middle of its text, and deletes it again: two keystrokes an op.
+func benchmarkKeystroke(b *testing.B, w fyne.Window, focus fyne.Focusable, entry *widget.Entry) {
+	w.Canvas().Focus(focus)
+	entry.CursorRow, entry.CursorColumn = 34, 10
+	for b.Loop() {
+		w.Canvas().Focused().TypedRune('x')
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 	}
 }
