@@ -132,24 +132,36 @@ func (e *goEditor) update(src string) {
 	e.src = src
 	th, v := e.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
 	cell, pad, size := e.cell(), theme.InnerPadding(), theme.TextSize()
-	old := map[string][]editorRow{}
-	for _, r := range e.rows {
-		old[r.key] = append(old[r.key], r)
-	}
+	// A line whose tokens did not change keeps its text objects, and so
+	// does one that moved: a new line redraws only itself.
 	rows := make([]editorRow, n)
+	placed := make([]bool, n)
+	kept := make([]bool, len(e.rows))
+	for i := range rows {
+		if i < len(lines) {
+			rows[i].tokens = lines[i]
+		}
+		if i < len(e.rows) && slices.Equal(e.rows[i].tokens, rows[i].tokens) {
+			rows[i], placed[i], kept[i] = e.rows[i], true, true
+		}
+	}
+	moved := map[string][]editorRow{}
+	for i, r := range e.rows {
+		if !kept[i] {
+			moved[r.key] = append(moved[r.key], r)
+		}
+	}
 	var objects []fyne.CanvasObject
 	for i := range rows {
-		var tokens []codeToken
-		if i < len(lines) {
-			tokens = lines[i]
-		}
-		k := tokensKey(tokens)
-		row, kept := editorRow{tokens: tokens, key: k}, false
-		if same := old[k]; len(same) > 0 {
-			row, old[k], kept = same[0], same[1:], true
+		row := rows[i]
+		if !placed[i] {
+			row.key = tokensKey(row.tokens)
+			if same := moved[row.key]; len(same) > 0 {
+				row, moved[row.key], placed[i] = same[0], same[1:], true
+			}
 		}
 		for j, t := range row.tokens {
-			if !kept {
+			if !placed[i] {
 				text := canvas.NewText(t.text, th.Color(theme.ColorNameForeground, v))
 				if t.color != nil {
 					text.Color = t.color

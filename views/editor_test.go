@@ -93,6 +93,14 @@ func TestGoEditorHighlightsAndNumbersLinesAsYouType(t *testing.T) {
 	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 
+	// A line that moves keeps its text objects, drawn a line lower.
+	ret := inkTexts(e, 3)[0]
+	e.entry.CursorRow, e.entry.CursorColumn = 2, 0
+	e.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if moved := inkTexts(e, 4)[0]; moved != ret || moved.Position().Y != theme.InnerPadding()+4*e.cell().Height {
+		t.Errorf("after a new line above it, return is drawn by %p at y %v, want %p one line lower", moved, moved.Position().Y, ret)
+	}
+
 	// The entry under the tokens draws no text of its own.
 	if c := e.entry.Theme().Color(theme.ColorNameForeground, theme.VariantDark); c != color.Transparent {
 		t.Errorf("the entry's text colour is %v, want transparent", c)
