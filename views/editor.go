@@ -32,15 +32,19 @@ import (
 // override), and the highlighted tokens are drawn over it, in the same
 // monospaced cells: the Entry still does the typing, the cursor, the
 // selection, undo and the clipboard. The tokens are redone on every change,
-// at once, so the colours never lag the text; only the lines whose tokens
-// changed get new text objects (see BenchmarkGoEditorKeystroke).
+// at once, so the colours never lag the text; a keystroke lexes its line
+// only, where that is safe, and only lines whose tokens changed get new
+// text objects (see BenchmarkGoEditorKeystroke).
+//
+// The signature is checked as the learner types, not locked: the line can
+// be edited, and a different signature is named below the editor.
 type goEditor struct {
 	widget.BaseWidget
 	entry     *codeEntry
 	root      *fyne.Container
 	scroll    *container.Scroll
-	content   *fyne.Container   // the gutter, the marked line's band, the entry and the tokens, in one scroll
-	band      *canvas.Rectangle // behind the marked line
+	content   *fyne.Container   // the gutter, the entry, the marked line's band and the tokens, in one scroll
+	band      *canvas.Rectangle // over the marked line, under its tokens
 	gutter    *fyne.Container   // the line numbers
 	ink       *fyne.Container   // the highlighted tokens, over the entry's transparent text
 	problem   *widget.Label     // the marked line's problem, or the signature's

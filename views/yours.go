@@ -124,10 +124,10 @@ func (y *raceYours) codeTab(src string) fyne.CanvasObject {
 	}
 	load(y.source())
 	editor.OnChanged = func(s string) {
+		y.line = 0 // the editor cleared its mark: a new tab should not mark it again
 		if loading {
 			return
 		}
-		y.line = 0    // the editor clears its mark: a new tab should not mark it again
 		y.forced = "" // an edit typed here replaces one from --code
 		fyne.CurrentApp().Preferences().SetString(raceYoursPref, s)
 	}
