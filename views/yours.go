@@ -64,6 +64,7 @@ func CodeTemplate(panelID string) (src string, ok bool) {
 type editable struct {
 	runs      *runs
 	template  string // what Edit starts from
+	fn        string // the function it must define, with the template's signature
 	file      string // the technique file the Code tab shows beside the edit
 	intro     string // above the buttons: what to edit, and how it runs
 	pref      string // the preference that keeps the edit
@@ -84,12 +85,14 @@ type editable struct {
 	onStatus func(status string, line int) // shows a status in the Code tab last built
 	onBusy   func(busy bool)               // enables its Run button
 	onCode   func()                        // shows it the edit from --code
+	editor   *goEditor                     // the Code tab's editor last built (editor.go)
 }
 
-// newEditable is an edit of template kept in the preference pref. The
-// panel sets run, check and exercise before its Code tab is built.
-func newEditable(r *runs, template, file, pref, intro string, checkRuns int) *editable {
-	e := &editable{runs: r, template: template, file: file, pref: pref, intro: intro, checkRuns: checkRuns}
+// newEditable is an edit of template, which defines the function fn, kept
+// in the preference pref. The panel sets run, check and exercise before its
+// Code tab is built.
+func newEditable(r *runs, template, fn, file, pref, intro string, checkRuns int) *editable {
+	e := &editable{runs: r, template: template, fn: fn, file: file, pref: pref, intro: intro, checkRuns: checkRuns}
 	r.watch(func(c RunChange) {
 		if e.onBusy != nil {
 			e.onBusy(c.Busy)
@@ -117,20 +120,14 @@ func (e *editable) setCode(src string) error {
 	return nil
 }
 
-// newSourceEntry is the editor the learner types in.
-func newSourceEntry() *widget.Entry {
-	entry := widget.NewMultiLineEntry()
-	entry.TextStyle = fyne.TextStyle{Monospace: true}
-	entry.Wrapping = fyne.TextWrapOff
-	return entry
-}
-
 // codeTab is the panel's Code tab: its technique file as the panel runs
 // it, and the editable function. It is built anew on each visit, from the
 // state in e.
 func (e *editable) codeTab(src string) fyne.CanvasObject {
 	status := wrapped(e.status)
-	entry := newSourceEntry()
+	editor := newGoEditor(e.template, e.fn)
+	e.editor = editor
+	entry := editor.entry
 	loading := false // set while the text is set here, not typed
 	load := func(src string) {
 		loading = true
@@ -138,7 +135,8 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 		loading = false
 	}
 	load(e.source())
-	entry.OnChanged = func(s string) {
+	editor.OnChanged = func(s string) {
+		e.line = 0 // the editor cleared its mark: a new tab should not mark it again
 		if loading {
 			return
 		}
@@ -147,16 +145,17 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 	}
 	if e.line > 0 {
 		entry.CursorRow = e.line - 1 // the line the problem concerns
+		editor.markProblem(e.line, e.status)
 	}
 
 	original := NewCodeView(src)
-	center := container.NewStack(original, entry)
+	center := container.NewStack(original, editor)
 	edit := widget.NewButton("Edit", nil)
 	run := widget.NewButton("Run my version", nil)
 	run.Importance = widget.HighImportance
 	reset := widget.NewButton("Reset to the original", nil)
 	show := func() {
-		entry.Hidden, original.Hidden = !e.editing, e.editing
+		editor.Hidden, original.Hidden = !e.editing, e.editing
 		edit.SetText(map[bool]string{false: "Edit", true: "Show " + e.file}[e.editing])
 		center.Refresh()
 	}
@@ -169,10 +168,11 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 	}
 	e.onStatus = func(s string, line int) {
 		status.SetText(s)
-		if line > 0 && entry.Visible() {
+		if line > 0 && editor.Visible() {
 			entry.CursorRow = line - 1
 			entry.Refresh()
 		}
+		editor.markProblem(line, s)
 	}
 	run.OnTapped = func() {
 		if err := e.run(); err != nil {
@@ -261,7 +261,7 @@ const yoursRowName = "your version (interpreted)"
 // newRaceYours shows the learner's version in row, the race table's last.
 func newRaceYours(v *raceView, row []*widget.Label) *raceYours {
 	y := &raceYours{v: v, note: wrapped("Your version: edit the lossy counter in the Code tab, then Run my version.")}
-	y.editable = newEditable(&v.runs, yours.RaceTemplate, "race.go", raceYoursPref,
+	y.editable = newEditable(&v.runs, yours.RaceTemplate, "Run", "race.go", raceYoursPref,
 		"Edit Run, the lossy counter as one function, and run your version with the panel's inputs.", yoursCheckRuns)
 	y.row = [4]*widget.Label(row)
 	y.exercise, y.editable.run, y.editable.check = y.exerciseText, y.run, y.check
@@ -313,13 +313,18 @@ func (y *raceYours) check() error {
 	src := y.source()
 	return y.v.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
 		done := 0
+		clock := y.countdown(yours.RaceLimits(yoursCheckConfig).Wall)
+		defer clock.stop()
 		out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: yoursCheckConfig, Runs: yoursCheckRuns, Task: y.v.runs.task}, func(r yours.RaceRun) {
-			if done++; done%20 == 0 {
-				n := done // fyne.Do runs later, on another goroutine
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, yoursCheckRuns), 0) })
+			if done++; done == yoursCheckRuns {
+				clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+			}
+			if done%20 == 0 {
+				n := done // the function runs later, on another goroutine
+				clock.do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, yoursCheckRuns), 0) })
 			}
 		})
-		fyne.Do(func() {
+		clock.do(func() {
 			// The row is for a run with the panel's inputs: the checker's
 			// small runs are told in the note below.
 			endPending("—", y.row[:]...)
@@ -334,10 +339,13 @@ func (y *raceYours) check() error {
 
 // runIn runs src in a child process and shows it; off the Fyne goroutine.
 func (y *raceYours) runIn(ctx context.Context, src string, cfg techniques.RaceConfig) ([]byte, error) {
+	clock := y.countdown(yours.RaceLimits(cfg).Wall)
+	defer clock.stop()
 	out, err := yours.RunRace(ctx, yours.RaceSpec{Source: src, Config: cfg, Runs: 1, Task: y.v.runs.task}, func(r yours.RaceRun) {
-		fyne.Do(func() { y.showRun(r) })
+		clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+		clock.do(func() { y.showRun(r) })
 	})
-	fyne.Do(func() { y.showOutcome(out, err) })
+	clock.do(func() { y.showOutcome(out, err) })
 	return out.Trace, err
 }
 

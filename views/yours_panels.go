@@ -40,7 +40,7 @@ type goroutinesYours struct {
 
 func newGoroutinesYours(v *goroutinesView) *goroutinesYours {
 	y := &goroutinesYours{v: v, note: wrapped("Your version: edit Run, this program as one function, in the Code tab, then Run my version.")}
-	y.editable = newEditable(&v.runs, yours.GoroutinesTemplate, "goroutines.go", goroutinesYoursPref,
+	y.editable = newEditable(&v.runs, yours.GoroutinesTemplate, "Run", "goroutines.go", goroutinesYoursPref,
 		fmt.Sprintf("Edit Run, the program that starts the tasks and then sleeps a guessed 100 ms, and run your version with the panel's %d tasks and its longest task.", articleTasks),
 		len(goroutinesCheck()))
 	y.exercise, y.editable.run, y.editable.check = y.exerciseText, y.run, y.check
@@ -80,13 +80,18 @@ func (y *goroutinesYours) start(runs []yours.Tasks, solved func(yours.Goroutines
 	src := y.source()
 	return y.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
 		done := 0
+		clock := y.countdown(yours.DefaultLimits.Wall)
+		defer clock.stop()
 		out, err := yours.RunGoroutines(ctx, yours.GoroutinesSpec{Source: src, Runs: runs, Task: y.runs.task}, func(yours.GoroutinesRun) {
-			if done++; len(runs) > 1 && done%5 == 0 {
-				n := done // fyne.Do runs later, on another goroutine
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
+			if done++; done == len(runs) {
+				clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+			}
+			if len(runs) > 1 && done%5 == 0 {
+				n := done // the function runs later, on another goroutine
+				clock.do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
 			}
 		})
-		fyne.Do(func() {
+		clock.do(func() {
 			y.show(out, err)
 			if err == nil && solved != nil && src != yours.GoroutinesTemplate {
 				solved(out)
@@ -130,7 +135,7 @@ type futuresYours struct {
 
 func newFuturesYours(v *futuresView) *futuresYours {
 	y := &futuresYours{v: v, note: wrapped("Your version: edit First, the first-of that never cancels its losers, in the Code tab, then Run my version.")}
-	y.editable = newEditable(&v.runs, yours.FuturesTemplate, "futures.go", futuresYoursPref,
+	y.editable = newEditable(&v.runs, yours.FuturesTemplate, "First", "futures.go", futuresYoursPref,
 		"Edit First, a first-of that never cancels its losers (FirstNoCancel with an unbuffered channel), and run your version on the panel's resources: "+
 			"the same simulated latencies and failures. If the panel's task of resource 0 panics, it panics in the goroutine that called it: unless that goroutine recovers, the process running your version ends.",
 		len(futuresCheck()))
@@ -171,13 +176,18 @@ func (y *futuresYours) start(runs []yours.Fetches, solved func(yours.FuturesOutc
 	src := y.source()
 	return y.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
 		done := 0
+		clock := y.countdown(yours.DefaultLimits.Wall)
+		defer clock.stop()
 		out, err := yours.RunFutures(ctx, yours.FuturesSpec{Source: src, Runs: runs, Task: y.runs.task}, func(yours.FuturesRun) {
-			if done++; len(runs) > 1 {
-				n := done // fyne.Do runs later, on another goroutine
-				fyne.Do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
+			if done++; done == len(runs) {
+				clock.stop() // the edit's child is done: the interpreter's cost is measured next, under a limit of its own
+			}
+			if len(runs) > 1 {
+				n := done // the function runs later, on another goroutine
+				clock.do(func() { y.setStatus(fmt.Sprintf("Checking: %d of %d runs…", n, len(runs)), 0) })
 			}
 		})
-		fyne.Do(func() {
+		clock.do(func() {
 			y.show(out, err)
 			if err == nil && solved != nil && src != yours.FuturesTemplate {
 				solved(out)

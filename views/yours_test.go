@@ -32,19 +32,7 @@ func openRaceCode(t *testing.T, v *raceView) (fyne.CanvasObject, *widget.Entry) 
 	t.Helper()
 	v.pairs.SetText("20")
 	v.updates.SetText("20")
-	tab := v.demo.CodeTab("package techniques\n")
-	test.NewTempWindow(t, tab)
-	test.Tap(findButton(t, tab, "Edit"))
-	var entry *widget.Entry
-	visit(tab, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.MultiLine {
-			entry = e
-		}
-	})
-	if entry == nil || !entry.Visible() {
-		t.Fatal("Edit showed no editor")
-	}
-	return tab, entry
+	return openCode(t, v.demo)
 }
 
 func TestRaceCodeRunMyVersionShowsYourRowAndKeepsTheEdit(t *testing.T) {
