@@ -92,7 +92,7 @@ func (s *shell) autorunDone(p views.Panel, err error) {
 	if err != nil {
 		s.auto.waitXray = false // a run's X-ray pending when the time ran out: the picture goes without it
 	}
-	if err == nil && (saveTrace || s.opts.screenshot != "" && s.opts.tab == "xray" && s.xray.recorder.running()) {
+	if err == nil && (saveTrace || s.opts.screenshot != "" && s.opts.tab == "xray" && s.xray.recorder.usable()) {
 		s.auto.waitXray = true // readXray calls autorunXray once the X-ray is read
 		return
 	}

@@ -40,7 +40,7 @@ func TestTraceStoreKeepsTheLatestWithinBudget(t *testing.T) {
 }
 
 // threadsShell is a shell on the threads panel with the app's flight
-// recorder running: its run is in this process, ten goroutines locked to
+// recorder, which records while a run needs it: its run is in this process, ten goroutines locked to
 // threads for about a second. The flight recorder is one per process, so
 // its tests are not parallel. readXray's readings are returned to run once
 // the run has ended (see xrayTab.read).
@@ -49,9 +49,6 @@ func threadsShell(t *testing.T, opts options) (*shell, *[]func()) {
 	opts.panel = "threads"
 	s := newShell(test.NewTempApp(t), opts)
 	s.xray.recorder = startXray()
-	if !s.xray.recorder.running() {
-		t.Fatalf("no flight recorder: %v", s.xray.recorder.err)
-	}
 	t.Cleanup(s.xray.recorder.stop)
 	readings := new([]func())
 	s.xray.read = func(f func()) { *readings = append(*readings, f) }
@@ -64,6 +61,36 @@ func runAll(readings *[]func()) {
 		f()
 	}
 	*readings = nil
+}
+
+// The flight recorder costs CPU even while the window is idle, so it
+// records only from a run's start until its X-ray is copied out; each run
+// still gets its X-ray, the second as the first.
+func TestTheRecorderRecordsOnlyWhileARunNeedsIt(t *testing.T) {
+	s, readings := threadsShell(t, options{noQuestions: true})
+	d := s.demo()
+	for run := 1; run <= 2; run++ {
+		if s.xray.recorder.running() {
+			t.Fatalf("run %d: the recorder records before the run starts", run)
+		}
+		if err := d.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if !s.xray.recorder.running() {
+			t.Fatalf("run %d: the recorder does not record during the run", run)
+		}
+		d.Wait()
+		if !s.xray.recorder.running() {
+			t.Fatalf("run %d: the recorder stopped before the run's X-ray was copied out", run)
+		}
+		runAll(readings)
+		if s.xray.recorder.running() {
+			t.Errorf("run %d: the recorder still records after the X-ray was read", run)
+		}
+		if s.xray.traces.get(s.current) == nil {
+			t.Fatalf("run %d: no X-ray was read: %v", run, s.xray.recorder.err)
+		}
+	}
 }
 
 // X-ray → Save trace… writes the trace the X-ray was read from: a file that

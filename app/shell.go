@@ -334,6 +334,9 @@ func (s *shell) busy(i int, busy bool) {
 
 // changed follows panel i's runs: one starting, or one ending.
 func (s *shell) changed(i int, c views.RunChange) {
+	if c.Busy {
+		s.xray.recorder.hold() // until readXray has copied the run out
+	}
 	s.busy(i, c.Busy)
 	if !c.Busy {
 		s.finished(i, c.Trace)

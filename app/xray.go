@@ -90,6 +90,7 @@ func (s *shell) readXray(i int, traced []byte) {
 		if data == nil {
 			data, err = recorder.snapshot()
 		}
+		recorder.release() // the run's hold (see changed): its X-ray is copied out
 		if err == nil {
 			x, err = xray.ReadProgress(ctx, bytes.NewReader(data), p.ID, progress)
 		}
@@ -143,20 +144,54 @@ func (s *shell) showXray(i int, view fyne.CanvasObject) {
 	}
 }
 
-// xrayer keeps the runtime's flight recorder running and reads runs out of
-// its window. snapshot may be called from any goroutine but the Fyne one.
+// xrayer runs the runtime's flight recorder while a run needs it, and reads
+// runs out of its window. The recorder costs CPU even in an idle window
+// (each second it writes out every stack it has seen), so it records only
+// from a run's start until that run's X-ray has been copied out of it.
+// snapshot may be called from any goroutine but the Fyne one.
 type xrayer struct {
-	fr  *trace.FlightRecorder
-	err error      // why there is no recorder, if there is none
-	mu  sync.Mutex // one snapshot at a time: WriteTo allows no more
+	fr     *trace.FlightRecorder
+	mu     sync.Mutex // guards what follows, and one snapshot at a time: WriteTo allows no more
+	err    error      // why the recorder did not start, the last time it was asked to
+	holds  int        // runs in flight, and ended runs whose X-ray is not yet copied
+	closed bool
 }
 
 func startXray() *xrayer {
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: child.FlightMinAge, MaxBytes: child.FlightMaxBytes})
-	if err := fr.Start(); err != nil {
-		return &xrayer{err: err}
+	return &xrayer{fr: trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: child.FlightMinAge, MaxBytes: child.FlightMaxBytes})}
+}
+
+// hold starts the recorder, unless it runs already: a run is about to
+// start. Each hold is ended by one release. Call it before the run's
+// runtime/trace task begins, or the X-ray cannot find the run.
+func (x *xrayer) hold() {
+	if x == nil {
+		return
 	}
-	return &xrayer{fr: fr}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return
+	}
+	x.holds++
+	if !x.fr.Enabled() {
+		x.err = x.fr.Start()
+	}
+}
+
+// release stops the recorder when nothing holds it any more.
+func (x *xrayer) release() {
+	if x == nil {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.holds > 0 {
+		x.holds--
+	}
+	if x.holds == 0 {
+		x.fr.Stop()
+	}
 }
 
 // snapshot returns a copy of the recorder's window: an execution trace of
@@ -173,7 +208,7 @@ func (x *xrayer) snapshot() ([]byte, error) {
 func (x *xrayer) copy(buf *bytes.Buffer) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.fr == nil {
+	if !x.fr.Enabled() {
 		return errors.Join(errors.New("the flight recorder is not running"), x.err)
 	}
 	_, err := x.fr.WriteTo(buf)
@@ -185,16 +220,23 @@ func (x *xrayer) running() bool {
 	if x == nil {
 		return false
 	}
+	return x.fr.Enabled()
+}
+
+// usable reports whether the recorder can record runs: it did not fail to
+// start, the last time it was asked to.
+func (x *xrayer) usable() bool {
+	if x == nil {
+		return false
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.fr != nil
+	return x.err == nil && !x.closed
 }
 
 func (x *xrayer) stop() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.fr != nil {
-		x.fr.Stop()
-		x.fr = nil
-	}
+	x.closed = true
+	x.fr.Stop()
 }
