@@ -29,6 +29,10 @@ type timeline struct {
 	// LabelWidth is the room for the lanes' names, left of the axis; 0 is
 	// laneLabel. Short names ("task 3") leave the spans more room.
 	LabelWidth float32
+	// NoAxis leaves out the time axis under the lanes: for a timeline
+	// stacked above another on the same Start and Total, whose axis serves
+	// both, so that more lanes fit a screen.
+	NoAxis bool
 
 	// OnTapped, if set, is told what was tapped: the lane's name, and the
 	// span under the pointer (nil between spans).
@@ -50,7 +54,11 @@ const (
 
 func (t *timeline) MinSize() fyne.Size {
 	z := Zoom()
-	return fyne.NewSize(t.label()+200*z, float32(len(t.Lanes))*t.lane()+24*z)
+	axis := 24 * z
+	if t.NoAxis {
+		axis = 0
+	}
+	return fyne.NewSize(t.label()+200*z, float32(len(t.Lanes))*t.lane()+axis)
 }
 
 // lane is the height of one lane, grown with the zoom like the names in it.
@@ -149,7 +157,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	// The time axis: its start, middle and end, to the digits worth reading.
 	// Nothing to draw has no axis: an empty timeline would show the 1 ms
 	// that total falls back on, as "0s 1ms 1ms".
-	if len(r.t.Lanes) == 0 {
+	if len(r.t.Lanes) == 0 || r.t.NoAxis {
 		return
 	}
 	y := float32(len(r.t.Lanes)) * laneHeight

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -87,4 +89,26 @@ func (l zoomedExtra) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
 	}
+}
+
+// tightText is the app's theme with a text's padding above and below cut
+// to a quarter: for labels that head something drawn just under them.
+// It asks the app's theme at every call, so it follows zoom and theme.
+type tightText struct{}
+
+func (tightText) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return fyne.CurrentApp().Settings().Theme().Color(n, v)
+}
+func (tightText) Font(s fyne.TextStyle) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Font(s)
+}
+func (tightText) Icon(n fyne.ThemeIconName) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Icon(n)
+}
+func (tightText) Size(n fyne.ThemeSizeName) float32 {
+	size := fyne.CurrentApp().Settings().Theme().Size(n)
+	if n == theme.SizeNameInnerPadding {
+		return size / 4
+	}
+	return size
 }
