@@ -302,11 +302,14 @@ func (v *schedulerView) ended() {
 }
 
 // show puts a board state on screen. byLearner is false for the scripted
-// play, which meets no challenge on the learner's behalf.
+// play, which meets no challenge on the learner's behalf: a challenge is
+// the learner's own, so the board says whose picks it shows, and a goal
+// the demo reached is left for the learner to reach ("now you try").
 func (v *schedulerView) show(s boardState, byLearner bool) {
 	if s.prog != v.prog {
 		return // a state of the program shown before
 	}
+	byDemo := !byLearner && len(s.snap.Schedule) > 0
 	p := v.programs[s.prog]
 	v.board = s.snap
 	for i, g := range s.snap.Goroutines {
@@ -346,19 +349,27 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		for _, id := range s.snap.Schedule {
 			ids = append(ids, fmt.Sprint(id))
 		}
-		v.schedule.SetText(fmt.Sprintf("Schedule so far (%d picks): %s", len(ids), strings.Join(ids, " ")))
+		whose := "Schedule so far"
+		if byDemo {
+			whose = "The demo's schedule, not yours"
+		}
+		v.schedule.SetText(fmt.Sprintf("%s (%d picks): %s", whose, len(ids), strings.Join(ids, " ")))
 	}
 	wasShown := v.outcome.Visible()
+	under := ""
+	if byDemo {
+		under = ", under the demo's picks"
+	}
 	switch s.snap.Outcome {
 	case "":
 		v.outcome.SetText("")
 		v.outcome.Hide()
 	case techniques.Deadlock:
-		v.outcome.SetText("Deadlock: every goroutine left is blocked, waiting for another. None can ever run again.")
+		v.outcome.SetText("Deadlock" + under + ": every goroutine left is blocked, waiting for another. None can ever run again.")
 		v.outcome.Importance = widget.DangerImportance
 		v.outcome.Show()
 	default:
-		v.outcome.SetText("Ended: " + s.snap.Outcome + ".")
+		v.outcome.SetText("Ended: " + s.snap.Outcome + under + ".")
 		v.outcome.Importance = widget.MediumImportance
 		v.outcome.Show()
 	}
@@ -368,9 +379,9 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 	}
 	if byLearner {
 		v.remember(s.met)
-		v.showChallenges(s.met)
+		v.showChallenges(s.met, nil)
 	} else {
-		v.showChallenges(nil) // the scripted play meets no challenge for the learner
+		v.showChallenges(nil, s.met) // the scripted play meets no challenge for the learner
 	}
 	if !byLearner && p.Name == "Lost update" && s.snap.Outcome != "" {
 		var counter int
@@ -414,7 +425,10 @@ func (v *schedulerView) remember(met []bool) {
 	}
 }
 
-func (v *schedulerView) showChallenges(now []bool) {
+// showChallenges lists the program's challenges: met by the learner now
+// (now), met by the learner before (remembered), or reached by the
+// scripted play (byDemo), which leaves them open for the learner.
+func (v *schedulerView) showChallenges(now, byDemo []bool) {
 	p := v.programs[v.prog]
 	var rows []fyne.CanvasObject
 	for i, c := range p.Challenges {
@@ -427,8 +441,11 @@ func (v *schedulerView) showChallenges(now []bool) {
 			mark = "✓ "
 		}
 		text := mark + c.Goal
-		if done && (i >= len(now) || !now[i]) {
+		switch {
+		case done && (i >= len(now) || !now[i]):
 			text += " (met before)"
+		case i < len(byDemo) && byDemo[i]:
+			text += " — the demo's picks just did it; now you try: Restart, and pick the goroutines yourself"
 		}
 		l := wrapped(text)
 		l.Importance = imp

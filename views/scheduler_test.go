@@ -189,8 +189,23 @@ func checkSchedulerReport(t *testing.T, v *schedulerView) {
 	if !strings.Contains(v.results.Text, "counter = 1: 18 of 20 schedules") || !strings.Contains(v.results.Text, "of 1,000 free runs") {
 		t.Errorf("results %q", v.results.Text)
 	}
-	if v.shared.Text != "counter = 1" || v.outcome.Text != "Ended: counter = 1." {
+	if v.shared.Text != "counter = 1" || v.outcome.Text != "Ended: counter = 1, under the demo's picks." {
 		t.Errorf("board after the play: %q, %q", v.shared.Text, v.outcome.Text)
+	}
+	// The play reached the first challenge's goal, but a challenge is the
+	// learner's: the board says whose picks it shows, and the challenge,
+	// open, says the demo did it and the learner's turn has come.
+	if !strings.HasPrefix(v.schedule.Text, "The demo's schedule, not yours (") {
+		t.Errorf("schedule after the play: %q, want it to say the picks were the demo's", v.schedule.Text)
+	}
+	if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "○ Make the counter end at 1") || !strings.Contains(l.Text, "now you try") {
+		t.Errorf("challenge after the play: %q, want it open, with now you try", l.Text)
+	}
+	if l := v.challenges.Objects[1].(*widget.Label); strings.Contains(l.Text, "demo") {
+		t.Errorf("a challenge the play did not reach says %q", l.Text)
+	}
+	if fyne.CurrentApp().Preferences().Bool(challengeKey(v.programs[0], 0)) {
+		t.Error("the scripted play met a challenge for the learner")
 	}
 }
 
