@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -239,4 +240,39 @@ func coarsen(spans []span, width time.Duration) []span {
 		}
 	}
 	return out
+}
+
+// lanesInView holds a timeline in a vertical scroll that is at least tall
+// enough for its first most lanes and its axis: a split around it then
+// gives the timeline that much before anything else, and only lanes beyond
+// most take scrolling.
+func lanesInView(t *timeline, most int) *fyne.Container {
+	return container.New(lanesHeight{t, most}, container.NewVScroll(t))
+}
+
+type lanesHeight struct {
+	t    *timeline
+	most int
+}
+
+func (l lanesHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	if n := min(len(l.t.Lanes), l.most); n > 0 {
+		axis := 24 * Zoom()
+		if l.t.NoAxis {
+			axis = 0
+		}
+		s.Height = max(s.Height, float32(n)*l.t.lane()+axis)
+	}
+	return s
+}
+
+func (l lanesHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
