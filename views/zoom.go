@@ -112,3 +112,28 @@ func (tightText) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return size
 }
+
+// tallAtLeast holds o at least h high at 100 % zoom (grown by the zoom), or
+// as high as o needs if that is more: a console that a split or a border
+// would otherwise squeeze to a line or two.
+func tallAtLeast(h float32, o fyne.CanvasObject) *fyne.Container {
+	return container.New(minHeight{h}, o)
+}
+
+type minHeight struct{ h float32 }
+
+func (l minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	m.Height = max(m.Height, l.h*Zoom())
+	return m
+}
+
+func (l minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
