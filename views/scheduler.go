@@ -83,6 +83,11 @@ type schedulerView struct {
 	mailbox  chan boardTarget    // to the stepping goroutine of the streams' current context
 	boxCtx   context.Context     // the context that stepping goroutine runs in
 	tries    map[int]int         // per program: runs ended or restarted
+	// borrowed says who began the schedule on the board when the learner
+	// did not: "the demo" (the scripted play) or "another panel"; "" once
+	// the board is back at the start. A challenge met on a borrowed
+	// schedule is not the learner's.
+	borrowed string
 
 	choose     *widget.Select
 	story      *widget.Label
@@ -179,6 +184,7 @@ func (v *schedulerView) load(i int) {
 		v.free.Hide()
 	}
 	v.prog = i
+	v.borrowed = ""
 	p := v.programs[i]
 	v.story.SetText(p.Story)
 	v.show(boardState{prog: i, snap: p.Initial()}, true)
@@ -198,6 +204,7 @@ func (v *schedulerView) showSchedule(program string, schedule []int) bool {
 	v.choose.SetSelected(program)
 	v.load(i)
 	v.story.SetText(v.programs[i].Story + " Opened from another panel with this schedule: Undo (Ctrl+Z) steps back through it.")
+	v.borrowed = "another panel"
 	v.post(boardTarget{i, slices.Clone(schedule)})
 	return true
 }
@@ -310,6 +317,12 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		return // a state of the program shown before
 	}
 	byDemo := !byLearner && len(s.snap.Schedule) > 0
+	switch {
+	case len(s.snap.Schedule) == 0:
+		v.borrowed = "" // back at the start: what follows is the learner's
+	case byDemo:
+		v.borrowed = "the demo"
+	}
 	p := v.programs[s.prog]
 	v.board = s.snap
 	for i, g := range s.snap.Goroutines {
@@ -349,11 +362,14 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		for _, id := range s.snap.Schedule {
 			ids = append(ids, fmt.Sprint(id))
 		}
-		whose := "Schedule so far"
-		if byDemo {
-			whose = "The demo's schedule, not yours"
+		what := fmt.Sprintf("Schedule so far (%d picks)", len(ids))
+		switch {
+		case byDemo:
+			what = fmt.Sprintf("The demo's schedule, not yours (%d picks)", len(ids))
+		case v.borrowed != "":
+			what = fmt.Sprintf("Schedule so far (%d picks, begun by %s)", len(ids), v.borrowed)
 		}
-		v.schedule.SetText(fmt.Sprintf("%s (%d picks): %s", whose, len(ids), strings.Join(ids, " ")))
+		v.schedule.SetText(what + ": " + strings.Join(ids, " "))
 	}
 	wasShown := v.outcome.Visible()
 	under := ""
@@ -377,11 +393,11 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 	if v.outcome.Visible() != wasShown && v.demo != nil {
 		v.demo.Content.Refresh() // lay out again around the outcome line
 	}
-	if byLearner {
+	if byLearner && v.borrowed == "" {
 		v.remember(s.met)
 		v.showChallenges(s.met, nil)
 	} else {
-		v.showChallenges(nil, s.met) // the scripted play meets no challenge for the learner
+		v.showChallenges(nil, s.met) // a schedule the learner did not begin meets no challenge for them
 	}
 	if !byLearner && p.Name == "Lost update" && s.snap.Outcome != "" {
 		var counter int
@@ -426,9 +442,9 @@ func (v *schedulerView) remember(met []bool) {
 }
 
 // showChallenges lists the program's challenges: met by the learner now
-// (now), met by the learner before (remembered), or reached by the
-// scripted play (byDemo), which leaves them open for the learner.
-func (v *schedulerView) showChallenges(now, byDemo []bool) {
+// (now), met by the learner before (remembered), or reached on a schedule
+// the learner did not begin (borrowed), which leaves them open.
+func (v *schedulerView) showChallenges(now, borrowed []bool) {
 	p := v.programs[v.prog]
 	var rows []fyne.CanvasObject
 	for i, c := range p.Challenges {
@@ -444,8 +460,8 @@ func (v *schedulerView) showChallenges(now, byDemo []bool) {
 		switch {
 		case done && (i >= len(now) || !now[i]):
 			text += " (met before)"
-		case i < len(byDemo) && byDemo[i]:
-			text += " — the demo's picks just did it; now you try: Restart, and pick the goroutines yourself"
+		case i < len(borrowed) && borrowed[i]:
+			text += " — reached on a schedule begun by " + v.borrowed + "; now you try: Restart, and pick the goroutines yourself"
 		}
 		l := wrapped(text)
 		l.Importance = imp

@@ -276,5 +276,50 @@ func TestRaceOpensTheOverwriteHere(t *testing.T) {
 		if v.choose.Selected != "Lost update" || v.outcome.Text != "Ended: counter = 1." {
 			t.Errorf("board: %q, %q; want the lost update ending at 1", v.choose.Selected, v.outcome.Text)
 		}
+		// The overwrite was recorded, not picked here: no challenge met.
+		if !strings.Contains(v.schedule.Text, "begun by another panel") {
+			t.Errorf("schedule %q does not say another panel began it", v.schedule.Text)
+		}
+		if fyne.CurrentApp().Preferences().Bool(challengeKey(v.programs[0], 0)) {
+			t.Error("a schedule opened from another panel met a challenge for the learner")
+		}
+	})
+}
+
+// A challenge is the learner's own: finishing the scripted play's schedule
+// after an undo does not meet it; picking the whole schedule after Restart
+// does.
+func TestSchedulerChallengeIsTheLearnersOwn(t *testing.T) {
+	v := newScheduler(t)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.runs.Wait()
+	demo := v.programs[0].Demo
+	onBoard(v, func() { test.Tap(v.undo) })
+	waitBoard(t, v, demo[:len(demo)-1])
+	pickAll(t, v, demo[len(demo)-1])
+	key := challengeKey(v.programs[0], 0)
+	onBoard(v, func() {
+		if !strings.Contains(v.schedule.Text, "begun by the demo") {
+			t.Errorf("schedule %q does not say the demo began it", v.schedule.Text)
+		}
+		if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "○ ") || !strings.Contains(l.Text, "now you try") {
+			t.Errorf("the demo's schedule finished by one pick: challenge %q, want it open", l.Text)
+		}
+		if fyne.CurrentApp().Preferences().Bool(key) {
+			t.Error("one pick on the demo's schedule met the challenge")
+		}
+		test.Tap(v.restart)
+	})
+	waitBoard(t, v, []int{})
+	pickAll(t, v, demo...)
+	onBoard(v, func() {
+		if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "✓ ") {
+			t.Errorf("the learner's own schedule: challenge %q, want it met", l.Text)
+		}
+		if !fyne.CurrentApp().Preferences().Bool(key) {
+			t.Error("the learner's own schedule did not meet the challenge")
+		}
 	})
 }
