@@ -247,32 +247,14 @@ func coarsen(spans []span, width time.Duration) []span {
 // gives the timeline that much before anything else, and only lanes beyond
 // most take scrolling.
 func lanesInView(t *timeline, most int) *fyne.Container {
-	return container.New(lanesHeight{t, most}, container.NewVScroll(t))
-}
-
-type lanesHeight struct {
-	t    *timeline
-	most int
-}
-
-func (l lanesHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	if n := min(len(l.t.Lanes), l.most); n > 0 {
-		axis := 24 * Zoom()
-		if l.t.NoAxis {
-			axis = 0
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		if n := min(len(t.Lanes), most); n > 0 {
+			axis := 24 * Zoom()
+			if t.NoAxis {
+				axis = 0
+			}
+			m.Height = max(m.Height, float32(n)*t.lane()+axis)
 		}
-		s.Height = max(s.Height, float32(n)*l.t.lane()+axis)
-	}
-	return s
-}
-
-func (l lanesHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
+		return m
+	}), container.NewVScroll(t))
 }

@@ -71,20 +71,24 @@ func (l zoomedChart) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 // shares its height between parts (a split) then keeps room for its
 // evidence when zoomed in, and the rest is a scroll away.
 func tallerWhenZoomed(extra float32, o fyne.CanvasObject) *fyne.Container {
-	return container.New(zoomedExtra{extra}, o)
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		return m.AddWidthHeight(0, max(Zoom()-1, 0)*extra)
+	}), o)
 }
 
-type zoomedExtra struct{ extra float32 }
+// grownMin lays its objects out over its whole size, and asks for what
+// they need as grow changes it, at every layout (so at the current zoom).
+type grownMin func(fyne.Size) fyne.Size
 
-func (l zoomedExtra) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (grow grownMin) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var m fyne.Size
 	for _, o := range objs {
 		m = m.Max(o.MinSize())
 	}
-	return m.AddWidthHeight(0, max(Zoom()-1, 0)*l.extra)
+	return grow(m)
 }
 
-func (l zoomedExtra) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (grownMin) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
@@ -117,23 +121,8 @@ func (tightText) Size(n fyne.ThemeSizeName) float32 {
 // as high as o needs if that is more: a console that a split or a border
 // would otherwise squeeze to a line or two.
 func tallAtLeast(h float32, o fyne.CanvasObject) *fyne.Container {
-	return container.New(minHeight{h}, o)
-}
-
-type minHeight struct{ h float32 }
-
-func (l minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var m fyne.Size
-	for _, o := range objs {
-		m = m.Max(o.MinSize())
-	}
-	m.Height = max(m.Height, l.h*Zoom())
-	return m
-}
-
-func (l minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		m.Height = max(m.Height, h*Zoom())
+		return m
+	}), o)
 }
