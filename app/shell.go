@@ -253,9 +253,7 @@ func (s *shell) show(i int) {
 	s.intro.SetText(p.Intro)
 	s.demoTab.Content = d.Content
 	s.codeTab.Content = s.codeView(p)
-	about := widget.NewRichTextFromMarkdown(p.About)
-	about.Wrapping = fyne.TextWrapWord
-	s.aboutTab.Content = container.NewVScroll(about)
+	s.aboutTab.Content = aboutView(p.About)
 	s.xray.showPanel(i)
 	s.tabs.Refresh()
 	s.busy(i, d.Busy())
@@ -413,3 +411,31 @@ func (s *shell) setPref(key string, v any) {
 }
 
 func clamp(v, lo, hi float32) float32 { return max(lo, min(v, hi)) }
+
+// aboutView is the About tab: the text wrapped to the width the scroll bar
+// leaves free. Fyne draws a scroll bar over the scrolled content, so text
+// wrapped to the scroll's full width ran under the bar and was cut off.
+func aboutView(markdown string) fyne.CanvasObject {
+	about := widget.NewRichTextFromMarkdown(markdown)
+	about.Wrapping = fyne.TextWrapWord
+	return container.NewVScroll(container.New(besideScrollBar{}, about))
+}
+
+// besideScrollBar lays out its objects in its full size less, on the
+// right, the width of a scroll bar at the current theme (and zoom).
+type besideScrollBar struct{}
+
+func (besideScrollBar) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s.AddWidthHeight(theme.ScrollBarSize(), 0)
+}
+
+func (besideScrollBar) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size.SubtractWidthHeight(theme.ScrollBarSize(), 0))
+	}
+}

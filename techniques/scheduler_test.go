@@ -26,6 +26,16 @@ func programNamed(t *testing.T, name string) *Program {
 	return nil
 }
 
+// everySchedule is p's outcomes over every schedule, or fails the test.
+func everySchedule(t *testing.T, p *Program) []Outcome {
+	t.Helper()
+	outcomes, err := p.EverySchedule(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outcomes
+}
+
 func counts(outcomes []Outcome) map[string]int {
 	m := map[string]int{}
 	for _, o := range outcomes {
@@ -90,10 +100,7 @@ func TestReplayIsDeterministic(t *testing.T) {
 	for _, p := range Programs() {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()
-			outcomes, err := p.EverySchedule(context.Background(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			outcomes := everySchedule(t, p)
 			schedules := [][]int{p.Demo}
 			for _, o := range outcomes {
 				schedules = append(schedules, o.Example)
@@ -192,10 +199,7 @@ func TestOneGoroutineRunsBetweenCheckpoints(t *testing.T) {
 	p := program("probe", "", func() *probe { s := new(probe); shared = append(shared, s); return s },
 		func(*probe) []Var { return nil }, func(*probe) string { return "ended" }, nil,
 		gor("probeBody", probeBody), gor("probeBody", probeBody), gor("probeBody", probeBody)).Program
-	outcomes, err := p.EverySchedule(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	outcomes := everySchedule(t, p)
 	// 9 steps, 3 per goroutine: 9!/(3!·3!·3!) = 1680 schedules.
 	if c := counts(outcomes); c["ended"] != 1680 {
 		t.Errorf("%v schedules, want 1680", c)
@@ -248,10 +252,7 @@ func TestFreeRunsReachOnlyScheduledOutcomes(t *testing.T) {
 	for _, p := range Programs() {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()
-			outcomes, err := p.EverySchedule(context.Background(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			outcomes := everySchedule(t, p)
 			free, err := p.FreeRuns(context.Background(), 300, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -331,18 +332,20 @@ func ExampleProgram_EverySchedule() {
 	// counter = 1: 18 schedules, e.g. [1 1 2 1 2 2]
 }
 
-// TestFreeRunsCatchADeadlock forces the deadlock in free runs: each
-// goroutine takes its first lock, and neither goes on until both have. The
+// TestFreeRunsCatchADeadlock forces the deadlock in free runs: each of two
+// goroutines takes its first lock, and neither goes on until both have. The
 // locks must see the cycle, end the run and count it; no goroutine may be
-// left behind. Not parallel: goleak.
+// left behind. A third goroutine that then waits for a lock held inside
+// the cycle must not hang the lock's cycle check (which walks holders until
+// it finds itself, and never would). Not parallel: goleak.
 func TestFreeRunsCatchADeadlock(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	type pair struct {
+	type locks struct {
 		a, b Lock
 		both sync.WaitGroup
 	}
-	body := func(first, second func(*pair) *Lock) func(*G, *pair) {
-		return func(g *G, s *pair) {
+	cycle := func(first, second func(*locks) *Lock) func(*G, *locks) {
+		return func(g *G, s *locks) {
 			g.Lock(first(s))
 			s.both.Done()
 			s.both.Wait() // both hold their first lock now
@@ -351,60 +354,44 @@ func TestFreeRunsCatchADeadlock(t *testing.T) {
 			g.Unlock(first(s))
 		}
 	}
-	a := func(s *pair) *Lock { return &s.a }
-	b := func(s *pair) *Lock { return &s.b }
-	p := program("forced deadlock", "", func() *pair { s := new(pair); s.both.Add(2); return s },
-		func(*pair) []Var { return nil }, func(*pair) string { return "both done" }, nil,
-		gor("ab", body(a, b)), gor("ba", body(b, a))).Program
-	got, err := p.FreeRuns(context.Background(), 20, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got[Deadlock] != 20 {
-		t.Errorf("free runs %v, want 20 deadlocks", got)
-	}
-}
-
-// TestFreeRunsWaitBehindADeadlock: a third goroutine that waits for a lock
-// held inside a deadlock already caught must not hang the lock's cycle
-// check (which walks holders until it finds itself, and never would). Not
-// parallel: goleak.
-func TestFreeRunsWaitBehindADeadlock(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	type trio struct {
-		a, b Lock
-		both sync.WaitGroup
-	}
-	pair := func(first, second func(*trio) *Lock) func(*G, *trio) {
-		return func(g *G, s *trio) {
-			g.Lock(first(s))
-			s.both.Done()
-			s.both.Wait()
-			g.Lock(second(s))
-			g.Unlock(second(s))
-			g.Unlock(first(s))
-		}
-	}
-	a := func(s *trio) *Lock { return &s.a }
-	b := func(s *trio) *Lock { return &s.b }
-	late := func(g *G, s *trio) {
+	a := func(s *locks) *Lock { return &s.a }
+	b := func(s *locks) *Lock { return &s.b }
+	late := func(g *G, s *locks) {
 		<-g.run.ctx.Done() // the other two have deadlocked, and the run is ending
 		g.Lock(&s.a)
 	}
-	p := program("deadlock and a latecomer", "", func() *trio { s := new(trio); s.both.Add(2); return s },
-		func(*trio) []Var { return nil }, func(*trio) string { return "all done" }, nil,
-		gor("ab", pair(a, b)), gor("ba", pair(b, a)), gor("late", late)).Program
-	done := make(chan map[string]int)
-	go func() {
-		got, _ := p.FreeRuns(context.Background(), 5, nil)
-		done <- got
-	}()
-	select {
-	case got := <-done:
-		if got[Deadlock] != 5 {
-			t.Errorf("free runs %v, want 5 deadlocks", got)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("FreeRuns hangs: the cycle check loops around a deadlock that does not include the goroutine checking")
+	for _, tt := range []struct {
+		name  string
+		extra []Goroutine
+		runs  int
+	}{
+		{"two goroutines in a cycle", nil, 20},
+		{"and a latecomer waiting behind it", []Goroutine{gor("late", late)}, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gs := append([]Goroutine{gor("ab", cycle(a, b)), gor("ba", cycle(b, a))}, tt.extra...)
+			p := program(tt.name, "", func() *locks { s := new(locks); s.both.Add(2); return s },
+				func(*locks) []Var { return nil }, func(*locks) string { return "all done" }, nil, gs...).Program
+			type result struct {
+				got map[string]int
+				err error
+			}
+			done := make(chan result)
+			go func() {
+				got, err := p.FreeRuns(context.Background(), tt.runs, nil)
+				done <- result{got, err}
+			}()
+			select {
+			case r := <-done:
+				if r.err != nil {
+					t.Fatal(r.err)
+				}
+				if r.got[Deadlock] != tt.runs {
+					t.Errorf("free runs %v, want %d deadlocks", r.got, tt.runs)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("FreeRuns hangs: the cycle check loops around a deadlock that does not include the goroutine checking")
+			}
+		})
 	}
 }

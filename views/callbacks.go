@@ -107,7 +107,9 @@ func newCallbacksView() *callbacksView {
 		container.NewHBox(clickBox, read, block, open, cancel),
 		container.NewBorder(nil, nil, delayLabel, nil, v.delay),
 	)
-	upper := container.NewBorder(controls, v.claims.Content, nil, nil, v.out)
+	// The console keeps room for six lines: the click's, then the read's
+	// "done." before its callback's lines, which is the lesson.
+	upper := container.NewBorder(controls, v.claims.Content, nil, nil, tallAtLeast(consoleLines*22, v.out))
 
 	// Each column opens at its function, not at the file's package line.
 	column := func(title, file, fn string, result *widget.Label) fyne.CanvasObject {
@@ -140,6 +142,10 @@ func newCallbacksView() *callbacksView {
 }
 
 // print shows a line and keeps it for the run's results; Fyne goroutine.
+// consoleLines is how many of the console's lines stay in view however
+// short the window.
+const consoleLines = 6
+
 func (v *callbacksView) print(isErr bool, text string) {
 	if isErr {
 		v.out.Errorf("%s", text)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -129,5 +130,26 @@ func TestCallbacksConsoleIsBounded(t *testing.T) {
 	}
 	if v.out.Lines() != consoleLimit || v.out.dropped != consoleLimit {
 		t.Errorf("console holds %d lines, dropped %d; want %d and %d", v.out.Lines(), v.out.dropped, consoleLimit, consoleLimit)
+	}
+}
+
+// The console keeps six lines in view on a 1366×768 laptop (the Demo tab's
+// room there, as in TestOverviewFitsALaptopUnscrolled) and at the default
+// window, once the article's claim is judged below it: the split squeezed
+// it to two, so "done." and the callback's lines were out of sight.
+func TestCallbacksConsoleKeepsItsLines(t *testing.T) {
+	v, d := newCallbacks(t)
+	if err := d.Run(); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait()
+	w := fyne.CurrentApp().Driver().AllWindows()[0]
+	w.SetPadded(false)
+	for _, size := range []fyne.Size{{Width: 902, Height: 548}, {Width: 1047, Height: 493}} {
+		w.Resize(size)
+		d.Content.Refresh()
+		if got, want := v.out.Size().Height, float32(consoleLines*22); got < want {
+			t.Errorf("at %v the console is %v high, want at least %v", size, got, want)
+		}
 	}
 }

@@ -22,6 +22,8 @@ func visit(root fyne.CanvasObject, f func(fyne.CanvasObject)) {
 		visit(o.Trailing, f)
 	case *container.Scroll:
 		visit(o.Content, f)
+	case *container.ThemeOverride:
+		visit(o.Content, f)
 	case *container.AppTabs:
 		for _, it := range o.Items {
 			visit(it.Content, f)

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -76,8 +77,12 @@ func (e *boundedEntry) TypedRune(r rune) {
 	e.Entry.TypedRune(r)
 }
 
-// TypedShortcut pastes only as much of the clipboard as fits.
+// TypedShortcut pastes only as much of the clipboard as fits, and passes
+// on to the window the shortcuts a text field has no use for.
 func (e *boundedEntry) TypedShortcut(s fyne.Shortcut) {
+	if passOnShortcut(e, s) {
+		return
+	}
 	paste, ok := s.(*fyne.ShortcutPaste)
 	if !ok || paste.Clipboard == nil {
 		e.Entry.TypedShortcut(s)
@@ -88,6 +93,45 @@ func (e *boundedEntry) TypedShortcut(s fyne.Shortcut) {
 		text = string([]rune(text)[:room])
 	}
 	e.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &textClipboard{text}})
+}
+
+// passOnShortcut gives the window that shows o the shortcut s if s is not
+// one a text field uses, and says whether it did. A text field that has
+// the focus should call it first in its TypedShortcut: Fyne gives a
+// shortcut to the focused widget alone (after the main menu's), so without
+// it the window's own shortcuts, such as Ctrl+Shift+= for zoom, are lost
+// while the cursor is in a field (fyne-io/fyne#2627).
+func passOnShortcut(o fyne.CanvasObject, s fyne.Shortcut) bool {
+	return passOnTo(fyne.CurrentApp().Driver().CanvasForObject(o), s)
+}
+
+// passOnTo is passOnShortcut once the window's canvas c is known. The
+// desktop driver's canvas keeps the window's shortcuts (the test driver's
+// keeps them out of reach).
+func passOnTo(c fyne.Canvas, s fyne.Shortcut) bool {
+	keys, ok := c.(fyne.Shortcutable)
+	if !ok || textShortcut(s) {
+		return false
+	}
+	keys.TypedShortcut(s)
+	return true
+}
+
+// textShortcut says whether a text field uses s: the standard ones (copy,
+// cut, paste, select all, undo, redo) and a modifier on a key that moves
+// the cursor or deletes (Ctrl+Left jumps a word, Ctrl+Backspace deletes
+// one), as widget.Entry registers them.
+func textShortcut(s fyne.Shortcut) bool {
+	custom, ok := s.(*desktop.CustomShortcut)
+	if !ok {
+		return true
+	}
+	switch custom.KeyName {
+	case fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown, fyne.KeyHome, fyne.KeyEnd,
+		fyne.KeyPageUp, fyne.KeyPageDown, fyne.KeyBackspace, fyne.KeyDelete:
+		return true
+	}
+	return false
 }
 
 // textClipboard is a clipboard that holds one text: what a paste may insert.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -86,5 +88,61 @@ func TestBoundedEntry(t *testing.T) {
 	}
 	if a.Clipboard().Content() != "abcdefghij" {
 		t.Errorf("the paste changed the clipboard to %q", a.Clipboard().Content())
+	}
+}
+
+// A text field keeps the shortcuts it uses and passes on the others to its
+// window: Fyne gives a shortcut to the focused widget alone, so the
+// window's Ctrl+Shift+= (zoom in) was lost while the cursor was in a field.
+func TestTextFieldPassesOnTheWindowsShortcuts(t *testing.T) {
+	test.NewTempApp(t)
+	ctrl := fyne.KeyModifierShortcutDefault
+	tests := []struct {
+		name     string
+		shortcut fyne.Shortcut
+		passOn   bool
+	}{
+		{"zoom in as typed (Ctrl+Shift+=)", &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: ctrl | fyne.KeyModifierShift}, true},
+		{"zoom in on the keypad (Ctrl++)", &desktop.CustomShortcut{KeyName: fyne.KeyPlus, Modifier: ctrl}, true},
+		{"run (Ctrl+R)", &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: ctrl}, true},
+		{"copy", &fyne.ShortcutCopy{}, false},
+		{"paste", &fyne.ShortcutPaste{}, false},
+		{"select all", &fyne.ShortcutSelectAll{}, false},
+		{"undo", &fyne.ShortcutUndo{}, false},
+		{"redo", &fyne.ShortcutRedo{}, false},
+		{"a word left (Ctrl+Left)", &desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: ctrl}, false},
+		{"select a word right (Ctrl+Shift+Right)", &desktop.CustomShortcut{KeyName: fyne.KeyRight, Modifier: ctrl | fyne.KeyModifierShift}, false},
+		{"delete a word (Ctrl+Backspace)", &desktop.CustomShortcut{KeyName: fyne.KeyBackspace, Modifier: ctrl}, false},
+	}
+	for _, tt := range tests {
+		c := software.NewCanvas() // a canvas that keeps shortcuts, as the desktop driver's does
+		got := ""
+		c.AddShortcut(tt.shortcut, func(s fyne.Shortcut) { got = s.ShortcutName() })
+		if passed := passOnTo(c, tt.shortcut); passed != tt.passOn || (got != "") != tt.passOn {
+			t.Errorf("%s: passed on %v, the window saw %q; want passed on %v", tt.name, passed, got, tt.passOn)
+		}
+	}
+	// A canvas that keeps no shortcuts gets nothing: the entry keeps them all.
+	if passOnTo(test.NewTempWindow(t, nil).Canvas(), tests[0].shortcut) {
+		t.Error("passed on to a canvas that cannot take shortcuts")
+	}
+}
+
+// A bounded entry still does its own shortcuts: select all, then copy.
+func TestBoundedEntryKeepsItsOwnShortcuts(t *testing.T) {
+	a := test.NewTempApp(t)
+	e := newBoundedEntry(12)
+	w := test.NewTempWindow(t, e)
+	w.Canvas().Focus(e)
+	e.SetText("12345")
+	e.TypedShortcut(&fyne.ShortcutSelectAll{})
+	e.TypedShortcut(&fyne.ShortcutCopy{Clipboard: a.Clipboard()})
+	if got := a.Clipboard().Content(); got != "12345" {
+		t.Errorf("select all and copy put %q on the clipboard, want 12345", got)
+	}
+	e.TypedShortcut(&fyne.ShortcutCut{Clipboard: a.Clipboard()})
+	e.TypedShortcut(&fyne.ShortcutUndo{})
+	if e.Text != "12345" {
+		t.Errorf("cut then undo left %q, want 12345", e.Text)
 	}
 }

@@ -106,14 +106,17 @@ func newOverviewView() *overviewView {
 	// each run allowed and measured, and what the colours mean in full,
 	// come after them.
 	kinds := container.NewGridWithColumns(2, bold("CPU-bound tasks (hashing)"), bold("Blocking tasks (simulated I/O wait)"))
-	grid := container.NewVBox(kinds)
+	lanes := container.NewVBox(kinds)
 	details := container.NewVBox(bold("What each run allowed and measured"))
-	for _, m := range overviewModes {
+	for i, m := range overviewModes {
 		row := container.NewGridWithColumns(2)
 		measuredRow := container.NewGridWithColumns(2)
 		for _, k := range overviewKinds {
 			tl := newTimeline()
 			tl.LabelWidth = 64 // "task 15": the spans get the rest, and two columns fit a 1024-wide window
+			// All six share one time axis (show sets the same Total): it is
+			// drawn once, under the last mode, so all three fit a laptop's screen.
+			tl.NoAxis = i < len(overviewModes)-1
 			head := widget.NewLabel(modeTitle(m))
 			head.Truncation = fyne.TextTruncateEllipsis
 			stats := wrapped("")
@@ -123,12 +126,13 @@ func newOverviewView() *overviewView {
 			kindTitle.Truncation = fyne.TextTruncateEllipsis
 			measuredRow.Add(container.NewBorder(kindTitle, nil, nil, nil, stats))
 		}
-		grid.Add(row)
+		lanes.Add(row)
 		details.Add(measuredRow)
 	}
-	grid.Add(v.claims.Content)
-	grid.Add(details)
-	grid.Add(wrapped(overviewLegend()))
+	// The headings over the lanes are set tight, so that the six timelines
+	// of four tasks fit a 1366×768 laptop's maximised window unscrolled.
+	grid := container.NewVBox(container.NewThemeOverride(lanes, tightText{}),
+		v.claims.Content, details, wrapped(overviewLegend()))
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Tasks (1–16):"), sized(70, 36, v.n),
 			widget.NewLabel("each of (ms):"), sized(80, 36, v.length), run, cancel),

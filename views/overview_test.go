@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/techniques"
@@ -319,5 +320,64 @@ func TestOverviewLimitsCountCores(t *testing.T) {
 		if got := limits(c.r); got != c.want {
 			t.Errorf("limits(%+v) = %q, want %q", c.r, got, c.want)
 		}
+	}
+}
+
+// On a 1366×768 laptop, its window maximised, all six timelines of four
+// tasks and their shared time axis are in view without scrolling: the last
+// lane used to be cut off. 1047×493 is what the Demo tab gets there: the
+// shell's test window gives it 1047×521 at 1366×705, and the desktop
+// window's menu bar takes 28 more.
+func TestOverviewFitsALaptopUnscrolled(t *testing.T) {
+	test.NewTempApp(t)
+	v := newOverviewView()
+	w := test.NewTempWindow(t, v.demo.Content)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1047, 493))
+	ms := time.Millisecond
+	results := map[string]techniques.RunResult{}
+	for _, m := range overviewModes {
+		for _, k := range overviewKinds {
+			r := techniques.RunResult{Mode: m, Kind: k, Wall: 1000 * ms, Procs: 2, Pinned: -1, Traced: true}
+			for i := range 4 {
+				r.Tasks = append(r.Tasks, techniques.TaskTrace{Task: i, Segments: []techniques.Segment{
+					{From: time.Duration(i) * 250 * ms, To: time.Duration(i+1) * 250 * ms, State: "running"}}})
+			}
+			results[key(m, k)] = r
+		}
+	}
+	v.show(results)
+	v.demo.Content.Refresh() // lay out again at the lanes' new heights, as the desktop driver does
+	var scroll *container.Scroll
+	visit(v.demo.Content, func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok && scroll == nil {
+			scroll = s
+		}
+	})
+	if scroll == nil {
+		t.Fatal("the overview has no scroll")
+	}
+	d := fyne.CurrentApp().Driver()
+	bottom := d.AbsolutePositionForObject(scroll).Y + scroll.Size().Height
+	axes := 0
+	for _, m := range overviewModes {
+		for _, k := range overviewKinds {
+			tl := v.lanes[key(m, k)]
+			if end := d.AbsolutePositionForObject(tl).Y + tl.Size().Height; end > bottom {
+				t.Errorf("%s/%s: the timeline ends at %v, below the view's end at %v", m, k, end, bottom)
+			}
+			if !tl.NoAxis {
+				axes++
+				if m != overviewModes[len(overviewModes)-1] {
+					t.Errorf("%s/%s draws a time axis: only the last mode's should", m, k)
+				}
+			}
+			if tl.Total != 1000*ms {
+				t.Errorf("%s/%s: its axis is %v long, not the one all six share", m, k, tl.Total)
+			}
+		}
+	}
+	if axes != len(overviewKinds) {
+		t.Errorf("%d time axes, want one under each column", axes)
 	}
 }

@@ -83,6 +83,11 @@ type schedulerView struct {
 	mailbox  chan boardTarget    // to the stepping goroutine of the streams' current context
 	boxCtx   context.Context     // the context that stepping goroutine runs in
 	tries    map[int]int         // per program: runs ended or restarted
+	// borrowed says who began the schedule on the board when the learner
+	// did not: "the demo" (the scripted play) or "another panel"; "" once
+	// the board is back at the start. A challenge met on a borrowed
+	// schedule is not the learner's.
+	borrowed string
 
 	choose     *widget.Select
 	story      *widget.Label
@@ -179,6 +184,7 @@ func (v *schedulerView) load(i int) {
 		v.free.Hide()
 	}
 	v.prog = i
+	v.borrowed = ""
 	p := v.programs[i]
 	v.story.SetText(p.Story)
 	v.show(boardState{prog: i, snap: p.Initial()}, true)
@@ -198,6 +204,7 @@ func (v *schedulerView) showSchedule(program string, schedule []int) bool {
 	v.choose.SetSelected(program)
 	v.load(i)
 	v.story.SetText(v.programs[i].Story + " Opened from another panel with this schedule: Undo (Ctrl+Z) steps back through it.")
+	v.borrowed = "another panel"
 	v.post(boardTarget{i, slices.Clone(schedule)})
 	return true
 }
@@ -302,10 +309,19 @@ func (v *schedulerView) ended() {
 }
 
 // show puts a board state on screen. byLearner is false for the scripted
-// play, which meets no challenge on the learner's behalf.
+// play, which meets no challenge on the learner's behalf: a challenge is
+// the learner's own, so the board says whose picks it shows, and a goal
+// the demo reached is left for the learner to reach ("now you try").
 func (v *schedulerView) show(s boardState, byLearner bool) {
 	if s.prog != v.prog {
 		return // a state of the program shown before
+	}
+	byDemo := !byLearner && len(s.snap.Schedule) > 0
+	switch {
+	case len(s.snap.Schedule) == 0:
+		v.borrowed = "" // back at the start: what follows is the learner's
+	case byDemo:
+		v.borrowed = "the demo"
 	}
 	p := v.programs[s.prog]
 	v.board = s.snap
@@ -346,19 +362,30 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 		for _, id := range s.snap.Schedule {
 			ids = append(ids, fmt.Sprint(id))
 		}
-		v.schedule.SetText(fmt.Sprintf("Schedule so far (%d picks): %s", len(ids), strings.Join(ids, " ")))
+		what := fmt.Sprintf("Schedule so far (%d picks)", len(ids))
+		switch {
+		case byDemo:
+			what = fmt.Sprintf("The demo's schedule, not yours (%d picks)", len(ids))
+		case v.borrowed != "":
+			what = fmt.Sprintf("Schedule so far (%d picks, begun by %s)", len(ids), v.borrowed)
+		}
+		v.schedule.SetText(what + ": " + strings.Join(ids, " "))
 	}
 	wasShown := v.outcome.Visible()
+	under := ""
+	if byDemo {
+		under = ", under the demo's picks"
+	}
 	switch s.snap.Outcome {
 	case "":
 		v.outcome.SetText("")
 		v.outcome.Hide()
 	case techniques.Deadlock:
-		v.outcome.SetText("Deadlock: every goroutine left is blocked, waiting for another. None can ever run again.")
+		v.outcome.SetText("Deadlock" + under + ": every goroutine left is blocked, waiting for another. None can ever run again.")
 		v.outcome.Importance = widget.DangerImportance
 		v.outcome.Show()
 	default:
-		v.outcome.SetText("Ended: " + s.snap.Outcome + ".")
+		v.outcome.SetText("Ended: " + s.snap.Outcome + under + ".")
 		v.outcome.Importance = widget.MediumImportance
 		v.outcome.Show()
 	}
@@ -366,11 +393,11 @@ func (v *schedulerView) show(s boardState, byLearner bool) {
 	if v.outcome.Visible() != wasShown && v.demo != nil {
 		v.demo.Content.Refresh() // lay out again around the outcome line
 	}
-	if byLearner {
+	if byLearner && v.borrowed == "" {
 		v.remember(s.met)
-		v.showChallenges(s.met)
+		v.showChallenges(s.met, nil)
 	} else {
-		v.showChallenges(nil) // the scripted play meets no challenge for the learner
+		v.showChallenges(nil, s.met) // a schedule the learner did not begin meets no challenge for them
 	}
 	if !byLearner && p.Name == "Lost update" && s.snap.Outcome != "" {
 		var counter int
@@ -414,7 +441,10 @@ func (v *schedulerView) remember(met []bool) {
 	}
 }
 
-func (v *schedulerView) showChallenges(now []bool) {
+// showChallenges lists the program's challenges: met by the learner now
+// (now), met by the learner before (remembered), or reached on a schedule
+// the learner did not begin (borrowed), which leaves them open.
+func (v *schedulerView) showChallenges(now, borrowed []bool) {
 	p := v.programs[v.prog]
 	var rows []fyne.CanvasObject
 	for i, c := range p.Challenges {
@@ -427,8 +457,11 @@ func (v *schedulerView) showChallenges(now []bool) {
 			mark = "✓ "
 		}
 		text := mark + c.Goal
-		if done && (i >= len(now) || !now[i]) {
+		switch {
+		case done && (i >= len(now) || !now[i]):
 			text += " (met before)"
+		case i < len(borrowed) && borrowed[i]:
+			text += " — reached on a schedule begun by " + v.borrowed + "; now you try: Restart, and pick the goroutines yourself"
 		}
 		l := wrapped(text)
 		l.Importance = imp

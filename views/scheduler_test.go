@@ -170,51 +170,64 @@ func TestSchedulerMutexBlocksAndExplains(t *testing.T) {
 	})
 }
 
-func checkSchedulerReport(t *testing.T, v *schedulerView) {
-	t.Helper()
-	rep, _ := v.demo.Report()
-	if !rep.OK {
-		t.Fatalf("report %+v", rep)
+// TestSchedulerScriptedPlay: Run and Run blocking play the same scripted
+// schedule and then try every schedule; only the blocking way freezes the
+// window, and neither meets a challenge for the learner.
+func TestSchedulerScriptedPlay(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		run     func(*Demo) error
+		freezes int
+	}{
+		{"run", (*Demo).Run, 0},
+		{"run blocking", (*Demo).RunBlocking, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newScheduler(t)
+			if err := tt.run(v.demo); err != nil {
+				t.Fatal(err)
+			}
+			v.runs.Wait()
+			if n, _ := v.demo.Freezes(); n != tt.freezes {
+				t.Errorf("%d freezes, want %d", n, tt.freezes)
+			}
+			rep, _ := v.demo.Report()
+			if !rep.OK {
+				t.Fatalf("report %+v", rep)
+			}
+			if got, want := rep.Results["outcomes"], map[string]int{"counter = 1": 18, "counter = 2": 2}; !reflect.DeepEqual(got, want) {
+				t.Errorf("outcomes %v, want %v", got, want)
+			}
+			if rep.Results["counter"] != 1 {
+				t.Errorf("counter %v, want 1: the scripted play loses an update", rep.Results["counter"])
+			}
+			free, _ := rep.Results["free_outcomes"].(map[string]int)
+			if free["counter = 1"]+free["counter = 2"] != 1000 {
+				t.Errorf("free outcomes %v, want 1000 runs", free)
+			}
+			if !strings.Contains(v.results.Text, "counter = 1: 18 of 20 schedules") || !strings.Contains(v.results.Text, "of 1,000 free runs") {
+				t.Errorf("results %q", v.results.Text)
+			}
+			if v.shared.Text != "counter = 1" || v.outcome.Text != "Ended: counter = 1, under the demo's picks." {
+				t.Errorf("board after the play: %q, %q", v.shared.Text, v.outcome.Text)
+			}
+			// The play reached the first challenge's goal, but a challenge is the
+			// learner's: the board says whose picks it shows, and the challenge,
+			// open, says the demo did it and the learner's turn has come.
+			if !strings.HasPrefix(v.schedule.Text, "The demo's schedule, not yours (") {
+				t.Errorf("schedule after the play: %q, want it to say the picks were the demo's", v.schedule.Text)
+			}
+			if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "○ Make the counter end at 1") || !strings.Contains(l.Text, "now you try") {
+				t.Errorf("challenge after the play: %q, want it open, with now you try", l.Text)
+			}
+			if l := v.challenges.Objects[1].(*widget.Label); strings.Contains(l.Text, "demo") {
+				t.Errorf("a challenge the play did not reach says %q", l.Text)
+			}
+			if fyne.CurrentApp().Preferences().Bool(challengeKey(v.programs[0], 0)) {
+				t.Error("the scripted play met a challenge for the learner")
+			}
+		})
 	}
-	if got, want := rep.Results["outcomes"], map[string]int{"counter = 1": 18, "counter = 2": 2}; !reflect.DeepEqual(got, want) {
-		t.Errorf("outcomes %v, want %v", got, want)
-	}
-	if rep.Results["counter"] != 1 {
-		t.Errorf("counter %v, want 1: the scripted play loses an update", rep.Results["counter"])
-	}
-	free, _ := rep.Results["free_outcomes"].(map[string]int)
-	if free["counter = 1"]+free["counter = 2"] != 1000 {
-		t.Errorf("free outcomes %v, want 1000 runs", free)
-	}
-	if !strings.Contains(v.results.Text, "counter = 1: 18 of 20 schedules") || !strings.Contains(v.results.Text, "of 1,000 free runs") {
-		t.Errorf("results %q", v.results.Text)
-	}
-	if v.shared.Text != "counter = 1" || v.outcome.Text != "Ended: counter = 1." {
-		t.Errorf("board after the play: %q, %q", v.shared.Text, v.outcome.Text)
-	}
-}
-
-func TestSchedulerPrimaryRun(t *testing.T) {
-	v := newScheduler(t)
-	if err := v.demo.Run(); err != nil {
-		t.Fatal(err)
-	}
-	v.runs.Wait()
-	checkSchedulerReport(t, v)
-	if fyne.CurrentApp().Preferences().Bool(challengeKey(v.programs[0], 0)) {
-		t.Error("the scripted play met a challenge for the learner")
-	}
-}
-
-func TestSchedulerBlockingRun(t *testing.T) {
-	v := newScheduler(t)
-	if err := v.demo.RunBlocking(); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := v.demo.Freezes(); n != 1 {
-		t.Errorf("%d freezes, want 1", n)
-	}
-	checkSchedulerReport(t, v)
 }
 
 // TestSchedulerCancelLeavesNothing cancels a run in flight and the board's
@@ -262,6 +275,51 @@ func TestRaceOpensTheOverwriteHere(t *testing.T) {
 		}
 		if v.choose.Selected != "Lost update" || v.outcome.Text != "Ended: counter = 1." {
 			t.Errorf("board: %q, %q; want the lost update ending at 1", v.choose.Selected, v.outcome.Text)
+		}
+		// The overwrite was recorded, not picked here: no challenge met.
+		if !strings.Contains(v.schedule.Text, "begun by another panel") {
+			t.Errorf("schedule %q does not say another panel began it", v.schedule.Text)
+		}
+		if fyne.CurrentApp().Preferences().Bool(challengeKey(v.programs[0], 0)) {
+			t.Error("a schedule opened from another panel met a challenge for the learner")
+		}
+	})
+}
+
+// A challenge is the learner's own: finishing the scripted play's schedule
+// after an undo does not meet it; picking the whole schedule after Restart
+// does.
+func TestSchedulerChallengeIsTheLearnersOwn(t *testing.T) {
+	v := newScheduler(t)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.runs.Wait()
+	demo := v.programs[0].Demo
+	onBoard(v, func() { test.Tap(v.undo) })
+	waitBoard(t, v, demo[:len(demo)-1])
+	pickAll(t, v, demo[len(demo)-1])
+	key := challengeKey(v.programs[0], 0)
+	onBoard(v, func() {
+		if !strings.Contains(v.schedule.Text, "begun by the demo") {
+			t.Errorf("schedule %q does not say the demo began it", v.schedule.Text)
+		}
+		if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "○ ") || !strings.Contains(l.Text, "now you try") {
+			t.Errorf("the demo's schedule finished by one pick: challenge %q, want it open", l.Text)
+		}
+		if fyne.CurrentApp().Preferences().Bool(key) {
+			t.Error("one pick on the demo's schedule met the challenge")
+		}
+		test.Tap(v.restart)
+	})
+	waitBoard(t, v, []int{})
+	pickAll(t, v, demo...)
+	onBoard(v, func() {
+		if l := v.challenges.Objects[0].(*widget.Label); !strings.HasPrefix(l.Text, "✓ ") {
+			t.Errorf("the learner's own schedule: challenge %q, want it met", l.Text)
+		}
+		if !fyne.CurrentApp().Preferences().Bool(key) {
+			t.Error("the learner's own schedule did not meet the challenge")
 		}
 	})
 }

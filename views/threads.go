@@ -76,13 +76,13 @@ func newThreadsView() *threadsView {
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Workers (1–64):"), sized(80, 36, v.workers), run, cancel),
 		v.message, v.summary)
-	evidence := container.NewVSplit(container.NewVScroll(v.lanes), v.out)
+	evidence := container.NewVSplit(lanesInView(v.lanes, 10), v.out) // the default ten workers in view
 	evidence.Offset = 0.55
 	explained := container.NewVScroll(container.NewVBox(
 		wrapped("Each worker locks itself to an OS thread (runtime.LockOSThread), lowers that thread's priority (on Linux) so the window's drawing comes first, and prints ten lines; before each it hashes for 5 ms by the clock (real CPU work, as much as it gets a core for) and then sleeps 95 ms, as if waiting on I/O. Run it twice: the interleaving changes."),
 		v.claims.Content))
 	split := container.NewVSplit(evidence, explained)
-	split.Offset = 0.7
+	split.Offset = 0.85 // the evidence first: the explanation is a scroll below
 	v.demo = newDemo(container.NewBorder(top, nil, nil, nil, split), &v.runs,
 		func() error { return v.run(false) }, func() error { return v.run(true) })
 	return v

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/techniques"
@@ -182,5 +184,37 @@ func TestThreadsConsoleShowsWhenEachLineWasPrinted(t *testing.T) {
 	if got := lines[len(lines)-1].at.Sub(lines[0].at); got < want {
 		t.Errorf("console stamps span %v from first to last line, want at least %v: %q … %q",
 			got, want, v.out.stampText(lines[0].at), v.out.stampText(lines[len(lines)-1].at))
+	}
+}
+
+// The default ten workers' lanes and their axis are all in view, at the
+// default window and on a 1366×768 laptop (the Demo tab's room there,
+// as in TestOverviewFitsALaptopUnscrolled): the split used to give the
+// timeline a fixed share, six lanes' worth.
+func TestThreadsShowTenLanesUnscrolled(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	w := test.NewTempWindow(t, v.demo.Content)
+	w.SetPadded(false)
+	for i := range 10 {
+		v.lanes.Lanes = append(v.lanes.Lanes, fmt.Sprintf("worker %d · thread %d", i, 1000+i))
+		v.lanes.Spans = append(v.lanes.Spans, []span{{From: time.Duration(i) * time.Millisecond, To: time.Duration(i+1) * time.Millisecond}})
+	}
+	v.lanes.Refresh()
+	var scroll *container.Scroll
+	visit(v.demo.Content, func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok && s.Content == v.lanes {
+			scroll = s
+		}
+	})
+	if scroll == nil {
+		t.Fatal("the timeline is not in a scroll")
+	}
+	for _, size := range []fyne.Size{{Width: 902, Height: 548}, {Width: 1047, Height: 493}} {
+		w.Resize(size)
+		v.demo.Content.Refresh()
+		if got, want := scroll.Size().Height, v.lanes.MinSize().Height; got < want {
+			t.Errorf("at %v the timeline's view is %v high, want its ten lanes and axis, %v", size, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -29,6 +30,10 @@ type timeline struct {
 	// LabelWidth is the room for the lanes' names, left of the axis; 0 is
 	// laneLabel. Short names ("task 3") leave the spans more room.
 	LabelWidth float32
+	// NoAxis leaves out the time axis under the lanes: for a timeline
+	// stacked above another on the same Start and Total, whose axis serves
+	// both, so that more lanes fit a screen.
+	NoAxis bool
 
 	// OnTapped, if set, is told what was tapped: the lane's name, and the
 	// span under the pointer (nil between spans).
@@ -50,7 +55,11 @@ const (
 
 func (t *timeline) MinSize() fyne.Size {
 	z := Zoom()
-	return fyne.NewSize(t.label()+200*z, float32(len(t.Lanes))*t.lane()+24*z)
+	axis := 24 * z
+	if t.NoAxis {
+		axis = 0
+	}
+	return fyne.NewSize(t.label()+200*z, float32(len(t.Lanes))*t.lane()+axis)
 }
 
 // lane is the height of one lane, grown with the zoom like the names in it.
@@ -149,7 +158,7 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	// The time axis: its start, middle and end, to the digits worth reading.
 	// Nothing to draw has no axis: an empty timeline would show the 1 ms
 	// that total falls back on, as "0s 1ms 1ms".
-	if len(r.t.Lanes) == 0 {
+	if len(r.t.Lanes) == 0 || r.t.NoAxis {
 		return
 	}
 	y := float32(len(r.t.Lanes)) * laneHeight
@@ -231,4 +240,21 @@ func coarsen(spans []span, width time.Duration) []span {
 		}
 	}
 	return out
+}
+
+// lanesInView holds a timeline in a vertical scroll that is at least tall
+// enough for its first most lanes and its axis: a split around it then
+// gives the timeline that much before anything else, and only lanes beyond
+// most take scrolling.
+func lanesInView(t *timeline, most int) *fyne.Container {
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		if n := min(len(t.Lanes), most); n > 0 {
+			axis := 24 * Zoom()
+			if t.NoAxis {
+				axis = 0
+			}
+			m.Height = max(m.Height, float32(n)*t.lane()+axis)
+		}
+		return m
+	}), container.NewVScroll(t))
 }

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -69,22 +71,58 @@ func (l zoomedChart) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 // shares its height between parts (a split) then keeps room for its
 // evidence when zoomed in, and the rest is a scroll away.
 func tallerWhenZoomed(extra float32, o fyne.CanvasObject) *fyne.Container {
-	return container.New(zoomedExtra{extra}, o)
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		return m.AddWidthHeight(0, max(Zoom()-1, 0)*extra)
+	}), o)
 }
 
-type zoomedExtra struct{ extra float32 }
+// grownMin lays its objects out over its whole size, and asks for what
+// they need as grow changes it, at every layout (so at the current zoom).
+type grownMin func(fyne.Size) fyne.Size
 
-func (l zoomedExtra) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (grow grownMin) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var m fyne.Size
 	for _, o := range objs {
 		m = m.Max(o.MinSize())
 	}
-	return m.AddWidthHeight(0, max(Zoom()-1, 0)*l.extra)
+	return grow(m)
 }
 
-func (l zoomedExtra) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (grownMin) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
 	}
+}
+
+// tightText is the app's theme with a text's padding above and below cut
+// to a quarter: for labels that head something drawn just under them.
+// It asks the app's theme at every call, so it follows zoom and theme.
+type tightText struct{}
+
+func (tightText) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return fyne.CurrentApp().Settings().Theme().Color(n, v)
+}
+func (tightText) Font(s fyne.TextStyle) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Font(s)
+}
+func (tightText) Icon(n fyne.ThemeIconName) fyne.Resource {
+	return fyne.CurrentApp().Settings().Theme().Icon(n)
+}
+func (tightText) Size(n fyne.ThemeSizeName) float32 {
+	size := fyne.CurrentApp().Settings().Theme().Size(n)
+	if n == theme.SizeNameInnerPadding {
+		return size / 4
+	}
+	return size
+}
+
+// tallAtLeast holds o at least h high at 100 % zoom (grown by the zoom), or
+// as high as o needs if that is more: a console that a split or a border
+// would otherwise squeeze to a line or two.
+func tallAtLeast(h float32, o fyne.CanvasObject) *fyne.Container {
+	return container.New(grownMin(func(m fyne.Size) fyne.Size {
+		m.Height = max(m.Height, h*Zoom())
+		return m
+	}), o)
 }
