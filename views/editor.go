@@ -507,7 +507,8 @@ func (inkless) Size(n fyne.ThemeSizeName) float32 {
 // codeEntry is the editor's entry. The window's Esc (Cancel) reaches the
 // canvas only while no widget has the keyboard; the entry, which has it
 // while the learner types, passes Esc on, so Esc stops a running edit from
-// the editor too.
+// the editor too. It passes on the window's shortcuts (zoom, Run) as the
+// panels' fields do (passOnShortcut).
 type codeEntry struct {
 	widget.Entry
 }
@@ -521,6 +522,14 @@ func (c *codeEntry) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	c.Entry.TypedKey(ev)
+}
+
+// TypedShortcut is called by Fyne.
+func (c *codeEntry) TypedShortcut(s fyne.Shortcut) {
+	if passOnShortcut(c, s) {
+		return
+	}
+	c.Entry.TypedShortcut(s)
 }
 
 // countdownTick is how often the countdown looks at the clock: it shows

@@ -387,3 +387,19 @@ func benchmarkKeystroke(b *testing.B, w fyne.Window, focus fyne.Focusable, entry
 		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 	}
 }
+
+// The editor keeps a text field's own shortcuts (which ones it passes on
+// to the window is TestTextFieldPassesOnTheWindowsShortcuts): select all,
+// then copy, copies the whole edit.
+func TestEditorKeepsItsOwnShortcuts(t *testing.T) {
+	a := test.NewTempApp(t)
+	e := newGoEditor(yours.RaceTemplate, "Run")
+	w := test.NewTempWindow(t, e)
+	e.entry.SetText(yours.RaceTemplate)
+	w.Canvas().Focus(e.entry)
+	e.entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+	e.entry.TypedShortcut(&fyne.ShortcutCopy{Clipboard: a.Clipboard()})
+	if got := a.Clipboard().Content(); got != yours.RaceTemplate {
+		t.Errorf("select all and copy put %d bytes on the clipboard, want the %d of the edit", len(got), len(yours.RaceTemplate))
+	}
+}
