@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -133,8 +134,11 @@ func TestRaceCodeCheckerJudgesManyRunsAndRemembersASolution(t *testing.T) {
 
 	test.Tap(check) // the original
 	v.runs.Wait()
-	if want := fmt.Sprintf("lost updates in %d of %d runs", yoursCheckRuns, yoursCheckRuns); !strings.Contains(v.yours.note.Text, want) {
-		t.Errorf("the original checked: %q, want %q", v.yours.note.Text, want)
+	// Nearly every run loses some, but not surely every one: on a busy
+	// machine one goroutine can do its ten updates before another starts.
+	lossy := regexp.MustCompile(fmt.Sprintf(`lost updates in ([1-9][0-9]*) of %d runs`, yoursCheckRuns))
+	if !lossy.MatchString(v.yours.note.Text) {
+		t.Errorf("the original checked: %q, want lost updates in some of the %d runs", v.yours.note.Text, yoursCheckRuns)
 	}
 	if fyne.CurrentApp().Preferences().Bool(raceSolvedPref) {
 		t.Error("the original counted as a solution")
