@@ -51,10 +51,11 @@ func (y *goroutinesYours) exerciseText() string {
 	runs := goroutinesCheck()
 	text := fmt.Sprintf("Exercise: replace the sleep with something that waits exactly as long as the tasks take. "+
 		"\"Check it\" runs your version %d times with %d tasks, the longest taking %d ms in the first run and %d ms more in each next one, up to %d ms, "+
-		"and passes it if in every run every task's work ended before Run returned and Run returned within %d ms of the last one. "+
+		"and passes it if in every run every task's work ended before Run returned, Run returned within %d ms of the last one, "+
+		"and Run took at most %d ms longer than the longest task (the tasks worked at once, not one after another). "+
 		"No single sleep can do that in every run; a sync.WaitGroup or a channel can (so could a loop that polls a count with short sleeps: the checker times the runs and cannot tell).",
 		len(runs), runs[0].N, runs[0].Longest.Milliseconds(), (runs[1].Longest - runs[0].Longest).Milliseconds(),
-		runs[len(runs)-1].Longest.Milliseconds(), yours.WaitMargin.Milliseconds())
+		runs[len(runs)-1].Longest.Milliseconds(), yours.WaitMargin.Milliseconds(), yours.WaitMargin.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(goroutinesSolvedPref) {
 		text += " Solved: a version of yours passed every run."
 	}

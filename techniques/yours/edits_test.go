@@ -39,6 +39,19 @@ func Run(n int, task func(i int)) {
 }
 `
 
+// goroutinesOneByOne calls the tasks one after another, on Run's own
+// goroutine: every task ends before Run returns, and Run returns just
+// after the last, but it takes the sum of the tasks' times, not the
+// longest.
+const goroutinesOneByOne = `package goroutines
+
+func Run(n int, task func(i int)) {
+	for i := 0; i < n; i++ {
+		task(i)
+	}
+}
+`
+
 func TestGoroutinesCheckerJudgesTheWait(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -46,10 +59,12 @@ func TestGoroutinesCheckerJudgesTheWait(t *testing.T) {
 		src    string
 		solved bool
 		cutOff bool // some run cut tasks off
+		serial bool // some run took far longer than its longest task
 	}{
-		{"the original sleeps 100 ms", GoroutinesTemplate, false, true},
-		{"a WaitGroup", goroutinesWaitGroup, true, false},
-		{"a sleep longer than every task", goroutinesLongSleep, false, false},
+		{"the original sleeps 100 ms", GoroutinesTemplate, false, true, false},
+		{"a WaitGroup", goroutinesWaitGroup, true, false, false},
+		{"a sleep longer than every task", goroutinesLongSleep, false, false, true},
+		{"one task after another", goroutinesOneByOne, false, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +86,13 @@ func TestGoroutinesCheckerJudgesTheWait(t *testing.T) {
 			}
 			if cut != tt.cutOff {
 				t.Errorf("verdict %q: tasks cut off %v, want %v", out.Verdict(), cut, tt.cutOff)
+			}
+			serial := false
+			for _, r := range out.Runs {
+				serial = serial || r.Serial()
+			}
+			if serial != tt.serial {
+				t.Errorf("verdict %q: a run took more than %v longer than its longest task %v, want %v", out.Verdict(), WaitMargin, serial, tt.serial)
 			}
 			if out.Compiled <= 0 || out.Interpreted <= 0 || !strings.Contains(out.SlowdownNote(), "×") {
 				t.Errorf("the original took %v compiled and %v interpreted; want both measured", out.Compiled, out.Interpreted)
