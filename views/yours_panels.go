@@ -149,7 +149,8 @@ func (y *futuresYours) exerciseText() string {
 	text := fmt.Sprintf("Exercise: write First so that the losers are cancelled and none outlives it. "+
 		"\"Check it\" runs your version %d times, on %d tasks taking 40 ms to 790 ms, 150 ms apart (in every other run the quickest fails), "+
 		"and passes it if in every run First returned the value of the quickest task to succeed, every slower task was called and returned early because its context was cancelled, "+
-		"and %d ms after First returned (sooner, once the count was back) no task was still running and the process had no more goroutines (runtime.NumGoroutine) than just before First was called.",
+		"no task was still running when First returned (cancelling asks the losers to stop; First must also wait until they have), "+
+		"and %d ms after First returned (sooner, once the count was back) the process had no more goroutines (runtime.NumGoroutine) than just before First was called.",
 		len(runs), len(runs[0].Latencies), yours.Grace.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(futuresSolvedPref) {
 		text += " Solved: a version of yours passed every run."
@@ -216,7 +217,7 @@ func (y *futuresYours) show(out yours.FuturesOutcome, err error) {
 		r := out.Runs[n-1]
 		res["value"], res["error"], res["quickest_success"], res["ms"] = r.Value, r.Err, r.Want, ms(r.Took)
 		res["slower_tasks"], res["cancelled"], res["ran_to_their_end"] = r.Losers, r.Cancelled, r.RanToEnd
-		res["tasks_running_after_grace"], res["goroutines_left_after_grace"] = r.Running, r.Left
+		res["tasks_running_when_first_returned"], res["goroutines_left_after_grace"] = r.Running, r.Left
 	}
 	y.runs.setResult("yours", res)
 }

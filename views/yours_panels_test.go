@@ -157,7 +157,7 @@ func TestFuturesCodeCheckerJudgesTheLosersAndRemembersASolution(t *testing.T) {
 	v.runs.Wait()
 	rep, _ := v.demo.Report()
 	mine, _ := rep.Results["yours"].(map[string]any)
-	if mine["value"] == "" || mine["value"] != mine["quickest_success"] || mine["tasks_running_after_grace"] != 0 {
+	if mine["value"] == "" || mine["value"] != mine["quickest_success"] || mine["tasks_running_when_first_returned"] != 0 {
 		t.Errorf("results.yours = %v, want the quickest success and nothing left running", mine)
 	}
 }

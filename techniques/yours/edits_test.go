@@ -164,8 +164,11 @@ func First(ctx context.Context, tasks []func(context.Context) (string, error)) (
 func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 	t.Parallel()
 	buffered := strings.Replace(FuturesTemplate, "make(chan result)", "make(chan result, len(tasks))", 1)
+	// Cancel, then return without waiting: the losers stop a moment after
+	// First returns, not before.
+	cancelNoWait := strings.Replace(buffered, "results := make(", "ctx, cancel := context.WithCancel(ctx)\n\tdefer cancel()\n\tresults := make(", 1)
 	waitAll := strings.Replace(buffered, "return r.v, nil // the losers' results are never read", "for j := i + 1; j < len(tasks); j++ {\n\t\t\t\t<-results\n\t\t\t}\n\t\t\treturn r.v, nil", 1)
-	if buffered == FuturesTemplate || waitAll == buffered {
+	if buffered == FuturesTemplate || waitAll == buffered || cancelNoWait == buffered {
 		t.Fatal("the template no longer holds the lines these edits replace")
 	}
 	tests := []struct {
@@ -179,6 +182,7 @@ func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 		{"cancel and wait", futuresCancelAndWait, true, false, false, false},
 		{"room for every result, no cancel", buffered, false, true, true, false},
 		{"no cancel, read every result", waitAll, false, true, false, false},
+		{"cancel, and return without waiting", cancelNoWait, false, false, true, false},
 		{"one task after another", futuresOneByOne, false, true, false, true},
 	}
 	for _, tt := range tests {

@@ -83,16 +83,18 @@ type FuturesRun struct {
 	// them returned early because their context was cancelled, RanToEnd
 	// waited out their whole latency.
 	Losers, Cancelled, RanToEnd int
-	// Grace after First returned (sooner, if they were all gone): Running
-	// tasks had not returned, and the child had Left goroutines more
-	// than just before First was called.
+	// Running tasks outlived First: they had not returned when it did, or
+	// were called after it returned. Grace after First returned (sooner, if
+	// they were all gone), the child had Left goroutines more than just
+	// before First was called: a goroutine that has done its last act for
+	// First (a wg.Done) still takes a moment to exit.
 	Running, Left int
 }
 
 // Clean reports whether First returned the quickest success's value (or,
 // when every task failed, an error), every loser was called and returned
-// early because its context was cancelled, and nothing of the run was
-// left Grace after First returned.
+// early because its context was cancelled, no task outlived First, and no
+// goroutine of the run was left Grace after First returned.
 func (r FuturesRun) Clean() bool {
 	right := r.Value == r.Want && (r.Want != "" || r.Err != "")
 	return right && r.Cancelled == r.Losers && r.RanToEnd == 0 && r.Running == 0 && r.Left <= 0
@@ -109,8 +111,8 @@ func (r FuturesRun) Describe() string {
 		want = fmt.Sprintf("the quickest task to succeed returns %q", r.Want)
 	}
 	return fmt.Sprintf("%s after %s (%s). Of the %d tasks slower than that one, %d were called and stopped when their context was cancelled, and %d ran to their end. "+
-		"%s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), %d tasks were still running and the child process had %+d goroutines compared with just before First was called",
-		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, durationText(Grace), r.Running, r.Left)
+		"%d tasks were still running when First returned (or were called after it), and %s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), the child process had %+d goroutines compared with just before First was called",
+		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, r.Running, durationText(Grace), r.Left)
 }
 
 // FuturesCheck are the checker's runs: 10 runs of 6 tasks, 40 ms to 790 ms
@@ -173,7 +175,7 @@ func (o FuturesOutcome) Verdict() string {
 			left++
 		}
 	}
-	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, and %s after First returned no task was running and the child had no more goroutines than before", durationText(Grace))
+	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
 		return fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
@@ -289,14 +291,15 @@ var futuresSlowdownJob = child.Register("yours-futures-slowdown", func(ctx conte
 	return report(futuresReport{Compiled: c, Interpreted: i})
 })
 
-// runFetches calls first with f's tasks, counts what is left Grace after
-// first returned, then waits for the tasks still working (up to a second
+// runFetches calls first with f's tasks, counts the tasks running when
+// first returned and the goroutines left Grace after, then waits for the tasks still working (up to a second
 // more than the longest), so that they do not run into the next run, and
 // counts how the losers ended.
 func runFetches(first firstFunc, f Fetches) FuturesRun {
 	n := len(f.Latencies)
 	var mu sync.Mutex
-	working := 0
+	working, outlived := 0, 0
+	returned := false // First has returned: a task called now outlives it
 	ranToEnd := make([]bool, n)
 	cancelled := make([]bool, n)
 	tasks := make([]func(context.Context) (string, error), n)
@@ -304,6 +307,9 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 		tasks[i] = func(ctx context.Context) (string, error) {
 			mu.Lock()
 			working++
+			if returned {
+				outlived++
+			}
 			mu.Unlock()
 			defer func() {
 				mu.Lock()
@@ -336,6 +342,9 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	start := time.Now()
 	v, err := first(context.Background(), tasks) // cancelled only by First itself
 	r := FuturesRun{Value: v, Took: time.Since(start)}
+	mu.Lock()
+	returned, outlived = true, working // the tasks First did not wait for
+	mu.Unlock()
 	if err != nil {
 		r.Err = err.Error()
 	}
@@ -343,9 +352,6 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 		time.Sleep(time.Millisecond)
 	}
 	r.Left = runtime.NumGoroutine() - before
-	mu.Lock()
-	r.Running = working
-	mu.Unlock()
 	longest := time.Duration(0)
 	for _, d := range f.Latencies {
 		longest = max(longest, d)
@@ -360,6 +366,7 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	}
 	mu.Lock() // the tasks that have not returned by now never will
 	defer mu.Unlock()
+	r.Running = outlived
 	winner := f.quickest()
 	if winner >= 0 {
 		r.Want = fmt.Sprintf("resource #%d", winner)
