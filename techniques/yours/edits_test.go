@@ -304,3 +304,29 @@ func TestCancelKillsTheChildOfTheOtherPanels(t *testing.T) {
 		})
 	}
 }
+
+func TestFuturesVerdictCountsEveryRunThatIsNotClean(t *testing.T) {
+	t.Parallel()
+	clean := FuturesRun{Value: "resource #0", Want: "resource #0", Losers: 5, Cancelled: 5}
+	tests := []struct {
+		name string
+		run  FuturesRun
+		want string
+	}{
+		{"a wrong value", FuturesRun{Value: "resource #1", Want: "resource #0", Losers: 5, Cancelled: 5}, "a wrong result in 1,"},
+		{"a loser never called", FuturesRun{Value: "resource #0", Want: "resource #0", Losers: 5, Cancelled: 4}, "(it ran to its end, or was never called) in 1,"},
+		// Called twice: cancelled once, and once it ran to its end.
+		{"a loser called twice", FuturesRun{Value: "resource #0", Want: "resource #0", Losers: 5, Cancelled: 5, RanToEnd: 1}, "(it ran to its end, or was never called) in 1,"},
+		{"a task running when First returned", FuturesRun{Value: "resource #0", Want: "resource #0", Losers: 5, Cancelled: 5, Running: 1}, "outlived First in 1"},
+		{"a goroutine left", FuturesRun{Value: "resource #0", Want: "resource #0", Losers: 5, Cancelled: 5, Left: 1}, "outlived First in 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := FuturesOutcome{Runs: []FuturesRun{clean, tt.run}}
+			if got := out.Verdict(); out.CleanRuns() != 1 || !strings.Contains(got, "in 1 of 2 runs") || !strings.Contains(got, tt.want) {
+				t.Errorf("%d clean; verdict %q, want in 1 of 2 runs, and %q", out.CleanRuns(), got, tt.want)
+			}
+		})
+	}
+}

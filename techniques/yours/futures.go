@@ -168,7 +168,7 @@ func (o FuturesOutcome) Verdict() string {
 		if r.Value != r.Want || (r.Want == "" && r.Err == "") {
 			wrong++
 		}
-		if r.Cancelled < r.Losers {
+		if r.Cancelled < r.Losers || r.RanToEnd > 0 { // as Clean: a loser called twice can be both
 			ran++
 		}
 		if r.Running > 0 || r.Left > 0 {
