@@ -330,3 +330,34 @@ func TestFuturesVerdictCountsEveryRunThatIsNotClean(t *testing.T) {
 		})
 	}
 }
+
+// TestFuturesCheckerSaysWhyATaskIsCalledTwice: wg.Go(func() { task(ctx) })
+// in a range loop is right since Go 1.22, but in the interpreter every
+// goroutine reads the one loop variable: the verdict must say so, not only
+// that the result was wrong.
+func TestFuturesCheckerSaysWhyATaskIsCalledTwice(t *testing.T) {
+	t.Parallel()
+	src := strings.Replace(futuresCancelAndWait, `		wg.Add(1)
+		go func(task func(context.Context) (string, error)) {
+			defer wg.Done()
+			v, err := task(ctx)
+			results <- result{v, err}
+		}(task)`, `		wg.Go(func() {
+			v, err := task(ctx)
+			results <- result{v, err}
+		})`, 1)
+	if src == futuresCancelAndWait {
+		t.Fatal("futuresCancelAndWait no longer holds the lines this edit replaces")
+	}
+	check := FuturesCheck()[:2]
+	out, err := RunFutures(context.Background(), FuturesSpec{Source: src, Runs: check}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.CleanRuns() != 0 || !strings.Contains(out.Verdict(), "In 2, some task was called more than once: in the interpreter a for loop's variable is one for all its iterations") {
+		t.Errorf("%d clean; verdict %q, want none, and why tasks were called more than once", out.CleanRuns(), out.Verdict())
+	}
+	if d := out.Runs[0].Describe(); !strings.Contains(d, "A task was called 6 times") {
+		t.Errorf("the first run: %q, want the last task called 6 times", d)
+	}
+}

@@ -89,6 +89,9 @@ type FuturesRun struct {
 	// before First was called: a goroutine that has done its last act for
 	// First (a wg.Done) still takes a moment to exit.
 	Running, Left int
+	// MostCalls is the most times one task was called: 1 if each was called
+	// once (or, 0, if none was).
+	MostCalls int
 }
 
 // Clean reports whether First returned the quickest success's value (or,
@@ -112,7 +115,19 @@ func (r FuturesRun) Describe() string {
 	}
 	return fmt.Sprintf("%s after %s (%s). Of the %d tasks slower than that one, %d were called and stopped when their context was cancelled, and %d ran to their end. "+
 		"%d tasks were still running when First returned (or were called after it), and %s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), the child process had %+d goroutines compared with just before First was called",
-		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, r.Running, durationText(Grace), r.Left)
+		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, r.Running, durationText(Grace), r.Left) + r.repeatedNote()
+}
+
+// loopVariable is the likely cause of a task called more than once.
+const loopVariable = "in the interpreter a for loop's variable is one for all its iterations, so goroutines started in the loop that read it may all see its last value: pass it to each as an argument"
+
+// repeatedNote says, if some task was called more than once, why that is
+// likely; "" otherwise.
+func (r FuturesRun) repeatedNote() string {
+	if r.MostCalls <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(". A task was called %d times: %s", r.MostCalls, loopVariable)
 }
 
 // FuturesCheck are the checker's runs: 10 runs of 6 tasks, 40 ms to 790 ms
@@ -164,8 +179,11 @@ func (o FuturesOutcome) Verdict() string {
 	if len(o.Runs) == 1 {
 		return o.Runs[0].Describe()
 	}
-	wrong, ran, left := 0, 0, 0
+	wrong, ran, left, repeated := 0, 0, 0, 0
 	for _, r := range o.Runs {
+		if r.MostCalls > 1 {
+			repeated++
+		}
 		if r.Value != r.Want || (r.Want == "" && r.Err == "") {
 			wrong++
 		}
@@ -178,8 +196,12 @@ func (o FuturesOutcome) Verdict() string {
 	}
 	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
-		return fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
+		s := fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
+		if repeated > 0 {
+			s += fmt.Sprintf(". In %d, some task was called more than once: %s", repeated, loopVariable)
+		}
+		return s
 	}
 	return fmt.Sprintf("in all %d runs %s", len(o.Runs), what)
 }
@@ -302,12 +324,14 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	working, outlived := 0, 0
 	returned := false // First has returned: a task called now outlives it
 	ranToEnd := make([]bool, n)
+	calls := make([]int, n)
 	cancelled := make([]bool, n)
 	tasks := make([]func(context.Context) (string, error), n)
 	for i := range tasks {
 		tasks[i] = func(ctx context.Context) (string, error) {
 			mu.Lock()
 			working++
+			calls[i]++
 			if returned {
 				outlived++
 			}
@@ -368,6 +392,9 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	mu.Lock() // the tasks that have not returned by now never will
 	defer mu.Unlock()
 	r.Running = outlived
+	for _, c := range calls {
+		r.MostCalls = max(r.MostCalls, c)
+	}
 	winner := f.quickest()
 	if winner >= 0 {
 		r.Want = fmt.Sprintf("resource #%d", winner)
