@@ -300,7 +300,7 @@ const raceSolvedPref = "yours.race.solved"
 
 func (y *raceYours) exerciseText() string {
 	text := fmt.Sprintf("Exercise: make the counter exact, with a sync.Mutex, an atomic Add or an owner goroutine. "+
-		"\"Check it\" runs your version %d times, %d incrementers and as many decrementers making %d updates each, and says in how many updates were lost.",
+		"\"Check it\" runs your version %d times, %d incrementers and as many decrementers making %d updates each, and says in how many of those runs updates were lost.",
 		yoursCheckRuns, yoursCheckConfig.Pairs, yoursCheckConfig.Updates)
 	if fyne.CurrentApp().Preferences().Bool(raceSolvedPref) {
 		text += " Solved: a version of yours lost no update in any of them (evidence, not proof: the checker counts updates, it cannot see how your code kept them)."
