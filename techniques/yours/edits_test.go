@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"concurrencylab/techniques"
 )
 
 // goroutinesWaitGroup is the goroutines exercise solved: a WaitGroup.
@@ -337,6 +339,11 @@ func TestFuturesVerdictCountsEveryRunThatIsNotClean(t *testing.T) {
 // that the result was wrong.
 func TestFuturesCheckerSaysWhyATaskIsCalledTwice(t *testing.T) {
 	t.Parallel()
+	if techniques.RaceDetector {
+		// The goroutines read the loop's variable while the loop writes it:
+		// a data race, for which the race detector fails the child.
+		t.Skip("the edit has a data race: the race detector ends its child")
+	}
 	src := strings.Replace(futuresCancelAndWait, `		wg.Add(1)
 		go func(task func(context.Context) (string, error)) {
 			defer wg.Done()
