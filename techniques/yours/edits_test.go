@@ -245,6 +245,11 @@ func TestEditsOfTheOtherPanelsThatDoNotRunSayWhy(t *testing.T) {
 			_, err := RunGoroutines(context.Background(), GoroutinesSpec{Source: src, Runs: one, Limits: fast}, nil)
 			return err
 		}, Failed, 0, "a for loop's variable is one for all its iterations"},
+		{"goroutines: a copy of the loop's variable read by wg.Go's func", func() error {
+			src := "package goroutines\n\nimport \"sync\"\n\nfunc Run(n int, task func(i int)) {\n\tvar wg sync.WaitGroup\n\tfor i := 0; i < n; i++ {\n\t\ti := i\n\t\twg.Go(func() { task(i) })\n\t}\n\twg.Wait()\n}\n"
+			_, err := RunGoroutines(context.Background(), GoroutinesSpec{Source: src, Runs: one, Limits: fast}, nil)
+			return err
+		}, Failed, 0, "shares even a copy made in the loop (i := i)"},
 		{"futures: wrong signature", func() error {
 			_, err := RunFutures(context.Background(), FuturesSpec{Source: "package futures\n\nfunc First() string { return \"\" }\n", Runs: fetches, Limits: fast}, nil)
 			return err

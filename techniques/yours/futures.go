@@ -119,7 +119,8 @@ func (r FuturesRun) Describe() string {
 }
 
 // loopVariable is the likely cause of a task called more than once.
-const loopVariable = "in the interpreter a for loop's variable is one for all its iterations, so goroutines started in the loop that read it may all see its last value: pass it to each as an argument"
+const loopVariable = "in the interpreter a for loop's variable is one for all its iterations, and a func literal handed to wg.Go shares even a copy made in the loop (task := task), " +
+	"so goroutines started in the loop that read it may all see its last value: start each with go func(task …) {…}(task), the task passed as an argument"
 
 // repeatedNote says, if some task was called more than once, why that is
 // likely; "" otherwise.

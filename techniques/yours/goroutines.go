@@ -269,7 +269,8 @@ func runTasks(run func(int, func(int)), tasks Tasks) GoroutinesRun {
 		if i < 0 || i >= tasks.N || called[i] {
 			mu.Unlock()
 			stop(&Problem{Kind: Failed, Msg: fmt.Sprintf("task(%d) was called twice or is out of range: call task(i) once for each i from 0 to %d. "+
-				"In the interpreter a for loop's variable is one for all its iterations: a goroutine started in the loop that reads i may see a later value, even n; pass i to it as an argument, go func(i int) {…}(i)", i, tasks.N-1)})
+				"In the interpreter a for loop's variable is one for all its iterations, and a func literal handed to wg.Go shares even a copy made in the loop (i := i): "+
+				"a goroutine started in the loop that reads i may see a later value, even n; start it with go func(i int) {…}(i), i passed as an argument", i, tasks.N-1)})
 		}
 		called[i] = true
 		working++
