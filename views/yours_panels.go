@@ -146,8 +146,8 @@ func newFuturesYours(v *futuresView) *futuresYours {
 func (y *futuresYours) exerciseText() string {
 	runs := futuresCheck()
 	text := fmt.Sprintf("Exercise: make First cancel the losers, and return only once they have stopped. "+
-		"\"Check it\" runs it %d times on %d tasks, 40 to 790 ms, 150 ms apart (in every other run the quickest fails), "+
-		"and passes it if in every run First returned the quickest success, every slower task was called and stopped by the cancel, none was running when First returned, "+
+		"\"Check it\" runs it %d times on %d tasks, 40 to 790 ms, 150 ms apart (in every other run the quickest fails, in the last every task), "+
+		"and passes it if in every run First returned the quickest success (an error when every task failed), every slower task was called and stopped by the cancel, none was running when First returned, "+
 		"and within %d ms the process's goroutine count was back to where it was. "+
 		"(A short sleep after the cancel can pass too, by luck: the checker cannot see how you waited.)",
 		len(runs), len(runs[0].Latencies), yours.Grace.Milliseconds())

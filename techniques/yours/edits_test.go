@@ -203,7 +203,7 @@ func TestFuturesCheckerJudgesTheLosers(t *testing.T) {
 			}
 			ran, outlived, wrong := false, false, false
 			for _, r := range out.Runs {
-				wrong = wrong || r.Value != r.Want || r.Want == ""
+				wrong = wrong || r.Value != r.Want || (r.Want == "" && r.Err == "") // as Clean: an error is right when every task fails
 				ran = ran || r.RanToEnd > 0
 				outlived = outlived || r.Running > 0 || r.Left > 0
 			}
@@ -371,5 +371,60 @@ func TestFuturesCheckerSaysWhyATaskIsCalledTwice(t *testing.T) {
 	}
 	if d := out.Runs[0].Describe(); !strings.Contains(d, "A task was called 6 times") {
 		t.Errorf("the first run: %q, want the last task called 6 times", d)
+	}
+}
+
+// futuresOnlySuccess waits for a success, and forgets that every task may
+// fail: then it waits forever.
+const futuresOnlySuccess = `package futures
+
+import (
+	"context"
+	"sync"
+)
+
+func First(ctx context.Context, tasks []func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan result, len(tasks))
+	var wg sync.WaitGroup
+	for _, task := range tasks {
+		wg.Add(1)
+		go func(task func(context.Context) (string, error)) {
+			defer wg.Done()
+			v, err := task(ctx)
+			results <- result{v, err}
+		}(task)
+	}
+	for {
+		r := <-results
+		if r.err == nil {
+			cancel()
+			wg.Wait()
+			return r.v, nil
+		}
+	}
+}
+
+type result struct {
+	v   string
+	err error
+}
+`
+
+func TestFuturesCheckerHasARunWhereEveryTaskFails(t *testing.T) {
+	t.Parallel()
+	check := FuturesCheck()
+	last := check[len(check)-1]
+	for k, fails := range last.Fails {
+		if !fails {
+			t.Fatalf("in the checker's last run task %d succeeds, want every task to fail", k)
+		}
+	}
+	lim := DefaultLimits
+	lim.Wall = 10 * time.Second
+	_, err := RunFutures(context.Background(), FuturesSpec{Source: futuresOnlySuccess, Runs: []Fetches{check[0], last}, Limits: lim}, nil)
+	if p, ok := errors.AsType[*Problem](err); !ok || p.Kind != TimeLimit || !strings.Contains(p.Msg, "Every one of its goroutines was waiting for another") {
+		t.Errorf("a First that waits for a success only: %v, want the time limit, with every goroutine waiting", err)
 	}
 }

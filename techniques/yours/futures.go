@@ -131,11 +131,13 @@ func (r FuturesRun) repeatedNote() string {
 	return fmt.Sprintf(". A task was called %d times: %s", r.MostCalls, loopVariable)
 }
 
-// FuturesCheck are the checker's runs: 10 runs of 6 tasks, 40 ms to 790 ms
+// FuturesCheck are the checker's runs: 11 runs of 6 tasks, 40 ms to 790 ms
 // long, 150 ms apart, the quickest a different task from one run to the
 // next (tasks 0, 5, 4, 3, 2, 1, then 0 again); in every other run it
-// fails, so the first to succeed is the second quickest. A
-// loser not cancelled is still working Grace after the winner.
+// fails, so the first to succeed is the second quickest, and in the last
+// run every task fails, so First must return an error, not wait for a
+// success that never comes. A loser not cancelled is still working Grace
+// after the winner.
 func FuturesCheck() []Fetches {
 	const n = 6
 	var runs []Fetches
@@ -147,7 +149,11 @@ func FuturesCheck() []Fetches {
 		}
 		runs = append(runs, f)
 	}
-	return runs
+	all := Fetches{Latencies: runs[0].Latencies, Fails: make([]bool, n), Panic: -1}
+	for k := range all.Fails {
+		all.Fails[k] = true
+	}
+	return append(runs, all)
 }
 
 // FuturesOutcome is what the runs of an edit found.
@@ -195,7 +201,7 @@ func (o FuturesOutcome) Verdict() string {
 			left++
 		}
 	}
-	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before", durationText(Grace))
+	what := fmt.Sprintf("First returned the quickest success (an error when every task failed), every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
 		s := fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
