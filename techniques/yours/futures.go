@@ -201,7 +201,7 @@ func (o FuturesOutcome) Verdict() string {
 			left++
 		}
 	}
-	what := fmt.Sprintf("First returned the quickest success (an error when every task failed), every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before", durationText(Grace))
+	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before (where every task failed, the right result is an error)", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
 		s := fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
