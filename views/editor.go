@@ -82,7 +82,7 @@ func newGoEditor(template, fn string) *goEditor {
 	if sig := signatureOf(template, fn); sig != "" && sig != "missing" {
 		e.signature = sig
 		line := strings.Split(template, "\n")[funcLine(template, fn)]
-		head.SetText(fmt.Sprintf("The lab calls %s with the panel's inputs: keep its signature, %s", fn, strings.TrimSuffix(line, " {")))
+		head.SetText(fmt.Sprintf("The lab calls %s: keep its signature, %s", fn, strings.TrimSuffix(line, " {")))
 	}
 
 	e.entry = &codeEntry{}

@@ -299,8 +299,8 @@ var yoursCheckConfig = techniques.RaceConfig{Pairs: 50, Updates: histogramUpdate
 const raceSolvedPref = "yours.race.solved"
 
 func (y *raceYours) exerciseText() string {
-	text := fmt.Sprintf("Exercise: make the counter exact — with a sync.Mutex, with an atomic Add, with an owner goroutine. "+
-		"\"Check it\" runs your version %d times, %d incrementers and as many decrementers making %d updates each, and says in how many updates were lost.",
+	text := fmt.Sprintf("Exercise: make the counter exact, with a sync.Mutex, an atomic Add or an owner goroutine. "+
+		"\"Check it\" runs your version %d times, %d incrementers and as many decrementers making %d updates each, and says in how many of those runs updates were lost.",
 		yoursCheckRuns, yoursCheckConfig.Pairs, yoursCheckConfig.Updates)
 	if fyne.CurrentApp().Preferences().Bool(raceSolvedPref) {
 		text += " Solved: a version of yours lost no update in any of them (evidence, not proof: the checker counts updates, it cannot see how your code kept them)."
@@ -389,7 +389,7 @@ func (y *raceYours) showOutcome(out yours.RaceOutcome, err error) {
 		text += " One exact run does not prove a fix: a race condition can lose nothing by luck. \"Check it\" runs it many times."
 	case out.Lossy() == 0:
 		text += " Many exact runs are evidence, not proof: code with a data race or a race condition can lose nothing by luck, and interpreted, with every step slower, goroutines interleave differently than compiled. " +
-			"A fix is right by reasoning: every read–modify–write is one step (a lock around it, an atomic Add) or the counter has one owner, and Run reads it only after every goroutine is done. " +
+			"A fix is right by reasoning: every read–modify–write is one step (a lock around it, an atomic Add, a CompareAndSwap retried until no other write came between) or the counter has one owner, and Run reads it only after every goroutine is done. " +
 			"For compiled Go, the race detector (go test -race) reports data races even in runs that lost nothing, though not a race condition made only of atomic operations, like the original's."
 	}
 	text += printed(out.Output)

@@ -49,10 +49,10 @@ func newGoroutinesYours(v *goroutinesView) *goroutinesYours {
 
 func (y *goroutinesYours) exerciseText() string {
 	runs := goroutinesCheck()
-	text := fmt.Sprintf("Exercise: replace the sleep with something that waits exactly as long as the tasks take. "+
-		"\"Check it\" runs your version %d times with %d tasks, the longest taking %d ms in the first run and %d ms more in each next one, up to %d ms, "+
-		"and passes it if in every run every task's work ended before Run returned and Run returned within %d ms of the last one. "+
-		"No single sleep can do that in every run; a sync.WaitGroup or a channel can (so could a loop that polls a count with short sleeps: the checker times the runs and cannot tell).",
+	text := fmt.Sprintf("Exercise: replace the sleep with a wait exactly as long as the tasks take. "+
+		"\"Check it\" runs your version %d times with %d tasks, the longest %d ms, then %d ms more each run up to %d ms, "+
+		"and passes it if in every run every task ended before Run returned, and Run returned within %d ms of the last one and of the longest task's time (the tasks worked at once). "+
+		"No one sleep can do that in every run; a sync.WaitGroup or a channel can (so could polling a count with short sleeps: the checker times the runs and cannot tell).",
 		len(runs), runs[0].N, runs[0].Longest.Milliseconds(), (runs[1].Longest - runs[0].Longest).Milliseconds(),
 		runs[len(runs)-1].Longest.Milliseconds(), yours.WaitMargin.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(goroutinesSolvedPref) {
@@ -136,8 +136,8 @@ type futuresYours struct {
 func newFuturesYours(v *futuresView) *futuresYours {
 	y := &futuresYours{v: v, note: wrapped("Your version: edit First, the first-of that never cancels its losers, in the Code tab, then Run my version.")}
 	y.editable = newEditable(&v.runs, yours.FuturesTemplate, "First", "futures.go", futuresYoursPref,
-		"Edit First, a first-of that never cancels its losers (FirstNoCancel with an unbuffered channel), and run your version on the panel's resources: "+
-			"the same simulated latencies and failures. If the panel's task of resource 0 panics, it panics in the goroutine that called it: unless that goroutine recovers, the process running your version ends.",
+		"Edit First, a first-of that never cancels its losers (FirstNoCancel, unbuffered), and run your version on the panel's resources, latencies and failures. "+
+			"With \"the task of resource 0 panics\" ticked, that task panics in the goroutine that called it, which ends the process running your version unless that goroutine recovers.",
 		len(futuresCheck()))
 	y.exercise, y.editable.run, y.editable.check = y.exerciseText, y.run, y.check
 	return y
@@ -145,10 +145,11 @@ func newFuturesYours(v *futuresView) *futuresYours {
 
 func (y *futuresYours) exerciseText() string {
 	runs := futuresCheck()
-	text := fmt.Sprintf("Exercise: write First so that the losers are cancelled and none outlives it. "+
-		"\"Check it\" runs your version %d times, on %d tasks taking 40 ms to 790 ms, 150 ms apart (in every other run the quickest fails), "+
-		"and passes it if in every run First returned the value of the quickest task to succeed, every slower task was called and returned early because its context was cancelled, "+
-		"and %d ms after First returned (sooner, once the count was back) no task was still running and the process had no more goroutines (runtime.NumGoroutine) than just before First was called.",
+	text := fmt.Sprintf("Exercise: make First cancel the losers, and return only once they have stopped. "+
+		"\"Check it\" runs it %d times on %d tasks, 40 to 790 ms, 150 ms apart (in every other run the quickest fails, in the last every task), "+
+		"and passes it if in every run First returned the quickest success (an error when every task failed), every slower task was called and stopped by the cancel, none was running when First returned, "+
+		"and within %d ms the process's goroutine count was back to where it was. "+
+		"(A short sleep after the cancel can pass too, by luck: the checker cannot see how you waited.)",
 		len(runs), len(runs[0].Latencies), yours.Grace.Milliseconds())
 	if fyne.CurrentApp().Preferences().Bool(futuresSolvedPref) {
 		text += " Solved: a version of yours passed every run."
@@ -215,7 +216,7 @@ func (y *futuresYours) show(out yours.FuturesOutcome, err error) {
 		r := out.Runs[n-1]
 		res["value"], res["error"], res["quickest_success"], res["ms"] = r.Value, r.Err, r.Want, ms(r.Took)
 		res["slower_tasks"], res["cancelled"], res["ran_to_their_end"] = r.Losers, r.Cancelled, r.RanToEnd
-		res["tasks_running_after_grace"], res["goroutines_left_after_grace"] = r.Running, r.Left
+		res["tasks_running_when_first_returned"], res["goroutines_left_after_grace"] = r.Running, r.Left
 	}
 	y.runs.setResult("yours", res)
 }

@@ -83,16 +83,21 @@ type FuturesRun struct {
 	// them returned early because their context was cancelled, RanToEnd
 	// waited out their whole latency.
 	Losers, Cancelled, RanToEnd int
-	// Grace after First returned (sooner, if they were all gone): Running
-	// tasks had not returned, and the child had Left goroutines more
-	// than just before First was called.
+	// Running tasks outlived First: they had not returned when it did, or
+	// were called after it returned. Grace after First returned (sooner, if
+	// they were all gone), the child had Left goroutines more than just
+	// before First was called: a goroutine that has done its last act for
+	// First (a wg.Done) still takes a moment to exit.
 	Running, Left int
+	// MostCalls is the most times one task was called: 1 if each was called
+	// once (or, 0, if none was).
+	MostCalls int
 }
 
 // Clean reports whether First returned the quickest success's value (or,
 // when every task failed, an error), every loser was called and returned
-// early because its context was cancelled, and nothing of the run was
-// left Grace after First returned.
+// early because its context was cancelled, no task outlived First, and no
+// goroutine of the run was left Grace after First returned.
 func (r FuturesRun) Clean() bool {
 	right := r.Value == r.Want && (r.Want != "" || r.Err != "")
 	return right && r.Cancelled == r.Losers && r.RanToEnd == 0 && r.Running == 0 && r.Left <= 0
@@ -109,14 +114,30 @@ func (r FuturesRun) Describe() string {
 		want = fmt.Sprintf("the quickest task to succeed returns %q", r.Want)
 	}
 	return fmt.Sprintf("%s after %s (%s). Of the %d tasks slower than that one, %d were called and stopped when their context was cancelled, and %d ran to their end. "+
-		"%s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), %d tasks were still running and the child process had %+d goroutines compared with just before First was called",
-		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, durationText(Grace), r.Running, r.Left)
+		"%d tasks were still running when First returned (or were called after it), and %s after First returned (sooner, once the child's goroutine count was back to where it was before First was called), the child process had %+d goroutines compared with just before First was called",
+		got, durationText(r.Took), want, r.Losers, r.Cancelled, r.RanToEnd, r.Running, durationText(Grace), r.Left) + r.repeatedNote()
 }
 
-// FuturesCheck are the checker's runs: 10 runs of 6 tasks, 40 ms to 790 ms
-// long, 150 ms apart, the quickest a different task in each run; in every
-// other run it fails, so the first to succeed is the second quickest. A
-// loser not cancelled is still working Grace after the winner.
+// loopVariable is the likely cause of a task called more than once.
+const loopVariable = "in the interpreter a for loop's variable is one for all its iterations, and a func literal handed to wg.Go shares even a copy made in the loop (task := task), " +
+	"so goroutines started in the loop that read it may all see its last value: start each with go func(task …) {…}(task), the task passed as an argument"
+
+// repeatedNote says, if some task was called more than once, why that is
+// likely; "" otherwise.
+func (r FuturesRun) repeatedNote() string {
+	if r.MostCalls <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(". A task was called %d times: %s", r.MostCalls, loopVariable)
+}
+
+// FuturesCheck are the checker's runs: 11 runs of 6 tasks, 40 ms to 790 ms
+// long, 150 ms apart, the quickest a different task from one run to the
+// next (tasks 0, 5, 4, 3, 2, 1, then 0 again); in every other run it
+// fails, so the first to succeed is the second quickest, and in the last
+// run every task fails, so First must return an error, not wait for a
+// success that never comes. A loser not cancelled is still working Grace
+// after the winner.
 func FuturesCheck() []Fetches {
 	const n = 6
 	var runs []Fetches
@@ -128,7 +149,11 @@ func FuturesCheck() []Fetches {
 		}
 		runs = append(runs, f)
 	}
-	return runs
+	all := Fetches{Latencies: runs[0].Latencies, Fails: make([]bool, n), Panic: -1}
+	for k := range all.Fails {
+		all.Fails[k] = true
+	}
+	return append(runs, all)
 }
 
 // FuturesOutcome is what the runs of an edit found.
@@ -161,22 +186,29 @@ func (o FuturesOutcome) Verdict() string {
 	if len(o.Runs) == 1 {
 		return o.Runs[0].Describe()
 	}
-	wrong, ran, left := 0, 0, 0
+	wrong, ran, left, repeated := 0, 0, 0, 0
 	for _, r := range o.Runs {
+		if r.MostCalls > 1 {
+			repeated++
+		}
 		if r.Value != r.Want || (r.Want == "" && r.Err == "") {
 			wrong++
 		}
-		if r.Cancelled < r.Losers {
+		if r.Cancelled < r.Losers || r.RanToEnd > 0 { // as Clean: a loser called twice can be both
 			ran++
 		}
 		if r.Running > 0 || r.Left > 0 {
 			left++
 		}
 	}
-	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, and %s after First returned no task was running and the child had no more goroutines than before", durationText(Grace))
+	what := fmt.Sprintf("First returned the quickest success, every slower task was called and stopped when its context was cancelled, no task was still running when First returned, and %s after it the child had no more goroutines than before (where every task failed, the right result is an error)", durationText(Grace))
 	if k := o.CleanRuns(); k < len(o.Runs) {
-		return fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
+		s := fmt.Sprintf("in %d of %d runs %s. Not so in the others: a wrong result in %d, a slower task not stopped by cancelling (it ran to its end, or was never called) in %d, a task or goroutine that outlived First in %d",
 			k, len(o.Runs), what, wrong, ran, left)
+		if repeated > 0 {
+			s += fmt.Sprintf(". In %d, some task was called more than once: %s", repeated, loopVariable)
+		}
+		return s
 	}
 	return fmt.Sprintf("in all %d runs %s", len(o.Runs), what)
 }
@@ -289,21 +321,27 @@ var futuresSlowdownJob = child.Register("yours-futures-slowdown", func(ctx conte
 	return report(futuresReport{Compiled: c, Interpreted: i})
 })
 
-// runFetches calls first with f's tasks, counts what is left Grace after
-// first returned, then waits for the tasks still working (up to a second
+// runFetches calls first with f's tasks, counts the tasks running when
+// first returned and the goroutines left Grace after, then waits for the tasks still working (up to a second
 // more than the longest), so that they do not run into the next run, and
 // counts how the losers ended.
 func runFetches(first firstFunc, f Fetches) FuturesRun {
 	n := len(f.Latencies)
 	var mu sync.Mutex
-	working := 0
+	working, outlived := 0, 0
+	returned := false // First has returned: a task called now outlives it
 	ranToEnd := make([]bool, n)
+	calls := make([]int, n)
 	cancelled := make([]bool, n)
 	tasks := make([]func(context.Context) (string, error), n)
 	for i := range tasks {
 		tasks[i] = func(ctx context.Context) (string, error) {
 			mu.Lock()
 			working++
+			calls[i]++
+			if returned {
+				outlived++
+			}
 			mu.Unlock()
 			defer func() {
 				mu.Lock()
@@ -336,6 +374,9 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	start := time.Now()
 	v, err := first(context.Background(), tasks) // cancelled only by First itself
 	r := FuturesRun{Value: v, Took: time.Since(start)}
+	mu.Lock()
+	returned, outlived = true, working // the tasks First did not wait for
+	mu.Unlock()
 	if err != nil {
 		r.Err = err.Error()
 	}
@@ -343,9 +384,6 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 		time.Sleep(time.Millisecond)
 	}
 	r.Left = runtime.NumGoroutine() - before
-	mu.Lock()
-	r.Running = working
-	mu.Unlock()
 	longest := time.Duration(0)
 	for _, d := range f.Latencies {
 		longest = max(longest, d)
@@ -360,6 +398,10 @@ func runFetches(first firstFunc, f Fetches) FuturesRun {
 	}
 	mu.Lock() // the tasks that have not returned by now never will
 	defer mu.Unlock()
+	r.Running = outlived
+	for _, c := range calls {
+		r.MostCalls = max(r.MostCalls, c)
+	}
 	winner := f.quickest()
 	if winner >= 0 {
 		r.Want = fmt.Sprintf("resource #%d", winner)

@@ -54,6 +54,12 @@ func (r GoroutinesRun) All() bool { return len(r.Ended) == r.N }
 // Late is how long Run went on after the last task's work ended.
 func (r GoroutinesRun) Late() time.Duration { return r.Took - r.LastEnded }
 
+// Serial reports whether Run took more than WaitMargin longer than the
+// longest task: the tasks did not all work at once (Run called them one
+// after another, or a few at a time), so waiting for the last one to end
+// took far longer than the tasks take.
+func (r GoroutinesRun) Serial() bool { return r.Took > r.Longest+WaitMargin }
+
 // WaitMargin is how soon after the last task ends Run must return for the
 // checker to call its wait exact: far more than a WaitGroup or a channel
 // takes, even interpreted on a busy machine, and less than the spread of
@@ -61,16 +67,21 @@ func (r GoroutinesRun) Late() time.Duration { return r.Took - r.LastEnded }
 // [GoroutinesCheck]).
 const WaitMargin = 100 * time.Millisecond
 
-// Exact reports whether every task ended before Run returned, and Run
-// returned within WaitMargin of the last.
-func (r GoroutinesRun) Exact() bool { return r.All() && r.Late() <= WaitMargin }
+// Exact reports whether every task ended before Run returned, Run returned
+// within WaitMargin of the last, and the tasks worked at once (not
+// Serial): Run took as long as its longest task, no more.
+func (r GoroutinesRun) Exact() bool { return r.All() && r.Late() <= WaitMargin && !r.Serial() }
 
 // Describe says what the run found, in a sentence.
 func (r GoroutinesRun) Describe() string {
 	if !r.All() {
 		return fmt.Sprintf("%d of %d tasks ended before Run returned, after %s: %d were cut off", len(r.Ended), r.N, durationText(r.Took), r.N-len(r.Ended))
 	}
-	return fmt.Sprintf("all %d tasks ended before Run returned; Run returned %s after the last one (%s in all)", r.N, durationText(r.Late()), durationText(r.Took))
+	s := fmt.Sprintf("all %d tasks ended before Run returned; Run returned %s after the last one (%s in all, the longest task %s)", r.N, durationText(r.Late()), durationText(r.Took), durationText(r.Longest))
+	if r.Serial() {
+		s += ": the tasks did not all work at once"
+	}
+	return s
 }
 
 // GoroutinesCheck are the checker's runs: 20 runs of 10 tasks, the longest
@@ -119,20 +130,24 @@ func (o GoroutinesOutcome) Verdict() string {
 	if len(o.Runs) == 1 {
 		return o.Runs[0].Describe()
 	}
-	cut, late := 0, 0
+	cut, late, serial := 0, 0, 0
 	for _, r := range o.Runs {
 		switch {
 		case !r.All():
 			cut++
-		case !r.Exact():
+		case r.Late() > WaitMargin:
 			late++
+		case r.Serial():
+			serial++
 		}
 	}
-	what := fmt.Sprintf("every task ended before Run returned and Run returned within %s of the last one", durationText(WaitMargin))
-	if cut+late == 0 {
+	m := durationText(WaitMargin)
+	what := fmt.Sprintf("every task ended before Run returned and Run returned within %s of the last one, and within %s of the longest task's time", m, m)
+	if cut+late+serial == 0 {
 		return fmt.Sprintf("in all %d runs %s", len(o.Runs), what)
 	}
-	return fmt.Sprintf("in %d of %d runs %s; in %d, tasks were cut off; in %d, Run returned more than %s after the last task ended", len(o.Runs)-cut-late, len(o.Runs), what, cut, late, durationText(WaitMargin))
+	return fmt.Sprintf("in %d of %d runs %s; in %d, tasks were cut off; in %d, Run returned more than %s after the last task ended; in %d, Run took more than %s longer than the longest task: the tasks did not all work at once",
+		len(o.Runs)-cut-late-serial, len(o.Runs), what, cut, late, m, serial, m)
 }
 
 // SlowdownNote says honestly, with this run's numbers, what the
@@ -253,7 +268,9 @@ func runTasks(run func(int, func(int)), tasks Tasks) GoroutinesRun {
 		mu.Lock()
 		if i < 0 || i >= tasks.N || called[i] {
 			mu.Unlock()
-			stop(&Problem{Kind: Failed, Msg: fmt.Sprintf("task(%d) was called twice or is out of range: call task(i) once for each i from 0 to %d", i, tasks.N-1)})
+			stop(&Problem{Kind: Failed, Msg: fmt.Sprintf("task(%d) was called twice or is out of range: call task(i) once for each i from 0 to %d. "+
+				"In the interpreter a for loop's variable is one for all its iterations, and a func literal handed to wg.Go shares even a copy made in the loop (i := i): "+
+				"a goroutine started in the loop that reads i may see a later value, even n; start it with go func(i int) {…}(i), i passed as an argument", i, tasks.N-1)})
 		}
 		called[i] = true
 		working++

@@ -5,7 +5,9 @@
 //
 // The interpreter knows Go as it was before 1.21: no range over an integer,
 // no min or max, and a for loop's variable is shared by all its
-// iterations (pass it to a goroutine as an argument).
+// iterations (pass it to a goroutine as an argument). A func literal
+// handed to wg.Go shares even a copy made in the loop (x := x): start such
+// goroutines with go func(x T) {…}(x).
 package futures
 
 import "context"

@@ -18,6 +18,8 @@ import (
 // from the counter Run returns. The interpreter knows Go as it was before
 // 1.21: no range over an integer, no min or max, and a for loop's variable
 // is shared by all its iterations (pass it to a goroutine as an argument).
+// A func literal handed to wg.Go shares even a copy made in the loop
+// (x := x): start such goroutines with go func(x T) {…}(x).
 func Run(pairs, updates int) uint64 {
 	var n atomic.Uint64 // the shared counter: a tally of +1s and -1s (see Step)
 	var wg sync.WaitGroup
