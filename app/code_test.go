@@ -27,6 +27,7 @@ func TestCodeFlags(t *testing.T) {
 		{"the race template", []string{"--code-template", "race"}, exitOK, yours.RaceTemplate, ""},
 		{"the goroutines template", []string{"--code-template", "goroutines"}, exitOK, yours.GoroutinesTemplate, ""},
 		{"the futures template", []string{"--code-template", "futures"}, exitOK, yours.FuturesTemplate, ""},
+		{"the scheduler template", []string{"--code-template", "scheduler"}, exitOK, yours.SchedulerTemplate, ""},
 		{"a panel without one", []string{"--code-template", "server"}, exitUsage, "", "no editable technique"},
 		{"a refused import on the futures panel", []string{"--panel", "futures", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"a refused import", []string{"--panel", "race", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},

@@ -104,6 +104,7 @@ type schedulerView struct {
 	progress   *widget.ProgressBar
 	results    *widget.Label
 	free       *widget.Label
+	yours      *schedulerYours // the learner's version of transfer (scheduler_yours.go)
 }
 
 func schedulerPanel() *Demo { return newSchedulerView().demo }
@@ -162,11 +163,19 @@ func newSchedulerView() *schedulerView {
 	// beside it: two columns of code are as wide as a 1024-pixel screen allows.
 	status := container.NewVBox(bold("Shared variables"), v.shared, v.outcome, v.schedule)
 	goals := container.NewVBox(bold("Challenges"), v.challenges)
+	v.yours = newSchedulerYours(v)
 	content := container.NewVBox(controls, v.story, v.grid, widget.NewSeparator(),
 		container.NewGridWithColumns(2, status, goals), widget.NewSeparator(),
-		v.progress, v.results, v.free)
+		v.progress, v.results, v.free, v.yours.note)
 	scroll := container.NewVScroll(content)
-	v.demo = newDemo(scroll, &v.runs, v.play, v.playBlocking)
+	v.demo = newDemo(scroll, &v.runs, func() error {
+		if v.yours.forced != "" { // --code: the learner's transfer, checked beside the program it rewrites
+			v.choose.SetSelected("Deadlock")
+			return v.yours.check()
+		}
+		return v.play()
+	}, v.playBlocking)
+	v.demo.code = v.yours
 	v.demo.streams = &v.streams
 	v.demo.schedule = v.showSchedule
 	v.demo.keys = v.key

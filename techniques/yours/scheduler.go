@@ -105,12 +105,19 @@ func (o SchedulerOutcome) Verdict() string {
 	if o.Solved() {
 		return fmt.Sprintf("solved: all %d schedules end with %s, none deadlocks", n, TransferRight)
 	}
-	var parts []string
+	// One schedule of each way to go wrong, to try on the board's Deadlock
+	// program where the edit kept its checkpoints.
+	deadlock, wrong := "", ""
 	for _, x := range o.Outcomes {
-		parts = append(parts, fmt.Sprintf("%s: %d (e.g. %s)", x.Outcome, x.Schedules, scheduleText(x.Example)))
+		switch {
+		case x.Outcome == techniques.Deadlock:
+			deadlock = fmt.Sprintf(" (e.g. picking %s)", scheduleText(x.Example))
+		case x.Outcome != TransferRight && wrong == "":
+			wrong = fmt.Sprintf(" (e.g. picking %s: %s)", scheduleText(x.Example), x.Outcome)
+		}
 	}
-	return fmt.Sprintf("not solved: of %d schedules, %d deadlock, %d end with wrong balances, %d end right (%s)",
-		n, o.Deadlocks(), o.Wrong(), o.Right(), strings.Join(parts, "; "))
+	return fmt.Sprintf("not solved: of %d schedules, %d deadlock%s, %d end with wrong balances%s, %d end right",
+		n, o.Deadlocks(), deadlock, o.Wrong(), wrong, o.Right())
 }
 
 // Checked says what the checker tried, and what it cannot see.
