@@ -105,6 +105,7 @@ type schedulerView struct {
 	results    *widget.Label
 	free       *widget.Label
 	yours      *schedulerYours // the learner's version of transfer (scheduler_yours.go)
+	scroll     *container.Scroll
 }
 
 func schedulerPanel() *Demo { return newSchedulerView().demo }
@@ -168,10 +169,11 @@ func newSchedulerView() *schedulerView {
 		container.NewGridWithColumns(2, status, goals), widget.NewSeparator(),
 		v.progress, v.results, v.free, v.yours.note)
 	scroll := container.NewVScroll(content)
+	v.scroll = scroll
 	v.demo = newDemo(scroll, &v.runs, func() error {
 		if v.yours.forced != "" { // --code: the learner's transfer, checked beside the program it rewrites
 			v.choose.SetSelected("Deadlock")
-			return v.yours.check()
+			return v.yours.check() // its note, under the board, is scrolled to once shown
 		}
 		return v.play()
 	}, v.playBlocking)

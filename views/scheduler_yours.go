@@ -30,7 +30,7 @@ type schedulerYours struct {
 func newSchedulerYours(v *schedulerView) *schedulerYours {
 	y := &schedulerYours{v: v, note: wrapped("Your version: edit Transfer, the Deadlock program's transfer, in the Code tab, then Check it.")}
 	y.editable = newEditable(&v.runs, yours.SchedulerTemplate, "Transfer", "scheduler.go", schedulerYoursPref,
-		"Edit Transfer, the Deadlock program's transfer, which locks its source account first. \"Check it\" runs your version under every schedule, as Try every schedule does, and counts the schedules that deadlock, that end with wrong balances and that end right. "+
+		"Edit Transfer, the Deadlock program's transfer, which locks its source account first. \"Check it\" runs your version under every schedule, as Try every schedule does (without its free runs), and counts the schedules that deadlock, that end with wrong balances and that end right. "+
 			"Your version cannot be stepped by hand: the board and its pick buttons run the compiled programs only.", 0)
 	y.checkLabel = "Check it: every schedule"
 	y.exercise, y.editable.check = y.exerciseText, y.check
@@ -83,6 +83,9 @@ func (y *schedulerYours) show(out yours.SchedulerOutcome, err error) {
 	}
 	y.note.SetText(text)
 	y.setStatus(text, 0)
+	if y.forced != "" { // --code: the verdict is what the screenshot is for
+		y.v.scroll.ScrollToBottom()
+	}
 	y.runs.setResult("yours", map[string]any{"verdict": out.Verdict(), "solved": out.Solved(), "schedules": out.Schedules(),
 		"deadlocks": out.Deadlocks(), "wrong": out.Wrong(), "right": out.Right()})
 }

@@ -124,7 +124,7 @@ func (o SchedulerOutcome) Verdict() string {
 func (o SchedulerOutcome) Checked() string {
 	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one g.Checkpoint() or g.Lock to the next — " +
 		"each run for real, interpreted, on the stepping runtime, goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a). " +
-		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one goroutine moves at a time. " +
+		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one of the two goroutines moves at a time (a goroutine your version starts itself is not stepped). " +
 		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen."
 }
 

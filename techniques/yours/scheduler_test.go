@@ -132,6 +132,8 @@ func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 
 func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 	t.Parallel()
+	// The line where the transfer's body, replaced below, begins.
+	bodyLine := strings.Count(SchedulerTemplate[:strings.Index(SchedulerTemplate, transferBody)], "\n") + 1
 	fast := Limits{Wall: 4 * time.Second, Memory: 512 << 20, Goroutines: 2000}
 	if techniques.RaceDetector {
 		fast.Wall = 8 * time.Second
@@ -143,7 +145,7 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 		line int
 		msg  string
 	}{
-		{"undefined name", transferEdit(t, "\tg.Lock(&form.Mu)\n\tg.Lock(&to.Mu)\n"), CompileError, 26, "undefined: form"},
+		{"undefined name", transferEdit(t, "\tg.Lock(&form.Mu)\n\tg.Lock(&to.Mu)\n"), CompileError, bodyLine, "undefined: form"},
 		{"wrong signature", "package sched\n\nfunc Transfer(a, b int) {}\n", CompileError, 0, "func(g *step.G, from, to *step.Account)"},
 		{"os/exec", "package sched\n\nimport \"os/exec\"\n", Refused, 3, `"os/exec"`},
 		{"endless loop", transferEdit(t, "\tfor {\n\t}\n"), TimeLimit, 0, ""},

@@ -1,9 +1,10 @@
 // Package sched is the scheduler panel's transfer as one function you can
 // edit. "Check it" runs your Transfer in a child process, interpreted by
-// yaegi, under every schedule of its checkpoints, as "Try every schedule"
-// does, and counts the schedules that deadlock, that end with wrong
-// balances, and that end right. Stepping your version by hand on the
-// board is not possible: the board steps the compiled programs only.
+// yaegi, under every schedule of its switch points (each g.Checkpoint()
+// and each g.Lock), as "Try every schedule" does for the board's programs,
+// and counts the schedules that deadlock, that end with wrong balances, and
+// that end right. Stepping your version by hand on the board is not
+// possible: the board steps the compiled programs only.
 //
 // The interpreter knows Go as it was before 1.21: no range over an
 // integer, no min or max.
