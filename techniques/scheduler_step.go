@@ -106,6 +106,17 @@ func (g *G) Checkpoint(locals ...any) {
 	g.parked = true
 }
 
+// Switch is a checkpoint unless the goroutine is at one already: nothing
+// was done through g since the last. The shared state of an edited program
+// (package step) calls it before every access, so that the edit cannot
+// leave out a switch the Go scheduler could make there.
+func (g *G) Switch() {
+	if g.run.stepped && !g.parked {
+		g.Checkpoint()
+	}
+	g.parked = false
+}
+
 func (g *G) local(name, value string) {
 	for i := range g.locals {
 		if g.locals[i].Name == name {
@@ -122,8 +133,8 @@ func (g *G) Lock(m *Lock) {
 		g.lockFree(m)
 		return
 	}
-	if g.run.prog.switchAtLock && !g.parked {
-		g.Checkpoint() // an edited program may not hide a switch before a Lock
+	if g.run.prog.switchAtLock {
+		g.Switch() // an edited program may not hide a switch before a Lock
 	}
 	g.parked = false
 	_, _, line, _ := runtime.Caller(1)

@@ -53,15 +53,25 @@ const noCheckpoints = `	g.Lock(&from.Mu)
 	g.Lock(&to.Mu)
 `
 
-func TestTransferEditedCountsAsThePanelsProgram(t *testing.T) {
-	t.Parallel()
-	var panel *techniques.Program
+// panelProgram is the scheduler panel's program of that name.
+func panelProgram(name string) *techniques.Program {
 	for _, p := range techniques.Programs() {
-		if p.Name == "Deadlock" {
-			panel = p
+		if p.Name == name {
+			return p
 		}
 	}
-	want, err := panel.EverySchedule(context.Background(), nil)
+	return nil
+}
+
+func sameOutcomes(a, b []techniques.Outcome) bool {
+	return slices.EqualFunc(a, b, func(a, b techniques.Outcome) bool {
+		return a.Outcome == b.Outcome && a.Schedules == b.Schedules && slices.Equal(a.Example, b.Example)
+	})
+}
+
+func TestTransferEditedCountsAsThePanelsProgram(t *testing.T) {
+	t.Parallel()
+	want, err := panelProgram("Deadlock").EverySchedule(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,9 +85,7 @@ func TestTransferEditedCountsAsThePanelsProgram(t *testing.T) {
 		}
 		return os
 	}
-	if !slices.EqualFunc(norm(got), norm(want), func(a, b techniques.Outcome) bool {
-		return a.Outcome == b.Outcome && a.Schedules == b.Schedules && slices.Equal(a.Example, b.Example)
-	}) {
+	if !sameOutcomes(norm(got), norm(want)) {
 		t.Errorf("the template compiled has outcomes %v, the panel's Deadlock program %v: want the same", got, want)
 	}
 	// Without checkpoints, each Lock is still a switch point.
@@ -94,6 +102,76 @@ func TestTransferEditedCountsAsThePanelsProgram(t *testing.T) {
 	}
 	if o := (SchedulerOutcome{Outcomes: bare}); o.Deadlocks() == 0 {
 		t.Errorf("a transfer with no checkpoint: %s; want some schedules to deadlock", o.Verdict())
+	}
+}
+
+func TestCounterEditedCountsAsThePanelsProgram(t *testing.T) {
+	t.Parallel()
+	want, err := panelProgram("Lost update").EverySchedule(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := CounterProgram(sched.AddOne).EverySchedule(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameOutcomes(got, want) {
+		t.Errorf("the template compiled has outcomes %v, the panel's Lost update program %v: want the same", got, want)
+	}
+	// Without checkpoints, each Load and Store is still a switch point.
+	bare, err := CounterProgram(func(g *step.G, s *step.Counter) { s.Store(g, s.Load(g)+1) }).EverySchedule(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := (SchedulerOutcome{Edit: SchedulerEdits[1], Outcomes: bare}); o.Wrong() == 0 {
+		t.Errorf("an increment with no checkpoint: %s; want some schedules to lose an update", o.Verdict())
+	}
+}
+
+// counterEdit replaces the template's load, add and store with body.
+func counterEdit(t *testing.T, body string) string {
+	t.Helper()
+	const steps = `	g.Checkpoint()
+	v := s.Load(g) // load
+	g.Checkpoint("v", v)
+	v = v + 1 // add
+	g.Checkpoint("v", v)
+	s.Store(g, v) // store
+`
+	if !strings.Contains(CounterTemplate, steps) {
+		t.Fatal("the template no longer holds the three steps")
+	}
+	return strings.Replace(CounterTemplate, steps, body, 1)
+}
+
+func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		src    string
+		solved bool
+	}{
+		{"the original loads, adds and stores", CounterTemplate, false},
+		{"no checkpoints", counterEdit(t, "\tv := s.Load(g)\n\ts.Store(g, v+1)\n"), false},
+		{"one atomic add", counterEdit(t, "\tg.Checkpoint()\n\ts.Add(g, 1)\n"), true},
+		{"a lock around the steps", counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&s.Mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			lim := DefaultLimits
+			lim.Wall = time.Minute
+			out, err := RunScheduler(context.Background(), SchedulerSpec{Source: tt.src, Limits: lim})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Edit.Func != "AddOne" || out.Solved() != tt.solved || out.Schedules() == 0 {
+				t.Errorf("%s verdict %q: solved %v, want %v", out.Edit.Func, out.Verdict(), out.Solved(), tt.solved)
+			}
+			if !tt.solved && !strings.Contains(out.Verdict(), "lose an update (e.g. picking") {
+				t.Errorf("verdict %q: want some schedules that lose an update", out.Verdict())
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ func init() {
 	Symbols["concurrencylab/techniques/yours/step/step"] = map[string]reflect.Value{
 		// type definitions
 		"Account": reflect.ValueOf((*step.Account)(nil)),
+		"Counter": reflect.ValueOf((*step.Counter)(nil)),
 		"G":       reflect.ValueOf((*step.G)(nil)),
 		"Lock":    reflect.ValueOf((*step.Lock)(nil)),
 	}
