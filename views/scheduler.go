@@ -104,7 +104,7 @@ type schedulerView struct {
 	progress   *widget.ProgressBar
 	results    *widget.Label
 	free       *widget.Label
-	yours      *schedulerYours // the learner's version of transfer (scheduler_yours.go)
+	yours      *schedulerYours // the learner's versions (scheduler_yours.go)
 	scroll     *container.Scroll
 }
 
@@ -171,8 +171,8 @@ func newSchedulerView() *schedulerView {
 	scroll := container.NewVScroll(content)
 	v.scroll = scroll
 	v.demo = newDemo(scroll, &v.runs, func() error {
-		if v.yours.forced != "" { // --code: the learner's transfer, checked beside the program it rewrites
-			v.choose.SetSelected("Deadlock")
+		if v.yours.forced() != "" { // --code: the learner's version, checked beside the program it rewrites
+			v.choose.SetSelected(v.yours.current().edit.Program)
 			return v.yours.check() // its note, under the board, is scrolled to once shown
 		}
 		return v.play()

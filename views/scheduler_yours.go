@@ -2,90 +2,145 @@ package views
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques/yours"
 )
 
-// The scheduler panel's "your version": the learner's edit of the
-// Deadlock program's transfer, checked in a child process, interpreted,
-// under every schedule, as "Try every schedule" checks the compiled
-// programs. The board cannot step it: it steps the compiled programs.
+// The scheduler panel's "your version": the learner's edit of one of its
+// programs (yours.SchedulerEdits: Deadlock's transfer, Lost update's
+// addOne), checked in a child process, interpreted, under every schedule,
+// as "Try every schedule" checks the compiled programs. The board cannot
+// step an edit: it steps the compiled programs.
 
-const (
-	schedulerYoursPref  = "yours.scheduler.source"
-	schedulerSolvedPref = "yours.scheduler.solved"
-)
-
-// schedulerYours is the scheduler panel's: Transfer, which locks its
-// source account first.
+// schedulerYours is the panel's editable programs, one at a time in the
+// Code tab, and the note under the board that says how the last check went.
 type schedulerYours struct {
+	v     *schedulerView
+	edits []*schedulerEdit // as yours.SchedulerEdits
+	cur   int              // the one the Code tab shows
+	note  *widget.Label
+}
+
+// schedulerEdit is one editable program.
+type schedulerEdit struct {
 	*editable
-	v    *schedulerView
-	note *widget.Label // what the last check of the edit found
+	y      *schedulerYours
+	edit   yours.SchedulerEdit
+	solved string // the preference that remembers it solved
 }
 
 func newSchedulerYours(v *schedulerView) *schedulerYours {
-	y := &schedulerYours{v: v, note: wrapped("Your version: edit Transfer, the Deadlock program's transfer, in the Code tab, then Check it.")}
-	y.editable = newEditable(&v.runs, yours.SchedulerTemplate, "Transfer", "scheduler.go", schedulerYoursPref,
-		"Edit Transfer, the Deadlock program's transfer, which locks its source account first. \"Check it\" runs your version under every schedule, as Try every schedule does (without its free runs), and counts the schedules that deadlock, that end with wrong balances and that end right. "+
-			"Your version cannot be stepped by hand: the board and its pick buttons run the compiled programs only.", 0)
-	y.checkLabel = "Check it: every schedule"
-	y.exercise, y.editable.check = y.exerciseText, y.check
+	y := &schedulerYours{v: v, note: wrapped("Your version: edit Transfer (the Deadlock program) or AddOne (Lost update) in the Code tab, then Check it.")}
+	for _, e := range yours.SchedulerEdits {
+		s := &schedulerEdit{y: y, edit: e, solved: "yours.scheduler." + e.Func + ".solved"}
+		s.editable = newEditable(&v.runs, e.Template, e.Func, "scheduler.go", "yours.scheduler."+e.Func+".source",
+			fmt.Sprintf("Edit %s, the %s program's function. \"Check it\" runs your version under every schedule, as Try every schedule does (without its free runs), and counts the schedules that deadlock, that %s and that end right. "+
+				"Your version cannot be stepped by hand: the board and its pick buttons run the compiled programs only.", e.Func, e.Program, e.Wrong), 0)
+		s.checkLabel = "Check it: every schedule"
+		s.exercise, s.editable.check = s.exerciseText, s.check
+		y.edits = append(y.edits, s)
+	}
 	return y
 }
 
-func (y *schedulerYours) exerciseText() string {
-	text := "Exercise: make the transfers deadlock-free: in every schedule both end, with a = 100 and b = 100. " +
-		"\"Check it\" tries every order in which the two goroutines can take their steps from one g.Checkpoint() or g.Lock to the next — a Lock is a switch point even without a checkpoint before it — and passes your version if no schedule deadlocks or ends with other balances."
-	if fyne.CurrentApp().Preferences().Bool(schedulerSolvedPref) {
+// current is the edit the Code tab shows, and --code set.
+func (y *schedulerYours) current() *schedulerEdit { return y.edits[y.cur] }
+
+// forced is the edit from --code, if any.
+func (y *schedulerYours) forced() string { return y.current().forced }
+
+// codeTab is the Code tab: a choice of program, and its editor.
+func (y *schedulerYours) codeTab(src string) fyne.CanvasObject {
+	var names []string
+	for _, e := range y.edits {
+		names = append(names, fmt.Sprintf("%s (%s)", e.edit.Func, e.edit.Program))
+	}
+	body := container.NewStack(y.current().codeTab(src))
+	choose := widget.NewSelect(names, nil)
+	choose.SetSelectedIndex(y.cur)
+	choose.OnChanged = func(name string) {
+		if i := slices.Index(names, name); i >= 0 && i != y.cur {
+			y.cur = i
+			body.Objects = []fyne.CanvasObject{y.current().codeTab(src)}
+			body.Refresh()
+		}
+	}
+	return container.NewBorder(container.NewHBox(widget.NewLabel("Edit:"), choose), nil, nil, nil, body)
+}
+
+// setCode makes src, as --code gives it, the learner's version of the
+// program whose function it defines.
+func (y *schedulerYours) setCode(src string) error {
+	e := yours.SchedulerEditOf(src)
+	i := slices.IndexFunc(y.edits, func(s *schedulerEdit) bool { return s.edit.Func == e.Func })
+	if err := y.edits[i].setCode(src); err != nil {
+		return err
+	}
+	y.cur = i
+	return nil
+}
+
+// check checks the current edit: --code's run.
+func (y *schedulerYours) check() error { return y.current().check() }
+
+func (s *schedulerEdit) exerciseText() string {
+	text := fmt.Sprintf("Exercise: make %s right in every schedule: none deadlocks, and every one ends with %s. "+
+		"\"Check it\" tries every order in which the two goroutines can take their steps from one switch point to the next, and passes your version if no schedule goes wrong. "+
+		"The switch points are each g.Checkpoint(), each g.Lock and each Load, Store or Add of a step.Counter: leaving a checkpoint out does not take the others away.",
+		s.edit.Func, s.edit.Right)
+	if fyne.CurrentApp().Preferences().Bool(s.solved) {
 		text += " Solved: a version of yours passed every schedule."
 	}
 	return text
 }
 
 // check tries every schedule of the edit, as the exercise's checker.
-func (y *schedulerYours) check() error {
-	src := y.source()
-	return y.runs.startTraced(func() error { y.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
-		clock := y.countdown(yours.DefaultLimits.Wall)
+func (s *schedulerEdit) check() error {
+	src := s.source()
+	return s.runs.startTraced(func() error { s.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
+		clock := s.countdown(yours.DefaultLimits.Wall)
 		defer clock.stop()
-		out, err := yours.RunScheduler(ctx, yours.SchedulerSpec{Source: src, Task: y.runs.task})
+		out, err := yours.RunScheduler(ctx, yours.SchedulerSpec{Source: src, Task: s.runs.task})
 		clock.stop()
 		clock.do(func() {
-			y.show(out, err)
-			if err == nil && out.Solved() && src != yours.SchedulerTemplate {
-				fyne.CurrentApp().Preferences().SetBool(schedulerSolvedPref, true)
+			s.show(out, err)
+			if err == nil && out.Solved() && src != s.template {
+				fyne.CurrentApp().Preferences().SetBool(s.solved, true)
 			}
 		})
 		return out.Trace, err
 	}, nil)
 }
 
-func (y *schedulerYours) clear() {
-	y.note.Importance = widget.MediumImportance
-	y.note.SetText("Checking your version under every schedule, interpreted, in a separate process…")
-	y.setStatus("Checking…", 0)
+func (s *schedulerEdit) clear() {
+	s.y.note.Importance = widget.MediumImportance
+	s.y.note.SetText(fmt.Sprintf("Checking your %s under every schedule, interpreted, in a separate process…", s.edit.Func))
+	s.setStatus("Checking…", 0)
 }
 
-func (y *schedulerYours) show(out yours.SchedulerOutcome, err error) {
-	y.note.Importance = widget.MediumImportance
-	if y.failed(y.note, err) {
-		y.note.Importance = widget.DangerImportance
-		y.note.Refresh()
+func (s *schedulerEdit) show(out yours.SchedulerOutcome, err error) {
+	note := s.y.note
+	note.Importance = widget.MediumImportance
+	if s.failed(note, err) {
+		note.Importance = widget.DangerImportance
+		note.Refresh()
 		return
 	}
-	text := "Your version: " + out.Verdict() + ". " + out.Checked() + printed(out.Output)
+	text := fmt.Sprintf("Your %s: %s. %s%s", s.edit.Func, out.Verdict(), out.Checked(), printed(out.Output))
 	if out.Solved() {
-		y.note.Importance = widget.SuccessImportance
+		note.Importance = widget.SuccessImportance
 	}
-	y.note.SetText(text)
-	y.setStatus(text, 0)
-	if y.forced != "" { // --code: the verdict is what the screenshot is for
-		y.v.scroll.ScrollToBottom()
+	note.SetText(text)
+	s.setStatus(text, 0)
+	if s.forced != "" { // --code: the verdict is what the screenshot is for
+		s.y.v.scroll.ScrollToBottom()
 	}
-	y.runs.setResult("yours", map[string]any{"verdict": out.Verdict(), "solved": out.Solved(), "schedules": out.Schedules(),
-		"deadlocks": out.Deadlocks(), "wrong": out.Wrong(), "right": out.Right()})
+	s.runs.setResult("yours", map[string]any{"program": s.edit.Program, "function": s.edit.Func, "verdict": out.Verdict(), "solved": out.Solved(),
+		"schedules": out.Schedules(), "deadlocks": out.Deadlocks(), "wrong": out.Wrong(), "right": out.Right()})
 }

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques/yours"
 )
@@ -37,10 +38,10 @@ func TestSchedulerCodeCheckerJudgesEverySchedule(t *testing.T) {
 	test.Tap(check)
 	v.runs.Wait()
 	// As the panel's Deadlock program: 6 schedules, 4 of them deadlock.
-	if want := "not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right"; !strings.Contains(v.yours.note.Text, want) {
+	if want := "Your Transfer: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right"; !strings.Contains(v.yours.note.Text, want) {
 		t.Errorf("the original checked: %q, want %q", v.yours.note.Text, want)
 	}
-	if fyne.CurrentApp().Preferences().Bool(schedulerSolvedPref) {
+	if fyne.CurrentApp().Preferences().Bool(v.yours.edits[0].solved) {
 		t.Error("the original was judged solved")
 	}
 
@@ -50,11 +51,59 @@ func TestSchedulerCodeCheckerJudgesEverySchedule(t *testing.T) {
 	if want := "solved: all 4 schedules end with both transfers done: a = 100, b = 100, none deadlocks"; !strings.Contains(v.yours.note.Text, want) {
 		t.Errorf("the fix checked: %q, want %q", v.yours.note.Text, want)
 	}
-	if !fyne.CurrentApp().Preferences().Bool(schedulerSolvedPref) || !strings.Contains(v.yours.exerciseText(), "Solved") {
+	if !fyne.CurrentApp().Preferences().Bool(v.yours.edits[0].solved) || !strings.Contains(v.yours.edits[0].exerciseText(), "Solved") {
 		t.Error("a solved exercise was not remembered")
 	}
-	if again := newSchedulerView(); again.yours.source() != schedulerOrdered {
+	if again := newSchedulerView(); again.yours.edits[0].source() != schedulerOrdered {
 		t.Error("a new scheduler panel lost the edit")
+	}
+}
+
+// schedulerAtomicAdd is AddOne fixed: one indivisible step.
+var schedulerAtomicAdd = strings.Replace(yours.CounterTemplate, "\tv := s.Load(g) // load\n\tg.Checkpoint(\"v\", v)\n\tv = v + 1 // add\n\tg.Checkpoint(\"v\", v)\n\ts.Store(g, v) // store\n",
+	"\ts.Add(g, 1)\n", 1)
+
+func TestSchedulerCodeEditsTheLostUpdateToo(t *testing.T) {
+	if schedulerAtomicAdd == yours.CounterTemplate {
+		t.Fatal("the template no longer holds the three steps")
+	}
+	v := newScheduler(t)
+	tab, _ := openCode(t, v.demo)
+	var choose *widget.Select
+	visit(tab, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			choose = s
+		}
+	})
+	if choose == nil {
+		t.Fatal("the Code tab has no choice of program")
+	}
+	choose.SetSelectedIndex(1)
+	test.Tap(findButton(t, tab, "Edit"))
+	var entry *widget.Entry
+	visit(tab, func(o fyne.CanvasObject) {
+		if e, ok := o.(*goEditor); ok && e.Visible() {
+			entry = &e.entry.Entry
+		}
+	})
+	if entry == nil || entry.Text != yours.CounterTemplate {
+		t.Fatal("choosing AddOne did not show its template in the editor")
+	}
+	check := findButton(t, tab, "Check it: every schedule")
+	test.Tap(check)
+	v.runs.Wait()
+	// As the panel's Lost update program: 20 schedules, 18 of them lose an update.
+	if want := "Your AddOne: not solved: of 20 schedules, 0 deadlock, 18 lose an update (e.g. picking"; !strings.Contains(v.yours.note.Text, want) {
+		t.Errorf("the original checked: %q, want %q", v.yours.note.Text, want)
+	}
+	entry.SetText(schedulerAtomicAdd)
+	test.Tap(check)
+	v.runs.Wait()
+	if want := "Your AddOne: solved: all 2 schedules end with counter = 2"; !strings.Contains(v.yours.note.Text, want) {
+		t.Errorf("the atomic add checked: %q, want %q", v.yours.note.Text, want)
+	}
+	if !fyne.CurrentApp().Preferences().Bool(v.yours.edits[1].solved) || fyne.CurrentApp().Preferences().Bool(v.yours.edits[0].solved) {
+		t.Error("want AddOne remembered solved, and Transfer not")
 	}
 }
 
@@ -78,6 +127,24 @@ func TestSchedulerCodeFlagChecksYourVersion(t *testing.T) {
 	if src, ok := CodeTemplate("scheduler"); !ok || src != yours.SchedulerTemplate {
 		t.Error("--code-template scheduler does not print the template")
 	}
+
+	// An AddOne: the Lost update program.
+	w := newScheduler(t)
+	if err := w.demo.SetCode(schedulerAtomicAdd); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	w.runs.Wait()
+	rep, _ = w.demo.Report()
+	mine, _ = rep.Results["yours"].(map[string]any)
+	if mine["function"] != "AddOne" || mine["solved"] != true || mine["schedules"] != 2 {
+		t.Errorf("results.yours = %v, want AddOne solved in 2 schedules", mine)
+	}
+	if w.programs[w.prog].Name != "Lost update" {
+		t.Errorf("the board shows %q, want Lost update", w.programs[w.prog].Name)
+	}
 }
 
 func TestSchedulerCodeCompileErrorNamesItsLine(t *testing.T) {
@@ -86,8 +153,8 @@ func TestSchedulerCodeCompileErrorNamesItsLine(t *testing.T) {
 	entry.SetText("package sched\n\nimport \"concurrencylab/techniques/yours/step\"\n\nfunc Transfer(g *step.G, from, to *step.Account) {\n\tg.Lock(&form.Mu)\n}\n")
 	test.Tap(findButton(t, tab, "Check it: every schedule"))
 	v.runs.Wait()
-	if !strings.Contains(v.yours.status, "line 6") || !strings.Contains(v.yours.status, "undefined: form") {
-		t.Errorf("status %q: want the compile error at line 6", v.yours.status)
+	if !strings.Contains(v.yours.current().status, "line 6") || !strings.Contains(v.yours.current().status, "undefined: form") {
+		t.Errorf("status %q: want the compile error at line 6", v.yours.current().status)
 	}
 	if entry.CursorRow != 5 {
 		t.Errorf("the editor's cursor is on row %d, want 5 (line 6)", entry.CursorRow)
