@@ -25,6 +25,8 @@ type schedulerYours struct {
 	edits []*schedulerEdit // as yours.SchedulerEdits
 	cur   int              // the one the Code tab shows
 	note  *widget.Label
+	// onSwitch shows edit i in the Code tab last built, as its choice does.
+	onSwitch func(i int)
 }
 
 // schedulerEdit is one editable program.
@@ -71,7 +73,8 @@ func (y *schedulerYours) codeTab(src string) fyne.CanvasObject {
 			body.Refresh()
 		}
 	}
-	return container.NewBorder(container.NewHBox(widget.NewLabel("Edit:"), choose), nil, nil, nil, body)
+	y.onSwitch = func(i int) { choose.SetSelectedIndex(i) }
+	return container.NewBorder(container.NewHBox(widget.NewLabel("Edit:"), sized(320, 36, choose)), nil, nil, nil, body)
 }
 
 // setCode makes src, as --code gives it, the learner's version of the
@@ -81,6 +84,9 @@ func (y *schedulerYours) setCode(src string) error {
 	i := slices.IndexFunc(y.edits, func(s *schedulerEdit) bool { return s.edit.Func == e.Func })
 	if err := y.edits[i].setCode(src); err != nil {
 		return err
+	}
+	if y.onSwitch != nil && i != y.cur {
+		y.onSwitch(i) // a Code tab is shown: it switches to the edit
 	}
 	y.cur = i
 	return nil

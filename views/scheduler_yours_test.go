@@ -128,10 +128,20 @@ func TestSchedulerCodeFlagChecksYourVersion(t *testing.T) {
 		t.Error("--code-template scheduler does not print the template")
 	}
 
-	// An AddOne: the Lost update program.
+	// An AddOne: the Lost update program, shown in the Code tab already open.
 	w := newScheduler(t)
+	tab, _ := openCode(t, w.demo)
 	if err := w.demo.SetCode(schedulerAtomicAdd); err != nil {
 		t.Fatal(err)
+	}
+	shown := false
+	visit(tab, func(o fyne.CanvasObject) {
+		if e, ok := o.(*goEditor); ok && e.Visible() && e.entry.Text == schedulerAtomicAdd {
+			shown = true
+		}
+	})
+	if !shown {
+		t.Error("the open Code tab does not show the AddOne from --code")
 	}
 	if err := w.demo.Run(); err != nil {
 		t.Fatal(err)
