@@ -30,6 +30,7 @@ func TestCodeFlags(t *testing.T) {
 		{"the scheduler template", []string{"--code-template", "scheduler"}, exitOK, yours.SchedulerTemplate, ""},
 		{"a panel without one", []string{"--code-template", "server"}, exitUsage, "", "no editable technique"},
 		{"a refused import on the futures panel", []string{"--panel", "futures", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
+		{"a refused import on the scheduler panel", []string{"--panel", "scheduler", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"a refused import", []string{"--panel", "race", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"code needs autorun", []string{"--panel", "race", "--code", refused}, exitUsage, "", "--code needs --autorun"},
 		{"code needs an editable panel", []string{"--panel", "server", "--autorun", "--code", refused}, exitUsage, "", "editable technique"},
