@@ -112,7 +112,7 @@ func (s *schedulerEdit) check() error {
 	return s.runs.startTraced(func() error { s.clear(); return nil }, func(ctx context.Context) ([]byte, error) {
 		clock := s.countdown(yours.DefaultLimits.Wall)
 		defer clock.stop()
-		out, err := yours.RunScheduler(ctx, yours.SchedulerSpec{Source: src, Task: s.runs.task})
+		out, err := yours.RunScheduler(ctx, yours.SchedulerSpec{Source: src, Func: s.edit.Func, Task: s.runs.task})
 		clock.stop()
 		clock.do(func() {
 			s.show(out, err)

@@ -50,6 +50,16 @@ var SchedulerEdits = []SchedulerEdit{
 		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step."},
 }
 
+// edit is the program spec asks to check.
+func (spec SchedulerSpec) edit() SchedulerEdit {
+	for _, e := range SchedulerEdits {
+		if e.Func == spec.Func {
+			return e
+		}
+	}
+	return SchedulerEditOf(spec.Source)
+}
+
 // SchedulerEditOf is the edit whose function src defines: the program it
 // rewrites. A source that does not parse, or defines none, is the first.
 func SchedulerEditOf(src string) SchedulerEdit {
@@ -122,6 +132,7 @@ func CounterProgram(addOne addOneFunc) *techniques.Program {
 // SchedulerSpec is one request to check an edit of a scheduler program.
 type SchedulerSpec struct {
 	Source string // defines the Func of one of SchedulerEdits
+	Func   string // that Func; "": the one Source defines (SchedulerEditOf)
 	Limits Limits // zero: DefaultLimits
 	Task   string // as RaceSpec.Task
 }
@@ -216,7 +227,7 @@ type schedulerReport struct {
 // refused, does not compile, panics or hits a limit returns a [*Problem];
 // cancelling ctx kills the child at once.
 func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, error) {
-	out := SchedulerOutcome{Edit: SchedulerEditOf(spec.Source)}
+	out := SchedulerOutcome{Edit: spec.edit()}
 	if err := Check(spec.Source); err != nil {
 		return out, err
 	}
@@ -238,13 +249,13 @@ func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, er
 var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, spec SchedulerSpec, report func(schedulerReport) error) error {
 	var printed bytes.Buffer
 	var p *techniques.Program
-	switch e := SchedulerEditOf(spec.Source); e.Func {
+	switch e := spec.edit(); e.Func {
 	case "Transfer":
 		p = TransferProgram(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
 	case "AddOne":
 		p = CounterProgram(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
 	default:
-		return errors.New("no program to check") // unreachable: SchedulerEditOf returns one of them
+		return errors.New("no program to check") // unreachable: spec.edit returns one of them
 	}
 	outcomes, err := p.EverySchedule(ctx, nil)
 	if err != nil {

@@ -226,6 +226,7 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 		{"undefined name", transferEdit(t, "\tg.Lock(&form.Mu)\n\tg.Lock(&to.Mu)\n"), CompileError, bodyLine, "undefined: form"},
 		{"wrong signature", "package sched\n\nfunc Transfer(a, b int) {}\n", CompileError, 0, "func(g *step.G, from, to *step.Account)"},
 		{"os/exec", "package sched\n\nimport \"os/exec\"\n", Refused, 3, `"os/exec"`},
+		{"a panic", transferEdit(t, "\tvar m map[int]int\n\tm[from.ID] = to.ID\n"), Panicked, 0, "nil map"},
 		{"endless loop", transferEdit(t, "\tfor {\n\t}\n"), TimeLimit, 0, ""},
 	}
 	for _, tt := range tests {
@@ -240,6 +241,14 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 				t.Errorf("got %q (line %d), want %q at line %d saying %q", p, p.Line, tt.kind, tt.line, tt.msg)
 			}
 		})
+	}
+}
+
+func TestSchedulerChecksTheProgramAsked(t *testing.T) {
+	t.Parallel()
+	_, err := RunScheduler(context.Background(), SchedulerSpec{Source: SchedulerTemplate, Func: "AddOne"})
+	if p, ok := errors.AsType[*Problem](err); !ok || p.Kind != CompileError || !strings.Contains(p.Msg, "AddOne") {
+		t.Errorf("a Transfer checked as AddOne: %v; want a compile error naming AddOne", err)
 	}
 }
 
