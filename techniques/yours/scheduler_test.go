@@ -3,6 +3,7 @@ package yours
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -270,4 +271,14 @@ func TestSchedulerCancelKillsTheChildAtOnce(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("the check went on after its context was cancelled")
 	}
+}
+
+func ExampleRunScheduler() {
+	out, err := RunScheduler(context.Background(), SchedulerSpec{Source: SchedulerTemplate})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out.Verdict())
+	// Output: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right with both transfers done: a = 100, b = 100
 }
