@@ -98,8 +98,8 @@ func (y *schedulerYours) check() error { return y.current().check() }
 func (s *schedulerEdit) exerciseText() string {
 	text := fmt.Sprintf("Exercise: make %s right in every schedule: none deadlocks, and every one ends with %s. "+
 		"\"Check it\" tries every order in which the two goroutines can take their steps from one switch point to the next, and passes your version if no schedule goes wrong. "+
-		"The switch points are each g.Checkpoint(), each g.Lock and each Load, Store or Add of a step.Counter: leaving a checkpoint out does not take the others away.",
-		s.edit.Func, s.edit.Right)
+		"The switch points are %s: leaving a checkpoint out does not take the others away.",
+		s.edit.Func, s.edit.Right, s.edit.Switches)
 	if fyne.CurrentApp().Preferences().Bool(s.solved) {
 		text += " Solved: a version of yours passed every schedule."
 	}

@@ -37,6 +37,7 @@ type SchedulerEdit struct {
 	Right    string // the outcome of a schedule that ends right
 	Wrong    string // what a schedule that ends otherwise does, as a verb phrase
 	Calls    string // how the goroutines call Func
+	Switches string // where the scheduler may switch goroutines
 	Unseen   string // what the checker cannot see
 }
 
@@ -44,9 +45,11 @@ type SchedulerEdit struct {
 var SchedulerEdits = []SchedulerEdit{
 	{"Deadlock", "Transfer", "func(g *step.G, from, to *step.Account)", SchedulerTemplate,
 		TransferRight, "end with wrong balances", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
+		"each g.Checkpoint() and each g.Lock",
 		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen."},
 	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
 		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
+		"each g.Checkpoint(), each g.Lock, and each Load, Store and Add of the counter",
 		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step."},
 }
 
@@ -199,7 +202,7 @@ func (o SchedulerOutcome) Verdict() string {
 
 // Checked says what the checker tried, and what it cannot see.
 func (o SchedulerOutcome) Checked() string {
-	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one switch point (a g.Checkpoint(), a g.Lock, a counter's Load, Store or Add) to the next — " +
+	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one switch point to the next, the switch points being " + o.Edit.Switches + " — " +
 		"each run for real, interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
 		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one of the two goroutines moves at a time (a goroutine your version starts itself is not stepped). " +
 		o.Edit.Unseen
