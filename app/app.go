@@ -127,7 +127,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if *codeFile != "" {
 		if _, ok := views.CodeTemplate(o.panel); !ok || !o.autorun || o.blocking {
-			return o, errors.New("--code needs --autorun, without --blocking, and --panel with an editable technique (race, goroutines, futures)")
+			return o, errors.New("--code needs --autorun, without --blocking, and --panel with an editable technique (race, goroutines, futures, scheduler)")
 		}
 		b, err := os.ReadFile(*codeFile)
 		if err != nil {

@@ -81,6 +81,7 @@ type G struct {
 	blocked func() bool   // while blocked: still blocked?
 	why     func() string // while blocked: on what
 	locals  []Var
+	parked  bool // it has done nothing through g since its last checkpoint
 
 	// Free runs, under run.mu.
 	wake     chan struct{}
@@ -102,6 +103,18 @@ func (g *G) Checkpoint(locals ...any) {
 	}
 	g.state = Ready
 	g.pause()
+	g.parked = true
+}
+
+// Switch is a checkpoint unless the goroutine is at one already: nothing
+// was done through g since the last. The shared state of an edited program
+// (package step) calls it before every access, so that the edit cannot
+// leave out a switch the Go scheduler could make there.
+func (g *G) Switch() {
+	if g.run.stepped && !g.parked {
+		g.Checkpoint()
+	}
+	g.parked = false
 }
 
 func (g *G) local(name, value string) {
@@ -120,6 +133,10 @@ func (g *G) Lock(m *Lock) {
 		g.lockFree(m)
 		return
 	}
+	if g.run.prog.switchAtLock {
+		g.Switch() // an edited program may not hide a switch before a Lock
+	}
+	g.parked = false
 	_, _, line, _ := runtime.Caller(1)
 	for m.holder != nil {
 		// Held: this goroutine cannot be picked until the holder unlocks.
@@ -135,6 +152,7 @@ func (g *G) Unlock(m *Lock) {
 		g.unlockFree(m)
 		return
 	}
+	g.parked = false
 	m.holder = nil
 }
 
@@ -148,6 +166,7 @@ func (g *G) Send(c *Chan, v int) {
 		}
 		return
 	}
+	g.parked = false
 	_, _, line, _ := runtime.Caller(1)
 	c.full, c.value = true, v
 	if c.waiting {
@@ -167,6 +186,7 @@ func (g *G) Receive(c *Chan) int {
 			runtime.Goexit()
 		}
 	}
+	g.parked = false
 	_, _, line, _ := runtime.Caller(1)
 	if !c.full {
 		c.waiting = true
@@ -580,6 +600,9 @@ type Program struct {
 	sharedVars func(any) []Var
 	outcome    func(any) string
 	listings   map[string]Listing
+	// switchAtLock makes every g.Lock a checkpoint too, unless the
+	// goroutine is already at one (see EditedProgram).
+	switchAtLock bool
 }
 
 // Goroutine is one goroutine of a program: the function it runs.
@@ -605,6 +628,26 @@ func program[S any](name, story string, newShared func() *S, vars func(*S) []Var
 		newShared:  func() any { return newShared() },
 		sharedVars: func(s any) []Var { return vars(s.(*S)) },
 		outcome:    func(s any) string { return outcome(s.(*S)) }}}
+}
+
+// EditedProgram is a program whose goroutines run functions written outside
+// scheduler.go (a learner's edit, interpreted in a child process). It has
+// no listings, so it is not for the board: EverySchedule runs it. Each
+// goroutine i runs bodies[i].
+//
+// Its g.Lock is a checkpoint too, unless nothing was done through g since
+// the last one. A real goroutine can be switched out just before any Lock:
+// an edit that left out the checkpoint between two Locks must not hide the
+// schedules that deadlock. Other code between checkpoints still runs as
+// one step, so the search cannot see a data race there.
+func EditedProgram[S any](name string, newShared func() *S, vars func(*S) []Var, outcome func(*S) string, bodies ...func(*G, *S)) *Program {
+	var gs []Goroutine
+	for i, b := range bodies {
+		gs = append(gs, gor(fmt.Sprintf("goroutine %d", i+1), b))
+	}
+	p := program(name, "", newShared, vars, outcome, nil, gs...).Program
+	p.switchAtLock = true
+	return p
 }
 
 // typedProgram lets Programs add challenges that read the typed shared state.

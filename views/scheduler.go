@@ -34,7 +34,9 @@ A normal run has no such stops: on several cores goroutines run at the same time
 
 **Try every schedule** does the picking for you, for every schedule of the checkpoints — every order in which the goroutines can take their steps — runs each one, for real, and counts how many end in each outcome. Those are counts of orders, not chances: each schedule counts once however unlikely it is, and moving a checkpoint changes them. Lost update has 20 schedules, 18 losing an update, because its add, which touches no shared state, is a step of its own; without the checkpoint between its load and its add, it would have 6, 4 losing one. Either way the lesson is that most orders lose an update, not that most runs do.
 
-Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines released together and scheduled by Go — and those counts are how often, on this machine, this time. Go does not pick among the schedules evenly: each goroutine here is done in well under a microsecond, less than it usually takes to get the other one running on a second core, so most free runs are one goroutine, then the other. A bug that most schedules reach can then be absent from every free run measured here. That makes it rare, not impossible, and a rare bug is the hardest kind to find; the race panel's counter, with many goroutines and a yield between load and store, loses most of its updates. In a free run, the programs' lock notices a deadlock (a cycle of goroutines, each waiting for a lock the next one holds) and ends the run, which counts it. A sync.Mutex would not: its goroutines would stay blocked for ever, and Go's runtime reports "all goroutines are asleep" only when no goroutine of the whole process can run again: never while this window runs.`
+Beside it, the same program runs many times free — every checkpoint a no-op, the goroutines released together and scheduled by Go — and those counts are how often, on this machine, this time. Go does not pick among the schedules evenly: each goroutine here is done in well under a microsecond, less than it usually takes to get the other one running on a second core, so most free runs are one goroutine, then the other. A bug that most schedules reach can then be absent from every free run measured here. That makes it rare, not impossible, and a rare bug is the hardest kind to find; the race panel's counter, with many goroutines and a yield between load and store, loses most of its updates. In a free run, the programs' lock notices a deadlock (a cycle of goroutines, each waiting for a lock the next one holds) and ends the run, which counts it. A sync.Mutex would not: its goroutines would stay blocked for ever, and Go's runtime reports "all goroutines are asleep" only when no goroutine of the whole process can run again: never while this window runs.
+
+**Edit it yourself**: the Code tab lets you rewrite two of the programs, Deadlock's transfer and Lost update's increment, and check your version as Try every schedule checks these: in a separate process, interpreted, under every schedule, counting the schedules that deadlock, go wrong and end right. In your version each g.Lock, and each access to the counter, is a switch point even without a checkpoint before it, so that leaving a checkpoint out cannot hide a deadlock or a lost update. The board cannot step your version: it steps the compiled programs.`
 )
 
 // freeRuns is how many free runs each program gets beside its schedules.
@@ -104,6 +106,8 @@ type schedulerView struct {
 	progress   *widget.ProgressBar
 	results    *widget.Label
 	free       *widget.Label
+	yours      *schedulerYours // the learner's versions (scheduler_yours.go)
+	scroll     *container.Scroll
 }
 
 func schedulerPanel() *Demo { return newSchedulerView().demo }
@@ -162,11 +166,20 @@ func newSchedulerView() *schedulerView {
 	// beside it: two columns of code are as wide as a 1024-pixel screen allows.
 	status := container.NewVBox(bold("Shared variables"), v.shared, v.outcome, v.schedule)
 	goals := container.NewVBox(bold("Challenges"), v.challenges)
+	v.yours = newSchedulerYours(v)
 	content := container.NewVBox(controls, v.story, v.grid, widget.NewSeparator(),
 		container.NewGridWithColumns(2, status, goals), widget.NewSeparator(),
-		v.progress, v.results, v.free)
+		v.progress, v.results, v.free, v.yours.note)
 	scroll := container.NewVScroll(content)
-	v.demo = newDemo(scroll, &v.runs, v.play, v.playBlocking)
+	v.scroll = scroll
+	v.demo = newDemo(scroll, &v.runs, func() error {
+		if v.yours.forced() != "" { // --code: the learner's version, checked beside the program it rewrites
+			v.choose.SetSelected(v.yours.current().edit.Program)
+			return v.yours.check() // its note, under the board, is scrolled to once shown
+		}
+		return v.play()
+	}, v.playBlocking)
+	v.demo.code = v.yours
 	v.demo.streams = &v.streams
 	v.demo.schedule = v.showSchedule
 	v.demo.keys = v.key

@@ -53,6 +53,8 @@ func CodeTemplate(panelID string) (src string, ok bool) {
 		return yours.GoroutinesTemplate, true
 	case "futures":
 		return yours.FuturesTemplate, true
+	case "scheduler":
+		return yours.SchedulerTemplate, true
 	}
 	return "", false
 }
@@ -69,9 +71,12 @@ type editable struct {
 	intro     string // above the buttons: what to edit, and how it runs
 	pref      string // the preference that keeps the edit
 	checkRuns int    // how many runs Check it makes
-	exercise  func() string
-	run       func() error // Run my version
-	check     func() error // Check it
+	// checkLabel, if set, is the Check button's text, for a checker that
+	// counts something other than runs.
+	checkLabel string
+	exercise   func() string
+	run        func() error // Run my version; nil: the panel has no such button
+	check      func() error // Check it
 	// limitsNote says the limits, if not DefaultLimits (see limits).
 	limitsNote string
 
@@ -179,7 +184,11 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 			e.setStatus("Not run: "+err.Error(), 0)
 		}
 	}
-	check := widget.NewButton(fmt.Sprintf("Check it: %d runs", e.checkRuns), func() {
+	label := e.checkLabel
+	if label == "" {
+		label = fmt.Sprintf("Check it: %d runs", e.checkRuns)
+	}
+	check := widget.NewButton(label, func() {
 		if err := e.check(); err != nil {
 			e.setStatus("Not run: "+err.Error(), 0)
 		}
@@ -187,6 +196,9 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 	exercise := wrapped(e.exercise())
 	e.onBusy = func(busy bool) { enable(!busy, run, check); exercise.SetText(e.exercise()) }
 	enable(!e.runs.Busy(), run, check)
+	if e.run == nil {
+		run.Hide()
+	}
 	show()
 	head := container.NewVBox(
 		wrapped(e.intro+" It runs in a separate process, interpreted, with at most "+e.limits()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),

@@ -35,10 +35,13 @@ import (
 
 // Allowed lists the packages an edit may import: enough for concurrency,
 // and nothing that reaches files, processes, the network or memory
-// unchecked (os, os/exec, net, syscall, unsafe, reflect…).
+// unchecked (os, os/exec, net, syscall, unsafe, reflect…). The last is the
+// lab's own: the stepping runtime that an edit of a scheduler program
+// runs on (package step).
 var Allowed = []string{
 	"context", "errors", "fmt", "math", "math/rand/v2", "runtime",
 	"slices", "strings", "sync", "sync/atomic", "time",
+	"concurrencylab/techniques/yours/step",
 }
 
 // Limits bound one run of an edit, in its child process.

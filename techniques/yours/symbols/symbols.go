@@ -5,6 +5,10 @@
 //
 //	go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols context errors fmt math math/rand/v2 runtime slices strings sync sync/atomic time
 //
+// and, for the scheduler panel's edits, the stepping runtime's package:
+//
+//	go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols concurrencylab/techniques/yours/step
+//
 // Importing yaegi's own stdlib package instead would link every package of
 // the standard library into the app: about 9 MB more.
 package symbols

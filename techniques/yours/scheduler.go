@@ -1,0 +1,268 @@
+package yours
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+
+	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
+	"concurrencylab/techniques/yours/step"
+)
+
+// SchedulerTemplate and CounterTemplate are the editable sources of two of
+// the scheduler panel's programs, each one self-contained function:
+// Deadlock's transfer, which locks its source account first (Transfer),
+// and Lost update's addOne, which loads, adds and stores (AddOne). They
+// are also compiled into the app, as package sched.
+var (
+	//go:embed sched/transfer.go
+	SchedulerTemplate string
+	//go:embed sched/addone.go
+	CounterTemplate string
+)
+
+// SchedulerEdit is one program of the scheduler panel that can be edited.
+type SchedulerEdit struct {
+	Program  string // the board's program it rewrites
+	Func     string // the function to edit
+	Sig      string // its signature, in Go
+	Template string
+	Right    string // the outcome of a schedule that ends right
+	Wrong    string // what a schedule that ends otherwise does, as a verb phrase
+	Calls    string // how the goroutines call Func
+	Switches string // where the scheduler may switch goroutines
+	Unseen   string // what the checker cannot see
+}
+
+// SchedulerEdits are the scheduler panel's editable programs.
+var SchedulerEdits = []SchedulerEdit{
+	{"Deadlock", "Transfer", "func(g *step.G, from, to *step.Account)", SchedulerTemplate,
+		TransferRight, "end with wrong balances", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
+		"each g.Checkpoint() and each g.Lock",
+		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen."},
+	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
+		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
+		"each g.Checkpoint(), each g.Lock, and each Load, Store and Add of the counter",
+		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step."},
+}
+
+// edit is the program spec asks to check.
+func (spec SchedulerSpec) edit() SchedulerEdit {
+	for _, e := range SchedulerEdits {
+		if e.Func == spec.Func {
+			return e
+		}
+	}
+	return SchedulerEditOf(spec.Source)
+}
+
+// SchedulerEditOf is the edit whose function src defines: the program it
+// rewrites. A source that does not parse, or defines none, is the first.
+func SchedulerEditOf(src string) SchedulerEdit {
+	f, err := parser.ParseFile(token.NewFileSet(), "yours.go", src, parser.SkipObjectResolution)
+	if err == nil {
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil {
+				for _, e := range SchedulerEdits {
+					if fn.Name.Name == e.Func {
+						return e
+					}
+				}
+			}
+		}
+	}
+	return SchedulerEdits[0]
+}
+
+type (
+	transferFunc = func(g *step.G, from, to *step.Account)
+	addOneFunc   = func(g *step.G, s *step.Counter)
+)
+
+// bank is the transfers' shared state: a and b, 100 each.
+type bank struct{ a, b step.Account }
+
+// TransferRight and CounterRight are the outcomes of a schedule that ends
+// right: both transfers done, every balance back where it was; both
+// increments kept.
+const (
+	TransferRight = "both transfers done: a = 100, b = 100"
+	CounterRight  = "counter = 2"
+)
+
+// TransferProgram is the scheduler panel's Deadlock program with transfer
+// in place of its own: goroutine 1 moves 10 from a to b, goroutine 2 from
+// b to a. Like every edited program, its g.Lock is a switch point too (see
+// techniques.EditedProgram).
+func TransferProgram(transfer transferFunc) *techniques.Program {
+	return techniques.EditedProgram("Deadlock, your version",
+		func() *bank {
+			b := &bank{}
+			b.a.ID, b.b.ID = 1, 2
+			b.a.Mu.Name, b.b.Mu.Name = "a.Mu", "b.Mu"
+			b.a.Balance, b.b.Balance = 100, 100
+			return b
+		},
+		func(s *bank) []techniques.Var {
+			return []techniques.Var{{Name: "a.Balance", Value: fmt.Sprint(s.a.Balance)}, {Name: "b.Balance", Value: fmt.Sprint(s.b.Balance)}}
+		},
+		func(s *bank) string {
+			return fmt.Sprintf("both transfers done: a = %d, b = %d", s.a.Balance, s.b.Balance)
+		},
+		func(g *step.G, s *bank) { transfer(g, &s.a, &s.b) },
+		func(g *step.G, s *bank) { transfer(g, &s.b, &s.a) })
+}
+
+// CounterProgram is the scheduler panel's Lost update program with addOne
+// in place of its own: two goroutines each add one to a counter at 0.
+func CounterProgram(addOne addOneFunc) *techniques.Program {
+	return techniques.EditedProgram("Lost update, your version",
+		func() *step.Counter { return &step.Counter{Mu: step.Lock{Name: "Mu"}} },
+		func(s *step.Counter) []techniques.Var {
+			return []techniques.Var{{Name: "counter", Value: fmt.Sprint(s.Value())}}
+		},
+		func(s *step.Counter) string { return fmt.Sprintf("counter = %d", s.Value()) },
+		addOne, addOne)
+}
+
+// SchedulerSpec is one request to check an edit of a scheduler program.
+type SchedulerSpec struct {
+	Source string // defines the Func of one of SchedulerEdits
+	Func   string // that Func; "": the one Source defines (SchedulerEditOf)
+	Limits Limits // zero: DefaultLimits
+	Task   string // as RaceSpec.Task
+}
+
+// SchedulerOutcome is what trying every schedule of an edit found.
+type SchedulerOutcome struct {
+	Edit     SchedulerEdit
+	Outcomes []techniques.Outcome // each distinct end, with its schedules and one of them
+	Output   string               // what the edit printed, its first 4 KiB
+	Trace    []byte
+}
+
+// Schedules is how many schedules were tried: every one of the edit's.
+func (o SchedulerOutcome) Schedules() int {
+	n := 0
+	for _, x := range o.Outcomes {
+		n += x.Schedules
+	}
+	return n
+}
+
+// count is how many schedules end in outcome.
+func (o SchedulerOutcome) count(outcome string) int {
+	for _, x := range o.Outcomes {
+		if x.Outcome == outcome {
+			return x.Schedules
+		}
+	}
+	return 0
+}
+
+// Deadlocks, Right and Wrong count the schedules that deadlock, that end
+// right (Edit.Right), and that end otherwise.
+func (o SchedulerOutcome) Deadlocks() int { return o.count(techniques.Deadlock) }
+func (o SchedulerOutcome) Right() int     { return o.count(o.Edit.Right) }
+func (o SchedulerOutcome) Wrong() int     { return o.Schedules() - o.Deadlocks() - o.Right() }
+
+// Solved reports whether no schedule went wrong.
+func (o SchedulerOutcome) Solved() bool { return o.Schedules() > 0 && o.Right() == o.Schedules() }
+
+// Verdict says in a sentence what the checker found.
+func (o SchedulerOutcome) Verdict() string {
+	n := o.Schedules()
+	if n == 0 {
+		return "not run"
+	}
+	if o.Solved() {
+		return fmt.Sprintf("solved: all %d schedules end with %s, none deadlocks", n, o.Edit.Right)
+	}
+	// One schedule of each way to go wrong, to try on the board, where the
+	// edit kept the original's checkpoints.
+	deadlock, wrong := "", ""
+	for _, x := range o.Outcomes {
+		switch {
+		case x.Outcome == techniques.Deadlock:
+			deadlock = fmt.Sprintf(" (e.g. picking %s)", scheduleText(x.Example))
+		case x.Outcome != o.Edit.Right && wrong == "":
+			wrong = fmt.Sprintf(" (e.g. picking %s: %s)", scheduleText(x.Example), x.Outcome)
+		}
+	}
+	return fmt.Sprintf("not solved: of %d schedules, %d deadlock%s, %d %s%s, %d end right with %s",
+		n, o.Deadlocks(), deadlock, o.Wrong(), o.Edit.Wrong, wrong, o.Right(), o.Edit.Right)
+}
+
+// Checked says what the checker tried, and what it cannot see.
+func (o SchedulerOutcome) Checked() string {
+	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one switch point to the next, the switch points being " + o.Edit.Switches + " — " +
+		"each run for real, interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
+		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one of the two goroutines moves at a time (a goroutine your version starts itself is not stepped). " +
+		o.Edit.Unseen
+}
+
+func scheduleText(s []int) string {
+	var ids []string
+	for _, id := range s {
+		ids = append(ids, fmt.Sprint(id))
+	}
+	if len(ids) == 0 {
+		return "no pick"
+	}
+	return strings.Join(ids, " ")
+}
+
+type schedulerReport struct {
+	Outcomes []techniques.Outcome
+	Output   string
+}
+
+// RunScheduler interprets spec.Source's function (Transfer or AddOne, see
+// SchedulerEditOf) in a child process and runs its program under every
+// schedule, as the panel's "Try every schedule" does. An edit that is
+// refused, does not compile, panics or hits a limit returns a [*Problem];
+// cancelling ctx kills the child at once.
+func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, error) {
+	out := SchedulerOutcome{Edit: spec.edit()}
+	if err := Check(spec.Source); err != nil {
+		return out, err
+	}
+	if spec.Limits == (Limits{}) {
+		spec.Limits = DefaultLimits
+	}
+	traced, err := runEdit(ctx, schedulerJob, spec, spec.Limits, spec.Task,
+		" (every checkpoint more multiplies the schedules: try fewer)", func(r schedulerReport) error {
+			out.Outcomes, out.Output = r.Outcomes, r.Output
+			return nil
+		})
+	if err != nil {
+		return out, err
+	}
+	out.Trace = traced
+	return out, nil
+}
+
+var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, spec SchedulerSpec, report func(schedulerReport) error) error {
+	var printed bytes.Buffer
+	var p *techniques.Program
+	switch e := spec.edit(); e.Func {
+	case "Transfer":
+		p = TransferProgram(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+	case "AddOne":
+		p = CounterProgram(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+	default:
+		return errors.New("no program to check") // unreachable: spec.edit returns one of them
+	}
+	outcomes, err := p.EverySchedule(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return report(schedulerReport{Outcomes: outcomes, Output: printedHead(&printed)})
+})
