@@ -34,10 +34,15 @@ import (
 
 // env is what TestMain set up, once for every test.
 var env struct {
-	skip   string   // why the tests cannot run here, or ""
-	bin    string   // the binary under test
-	race   bool     // built with the race detector: everything runs several times slower
-	panels []string // the panel IDs, from --list-panels
+	skip string // why the tests cannot run here, or ""
+	bin  string // the binary under test
+	race bool   // built with the race detector: everything runs several times slower
+	tmp  string // a folder for the run's builds
+
+	plainOnce sync.Once
+	plain     string // a build without -race, made if a test asks (see plainLab)
+	plainErr  error
+	panels    []string // the panel IDs, from --list-panels
 }
 
 // TestMain sets up the environment: the binary (LAB_BIN, or a -race build
@@ -63,6 +68,7 @@ func setUp(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	env.tmp = tmp
 	if env.bin == "" {
 		env.bin = filepath.Join(tmp, "concurrency-lab-race")
 		build := exec.Command(cmp.Or(os.Getenv("GO"), "go"), "build", "-race", "-o", env.bin, "..")
@@ -140,6 +146,27 @@ func raceBuild(bin string) (bool, error) {
 	return false, nil
 }
 
+// plainLab returns a build of the app without the race detector: the
+// binary under test if it is one, else one built here once. Code that the
+// app interprets runs too slowly under the race detector for some tests.
+func plainLab(t *testing.T) string {
+	t.Helper()
+	bin := lab(t)
+	if !env.race {
+		return bin
+	}
+	env.plainOnce.Do(func() {
+		env.plain = filepath.Join(env.tmp, "concurrency-lab")
+		build := exec.Command(cmp.Or(os.Getenv("GO"), "go"), "build", "-o", env.plain, "..")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		env.plainErr = build.Run()
+	})
+	if env.plainErr != nil {
+		t.Fatalf("go build (without -race): %v", env.plainErr)
+	}
+	return env.plain
+}
+
 // lab returns the binary to test, or skips the test.
 func lab(t *testing.T) string {
 	t.Helper()
@@ -190,7 +217,13 @@ type result struct {
 // start runs the binary with args in a fresh home and waits for it up to limit.
 func start(t *testing.T, limit time.Duration, args ...string) result {
 	t.Helper()
-	cmd := command(lab(t), t.TempDir(), args...)
+	return startBin(t, lab(t), limit, args...)
+}
+
+// startBin is start with the binary bin.
+func startBin(t *testing.T, bin string, limit time.Duration, args ...string) result {
+	t.Helper()
+	cmd := command(bin, t.TempDir(), args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
