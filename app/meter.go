@@ -21,6 +21,9 @@ const (
 	meterRefresh = 100 * time.Millisecond // the meter's widgets change at most this often while a run is in flight
 	idleRefresh  = 5 * time.Second        // and this often while none is, unless it froze: without a GPU a redraw costs real CPU
 	meterSpan    = 5 * time.Second        // "worst" looks back this far
+	warmUp       = time.Second            // an idle window's probes count from this long after it opens
+	firstFigure  = 2 * time.Second        // and are first shown this long after, unless a stall
+	afterRedraw  = 2                      // an idle window's probes answered in this many reads of input after the meter's redraw are not counted
 	sparkBars    = 50
 	selfRedraw   = 2 * frame // a probe answered right after the meter's own redraw, and sooner than this, is not counted
 )
@@ -68,7 +71,9 @@ type meter struct {
 	sinceRun    time.Duration // the worst latency since a run last began
 	running     bool          // a run is in flight
 	lastRefresh time.Time
-	redrew      bool // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
+	opened      time.Time // when listen began: the window had opened
+	redrew      bool      // the meter changed its widgets at the last poll, so the frame painted since has its redraw in it
+	uncounted   int       // how many more idle probes are not counted after the meter's redraw
 
 	dot        *canvas.Circle
 	text       *widget.Label
@@ -163,6 +168,12 @@ func (m *meter) probe(ctx context.Context) {
 // after each time its event loop has read input, so an animation that never
 // ends and draws nothing is told of every read. Call it on the Fyne goroutine.
 func (m *meter) listen() {
+	m.opened = time.Now()
+	// The window's first frames are it being built and laid out, and the
+	// process's start-up goroutines ending: shown at once, those figures
+	// would change again five seconds later, a redraw of the whole window
+	// each time. The idle meter waits for the window to settle.
+	m.lastRefresh = m.opened.Add(firstFigure - idleRefresh)
 	a := &fyne.Animation{Duration: time.Hour, RepeatCount: fyne.AnimationRepeatForever,
 		Tick: func(float32) { m.polled(time.Now()) }}
 	a.Start()
@@ -181,14 +192,21 @@ func (m *meter) polled(now time.Time) {
 		return
 	}
 	sent := time.Unix(0, sentNs)
+	if !m.running && sent.Sub(m.opened) < warmUp {
+		return // the window was still being built (see listen); a run's probes always count
+	}
 	// Without a GPU, the frame that draws the meter's own change can take
 	// longer than a frame (80 ms with a dialog open, more on a busy
-	// machine), and the probe answered just after it would show that.
-	// Counting it would make the meter measure itself and redraw again,
+	// machine), and the probes answered in the next frame or two show that.
+	// Counting them would make the meter measure itself and redraw again,
 	// forever: an idle window would read amber or red. While idle, nothing
-	// else was drawn in that frame, so that probe is not counted. During a
-	// run the frame also drew the results, so only a short one is dropped.
-	if redrew && (!m.running || now.Sub(sent) < selfRedraw) {
+	// else was drawn then, so those probes are not counted. During a run
+	// the frame also drew the results, so only a short one is dropped.
+	if m.uncounted > 0 && !m.running {
+		m.uncounted--
+		return
+	}
+	if redrew && now.Sub(sent) < selfRedraw {
 		return
 	}
 	m.lat.add(sent, now)
@@ -204,6 +222,9 @@ func (m *meter) polled(now time.Time) {
 	}
 	m.lastRefresh = now
 	m.redrew = m.refresh(now)
+	if m.redrew {
+		m.uncounted = afterRedraw
+	}
 }
 
 // refresh redraws the meter, but only the parts whose look changed: on a

@@ -77,6 +77,9 @@ func TestIdleMeterRedrawsSeldom(t *testing.T) {
 		return m.redrew
 	}
 	answer(t0, 30*time.Millisecond) // the first figure
+	for i := range afterRedraw {    // the reads of input that drew it: not counted
+		answer(t0.Add(time.Duration(i+1)*frame), 90*time.Millisecond)
+	}
 	if answer(t0.Add(meterRefresh), 40*time.Millisecond) {
 		t.Errorf("an idle meter redrew %v after its last redraw", meterRefresh)
 	}
@@ -129,6 +132,12 @@ func TestIdleMeterDoesNotMeasureItsOwnRedraw(t *testing.T) {
 	if m.redrew {
 		t.Error("the meter redrew for the probe that measured its own redraw")
 	}
+	// Its paint can spill into the next frame: a probe raised there is not
+	// counted either.
+	answer(t0.Add(150*time.Millisecond+28*time.Millisecond), 28*time.Millisecond)
+	if got := m.lat.worst(); got != 5*time.Millisecond {
+		t.Errorf("worst = %v: a probe raised %v after the meter's redraw was counted", got, 150*time.Millisecond)
+	}
 	// With no redraw before it, the same wait is a stall, shown at once.
 	answer(t0.Add(300*time.Millisecond), 150*time.Millisecond)
 	if got := m.lat.worst(); got != 150*time.Millisecond {
@@ -175,5 +184,45 @@ func TestRunningMeterDoesNotRedrawAtEveryFrame(t *testing.T) {
 	m.polled(time.Unix(0, sent).Add(800 * time.Millisecond))
 	if got := m.lat.worst(); got != 800*time.Millisecond {
 		t.Errorf("worst = %v, want the 800ms freeze that began just after a redraw", got)
+	}
+}
+
+// An idle window's first second is it being built: its probes are not
+// counted, and the first figure waits until the window has settled, so it
+// is not redrawn again five seconds later. A run's probes always count.
+func TestIdleMeterWaitsForTheWindowToSettle(t *testing.T) {
+	test.NewTempApp(t)
+	m := newMeter()
+	t0 := time.Now()
+	m.opened = t0
+	m.lastRefresh = t0.Add(firstFigure - idleRefresh) // as listen sets it
+	answer := func(sentAt, late time.Duration) {
+		m.pending.Store(t0.Add(sentAt).UnixNano())
+		m.polled(t0.Add(sentAt + late))
+	}
+	answer(warmUp/2, 40*time.Millisecond)
+	if n := len(m.lat.samples); n != 0 || m.redrew {
+		t.Errorf("a probe of the window's first second was counted (%d samples, redrew %v)", n, m.redrew)
+	}
+	answer(warmUp+100*time.Millisecond, 5*time.Millisecond)
+	if n := len(m.lat.samples); n != 1 {
+		t.Errorf("%d samples after the first second, want 1", n)
+	}
+	if m.redrew {
+		t.Errorf("the meter showed a figure before %v", firstFigure)
+	}
+	answer(firstFigure+100*time.Millisecond, 5*time.Millisecond)
+	if !m.redrew {
+		t.Errorf("the meter showed no figure %v after the window opened", firstFigure)
+	}
+
+	m2 := newMeter()
+	m2.opened = t0
+	m2.busy(true) // a run begun in the first second (--autorun starts one at 400 ms)
+	sent := t0.Add(300 * time.Millisecond)
+	m2.pending.Store(sent.UnixNano())
+	m2.polled(sent.Add(800 * time.Millisecond))
+	if got := m2.lat.worst(); got != 800*time.Millisecond {
+		t.Errorf("worst = %v, want the 800ms freeze of a run begun in the first second", got)
 	}
 }
