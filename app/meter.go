@@ -123,8 +123,10 @@ func (m *meter) busy(b bool) {
 	if b {
 		m.sinceRun = 0
 		// A blocking run freezes the window right after this: the probe
-		// raised now measures all of it.
+		// raised now measures all of it. It ends before the probe is
+		// answered, so nothing that drops an idle probe may drop it.
 		m.pending.CompareAndSwap(0, time.Now().UnixNano())
+		m.opened, m.uncounted = time.Time{}, 0
 	}
 	if !b && m.running {
 		m.lastRefresh = time.Time{} // show how the run ended at the next probe
