@@ -86,8 +86,19 @@ type (
 	addOneFunc   = func(g *step.G, s *step.Counter)
 )
 
-// bank is the transfers' shared state: a and b, 100 each.
-type bank struct{ a, b step.Account }
+// bank is the transfers' shared state: a and b, 100 each, and the
+// transfer of this run (see freshly).
+type bank struct {
+	a, b     step.Account
+	transfer transferFunc
+}
+
+// tally is the counter programs' shared state: the counter, and the addOne
+// of this run.
+type tally struct {
+	c      step.Counter
+	addOne addOneFunc
+}
 
 // TransferRight and CounterRight are the outcomes of a schedule that ends
 // right: both transfers done, every balance back where it was; both
@@ -102,9 +113,15 @@ const (
 // b to a. Like every edited program, its g.Lock is a switch point too (see
 // techniques.EditedProgram).
 func TransferProgram(transfer transferFunc) *techniques.Program {
+	return transferProgram(func() transferFunc { return transfer })
+}
+
+// transferProgram is TransferProgram with a transfer made anew for each
+// run: newTransfer is called as the run starts.
+func transferProgram(newTransfer func() transferFunc) *techniques.Program {
 	return techniques.EditedProgram("Deadlock, your version",
 		func() *bank {
-			b := &bank{}
+			b := &bank{transfer: newTransfer()}
 			b.a.ID, b.b.ID = 1, 2
 			b.a.Mu.Name, b.b.Mu.Name = "a.Mu", "b.Mu"
 			b.a.Balance, b.b.Balance = 100, 100
@@ -116,20 +133,26 @@ func TransferProgram(transfer transferFunc) *techniques.Program {
 		func(s *bank) string {
 			return fmt.Sprintf("both transfers done: a = %d, b = %d", s.a.Balance, s.b.Balance)
 		},
-		func(g *step.G, s *bank) { transfer(g, &s.a, &s.b) },
-		func(g *step.G, s *bank) { transfer(g, &s.b, &s.a) })
+		func(g *step.G, s *bank) { s.transfer(g, &s.a, &s.b) },
+		func(g *step.G, s *bank) { s.transfer(g, &s.b, &s.a) })
 }
 
 // CounterProgram is the scheduler panel's Lost update program with addOne
 // in place of its own: two goroutines each add one to a counter at 0.
 func CounterProgram(addOne addOneFunc) *techniques.Program {
+	return counterProgram(func() addOneFunc { return addOne })
+}
+
+// counterProgram is CounterProgram with an addOne made anew for each run.
+func counterProgram(newAddOne func() addOneFunc) *techniques.Program {
 	return techniques.EditedProgram("Lost update, your version",
-		func() *step.Counter { return &step.Counter{Mu: step.Lock{Name: "Mu"}} },
-		func(s *step.Counter) []techniques.Var {
-			return []techniques.Var{{Name: "counter", Value: fmt.Sprint(s.Value())}}
+		func() *tally { return &tally{c: step.Counter{Mu: step.Lock{Name: "Mu"}}, addOne: newAddOne()} },
+		func(s *tally) []techniques.Var {
+			return []techniques.Var{{Name: "counter", Value: fmt.Sprint(s.c.Value())}}
 		},
-		func(s *step.Counter) string { return fmt.Sprintf("counter = %d", s.Value()) },
-		addOne, addOne)
+		func(s *tally) string { return fmt.Sprintf("counter = %d", s.c.Value()) },
+		func(g *step.G, s *tally) { s.addOne(g, &s.c) },
+		func(g *step.G, s *tally) { s.addOne(g, &s.c) })
 }
 
 // SchedulerSpec is one request to check an edit of a scheduler program.
@@ -203,7 +226,7 @@ func (o SchedulerOutcome) Verdict() string {
 // Checked says what the checker tried, and what it cannot see.
 func (o SchedulerOutcome) Checked() string {
 	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one switch point to the next, the switch points being " + o.Edit.Switches + " — " +
-		"each run for real, interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
+		"each run for real, from a fresh start (your package-level variables too), interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
 		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one of the two goroutines moves at a time (a goroutine your version starts itself is not stepped). " +
 		o.Edit.Unseen
 }
@@ -254,9 +277,9 @@ var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, s
 	var p *techniques.Program
 	switch e := spec.edit(); e.Func {
 	case "Transfer":
-		p = TransferProgram(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+		p = transferProgram(freshly(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed), spec.Source, e.Func, &printed))
 	case "AddOne":
-		p = CounterProgram(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+		p = counterProgram(freshly(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed), spec.Source, e.Func, &printed))
 	default:
 		return errors.New("no program to check") // unreachable: spec.edit returns one of them
 	}
@@ -266,3 +289,24 @@ var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, s
 	}
 	return report(schedulerReport{Outcomes: outcomes, Output: printedHead(&printed)})
 })
+
+// freshly returns first, then, at each later call, src's function name
+// interpreted anew: each run of the program starts, as a real program does,
+// with the edit's package-level variables new. Kept from one schedule to the
+// next, a lock the edit declares at package level (var mu step.Lock) would
+// still be held by a goroutine of an earlier run, ended mid-schedule, and a
+// right version would be counted as deadlocking.
+func freshly[F any](first F, src, name string, printed *bytes.Buffer) func() F {
+	used := false
+	return func() F {
+		if !used {
+			used = true
+			return first
+		}
+		fn, err := compile(src, "sched", name, printed)
+		if err != nil { // it compiled once: it compiles again
+			stop(&Problem{Kind: Failed, Msg: err.Error()})
+		}
+		return fn.Interface().(F)
+	}
+}

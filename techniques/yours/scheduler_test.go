@@ -54,6 +54,21 @@ const noCheckpoints = `	g.Lock(&from.Mu)
 	g.Lock(&to.Mu)
 `
 
+// globalTransfer holds one lock, declared at package level (globalLock),
+// around both accounts' locks: only one transfer at a time, so no cycle.
+const globalTransfer = `	g.Checkpoint()
+	g.Lock(&mu)
+	defer g.Unlock(&mu)
+	g.Checkpoint()
+	g.Lock(&from.Mu)
+	g.Lock(&to.Mu)
+`
+
+// globalLock declares mu, a lock at package level, before the function.
+func globalLock(src string) string {
+	return strings.Replace(src, "\nfunc ", "\nvar mu step.Lock\n\nfunc ", 1)
+}
+
 // panelProgram is the scheduler panel's program of that name.
 func panelProgram(name string) *techniques.Program {
 	for _, p := range techniques.Programs() {
@@ -156,6 +171,7 @@ func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
 		{"no checkpoints", counterEdit(t, "\tv := s.Load(g)\n\ts.Store(g, v+1)\n"), false},
 		{"one atomic add", counterEdit(t, "\tg.Checkpoint()\n\ts.Add(g, 1)\n"), true},
 		{"a lock around the steps", counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&s.Mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), true},
+		{"a global lock around the steps", globalLock(counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&mu)\n")), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +202,7 @@ func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 		{"the original locks its source first", SchedulerTemplate, false},
 		{"ordered locks", transferEdit(t, orderedLocks), true},
 		{"no checkpoints", transferEdit(t, noCheckpoints), false},
+		{"one global lock around both", globalLock(transferEdit(t, globalTransfer)), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
