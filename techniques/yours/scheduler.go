@@ -242,6 +242,48 @@ func scheduleText(s []int) string {
 	return strings.Join(ids, " ")
 }
 
+// steppedOnly refuses, in an edit of a scheduler program, the ways two
+// goroutines can meet that the stepping runtime cannot see: package sync
+// (a Mutex, a WaitGroup), channels, and package sync/atomic. The scheduler
+// hands the turn to one goroutine and waits until it reaches a switch
+// point; one that waits instead on a sync.Mutex held by the other, parked,
+// never gets there, and the check would run into its time limit calling a
+// right version a deadlock. An atomic operation is no switch point, so the
+// orders around it would not all be tried. A step.Lock, locked with g.Lock,
+// and the counter's methods are what the scheduler sees.
+func steppedOnly(src string) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "yours.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil // Check has said why
+	}
+	var p *Problem
+	ast.Inspect(f, func(n ast.Node) bool {
+		what := ""
+		switch n := n.(type) {
+		case *ast.ImportSpec:
+			if n.Path.Value == `"sync"` || n.Path.Value == `"sync/atomic"` {
+				what = "import " + n.Path.Value
+			}
+		case *ast.ChanType, *ast.SendStmt, *ast.SelectStmt:
+			what = "a channel"
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				what = "a channel"
+			}
+		}
+		if what != "" && p == nil {
+			p = &Problem{Kind: Refused, Line: fset.Position(n.Pos()).Line, Msg: what + " is not allowed here: the scheduler switches goroutines only at its switch points, and cannot see a goroutine wait on a sync.Mutex, a WaitGroup or a channel (it would wait for that goroutine for ever), nor switch at an atomic operation of yours. " +
+				"Lock a step.Lock with g.Lock (one for all: var mu step.Lock at package level), or use the counter's Add."}
+		}
+		return p == nil
+	})
+	if p != nil {
+		return p
+	}
+	return nil
+}
+
 type schedulerReport struct {
 	Outcomes []techniques.Outcome
 	Output   string
@@ -255,6 +297,9 @@ type schedulerReport struct {
 func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, error) {
 	out := SchedulerOutcome{Edit: spec.edit()}
 	if err := Check(spec.Source); err != nil {
+		return out, err
+	}
+	if err := steppedOnly(spec.Source); err != nil {
 		return out, err
 	}
 	if spec.Limits == (Limits{}) {

@@ -246,6 +246,17 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 		{"os/exec", "package sched\n\nimport \"os/exec\"\n", Refused, 3, `"os/exec"`},
 		{"a panic", transferEdit(t, "\tvar m map[int]int\n\tm[from.ID] = to.ID\n"), Panicked, 0, "nil map"},
 		{"endless loop", transferEdit(t, "\tfor {\n\t}\n"), TimeLimit, 0, ""},
+		// A right version in compiled Go, but the scheduler cannot see a
+		// goroutine wait on a sync.Mutex or a channel.
+		{"a sync.Mutex", "package sched\n\nimport (\n\t\"sync\"\n\n\t\"concurrencylab/techniques/yours/step\"\n)\n\nvar mu sync.Mutex\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n\tg.Unlock(&from.Mu)\n}\n",
+			Refused, 4, `import "sync" is not allowed here`},
+		{"a channel as a lock", "package sched\n\nimport \"concurrencylab/techniques/yours/step\"\n\nvar sem = make(chan int, 1)\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tsem <- 1\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n\tg.Unlock(&from.Mu)\n\t<-sem\n}\n",
+			Refused, 5, "a channel is not allowed here"},
+		{"an atomic flag", "package sched\n\nimport (\n\t\"sync/atomic\"\n\n\t\"concurrencylab/techniques/yours/step\"\n)\n\nvar busy int32\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tfor !atomic.CompareAndSwapInt32(&busy, 0, 1) {\n\t\tg.Checkpoint()\n\t}\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tatomic.StoreInt32(&busy, 0)\n}\n",
+			Refused, 4, `import "sync/atomic" is not allowed here`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,7 +22,9 @@ import "concurrencylab/techniques/yours/step"
 // each g.Lock: leaving a checkpoint out does not take those switches away.
 // Keep Transfer's signature, and touch a Balance only while holding its
 // account's Mu: code between two switches runs as one step, so the checker
-// cannot see a data race there.
+// cannot see a data race there. Lock with g.Lock, an account's Mu or a
+// step.Lock of your own: sync, sync/atomic and channels are refused, as the
+// scheduler cannot see a goroutine wait on them.
 func Transfer(g *step.G, from, to *step.Account) {
 	g.Checkpoint()
 	g.Lock(&from.Mu)
