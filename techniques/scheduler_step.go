@@ -458,6 +458,16 @@ type Outcome struct {
 	Example   []int
 }
 
+// MaxPicks bounds a schedule's length for EverySchedule. The programs'
+// schedules end in a dozen picks; one that goes on past MaxPicks is a
+// goroutine in a loop that waits for the other (spinning on a flag), which the
+// scheduler, trying every choice, can pick again and again for ever.
+const MaxPicks = 100
+
+// ErrEndless is EverySchedule's error for a program whose schedules need
+// not end, and so cannot all be tried.
+var ErrEndless = errors.New("a schedule that need not end")
+
 // EverySchedule runs p under every schedule of its checkpoints — every order
 // in which its goroutines can take their steps from one checkpoint to the
 // next — each for real on fresh goroutines, and counts the schedules that
@@ -488,6 +498,10 @@ func (p *Program) EverySchedule(ctx context.Context, progress func(schedules int
 				progress(total)
 			}
 			return nil
+		}
+		if len(prefix) >= MaxPicks {
+			return fmt.Errorf("%w: the schedule %s … has %d picks and has not ended. A goroutine that loops until the other has moved (spinning on a flag, with a switch point in the loop) can be picked again and again while the other never is. Go's scheduler would run the other in time; here every choice is tried, that one too, so there is no end to the schedules to try. Wait with g.Lock instead: it parks the goroutine until the lock is free",
+				ErrEndless, strings.Trim(fmt.Sprint(prefix[:10]), "[]"), len(prefix))
 		}
 		for _, g := range s.Goroutines {
 			if g.State == Ready {

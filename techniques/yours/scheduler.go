@@ -329,6 +329,9 @@ var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, s
 		return errors.New("no program to check") // unreachable: spec.edit returns one of them
 	}
 	outcomes, err := p.EverySchedule(ctx, nil)
+	if errors.Is(err, techniques.ErrEndless) {
+		stop(&Problem{Kind: Failed, Msg: err.Error()})
+	}
 	if err != nil {
 		return err
 	}

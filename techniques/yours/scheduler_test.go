@@ -273,6 +273,30 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 	}
 }
 
+// spinLock waits in a loop, with a checkpoint in it, until a flag is
+// down. (In compiled Go the flag is a data race; here the test and the set
+// are one step.)
+const spinLock = `	for busy {
+		g.Checkpoint()
+	}
+	busy = true
+	defer func() { busy = false }()
+	g.Lock(&from.Mu)
+	g.Lock(&to.Mu)
+`
+
+func TestSchedulerSaysASpinLocksSchedulesNeedNotEnd(t *testing.T) {
+	t.Parallel()
+	src := strings.Replace(transferEdit(t, spinLock), "\nfunc ", "\nvar busy bool\n\nfunc ", 1)
+	lim := DefaultLimits
+	lim.Wall = time.Minute
+	out, err := RunScheduler(context.Background(), SchedulerSpec{Source: src, Limits: lim})
+	p, ok := errors.AsType[*Problem](err)
+	if !ok || p.Kind != Failed || !strings.Contains(p.Msg, "picks and has not ended") || !strings.Contains(p.Msg, "loops until the other has moved") {
+		t.Errorf("a spin lock: %v (verdict %q); want a problem saying its schedules need not end", err, out.Verdict())
+	}
+}
+
 func TestSchedulerChecksTheProgramAsked(t *testing.T) {
 	t.Parallel()
 	_, err := RunScheduler(context.Background(), SchedulerSpec{Source: SchedulerTemplate, Func: "AddOne"})
