@@ -46,7 +46,8 @@ var SchedulerEdits = []SchedulerEdit{
 	{"Deadlock", "Transfer", "func(g *step.G, from, to *step.Account)", SchedulerTemplate,
 		TransferRight, "end with wrong balances", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
 		"each g.Checkpoint() and each g.Lock",
-		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen."},
+		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen. " +
+			"Only Transfer(g, a, b) and Transfer(g, b, a) run, never a transfer from an account to itself, which would lock its Mu twice and wait for ever (a step.Lock, like a sync.Mutex, is not reentrant)."},
 	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
 		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
 		"each g.Checkpoint(), each g.Lock, and each Load, Store and Add of the counter",
