@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strings"
 
 	"concurrencylab/techniques"
@@ -44,9 +45,9 @@ type SchedulerEdit struct {
 // SchedulerEdits are the scheduler panel's editable programs.
 var SchedulerEdits = []SchedulerEdit{
 	{"Deadlock", "Transfer", "func(g *step.G, from, to *step.Account)", SchedulerTemplate,
-		TransferRight, "end with wrong balances", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
+		TransferRight, "end with wrong balances or a data race", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
 		"each g.Checkpoint() and each g.Lock",
-		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen. " +
+		"What runs between two switch points runs as one step, so a data race is seen only as a Balance both goroutines change with no one lock held in every step that changes it (counted as going wrong); a read without the lock, or a write outside it in a step that takes or releases it, is not seen. " +
 			"Only Transfer(g, a, b) and Transfer(g, b, a) run, never a transfer from an account to itself, which would lock its Mu twice and wait for ever (a step.Lock, like a sync.Mutex, is not reentrant)."},
 	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
 		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
@@ -92,6 +93,43 @@ type (
 type bank struct {
 	a, b     step.Account
 	transfer transferFunc
+	wa, wb   writes // what the steps wrote to a and b (see watch)
+	race     string // the first data race seen, if any
+}
+
+// writes is what is known of the steps that changed one balance.
+type writes struct {
+	last    int          // the balance after the last step
+	by      [3]bool      // the goroutines (1, 2) whose steps changed it
+	locks   []*step.Lock // the locks held at some moment of every such step
+	changed bool
+}
+
+// watch sees, at the end of each step, which balances the step changed,
+// and under which locks (the lockset idea of Eraser, the race detector of
+// Savage et al.): a balance both goroutines changed with no one lock held in
+// every step that changed it was written with no lock ordering the writes,
+// a data race, whatever the balances come to. A read is not seen, nor a
+// write outside the lock in a step that takes or releases it.
+func (s *bank) watch(g *step.G, locks []*step.Lock) {
+	for _, x := range []struct {
+		name string
+		acc  *step.Account
+		w    *writes
+	}{{"a", &s.a, &s.wa}, {"b", &s.b, &s.wb}} {
+		if x.acc.Balance == x.w.last {
+			continue
+		}
+		x.w.last, x.w.by[g.ID] = x.acc.Balance, true
+		if !x.w.changed {
+			x.w.locks, x.w.changed = slices.Clone(locks), true
+		} else {
+			x.w.locks = slices.DeleteFunc(x.w.locks, func(m *step.Lock) bool { return !slices.Contains(locks, m) })
+		}
+		if x.w.by[1] && x.w.by[2] && len(x.w.locks) == 0 && s.race == "" {
+			s.race = fmt.Sprintf("%s.Balance changed by both goroutines with no lock held in every step that changed it", x.name)
+		}
+	}
 }
 
 // tally is the counter programs' shared state: the counter, and the addOne
@@ -120,22 +158,28 @@ func TransferProgram(transfer transferFunc) *techniques.Program {
 // transferProgram is TransferProgram with a transfer made anew for each
 // run: newTransfer is called as the run starts.
 func transferProgram(newTransfer func() transferFunc) *techniques.Program {
-	return techniques.EditedProgram("Deadlock, your version",
+	p := techniques.EditedProgram("Deadlock, your version",
 		func() *bank {
 			b := &bank{transfer: newTransfer()}
 			b.a.ID, b.b.ID = 1, 2
 			b.a.Mu.Name, b.b.Mu.Name = "a.Mu", "b.Mu"
 			b.a.Balance, b.b.Balance = 100, 100
+			b.wa.last, b.wb.last = 100, 100
 			return b
 		},
 		func(s *bank) []techniques.Var {
 			return []techniques.Var{{Name: "a.Balance", Value: fmt.Sprint(s.a.Balance)}, {Name: "b.Balance", Value: fmt.Sprint(s.b.Balance)}}
 		},
 		func(s *bank) string {
+			if s.race != "" {
+				return "a data race: " + s.race
+			}
 			return fmt.Sprintf("both transfers done: a = %d, b = %d", s.a.Balance, s.b.Balance)
 		},
 		func(g *step.G, s *bank) { s.transfer(g, &s.a, &s.b) },
 		func(g *step.G, s *bank) { s.transfer(g, &s.b, &s.a) })
+	techniques.WatchSteps(p, func(g *step.G, locks []*step.Lock, s *bank) { s.watch(g, locks) })
+	return p
 }
 
 // CounterProgram is the scheduler panel's Lost update program with addOne
@@ -263,8 +307,8 @@ func steppedOnly(src string) error {
 		what := ""
 		switch n := n.(type) {
 		case *ast.ImportSpec:
-			if n.Path.Value == `"sync"` || n.Path.Value == `"sync/atomic"` {
-				what = "import " + n.Path.Value
+			if path := strings.Trim(n.Path.Value, "`\""); path == "sync" || path == "sync/atomic" {
+				what = fmt.Sprintf("import %q", path)
 			}
 		case *ast.ChanType, *ast.SendStmt, *ast.SelectStmt:
 			what = "a channel"

@@ -171,6 +171,7 @@ func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
 		{"no checkpoints", counterEdit(t, "\tv := s.Load(g)\n\ts.Store(g, v+1)\n"), false},
 		{"one atomic add", counterEdit(t, "\tg.Checkpoint()\n\ts.Add(g, 1)\n"), true},
 		{"a lock around the steps", counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&s.Mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), true},
+		{"a lock only around the store", counterEdit(t, "\tg.Checkpoint()\n\tv := s.Load(g)\n\tg.Lock(&s.Mu)\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), false},
 		{"a global lock around the steps", globalLock(counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&mu)\n")), true},
 	}
 	for _, tt := range tests {
@@ -192,17 +193,32 @@ func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
 	}
 }
 
+// transferWith ends the transfer after body, which does the whole
+// transfer; the template's own tail is left in a function never called.
+func transferWith(t *testing.T, body string) string {
+	t.Helper()
+	return transferEdit(t, body+"}\n\nfunc unused(g *step.G, from, to *step.Account) {\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n")
+}
+
 func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
 		src    string
 		solved bool
+		wrong  string // if set, what the verdict says went wrong, instead of a deadlock
 	}{
-		{"the original locks its source first", SchedulerTemplate, false},
-		{"ordered locks", transferEdit(t, orderedLocks), true},
-		{"no checkpoints", transferEdit(t, noCheckpoints), false},
-		{"one global lock around both", globalLock(transferEdit(t, globalTransfer)), true},
+		{"the original locks its source first", SchedulerTemplate, false, ""},
+		{"ordered locks", transferEdit(t, orderedLocks), true, ""},
+		{"no checkpoints", transferEdit(t, noCheckpoints), false, ""},
+		{"one global lock around both", globalLock(transferEdit(t, globalTransfer)), true, ""},
+		{"one global lock alone", globalLock(transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&mu)\n")), true, ""},
+		{"one account locked at a time", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tfrom.Balance -= 10\n\tg.Unlock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n"), true, ""},
+		// Right balances in every schedule, as the steps have no switch
+		// point inside them, but a data race in compiled Go.
+		{"no locks at all", transferWith(t, "\tg.Checkpoint()\n\tfrom.Balance -= 10\n\tto.Balance += 10\n"), false, "a data race: "},
+		{"only the source locked", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&from.Mu)\n"), false, "a data race: a.Balance"},
+		{"locks, but not around the balances", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tg.Unlock(&from.Mu)\n\tg.Checkpoint()\n\tfrom.Balance -= 10\n\tto.Balance += 10\n"), false, "a data race: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,7 +232,10 @@ func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 			if out.Solved() != tt.solved || out.Schedules() == 0 {
 				t.Errorf("verdict %q: solved %v, want %v", out.Verdict(), out.Solved(), tt.solved)
 			}
-			if !tt.solved && (out.Deadlocks() == 0 || !strings.Contains(out.Verdict(), "deadlock")) {
+			if tt.wrong != "" && (out.Wrong() == 0 || !strings.Contains(out.Verdict(), tt.wrong)) {
+				t.Errorf("verdict %q: want some schedules to end with %q", out.Verdict(), tt.wrong)
+			}
+			if !tt.solved && tt.wrong == "" && (out.Deadlocks() == 0 || !strings.Contains(out.Verdict(), "deadlock")) {
 				t.Errorf("verdict %q: want some schedules deadlocked", out.Verdict())
 			}
 			if tt.solved && out.Right() != out.Schedules() {
@@ -332,5 +351,5 @@ func ExampleRunScheduler() {
 		return
 	}
 	fmt.Println(out.Verdict())
-	// Output: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right with both transfers done: a = 100, b = 100
+	// Output: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances or a data race, 2 end right with both transfers done: a = 100, b = 100
 }
