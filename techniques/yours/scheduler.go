@@ -52,7 +52,7 @@ var SchedulerEdits = []SchedulerEdit{
 	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
 		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
 		"each g.Checkpoint(), each g.Lock, and each Load, Store and Add of the counter",
-		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step."},
+		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step; a variable of your own that both goroutines share is not, and a data race on it is not seen."},
 }
 
 // edit is the program spec asks to check.
