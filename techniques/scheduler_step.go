@@ -81,7 +81,11 @@ type G struct {
 	blocked func() bool   // while blocked: still blocked?
 	why     func() string // while blocked: on what
 	locals  []Var
-	parked  bool // it has done nothing through g since its last checkpoint
+	parked  bool    // it has done nothing through g since its last checkpoint
+	holds   []*Lock // the locks it holds
+	// stepLocks are the locks it held at some moment of its current step,
+	// from its last switch point to now (see WatchSteps).
+	stepLocks []*Lock
 
 	// Free runs, under run.mu.
 	wake     chan struct{}
@@ -144,6 +148,7 @@ func (g *G) Lock(m *Lock) {
 			func() string { return fmt.Sprintf("waits for %s, held by goroutine %d", m.Name, m.holder.ID) })
 	}
 	m.holder = g
+	g.holds, g.stepLocks = append(g.holds, m), append(g.stepLocks, m)
 }
 
 // Unlock unlocks m.
@@ -154,6 +159,9 @@ func (g *G) Unlock(m *Lock) {
 	}
 	g.parked = false
 	m.holder = nil
+	if i := slices.Index(g.holds, m); i >= 0 {
+		g.holds = slices.Delete(g.holds, i, i+1)
+	}
 }
 
 // Send sends v on c, and waits until a receiver has taken it.
@@ -210,6 +218,7 @@ func (g *G) block(line int, blocked func() bool, why func() string) {
 // A cancelled run ends the goroutine here, wherever it is parked.
 func (g *G) pause() {
 	r := g.run
+	g.endStep()
 	select {
 	case r.stopped <- g:
 	case <-r.ctx.Done():
@@ -220,6 +229,16 @@ func (g *G) pause() {
 	case <-r.ctx.Done():
 		runtime.Goexit()
 	}
+}
+
+// endStep ends g's step as it hands back the turn: a program that watches
+// its steps sees what this one did, and the next starts with the locks g
+// holds now.
+func (g *G) endStep() {
+	if f := g.run.prog.afterStep; f != nil {
+		f(g, g.stepLocks, g.run.shared)
+	}
+	g.stepLocks = append(g.stepLocks[:0], g.holds...)
 }
 
 func (g *G) pickable() bool {
@@ -342,6 +361,7 @@ func (g *G) main() {
 	defer g.run.wg.Done()
 	g.body(g) // a cancelled run leaves it with runtime.Goexit, skipping what follows
 	if g.run.stepped {
+		g.endStep()
 		g.state, g.line = Done, 0
 		select {
 		case g.run.stopped <- g:
@@ -458,6 +478,16 @@ type Outcome struct {
 	Example   []int
 }
 
+// MaxPicks bounds a schedule's length for EverySchedule. The programs'
+// schedules end in a dozen picks; one that goes on past MaxPicks is a
+// goroutine in a loop that waits for the other (spinning on a flag), which the
+// scheduler, trying every choice, can pick again and again for ever.
+const MaxPicks = 100
+
+// ErrEndless is EverySchedule's error for a program whose schedules need
+// not end, and so cannot all be tried.
+var ErrEndless = errors.New("a schedule that need not end")
+
 // EverySchedule runs p under every schedule of its checkpoints — every order
 // in which its goroutines can take their steps from one checkpoint to the
 // next — each for real on fresh goroutines, and counts the schedules that
@@ -488,6 +518,10 @@ func (p *Program) EverySchedule(ctx context.Context, progress func(schedules int
 				progress(total)
 			}
 			return nil
+		}
+		if len(prefix) >= MaxPicks {
+			return fmt.Errorf("%w: the schedule %s … has %d picks and has not ended. A goroutine that loops until the other has moved (spinning on a flag, with a switch point in the loop) can be picked again and again while the other never is. Go's scheduler would run the other in time; here every choice is tried, that one too, so there is no end to the schedules to try. Wait with g.Lock instead: it parks the goroutine until the lock is free",
+				ErrEndless, strings.Trim(fmt.Sprint(prefix[:10]), "[]"), len(prefix))
 		}
 		for _, g := range s.Goroutines {
 			if g.State == Ready {
@@ -603,6 +637,7 @@ type Program struct {
 	// switchAtLock makes every g.Lock a checkpoint too, unless the
 	// goroutine is already at one (see EditedProgram).
 	switchAtLock bool
+	afterStep    func(g *G, locks []*Lock, shared any) // see WatchSteps
 }
 
 // Goroutine is one goroutine of a program: the function it runs.
@@ -639,7 +674,8 @@ func program[S any](name, story string, newShared func() *S, vars func(*S) []Var
 // the last one. A real goroutine can be switched out just before any Lock:
 // an edit that left out the checkpoint between two Locks must not hide the
 // schedules that deadlock. Other code between checkpoints still runs as
-// one step, so the search cannot see a data race there.
+// one step, so the search cannot see a data race there, except what the
+// program's WatchSteps sees at the end of each step.
 func EditedProgram[S any](name string, newShared func() *S, vars func(*S) []Var, outcome func(*S) string, bodies ...func(*G, *S)) *Program {
 	var gs []Goroutine
 	for i, b := range bodies {
@@ -648,6 +684,15 @@ func EditedProgram[S any](name string, newShared func() *S, vars func(*S) []Var,
 	p := program(name, "", newShared, vars, outcome, nil, gs...).Program
 	p.switchAtLock = true
 	return p
+}
+
+// WatchSteps has f called at the end of each step of a stepped run of p,
+// by the goroutine g that took the step, before any other moves: locks are
+// those g held at some moment of the step. An edited program uses it to see
+// what each step wrote, and under which locks, where its own code cannot
+// be made to switch.
+func WatchSteps[S any](p *Program, f func(g *G, locks []*Lock, shared *S)) {
+	p.afterStep = func(g *G, locks []*Lock, shared any) { f(g, locks, shared.(*S)) }
 }
 
 // typedProgram lets Programs add challenges that read the typed shared state.

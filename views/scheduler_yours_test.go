@@ -38,7 +38,7 @@ func TestSchedulerCodeCheckerJudgesEverySchedule(t *testing.T) {
 	test.Tap(check)
 	v.runs.Wait()
 	// As the panel's Deadlock program: 6 schedules, 4 of them deadlock.
-	if want := "Your Transfer: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right"; !strings.Contains(v.yours.note.Text, want) {
+	if want := "Your Transfer: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances or a data race, 2 end right"; !strings.Contains(v.yours.note.Text, want) {
 		t.Errorf("the original checked: %q, want %q", v.yours.note.Text, want)
 	}
 	if fyne.CurrentApp().Preferences().Bool(v.yours.edits[0].solved) {

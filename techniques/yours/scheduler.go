@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strings"
 
 	"concurrencylab/techniques"
@@ -44,13 +45,14 @@ type SchedulerEdit struct {
 // SchedulerEdits are the scheduler panel's editable programs.
 var SchedulerEdits = []SchedulerEdit{
 	{"Deadlock", "Transfer", "func(g *step.G, from, to *step.Account)", SchedulerTemplate,
-		TransferRight, "end with wrong balances", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
+		TransferRight, "end with wrong balances or a data race", "goroutine 1 calling Transfer(g, a, b) and goroutine 2 Transfer(g, b, a)",
 		"each g.Checkpoint() and each g.Lock",
-		"What runs between two switch points runs as one step, so a data race there (a Balance touched without its lock) is not seen."},
+		"What runs between two switch points runs as one step, so a data race is seen only as a Balance both goroutines change with no one lock held in every step that changes it (counted as going wrong); a read without the lock, or a write outside it in a step that takes or releases it, is not seen. " +
+			"Only Transfer(g, a, b) and Transfer(g, b, a) run, never a transfer from an account to itself, which would lock its Mu twice and wait for ever (a step.Lock, like a sync.Mutex, is not reentrant)."},
 	{"Lost update", "AddOne", "func(g *step.G, s *step.Counter)", CounterTemplate,
 		CounterRight, "lose an update", "both goroutines calling AddOne(g, counter)",
 		"each g.Checkpoint(), each g.Lock, and each Load, Store and Add of the counter",
-		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step."},
+		"The counter is reached only through its methods, each a switch point, so no access to it runs hidden inside another step; a variable of your own that both goroutines share is not, and a data race on it is not seen."},
 }
 
 // edit is the program spec asks to check.
@@ -86,8 +88,56 @@ type (
 	addOneFunc   = func(g *step.G, s *step.Counter)
 )
 
-// bank is the transfers' shared state: a and b, 100 each.
-type bank struct{ a, b step.Account }
+// bank is the transfers' shared state: a and b, 100 each, and the
+// transfer of this run (see freshly).
+type bank struct {
+	a, b     step.Account
+	transfer transferFunc
+	wa, wb   writes // what the steps wrote to a and b (see watch)
+	race     string // the first data race seen, if any
+}
+
+// writes is what is known of the steps that changed one balance.
+type writes struct {
+	last    int          // the balance after the last step
+	by      [3]bool      // the goroutines (1, 2) whose steps changed it
+	locks   []*step.Lock // the locks held at some moment of every such step
+	changed bool
+}
+
+// watch sees, at the end of each step, which balances the step changed,
+// and under which locks (the lockset idea of Eraser, the race detector of
+// Savage et al.): a balance both goroutines changed with no one lock held in
+// every step that changed it was written with no lock ordering the writes,
+// a data race, whatever the balances come to. A read is not seen, nor a
+// write outside the lock in a step that takes or releases it.
+func (s *bank) watch(g *step.G, locks []*step.Lock) {
+	for _, x := range []struct {
+		name string
+		acc  *step.Account
+		w    *writes
+	}{{"a", &s.a, &s.wa}, {"b", &s.b, &s.wb}} {
+		if x.acc.Balance == x.w.last {
+			continue
+		}
+		x.w.last, x.w.by[g.ID] = x.acc.Balance, true
+		if !x.w.changed {
+			x.w.locks, x.w.changed = slices.Clone(locks), true
+		} else {
+			x.w.locks = slices.DeleteFunc(x.w.locks, func(m *step.Lock) bool { return !slices.Contains(locks, m) })
+		}
+		if x.w.by[1] && x.w.by[2] && len(x.w.locks) == 0 && s.race == "" {
+			s.race = fmt.Sprintf("%s.Balance changed by both goroutines with no lock held in every step that changed it", x.name)
+		}
+	}
+}
+
+// tally is the counter programs' shared state: the counter, and the addOne
+// of this run.
+type tally struct {
+	c      step.Counter
+	addOne addOneFunc
+}
 
 // TransferRight and CounterRight are the outcomes of a schedule that ends
 // right: both transfers done, every balance back where it was; both
@@ -102,34 +152,52 @@ const (
 // b to a. Like every edited program, its g.Lock is a switch point too (see
 // techniques.EditedProgram).
 func TransferProgram(transfer transferFunc) *techniques.Program {
-	return techniques.EditedProgram("Deadlock, your version",
+	return transferProgram(func() transferFunc { return transfer })
+}
+
+// transferProgram is TransferProgram with a transfer made anew for each
+// run: newTransfer is called as the run starts.
+func transferProgram(newTransfer func() transferFunc) *techniques.Program {
+	p := techniques.EditedProgram("Deadlock, your version",
 		func() *bank {
-			b := &bank{}
+			b := &bank{transfer: newTransfer()}
 			b.a.ID, b.b.ID = 1, 2
 			b.a.Mu.Name, b.b.Mu.Name = "a.Mu", "b.Mu"
 			b.a.Balance, b.b.Balance = 100, 100
+			b.wa.last, b.wb.last = 100, 100
 			return b
 		},
 		func(s *bank) []techniques.Var {
 			return []techniques.Var{{Name: "a.Balance", Value: fmt.Sprint(s.a.Balance)}, {Name: "b.Balance", Value: fmt.Sprint(s.b.Balance)}}
 		},
 		func(s *bank) string {
+			if s.race != "" {
+				return "a data race: " + s.race
+			}
 			return fmt.Sprintf("both transfers done: a = %d, b = %d", s.a.Balance, s.b.Balance)
 		},
-		func(g *step.G, s *bank) { transfer(g, &s.a, &s.b) },
-		func(g *step.G, s *bank) { transfer(g, &s.b, &s.a) })
+		func(g *step.G, s *bank) { s.transfer(g, &s.a, &s.b) },
+		func(g *step.G, s *bank) { s.transfer(g, &s.b, &s.a) })
+	techniques.WatchSteps(p, func(g *step.G, locks []*step.Lock, s *bank) { s.watch(g, locks) })
+	return p
 }
 
 // CounterProgram is the scheduler panel's Lost update program with addOne
 // in place of its own: two goroutines each add one to a counter at 0.
 func CounterProgram(addOne addOneFunc) *techniques.Program {
+	return counterProgram(func() addOneFunc { return addOne })
+}
+
+// counterProgram is CounterProgram with an addOne made anew for each run.
+func counterProgram(newAddOne func() addOneFunc) *techniques.Program {
 	return techniques.EditedProgram("Lost update, your version",
-		func() *step.Counter { return &step.Counter{Mu: step.Lock{Name: "Mu"}} },
-		func(s *step.Counter) []techniques.Var {
-			return []techniques.Var{{Name: "counter", Value: fmt.Sprint(s.Value())}}
+		func() *tally { return &tally{c: step.Counter{Mu: step.Lock{Name: "Mu"}}, addOne: newAddOne()} },
+		func(s *tally) []techniques.Var {
+			return []techniques.Var{{Name: "counter", Value: fmt.Sprint(s.c.Value())}}
 		},
-		func(s *step.Counter) string { return fmt.Sprintf("counter = %d", s.Value()) },
-		addOne, addOne)
+		func(s *tally) string { return fmt.Sprintf("counter = %d", s.c.Value()) },
+		func(g *step.G, s *tally) { s.addOne(g, &s.c) },
+		func(g *step.G, s *tally) { s.addOne(g, &s.c) })
 }
 
 // SchedulerSpec is one request to check an edit of a scheduler program.
@@ -203,7 +271,7 @@ func (o SchedulerOutcome) Verdict() string {
 // Checked says what the checker tried, and what it cannot see.
 func (o SchedulerOutcome) Checked() string {
 	return "Checked: every schedule of your version's switch points — every order in which the two goroutines can take their steps from one switch point to the next, the switch points being " + o.Edit.Switches + " — " +
-		"each run for real, interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
+		"each run for real, from a fresh start (your package-level variables too), interpreted, on the stepping runtime, " + o.Edit.Calls + ". " +
 		"The counts are of orders, not chances, and they do not depend on the interpreter's speed: only one of the two goroutines moves at a time (a goroutine your version starts itself is not stepped). " +
 		o.Edit.Unseen
 }
@@ -219,6 +287,48 @@ func scheduleText(s []int) string {
 	return strings.Join(ids, " ")
 }
 
+// steppedOnly refuses, in an edit of a scheduler program, the ways two
+// goroutines can meet that the stepping runtime cannot see: package sync
+// (a Mutex, a WaitGroup), channels, and package sync/atomic. The scheduler
+// hands the turn to one goroutine and waits until it reaches a switch
+// point; one that waits instead on a sync.Mutex held by the other, parked,
+// never gets there, and the check would run into its time limit calling a
+// right version a deadlock. An atomic operation is no switch point, so the
+// orders around it would not all be tried. A step.Lock, locked with g.Lock,
+// and the counter's methods are what the scheduler sees.
+func steppedOnly(src string) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "yours.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil // Check has said why
+	}
+	var p *Problem
+	ast.Inspect(f, func(n ast.Node) bool {
+		what := ""
+		switch n := n.(type) {
+		case *ast.ImportSpec:
+			if path := strings.Trim(n.Path.Value, "`\""); path == "sync" || path == "sync/atomic" {
+				what = fmt.Sprintf("import %q", path)
+			}
+		case *ast.ChanType, *ast.SendStmt, *ast.SelectStmt:
+			what = "a channel"
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				what = "a channel"
+			}
+		}
+		if what != "" && p == nil {
+			p = &Problem{Kind: Refused, Line: fset.Position(n.Pos()).Line, Msg: what + " is not allowed here: the scheduler switches goroutines only at its switch points, and cannot see a goroutine wait on a sync.Mutex, a WaitGroup or a channel (it would wait for that goroutine for ever), nor switch at an atomic operation of yours. " +
+				"Lock a step.Lock with g.Lock (one for all: var mu step.Lock at package level), or use the counter's Add."}
+		}
+		return p == nil
+	})
+	if p != nil {
+		return p
+	}
+	return nil
+}
+
 type schedulerReport struct {
 	Outcomes []techniques.Outcome
 	Output   string
@@ -232,6 +342,9 @@ type schedulerReport struct {
 func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, error) {
 	out := SchedulerOutcome{Edit: spec.edit()}
 	if err := Check(spec.Source); err != nil {
+		return out, err
+	}
+	if err := steppedOnly(spec.Source); err != nil {
 		return out, err
 	}
 	if spec.Limits == (Limits{}) {
@@ -254,15 +367,39 @@ var schedulerJob = child.Register("yours-scheduler", func(ctx context.Context, s
 	var p *techniques.Program
 	switch e := spec.edit(); e.Func {
 	case "Transfer":
-		p = TransferProgram(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+		p = transferProgram(freshly(load[transferFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed), spec.Source, e.Func, &printed))
 	case "AddOne":
-		p = CounterProgram(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed))
+		p = counterProgram(freshly(load[addOneFunc](spec.Source, spec.Limits, "sched", e.Func, e.Sig, &printed), spec.Source, e.Func, &printed))
 	default:
 		return errors.New("no program to check") // unreachable: spec.edit returns one of them
 	}
 	outcomes, err := p.EverySchedule(ctx, nil)
+	if errors.Is(err, techniques.ErrEndless) {
+		stop(&Problem{Kind: Failed, Msg: err.Error()})
+	}
 	if err != nil {
 		return err
 	}
 	return report(schedulerReport{Outcomes: outcomes, Output: printedHead(&printed)})
 })
+
+// freshly returns first, then, at each later call, src's function name
+// interpreted anew: each run of the program starts, as a real program does,
+// with the edit's package-level variables new. Kept from one schedule to the
+// next, a lock the edit declares at package level (var mu step.Lock) would
+// still be held by a goroutine of an earlier run, ended mid-schedule, and a
+// right version would be counted as deadlocking.
+func freshly[F any](first F, src, name string, printed *bytes.Buffer) func() F {
+	used := false
+	return func() F {
+		if !used {
+			used = true
+			return first
+		}
+		fn, err := compile(src, "sched", name, printed)
+		if err != nil { // it compiled once: it compiles again
+			stop(&Problem{Kind: Failed, Msg: err.Error()})
+		}
+		return fn.Interface().(F)
+	}
+}

@@ -54,6 +54,21 @@ const noCheckpoints = `	g.Lock(&from.Mu)
 	g.Lock(&to.Mu)
 `
 
+// globalTransfer holds one lock, declared at package level (globalLock),
+// around both accounts' locks: only one transfer at a time, so no cycle.
+const globalTransfer = `	g.Checkpoint()
+	g.Lock(&mu)
+	defer g.Unlock(&mu)
+	g.Checkpoint()
+	g.Lock(&from.Mu)
+	g.Lock(&to.Mu)
+`
+
+// globalLock declares mu, a lock at package level, before the function.
+func globalLock(src string) string {
+	return strings.Replace(src, "\nfunc ", "\nvar mu step.Lock\n\nfunc ", 1)
+}
+
 // panelProgram is the scheduler panel's program of that name.
 func panelProgram(name string) *techniques.Program {
 	for _, p := range techniques.Programs() {
@@ -156,6 +171,8 @@ func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
 		{"no checkpoints", counterEdit(t, "\tv := s.Load(g)\n\ts.Store(g, v+1)\n"), false},
 		{"one atomic add", counterEdit(t, "\tg.Checkpoint()\n\ts.Add(g, 1)\n"), true},
 		{"a lock around the steps", counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&s.Mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), true},
+		{"a lock only around the store", counterEdit(t, "\tg.Checkpoint()\n\tv := s.Load(g)\n\tg.Lock(&s.Mu)\n\ts.Store(g, v+1)\n\tg.Unlock(&s.Mu)\n"), false},
+		{"a global lock around the steps", globalLock(counterEdit(t, "\tg.Checkpoint()\n\tg.Lock(&mu)\n\tv := s.Load(g)\n\tg.Checkpoint()\n\ts.Store(g, v+1)\n\tg.Unlock(&mu)\n")), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,16 +193,32 @@ func TestSchedulerCheckerJudgesTheCounter(t *testing.T) {
 	}
 }
 
+// transferWith ends the transfer after body, which does the whole
+// transfer; the template's own tail is left in a function never called.
+func transferWith(t *testing.T, body string) string {
+	t.Helper()
+	return transferEdit(t, body+"}\n\nfunc unused(g *step.G, from, to *step.Account) {\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n")
+}
+
 func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
 		src    string
 		solved bool
+		wrong  string // if set, what the verdict says went wrong, instead of a deadlock
 	}{
-		{"the original locks its source first", SchedulerTemplate, false},
-		{"ordered locks", transferEdit(t, orderedLocks), true},
-		{"no checkpoints", transferEdit(t, noCheckpoints), false},
+		{"the original locks its source first", SchedulerTemplate, false, ""},
+		{"ordered locks", transferEdit(t, orderedLocks), true, ""},
+		{"no checkpoints", transferEdit(t, noCheckpoints), false, ""},
+		{"one global lock around both", globalLock(transferEdit(t, globalTransfer)), true, ""},
+		{"one global lock alone", globalLock(transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&mu)\n")), true, ""},
+		{"one account locked at a time", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tfrom.Balance -= 10\n\tg.Unlock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n"), true, ""},
+		// Right balances in every schedule, as the steps have no switch
+		// point inside them, but a data race in compiled Go.
+		{"no locks at all", transferWith(t, "\tg.Checkpoint()\n\tfrom.Balance -= 10\n\tto.Balance += 10\n"), false, "a data race: "},
+		{"only the source locked", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&from.Mu)\n"), false, "a data race: a.Balance"},
+		{"locks, but not around the balances", transferWith(t, "\tg.Checkpoint()\n\tg.Lock(&from.Mu)\n\tg.Unlock(&from.Mu)\n\tg.Checkpoint()\n\tfrom.Balance -= 10\n\tto.Balance += 10\n"), false, "a data race: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,7 +232,10 @@ func TestSchedulerCheckerJudgesTheTransfer(t *testing.T) {
 			if out.Solved() != tt.solved || out.Schedules() == 0 {
 				t.Errorf("verdict %q: solved %v, want %v", out.Verdict(), out.Solved(), tt.solved)
 			}
-			if !tt.solved && (out.Deadlocks() == 0 || !strings.Contains(out.Verdict(), "deadlock")) {
+			if tt.wrong != "" && (out.Wrong() == 0 || !strings.Contains(out.Verdict(), tt.wrong)) {
+				t.Errorf("verdict %q: want some schedules to end with %q", out.Verdict(), tt.wrong)
+			}
+			if !tt.solved && tt.wrong == "" && (out.Deadlocks() == 0 || !strings.Contains(out.Verdict(), "deadlock")) {
 				t.Errorf("verdict %q: want some schedules deadlocked", out.Verdict())
 			}
 			if tt.solved && out.Right() != out.Schedules() {
@@ -229,6 +265,17 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 		{"os/exec", "package sched\n\nimport \"os/exec\"\n", Refused, 3, `"os/exec"`},
 		{"a panic", transferEdit(t, "\tvar m map[int]int\n\tm[from.ID] = to.ID\n"), Panicked, 0, "nil map"},
 		{"endless loop", transferEdit(t, "\tfor {\n\t}\n"), TimeLimit, 0, ""},
+		// A right version in compiled Go, but the scheduler cannot see a
+		// goroutine wait on a sync.Mutex or a channel.
+		{"a sync.Mutex", "package sched\n\nimport (\n\t\"sync\"\n\n\t\"concurrencylab/techniques/yours/step\"\n)\n\nvar mu sync.Mutex\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n\tg.Unlock(&from.Mu)\n}\n",
+			Refused, 4, `import "sync" is not allowed here`},
+		{"a channel as a lock", "package sched\n\nimport \"concurrencylab/techniques/yours/step\"\n\nvar sem = make(chan int, 1)\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tsem <- 1\n\tg.Lock(&from.Mu)\n\tg.Lock(&to.Mu)\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tg.Unlock(&to.Mu)\n\tg.Unlock(&from.Mu)\n\t<-sem\n}\n",
+			Refused, 5, "a channel is not allowed here"},
+		{"an atomic flag", "package sched\n\nimport (\n\t\"sync/atomic\"\n\n\t\"concurrencylab/techniques/yours/step\"\n)\n\nvar busy int32\n\n" +
+			"func Transfer(g *step.G, from, to *step.Account) {\n\tfor !atomic.CompareAndSwapInt32(&busy, 0, 1) {\n\t\tg.Checkpoint()\n\t}\n\tfrom.Balance -= 10\n\tto.Balance += 10\n\tatomic.StoreInt32(&busy, 0)\n}\n",
+			Refused, 4, `import "sync/atomic" is not allowed here`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,6 +289,30 @@ func TestSchedulerEditsThatDoNotRunSayWhy(t *testing.T) {
 				t.Errorf("got %q (line %d), want %q at line %d saying %q", p, p.Line, tt.kind, tt.line, tt.msg)
 			}
 		})
+	}
+}
+
+// spinLock waits in a loop, with a checkpoint in it, until a flag is
+// down. (In compiled Go the flag is a data race; here the test and the set
+// are one step.)
+const spinLock = `	for busy {
+		g.Checkpoint()
+	}
+	busy = true
+	defer func() { busy = false }()
+	g.Lock(&from.Mu)
+	g.Lock(&to.Mu)
+`
+
+func TestSchedulerSaysASpinLocksSchedulesNeedNotEnd(t *testing.T) {
+	t.Parallel()
+	src := strings.Replace(transferEdit(t, spinLock), "\nfunc ", "\nvar busy bool\n\nfunc ", 1)
+	lim := DefaultLimits
+	lim.Wall = time.Minute
+	out, err := RunScheduler(context.Background(), SchedulerSpec{Source: src, Limits: lim})
+	p, ok := errors.AsType[*Problem](err)
+	if !ok || p.Kind != Failed || !strings.Contains(p.Msg, "picks and has not ended") || !strings.Contains(p.Msg, "loops until the other has moved") {
+		t.Errorf("a spin lock: %v (verdict %q); want a problem saying its schedules need not end", err, out.Verdict())
 	}
 }
 
@@ -280,5 +351,5 @@ func ExampleRunScheduler() {
 		return
 	}
 	fmt.Println(out.Verdict())
-	// Output: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances, 2 end right with both transfers done: a = 100, b = 100
+	// Output: not solved: of 6 schedules, 4 deadlock (e.g. picking 1 2 1 2), 0 end with wrong balances or a data race, 2 end right with both transfers done: a = 100, b = 100
 }

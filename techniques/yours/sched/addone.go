@@ -17,7 +17,9 @@ import "concurrencylab/techniques/yours/step"
 //
 // The scheduler may switch goroutines at each g.Checkpoint(), before each
 // g.Lock, and before each of s's Load, Store and Add: leaving a checkpoint
-// out does not take those switches away. Keep AddOne's signature.
+// out does not take those switches away. Keep AddOne's signature, and use
+// g.Lock or s's methods: sync, sync/atomic and channels are refused, as the
+// scheduler cannot see a goroutine wait on them.
 func AddOne(g *step.G, s *step.Counter) {
 	g.Checkpoint()
 	v := s.Load(g) // load
