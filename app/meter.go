@@ -87,12 +87,15 @@ type meter struct {
 
 func newMeter() *meter {
 	m := &meter{
-		lat:        latencies{span: meterSpan},
-		wake:       make(chan struct{}, 1),
-		dot:        canvas.NewCircle(meterGreen),
-		text:       widget.NewLabel("UI latency —"),
+		lat:  latencies{span: meterSpan},
+		wake: make(chan struct{}, 1),
+		dot:  canvas.NewCircle(meterGreen),
+		// As wide as the figures that replace them (monospace, fixed-width
+		// numbers): a label that changes width makes Fyne lay the whole
+		// window out again, a freeze of its own without a GPU.
+		text:       widget.NewLabel(fmt.Sprintf("UI %6s · worst %6s", "—", "—")),
 		stall:      widget.NewLabel(""),
-		goroutines: widget.NewLabel(""),
+		goroutines: widget.NewLabel(fmt.Sprintf("%7s goroutines", "—")),
 	}
 	m.text.TextStyle.Monospace = true
 	m.goroutines.TextStyle.Monospace = true
