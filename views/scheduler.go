@@ -596,7 +596,8 @@ func (v *schedulerView) playAndSearch(ctx context.Context, i int, do func(func()
 		return err
 	}
 	defer run.Close()
-	do(func() { v.show(boardState{prog: i, snap: run.Snapshot()}, false) })
+	first := boardState{prog: i, snap: run.Snapshot()} // here, between steps: do runs later, on the Fyne goroutine
+	do(func() { v.show(first, false) })
 	for _, id := range p.Demo {
 		if err := wait(v.stepEvery); err != nil {
 			return err

@@ -1,9 +1,11 @@
 package views
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -322,4 +324,36 @@ func TestSchedulerChallengeIsTheLearnersOwn(t *testing.T) {
 			t.Error("the learner's own schedule did not meet the challenge")
 		}
 	})
+}
+
+// TestSchedulerPlayShowsBoardsTakenBetweenSteps plays the demo with its
+// board updates run later, on another goroutine, as Fyne's loop runs them
+// (the test driver runs fyne.Do at once, which hid this): every board must
+// have been read between two steps, on the run's goroutine, or the race
+// detector sees the board read while the next step writes it.
+func TestSchedulerPlayShowsBoardsTakenBetweenSteps(t *testing.T) {
+	v := newScheduler(t)
+	var (
+		shown sync.WaitGroup
+		ui    sync.Mutex // one board update at a time, as on the Fyne goroutine
+	)
+	boards := 0
+	later := func(f func()) {
+		boards++ // called on the run's goroutine
+		shown.Add(1)
+		go func() {
+			defer shown.Done()
+			time.Sleep(time.Millisecond) // the next step has begun
+			ui.Lock()
+			defer ui.Unlock()
+			f()
+		}()
+	}
+	if err := v.playAndSearch(context.Background(), 0, later, func(time.Duration) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	shown.Wait()
+	if want := len(v.programs[0].Demo) + 1; boards < want {
+		t.Errorf("%d boards shown, want at least %d: the first and one after each of the demo's steps", boards, want)
+	}
 }
