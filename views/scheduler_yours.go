@@ -45,6 +45,7 @@ func newSchedulerYours(v *schedulerView) *schedulerYours {
 			fmt.Sprintf("Edit %s, the %s program's function. \"Check it\" runs your version under every schedule, as Try every schedule does (without its free runs), and counts the schedules that deadlock, that %s and that end right. "+
 				"Your version cannot be stepped by hand: the board and its pick buttons run the compiled programs only.", e.Func, e.Program, e.Wrong), 0)
 		s.checkLabel = "Check it: every schedule"
+		s.imports = []string{yours.StepPackage}
 		s.exercise, s.editable.check = s.exerciseText, s.check
 		y.edits = append(y.edits, s)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -79,6 +80,8 @@ type editable struct {
 	check      func() error // Check it
 	// limitsNote says the limits, if not DefaultLimits (see limits).
 	limitsNote string
+	// imports are the packages it may import, besides yours.Allowed.
+	imports []string
 
 	editing bool
 	forced  string // the edit from --code, not saved: the primary demo runs it too
@@ -115,7 +118,7 @@ func (e *editable) source() string {
 }
 
 func (e *editable) setCode(src string) error {
-	if err := yours.Check(src); err != nil {
+	if err := yours.Check(src, e.imports...); err != nil {
 		return err
 	}
 	e.forced, e.editing = src, true
@@ -201,7 +204,7 @@ func (e *editable) codeTab(src string) fyne.CanvasObject {
 	}
 	show()
 	head := container.NewVBox(
-		wrapped(e.intro+" It runs in a separate process, interpreted, with at most "+e.limits()+"; it may import only "+strings.Join(yours.Allowed, ", ")+"."),
+		wrapped(e.intro+" It runs in a separate process, interpreted, with at most "+e.limits()+"; it may import only "+strings.Join(slices.Concat(yours.Allowed, e.imports), ", ")+"."),
 		exercise, container.NewHBox(edit, run, check, reset), status)
 	return container.NewBorder(head, nil, nil, nil, center)
 }

@@ -35,7 +35,11 @@ func runEdit[S, R any](ctx context.Context, job *child.Job[S, R], spec S, lim Li
 // pkg.name, which must have the type F (sig says it in Go). It stops the
 // child on a Problem.
 func load[F any](src string, lim Limits, pkg, name, sig string, printed *bytes.Buffer) F {
-	if err := Check(src); err != nil {
+	var also []string
+	if pkg == "sched" {
+		also = []string{StepPackage} // a scheduler program runs on the stepping runtime
+	}
+	if err := Check(src, also...); err != nil {
 		stop(err.(*Problem))
 	}
 	guard(lim)

@@ -341,7 +341,7 @@ type schedulerReport struct {
 // cancelling ctx kills the child at once.
 func RunScheduler(ctx context.Context, spec SchedulerSpec) (SchedulerOutcome, error) {
 	out := SchedulerOutcome{Edit: spec.edit()}
-	if err := Check(spec.Source); err != nil {
+	if err := Check(spec.Source, StepPackage); err != nil {
 		return out, err
 	}
 	if err := steppedOnly(spec.Source); err != nil {

@@ -35,14 +35,15 @@ import (
 
 // Allowed lists the packages an edit may import: enough for concurrency,
 // and nothing that reaches files, processes, the network or memory
-// unchecked (os, os/exec, net, syscall, unsafe, reflect…). The last is the
-// lab's own: the stepping runtime that an edit of a scheduler program
-// runs on (package step).
+// unchecked (os, os/exec, net, syscall, unsafe, reflect…).
 var Allowed = []string{
 	"context", "errors", "fmt", "math", "math/rand/v2", "runtime",
 	"slices", "strings", "sync", "sync/atomic", "time",
-	"concurrencylab/techniques/yours/step",
 }
+
+// StepPackage is the lab's own stepping runtime, which an edit of a
+// scheduler program runs on: only those may import it.
+const StepPackage = "concurrencylab/techniques/yours/step"
 
 // Limits bound one run of an edit, in its child process.
 type Limits struct {
@@ -82,9 +83,11 @@ func (p *Problem) Error() string {
 	return fmt.Sprintf("%s: %s", p.Kind, p.Msg)
 }
 
-// Check parses src and refuses an import outside [Allowed]. It returns a
-// [*Problem] (a syntax error with its line, or the refused import), or nil.
-func Check(src string) error {
+// Check parses src and refuses an import outside [Allowed] and also. It
+// returns a [*Problem] (a syntax error with its line, or the refused
+// import), or nil.
+func Check(src string, also ...string) error {
+	allowed := slices.Concat(Allowed, also)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "yours.go", src, parser.AllErrors)
 	if err != nil {
@@ -95,23 +98,23 @@ func Check(src string) error {
 	}
 	for _, imp := range f.Imports {
 		path, err := strconv.Unquote(imp.Path.Value)
-		if err != nil || !slices.Contains(Allowed, path) {
+		if err != nil || !slices.Contains(allowed, path) {
 			return &Problem{Kind: Refused, Line: fset.Position(imp.Pos()).Line,
-				Msg: fmt.Sprintf("import %s is not allowed; an edit may import only %s", imp.Path.Value, strings.Join(Allowed, ", "))}
+				Msg: fmt.Sprintf("import %s is not allowed; an edit may import only %s", imp.Path.Value, strings.Join(allowed, ", "))}
 		}
 	}
 	return nil
 }
 
-// exports are the interpreter's packages: the allowed ones only (package
-// symbols holds no others), so that even an import Check missed finds
-// nothing to run.
+// exports are the interpreter's packages: the allowed ones and the
+// stepping runtime only (package symbols holds no others), so that even an
+// import Check missed finds nothing to run.
 func exports() interp.Exports {
 	out := interp.Exports{}
 	for key, syms := range symbols.Symbols {
 		// Keys are "path/name", e.g. "sync/atomic/atomic"; "." holds the
 		// interpreter's notes on them.
-		if path := key[:max(strings.LastIndex(key, "/"), 0)]; key == "." || slices.Contains(Allowed, path) {
+		if path := key[:max(strings.LastIndex(key, "/"), 0)]; key == "." || path == StepPackage || slices.Contains(Allowed, path) {
 			out[key] = syms
 		}
 	}
