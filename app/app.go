@@ -15,7 +15,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"concurrencylab/techniques/child"
-	"concurrencylab/techniques/yours"
 	"concurrencylab/views"
 )
 
@@ -84,7 +83,7 @@ func run(args []string, fyneAppTOML []byte, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, src)
 		return exitOK
 	case opts.code != "":
-		if err := yours.Check(opts.code); err != nil {
+		if err := views.CheckCode(opts.panel, opts.code); err != nil {
 			fmt.Fprintln(stderr, "concurrency-lab: --code:", err)
 			return exitFail
 		}

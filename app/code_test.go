@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"concurrencylab/techniques/yours"
+	"concurrencylab/views"
 )
 
 func TestCodeFlags(t *testing.T) {
@@ -15,6 +16,10 @@ func TestCodeFlags(t *testing.T) {
 	dir := t.TempDir()
 	refused := filepath.Join(dir, "refused.go")
 	if err := os.WriteFile(refused, []byte("package race\n\nimport \"os/exec\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stepping := filepath.Join(dir, "stepping.go")
+	if err := os.WriteFile(stepping, []byte("package race\n\nimport \"concurrencylab/techniques/yours/step\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -32,6 +37,7 @@ func TestCodeFlags(t *testing.T) {
 		{"a refused import on the futures panel", []string{"--panel", "futures", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"a refused import on the scheduler panel", []string{"--panel", "scheduler", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
 		{"a refused import", []string{"--panel", "race", "--autorun", "--code", refused}, exitFail, "", `import "os/exec" is not allowed`},
+		{"the scheduler's stepping runtime on the race panel", []string{"--panel", "race", "--autorun", "--code", stepping}, exitFail, "", `import "concurrencylab/techniques/yours/step" is not allowed`},
 		{"code needs autorun", []string{"--panel", "race", "--code", refused}, exitUsage, "", "--code needs --autorun"},
 		{"code needs an editable panel", []string{"--panel", "server", "--autorun", "--code", refused}, exitUsage, "", "editable technique"},
 	}
@@ -44,5 +50,16 @@ func TestCodeFlags(t *testing.T) {
 				t.Errorf("exit %d, stdout %.60q, stderr %q; want %d, %.60q, and %q in stderr", code, stdout.String(), stderr.String(), tt.wantCode, tt.wantStdout, tt.wantStderr)
 			}
 		})
+	}
+}
+
+// The scheduler's programs import the stepping runtime: --code lets them.
+func TestCodeCheckLetsTheSchedulersProgramsStep(t *testing.T) {
+	t.Parallel()
+	if err := views.CheckCode("scheduler", yours.SchedulerTemplate); err != nil {
+		t.Errorf("the scheduler's own template: %v", err)
+	}
+	if err := views.CheckCode("race", yours.SchedulerTemplate); err == nil {
+		t.Error("the race panel took an edit that imports the stepping runtime")
 	}
 }

@@ -60,6 +60,15 @@ func CodeTemplate(panelID string) (src string, ok bool) {
 	return "", false
 }
 
+// CheckCode checks src as an edit of that panel's technique, as --code does
+// before the window opens: its syntax and its imports.
+func CheckCode(panelID, src string) error {
+	if panelID == "scheduler" {
+		return yours.Check(src, yours.StepPackage) // its programs run on the stepping runtime
+	}
+	return yours.Check(src)
+}
+
 // editable is what every panel with an editable technique shares: the
 // learner's edit, kept across restarts until Reset, the Code tab's editor
 // and buttons, and how the last run of the edit went. The panel's part
