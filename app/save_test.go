@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -76,8 +77,12 @@ func TestTheRecorderRecordsOnlyWhileARunNeedsIt(t *testing.T) {
 		if err := d.Run(); err != nil {
 			t.Fatal(err)
 		}
+		// The run's goroutine starts the recorder before the run's work.
+		for !s.xray.recorder.running() && d.Busy() {
+			time.Sleep(time.Millisecond)
+		}
 		if !s.xray.recorder.running() {
-			t.Fatalf("run %d: the recorder does not record during the run", run)
+			t.Fatalf("run %d: the recorder did not record during the run", run)
 		}
 		d.Wait()
 		if !s.xray.recorder.running() {
@@ -90,6 +95,41 @@ func TestTheRecorderRecordsOnlyWhileARunNeedsIt(t *testing.T) {
 		if s.xray.traces.get(s.current) == nil {
 			t.Fatalf("run %d: no X-ray was read: %v", run, s.xray.recorder.err)
 		}
+	}
+}
+
+// A run that starts while the last run's X-ray is copied out of the
+// recorder, or the recorder stops, must not wait for it on the Fyne
+// goroutine: with a large run under the race detector that took seconds,
+// and the window did not answer, nor close, meanwhile. hold only counts;
+// the run's goroutine waits (ready).
+func TestARunStartsWhileTheRecorderIsBusy(t *testing.T) {
+	x := startXray()
+	t.Cleanup(x.stop)
+	x.io.Lock() // a copy of the last run, or a stop, in progress
+	held := make(chan struct{})
+	go func() { x.hold(); close(held) }()
+	select {
+	case <-held:
+	case <-time.After(10 * time.Second):
+		x.io.Unlock()
+		t.Fatal("hold waited for the copy in progress")
+	}
+	readied := make(chan struct{})
+	go func() { x.ready(); close(readied) }()
+	select {
+	case <-readied:
+		t.Fatal("ready started the recorder during a copy in progress")
+	case <-time.After(50 * time.Millisecond):
+	}
+	x.io.Unlock()
+	<-readied
+	if !x.running() {
+		t.Fatalf("the recorder did not start once the copy was done: %v", x.err)
+	}
+	x.release()
+	if x.running() {
+		t.Error("the recorder still records with no run holding it")
 	}
 }
 

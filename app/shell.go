@@ -244,6 +244,7 @@ func (s *shell) show(i int) {
 	if d == nil {
 		d = p.NewDemo()
 		d.OnChange(func(c views.RunChange) { s.changed(i, c) })
+		d.BeforeEachRun(func() { s.xray.recorder.ready() }) // set before any run: tests set it after newShell
 		d.SetOpener(s.open)
 		d.SetPredictions(s.predict, p.ID)
 		s.demos[i] = d
@@ -333,7 +334,7 @@ func (s *shell) busy(i int, busy bool) {
 // changed follows panel i's runs: one starting, or one ending.
 func (s *shell) changed(i int, c views.RunChange) {
 	if c.Busy {
-		s.xray.recorder.hold() // until readXray has copied the run out
+		s.xray.recorder.hold() // until readXray has copied the run out; the run's goroutine starts it (ready)
 	}
 	s.busy(i, c.Busy)
 	if !c.Busy {

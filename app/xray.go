@@ -148,10 +148,16 @@ func (s *shell) showXray(i int, view fyne.CanvasObject) {
 // runs out of its window. The recorder costs CPU even in an idle window
 // (each second it writes out every stack it has seen), so it records only
 // from a run's start until that run's X-ray has been copied out of it.
-// snapshot may be called from any goroutine but the Fyne one.
+//
+// Starting, stopping and copying the recorder can each take seconds for a
+// large run (Stop waits for a copy in progress): only ready, release and
+// snapshot do them, never on the Fyne goroutine. hold, on the Fyne
+// goroutine, only counts.
 type xrayer struct {
-	fr     *trace.FlightRecorder
-	mu     sync.Mutex // guards what follows, and one snapshot at a time: WriteTo allows no more
+	fr *trace.FlightRecorder
+	io sync.Mutex // one Start, Stop or WriteTo at a time
+
+	mu     sync.Mutex // guards what follows; never held while waiting for io
 	err    error      // why the recorder did not start, the last time it was asked to
 	holds  int        // runs in flight, and ended runs whose X-ray is not yet copied
 	closed bool
@@ -161,22 +167,38 @@ func startXray() *xrayer {
 	return &xrayer{fr: trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: child.FlightMinAge, MaxBytes: child.FlightMaxBytes})}
 }
 
-// hold starts the recorder, unless it runs already: a run is about to
-// start. Each hold is ended by one release. Call it before the run's
-// runtime/trace task begins, or the X-ray cannot find the run.
+// hold says a run is about to start; ready then starts the recorder on the
+// run's goroutine. Each hold is ended by one release.
 func (x *xrayer) hold() {
 	if x == nil {
 		return
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.closed {
+	if !x.closed {
+		x.holds++
+	}
+}
+
+// ready starts the recorder if a hold wants it and it does not run yet,
+// waiting for a stop or a copy in progress. Call it before the run's
+// runtime/trace task begins, or the X-ray cannot find the run.
+func (x *xrayer) ready() {
+	if x == nil {
 		return
 	}
-	x.holds++
-	if !x.fr.Enabled() {
-		x.err = x.fr.Start()
+	x.io.Lock()
+	defer x.io.Unlock()
+	x.mu.Lock()
+	wanted := x.holds > 0 && !x.closed
+	x.mu.Unlock()
+	if !wanted || x.fr.Enabled() {
+		return
 	}
+	err := x.fr.Start()
+	x.mu.Lock()
+	x.err = err
+	x.mu.Unlock()
 }
 
 // release stops the recorder when nothing holds it any more.
@@ -184,12 +206,15 @@ func (x *xrayer) release() {
 	if x == nil {
 		return
 	}
+	x.io.Lock()
+	defer x.io.Unlock()
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	if x.holds > 0 {
 		x.holds--
 	}
-	if x.holds == 0 {
+	idle := x.holds == 0
+	x.mu.Unlock()
+	if idle && x.fr.Enabled() {
 		x.fr.Stop()
 	}
 }
@@ -206,20 +231,25 @@ func (x *xrayer) snapshot() ([]byte, error) {
 }
 
 func (x *xrayer) copy(buf *bytes.Buffer) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
+	x.io.Lock()
+	defer x.io.Unlock()
 	if !x.fr.Enabled() {
+		x.mu.Lock()
+		defer x.mu.Unlock()
 		return errors.Join(errors.New("the flight recorder is not running"), x.err)
 	}
 	_, err := x.fr.WriteTo(buf)
 	return err
 }
 
-// running reports whether the recorder records.
+// running reports whether the recorder records. It waits for a start,
+// stop or copy in progress.
 func (x *xrayer) running() bool {
 	if x == nil {
 		return false
 	}
+	x.io.Lock()
+	defer x.io.Unlock()
 	return x.fr.Enabled()
 }
 
@@ -236,7 +266,9 @@ func (x *xrayer) usable() bool {
 
 func (x *xrayer) stop() {
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	x.closed = true
+	x.mu.Unlock()
+	x.io.Lock()
+	defer x.io.Unlock()
 	x.fr.Stop()
 }

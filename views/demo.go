@@ -102,6 +102,12 @@ func (d *Demo) Wait() {
 	}
 }
 
+// BeforeEachRun sets f to be called before each run's work begins, on the
+// goroutine that does it: a run's own goroutine, or the Fyne goroutine for
+// a blocking run, before its freeze is timed. f may wait (for the
+// recorder to start, say) without holding up the window.
+func (d *Demo) BeforeEachRun(f func()) { d.runs.before = f }
+
 // OnChange sets f to be called on the Fyne goroutine when a run of this
 // demo starts and when it ends, after the panel has shown how it ended.
 // A later call replaces f.

@@ -56,7 +56,10 @@ type runs struct {
 	cancel context.CancelFunc // non-nil while a run is in flight
 
 	watchers []func(RunChange)
-	freeze   freezes
+	// before, if set, is called on the goroutine about to do a run's work,
+	// before the run's task begins: it may wait (see Demo.BeforeEachRun).
+	before func()
+	freeze freezes
 	// results is what the last run measured, set by the view as it shows
 	// it (setResult), for --report and File → Export results….
 	results results
@@ -84,6 +87,7 @@ func (r *runs) startTraced(prepare func() error, work func(context.Context) ([]b
 		return err
 	}
 	r.wg.Go(func() {
+		r.beforeWork()
 		traced, err := r.do(ctx, work)
 		cancel()
 		fyne.Do(func() { r.end(RunChange{Err: err, Trace: traced}, done) })
@@ -99,6 +103,7 @@ func (r *runs) block(prepare func() error, work func(context.Context) error, don
 	if err != nil {
 		return err
 	}
+	r.beforeWork()
 	began := time.Now()
 	_, err = r.do(ctx, untraced(work))
 	cancel()
@@ -128,6 +133,12 @@ func (r *runs) accept(prepare func() error) (context.Context, context.CancelFunc
 	r.results.reset()
 	r.notify(RunChange{Busy: true})
 	return ctx, cancel, nil
+}
+
+func (r *runs) beforeWork() {
+	if r.before != nil {
+		r.before()
+	}
 }
 
 // do runs work as a runtime/trace task, turning a panic into an error.
