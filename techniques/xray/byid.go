@@ -65,28 +65,43 @@ func (t *byID[T]) all() iter.Seq2[int64, *T] {
 
 // tape is a sequence of records of at most maxRecord bytes, kept in blocks
 // that double in size up to 64 KiB: unlike one slice, it never copies what
-// it holds as it grows, and a short tape stays small.
+// it holds as it grows, and a short tape stays small. The block being
+// written is kept apart (cur): appending then touches one block of memory,
+// not also the list of blocks, which matters with 10,000 tapes.
 type tape struct {
-	blocks [][]byte
+	full [][]byte
+	cur  []byte
 }
 
 const maxRecord = 32
 
 // next returns the block to append a record to.
 func (t *tape) next() []byte {
-	n := len(t.blocks)
-	if n > 0 {
-		if last := t.blocks[n-1]; cap(last)-len(last) >= maxRecord {
-			return last
-		}
+	if cap(t.cur)-len(t.cur) >= maxRecord {
+		return t.cur
 	}
 	size := 64
-	if n > 0 {
-		size = min(2*cap(t.blocks[n-1]), 64<<10)
+	if t.cur != nil {
+		size = min(2*cap(t.cur), 64<<10)
+		t.full = append(t.full, t.cur)
 	}
-	t.blocks = append(t.blocks, make([]byte, 0, size))
-	return t.blocks[n]
+	t.cur = make([]byte, 0, size)
+	return t.cur
 }
 
 // put ends the record appended to the block next returned.
-func (t *tape) put(b []byte) { t.blocks[len(t.blocks)-1] = b }
+func (t *tape) put(b []byte) { t.cur = b }
+
+// blocks are the tape's blocks, in order.
+func (t *tape) blocks() iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for _, b := range t.full {
+			if !yield(b) {
+				return
+			}
+		}
+		if t.cur != nil {
+			yield(t.cur)
+		}
+	}
+}

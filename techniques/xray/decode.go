@@ -80,7 +80,7 @@ type transition struct {
 func (h *history) transitions() iter.Seq[transition] {
 	return func(yield func(transition) bool) {
 		at := h.first
-		for _, b := range h.tape.blocks {
+		for b := range h.tape.blocks() {
 			for len(b) > 0 {
 				d, n := binary.Uvarint(b)
 				at += trace.Time(d)
@@ -127,7 +127,7 @@ func (p *procHistory) spans() iter.Seq[procSpan] {
 			return
 		}
 		at := trace.Time(0)
-		for _, b := range p.tape.blocks {
+		for b := range p.tape.blocks() {
 			for len(b) > 0 {
 				d, n := binary.Varint(b)
 				l, m := binary.Uvarint(b[n:])
