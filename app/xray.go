@@ -92,7 +92,7 @@ func (s *shell) readXray(i int, traced []byte) {
 		}
 		recorder.release() // the run's hold (see changed): its X-ray is copied out
 		if err == nil {
-			x, err = xray.ReadProgress(ctx, bytes.NewReader(data), p.ID, progress)
+			x, err = xray.ReadProgress(ctx, data, p.ID, progress)
 		}
 		var drawing *views.XrayDrawing
 		if err == nil {

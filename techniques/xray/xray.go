@@ -12,7 +12,6 @@
 package xray
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -86,22 +85,20 @@ type Progress struct {
 // Read reads an execution trace and returns the last run of task found in
 // it. Cancelling ctx stops it promptly, even in the middle of a generation.
 func Read(ctx context.Context, r io.Reader, task string) (*Run, error) {
-	return ReadProgress(ctx, r, task, nil)
-}
-
-// ReadProgress is Read telling progress how far it has got, a few times a
-// second. progress is called on the goroutine that called ReadProgress, so
-// never concurrently with itself; it must return quickly (hand the news to
-// the window with fyne.Do, say), as the reading waits for it.
-func ReadProgress(ctx context.Context, r io.Reader, task string, progress func(Progress)) (*Run, error) {
-	var buf bytes.Buffer
-	if l, ok := r.(interface{ Len() int }); ok {
-		buf.Grow(l.Len() + bytes.MinRead) // a bytes.Reader or Buffer: read it in one go
-	}
-	if _, err := buf.ReadFrom(r); err != nil {
+	data, err := io.ReadAll(r)
+	if err != nil {
 		return nil, fmt.Errorf("reading the trace: %w", err)
 	}
-	data := buf.Bytes()
+	return ReadProgress(ctx, data, task, nil)
+}
+
+// ReadProgress is Read of the trace in data (not copied: 50 MB take a
+// tenth of a second to copy), telling progress how far it has got, a few
+// times a second. progress is called on the goroutine that called
+// ReadProgress, so never concurrently with itself; it must return quickly
+// (hand the news to the window with fyne.Do, say), as the reading waits
+// for it.
+func ReadProgress(ctx context.Context, data []byte, task string, progress func(Progress)) (*Run, error) {
 	report := func(p Progress) {
 		if progress != nil {
 			progress(p)
