@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"concurrencylab/techniques"
+	"concurrencylab/techniques/child"
 	"concurrencylab/techniques/xray"
 )
 
@@ -142,7 +143,7 @@ func TestXrayReadsTheLastRun(t *testing.T) {
 	}
 	trace.Stop()
 	var calls []xray.Progress
-	x, err := xray.ReadProgress(context.Background(), &buf, "twice", func(p xray.Progress) { calls = append(calls, p) })
+	x, err := xray.ReadProgress(context.Background(), buf.Bytes(), "twice", func(p xray.Progress) { calls = append(calls, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestXrayRunCutShort(t *testing.T) {
 	trace.Stop()
 	tk.End()
 	var last xray.Progress
-	x, err := xray.ReadProgress(context.Background(), &buf, "cut", func(p xray.Progress) { last = p })
+	x, err := xray.ReadProgress(context.Background(), buf.Bytes(), "cut", func(p xray.Progress) { last = p })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,17 +229,23 @@ func BenchmarkFlightRecorderOverhead(b *testing.B) {
 }
 
 // record runs work as a trace task named task under a flight recorder
-// like a child process's (it keeps the whole run, up to 64 MiB) and returns
-// its trace: what an X-ray reads after a run.
-func record(task string, work func(ctx context.Context) error) ([]byte, error) {
+// like a child process's (it keeps the whole run, up to 64 MiB, cut in
+// generations of a quarter second), or like the app's (uncut) if not
+// inChild, and returns its trace: what an X-ray reads after a run.
+func record(task string, inChild bool, work func(ctx context.Context) error) ([]byte, error) {
 	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 64 << 20})
 	if err := fr.Start(); err != nil {
 		return nil, err
 	}
 	defer fr.Stop()
+	stopCutting := func() {}
+	if inChild {
+		stopCutting = child.CutGenerations(fr)
+	}
 	ctx, tk := trace.NewTask(context.Background(), task)
 	err := work(ctx)
 	tk.End()
+	stopCutting()
 	if err != nil {
 		return nil, err
 	}
@@ -257,13 +264,13 @@ var primaryRuns = []struct {
 }{
 	{"race", sync.OnceValues(func() ([]byte, error) {
 		// Every strategy, 1000+1000 goroutines × 1000 updates.
-		return record("race", func(ctx context.Context) error {
+		return record("race", true, func(ctx context.Context) error {
 			return techniques.RunStrategies(ctx, techniques.RaceConfig{Pairs: 1000, Updates: 1000}, func(techniques.RaceResult) error { return nil })
 		})
 	})},
 	{"goroutines", sync.OnceValues(func() ([]byte, error) {
 		// 100,000 goroutines parked, then 1,000 threads.
-		return record("goroutines", func(ctx context.Context) error {
+		return record("goroutines", true, func(ctx context.Context) error {
 			crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: 100_000}, {Kind: techniques.Threads, N: 1000}}
 			return techniques.ParkCrowds(ctx, crowds, func(techniques.ScaleReport) error { return nil })
 		})
@@ -275,7 +282,7 @@ var primaryRuns = []struct {
 			return nil, err
 		}
 		defer s.Close()
-		return record("server", func(ctx context.Context) error {
+		return record("server", false, func(ctx context.Context) error {
 			for _, m := range techniques.ServerModes {
 				s.SetConfig(techniques.ServerConfig{Mode: m, Workers: 8, DBConns: 16, Latency: 20 * time.Millisecond})
 				if _, err := techniques.Load(ctx, techniques.LoadConfig{URL: s.URL, Clients: 64, Requests: 2}, nil); err != nil {
@@ -299,7 +306,7 @@ func BenchmarkRead(b *testing.B) {
 			b.SetBytes(int64(len(traced)))
 			b.ReportAllocs()
 			for b.Loop() {
-				x, err := xray.Read(context.Background(), bytes.NewReader(traced), run.task)
+				x, err := xray.ReadProgress(context.Background(), traced, run.task, nil) // as the app reads it
 				if err != nil || x.Total < 2 {
 					b.Fatalf("%v, %+v", err, x)
 				}
@@ -316,7 +323,7 @@ func BenchmarkRead(b *testing.B) {
 func TestReadStopsWhenCancelled(t *testing.T) {
 	// Goroutines taking turns, under a flight recorder like the app's: its
 	// generations are large.
-	data, err := record("yield", func(ctx context.Context) error {
+	data, err := record("yield", false, func(ctx context.Context) error {
 		var wg sync.WaitGroup
 		for range 100 {
 			wg.Go(func() {
@@ -335,7 +342,7 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 	// first events read.
 	began := time.Now()
 	var firstEvents time.Duration
-	_, err = xray.ReadProgress(context.Background(), bytes.NewReader(data), "yield", func(p xray.Progress) {
+	_, err = xray.ReadProgress(context.Background(), data, "yield", func(p xray.Progress) {
 		if p.Events > 0 && firstEvents == 0 {
 			firstEvents = time.Since(began)
 		}
@@ -361,7 +368,7 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 			defer cancel()
 			var at time.Time
 			began := time.Now()
-			_, err := xray.ReadProgress(ctx, bytes.NewReader(data), "yield", func(p xray.Progress) {
+			_, err := xray.ReadProgress(ctx, data, "yield", func(p xray.Progress) {
 				if at.IsZero() && tt.cancel(p) {
 					cancel()
 					at = time.Now()
