@@ -50,8 +50,7 @@ func NewXrayReading() *XrayReading {
 // Show shows how far the reading has got. Call it on the Fyne goroutine.
 func (r *XrayReading) Show(p xray.Progress) {
 	r.bar.SetValue(p.Done)
-	r.label.SetText(fmt.Sprintf("Reading what the Go runtime recorded of this run: %s events so far "+
-		"(the trace is read twice, once to add up, once to keep the lanes drawn)…", grouped(p.Events)))
+	r.label.SetText(fmt.Sprintf("Reading what the Go runtime recorded of this run: %s events so far…", grouped(p.Events)))
 }
 
 // Progress returns a function to give xray.ReadProgress: it
