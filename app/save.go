@@ -147,7 +147,7 @@ func (s *shell) picture() image.Image {
 	c.SetPadded(false)
 	c.Resize(s.win.Canvas().Size())
 	c.SetContent(content)
-	img := c.Capture()
+	img := capture(c, content)
 	content.Resize(size)
 	content.Move(pos)
 	s.win.Canvas().Refresh(content)
