@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/techniques"
 )
@@ -138,6 +139,26 @@ func TestStateColoursHaveLegendWords(t *testing.T) {
 		}
 		if xrayColors[state] != c {
 			t.Errorf("state %s: the X-ray's colour differs from the overview's", state)
+		}
+	}
+}
+
+// The scheduler's demo ends on its counts, below the board: every schedule's
+// outcomes and the free runs'. They are brought into view, with the end of
+// the demo's own schedule.
+func TestSchedulerCountsInViewOnALaptop(t *testing.T) {
+	v := newScheduler(t)
+	windows := fyne.CurrentApp().Driver().AllWindows()
+	windows[len(windows)-1].Resize(laptopDemo)
+	if err := v.demo.Run(); err != nil {
+		t.Fatal(err)
+	}
+	v.demo.Wait()
+	v.scroll.Refresh() // laid out, as the next frame would
+	for name, l := range map[string]*widget.Label{"the schedules' counts": v.results, "the free runs' note": v.free, "the demo's outcome": v.outcome} {
+		top := fyne.CurrentApp().Driver().AbsolutePositionForObject(l).Y
+		if top < 0 || bottomOf(l) > laptopDemo.Height || !l.Visible() || l.Text == "" {
+			t.Errorf("%s (%q) spans y=%.0f to %.0f: want it in the %.0f-high demo area", name, l.Text, top, bottomOf(l), laptopDemo.Height)
 		}
 	}
 }

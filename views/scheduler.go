@@ -571,8 +571,8 @@ func (v *schedulerView) startSearch() error {
 	return nil
 }
 
-// searched hides the progress once a search has ended, and says so if it
-// was cancelled.
+// searched hides the progress once a search has ended, brings its counts
+// into view, and says so if it was cancelled.
 func (v *schedulerView) searched(err error) {
 	v.progress.Hide()
 	switch {
@@ -582,6 +582,10 @@ func (v *schedulerView) searched(err error) {
 	case err != nil:
 		v.results.SetText("Stopped before the end: " + err.Error())
 		v.free.Hide()
+	default:
+		// The counts are the run's evidence, below the board: bring them
+		// into view (at 1366×768 they were wholly below the fold).
+		v.scroll.ScrollToBottom()
 	}
 	v.enable()
 }
