@@ -150,9 +150,10 @@ func (s *shell) showXray(i int, view fyne.CanvasObject) {
 // from a run's start until that run's X-ray has been copied out of it.
 //
 // Starting, stopping and copying the recorder can each take seconds for a
-// large run (Stop waits for a copy in progress): only ready, release and
-// snapshot do them, never on the Fyne goroutine. hold, on the Fyne
-// goroutine, only counts.
+// large run, and must not overlap (Go 1.26's FlightRecorder.Stop does not
+// wait for a WriteTo in progress; the lock io keeps them apart): only
+// ready, release and snapshot do them, never on the Fyne goroutine but for
+// a blocking run's ready. hold, on the Fyne goroutine, only counts.
 type xrayer struct {
 	fr *trace.FlightRecorder
 	io sync.Mutex // one Start, Stop or WriteTo at a time

@@ -103,9 +103,9 @@ func (d *Demo) Wait() {
 }
 
 // BeforeEachRun sets f to be called before each run's work begins, on the
-// goroutine that does it: a run's own goroutine, or the Fyne goroutine for
-// a blocking run, before its freeze is timed. f may wait (for the
-// recorder to start, say) without holding up the window.
+// goroutine that does it. On a run's own goroutine f may wait (for the
+// recorder to start, say) without holding up the window; a blocking run
+// calls it on the Fyne goroutine, and its wait is part of the freeze.
 func (d *Demo) BeforeEachRun(f func()) { d.runs.before = f }
 
 // OnChange sets f to be called on the Fyne goroutine when a run of this

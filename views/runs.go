@@ -103,8 +103,8 @@ func (r *runs) block(prepare func() error, work func(context.Context) error, don
 	if err != nil {
 		return err
 	}
+	began := time.Now() // the window is frozen from here, waiting for beforeWork too
 	r.beforeWork()
-	began := time.Now()
 	_, err = r.do(ctx, untraced(work))
 	cancel()
 	r.freeze.ended(time.Since(began))
