@@ -23,15 +23,25 @@ func capture(c software.WindowlessCanvas, content fyne.CanvasObject) image.Image
 	if len(views) == 0 {
 		return whole
 	}
+	out := withHidden(views, c.Capture).(draw.Image)
 	for _, v := range views {
-		v.scroll.Content.Hide()
-	}
-	out := c.Capture().(draw.Image)
-	for _, v := range views {
-		v.scroll.Content.Show()
 		draw.Draw(out, v.rect(c), whole, v.rect(c).Min, draw.Src)
 	}
 	return out
+}
+
+// withHidden calls f with the scrolls' contents hidden, and shows again
+// what it hid, even if f panics.
+func withHidden(views []scrollView, f func() image.Image) image.Image {
+	for _, v := range views {
+		v.scroll.Content.Hide()
+	}
+	defer func() {
+		for _, v := range views {
+			v.scroll.Content.Show()
+		}
+	}()
+	return f()
 }
 
 // scrollView is an outermost scroll and where it is on the canvas.
@@ -57,7 +67,9 @@ func outermostScrolls(o fyne.CanvasObject, parent fyne.Position, found []scrollV
 	at := parent.Add(o.Position())
 	switch o := o.(type) {
 	case *container.Scroll:
-		found = append(found, scrollView{o, at})
+		if o.Content != nil && o.Content.Visible() {
+			found = append(found, scrollView{o, at})
+		}
 	case *fyne.Container:
 		for _, child := range o.Objects {
 			found = outermostScrolls(child, at, found)

@@ -54,4 +54,11 @@ func TestPictureClipsAScrollInsideAScrolledPage(t *testing.T) {
 	if !block.Visible() || !page.Content.Visible() {
 		t.Error("the picture left the page's content hidden")
 	}
+
+	// A scroll whose content was hidden stays so.
+	page.Content.Hide()
+	capture(c, content)
+	if page.Content.Visible() {
+		t.Error("the picture showed a page's content that was hidden")
+	}
 }
