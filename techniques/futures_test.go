@@ -316,9 +316,14 @@ func bubbleGoroutines() int {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	headers := regexp.MustCompile(`(?m)^goroutine \d+ \[(.*)\]:$`).FindAllSubmatch(buf, -1)
+	// "goroutine 7 [chan receive, synctest bubble 1]:", with " gp=… m=…"
+	// before the bracket under GOTRACEBACK=system.
+	headers := regexp.MustCompile(`(?m)^goroutine \d+ [^\[]*\[(.*)\]:$`).FindAllSubmatch(buf, -1)
 	bubble := regexp.MustCompile(`synctest bubble \d+`)
-	mine := bubble.Find(headers[0][1]) // the first goroutine is the caller
+	var mine []byte
+	if len(headers) > 0 {
+		mine = bubble.Find(headers[0][1]) // the first goroutine is the caller
+	}
 	if mine == nil {
 		panic("bubbleGoroutines called outside a synctest bubble")
 	}
