@@ -330,12 +330,14 @@ func runChild(asked string) error {
 const CutEvery = 250 * time.Millisecond
 
 // CutGenerations makes fr start a new generation of its trace every
-// CutEvery, until stop is called. The runtime starts one each second; an
-// X-ray reads generations in parallel, and a race run of three seconds gave
-// four, two of them twice the size of the others, which left one core
-// idle for a third of the reading. Cut finer, they share out evenly.
-// WriteTo to io.Discard is the runtime's only way to ask for a new
-// generation from outside; it copies nothing.
+// CutEvery, besides the runtime's own once a second, until stop is called.
+// An X-ray reads generations in parallel: a race run of three seconds gave
+// four, two of them twice the size of the others, which left one of two
+// cores idle for a third of the reading. FlightRecorder.WriteTo starts a
+// new generation (written here to io.Discard: it copies nothing). It is
+// not free: at each new generation the runtime records every goroutine's
+// state again, and walks the stack of each that recorded nothing since
+// the last one.
 func CutGenerations(fr *trace.FlightRecorder) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
