@@ -582,11 +582,11 @@ func (v *schedulerView) searched(err error) {
 	case err != nil:
 		v.results.SetText("Stopped before the end: " + err.Error())
 		v.free.Hide()
+	default:
+		// The counts are the run's evidence, below the board: bring them
+		// into view (at 1366×768 they were wholly below the fold).
+		v.scroll.ScrollToBottom()
 	}
-	// The counts (or why there are none) are the run's evidence, below the
-	// board: bring them into view (at 1366×768 they were wholly below the
-	// fold).
-	v.scroll.ScrollToBottom()
 	v.enable()
 }
 
