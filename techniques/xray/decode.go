@@ -18,17 +18,18 @@ import (
 
 // A trace is a header and generations, each about a second of the
 // program's life and readable on its own (a flight recorder keeps whole
-// generations). Reading one takes seconds of CPU for a large run: the
+// generations). A large run's trace holds ten million events: the
 // generations are read in parallel, each into what its goroutines and Ps
-// did, kept compact, and the run is put together afterwards.
+// did, kept compact, and the run is put together afterwards. readFast
+// reads the usual generations; golang.org/x/exp/trace (decode) the others.
 
 // genReading is what one generation of the trace holds.
 type genReading struct {
-	marks   []mark            // the events that make a goroutine the run's, or end it, in order
-	gs      byID[history]     // every goroutine's state transitions
-	procs   byID[procHistory] // every P's running spans
-	reasons []string          // why goroutines blocked; [0] is ""
-	stacks  []trace.Stack     // where they blocked; [0] is none
+	marks   []mark                 // the events that make a goroutine the run's, or end it, in order
+	gs      byID[history]          // every goroutine's state transitions
+	procs   byID[procHistory]      // every P's running spans
+	reasons []string               // why goroutines blocked; [0] is ""
+	where   func(stack int) string // where they blocked, by stack index; 0 is none
 }
 
 type markKind uint8
@@ -57,10 +58,6 @@ type history struct {
 	running bool
 	since   trace.Time
 	proc    trace.ProcID
-	// The last stack it blocked at, and its index: goroutines often block
-	// at the same place again.
-	stack   trace.Stack
-	stackIx int
 }
 
 const (
@@ -158,7 +155,7 @@ func decodeAll(ctx context.Context, data []byte, task string, report func(Progre
 	for range min(len(pieces), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(pieces); i = int(next.Add(1) - 1) {
-				gens[i], errs[i] = decode(inner, pieces[i], task, &events)
+				gens[i], errs[i] = decodePiece(inner, pieces[i], task, &events)
 				if errs[i] != nil {
 					cancel() // the trace cannot be read: stop the others
 					return
@@ -190,17 +187,29 @@ func decodeAll(ctx context.Context, data []byte, task string, report func(Progre
 	}
 }
 
+// decodePiece reads one piece of the trace: with readFast if it can, else
+// with decode.
+func decodePiece(ctx context.Context, p piece, task string, events *atomic.Int64) (*genReading, error) {
+	if p.header != nil {
+		g, err := readFast(ctx, p.body, task, events)
+		if !errors.Is(err, errNotFast) {
+			return g, err
+		}
+	}
+	return decode(ctx, p.reader(), task, events)
+}
+
 // decode reads one generation of the trace (a whole trace, if it could not
-// be split): the marks, and every goroutine's and P's history.
+// be split) with golang.org/x/exp/trace: the marks, and every goroutine's
+// and P's history. It reads any trace that package reads; readFast reads
+// the usual ones several times faster and the same way.
 func decode(ctx context.Context, piece io.Reader, task string, events *atomic.Int64) (*genReading, error) {
 	rd, err := trace.NewReader(ctxReader{ctx, piece})
 	if err != nil {
 		return nil, fmt.Errorf("reading the trace: %w", err)
 	}
-	g := &genReading{
-		reasons: []string{""},
-		stacks:  []trace.Stack{trace.NoStack},
-	}
+	var stacks expStacks
+	g := &genReading{reasons: []string{""}, where: stacks.where}
 	var last trace.Time
 	for n := 0; ; n++ {
 		if n%1024 == 0 && n > 0 {
@@ -236,15 +245,19 @@ func decode(ctx context.Context, piece io.Reader, task string, events *atomic.In
 				g.marks = append(g.marks, mark{kind: markRegion, at: ev.Time(), g: ev.Goroutine()})
 			}
 		case trace.EventStateTransition:
-			g.transition(ev)
+			st := ev.StateTransition()
+			if st.Resource.Kind != trace.ResourceGoroutine {
+				continue
+			}
+			from, to := st.Goroutine()
+			reason, stack := 0, 0
+			if to == trace.GoWaiting {
+				reason, stack = g.reason(st.Reason), stacks.index(st.Stack)
+			}
+			g.change(st.Resource.Goroutine(), from, to, ev.Time(), ev.Goroutine(), ev.Proc(), reason, stack)
 		}
 	}
-	// Close the running spans the generation ended in.
-	for id, h := range g.gs.all() {
-		if h.running {
-			g.proc(h.proc).add(h.since, last, trace.GoID(id))
-		}
-	}
+	g.end(last)
 	return g, nil
 }
 
@@ -263,6 +276,35 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// expStacks numbers the stacks goroutines blocked at; [0] is none.
+type expStacks struct {
+	list []trace.Stack
+	ix   map[trace.Stack]int
+}
+
+func (s *expStacks) index(st trace.Stack) int {
+	if st == trace.NoStack {
+		return 0
+	}
+	if i, ok := s.ix[st]; ok {
+		return i
+	}
+	if s.ix == nil {
+		s.ix = map[trace.Stack]int{}
+		s.list = []trace.Stack{trace.NoStack}
+	}
+	s.list = append(s.list, st)
+	s.ix[st] = len(s.list) - 1
+	return len(s.list) - 1
+}
+
+func (s *expStacks) where(i int) string {
+	if i <= 0 || i >= len(s.list) {
+		return ""
+	}
+	return firstUserFrame(s.list[i].Frames())
+}
+
 func (g *genReading) proc(p trace.ProcID) *procHistory {
 	ph := g.procs.get(int64(p))
 	if ph == nil {
@@ -272,39 +314,31 @@ func (g *genReading) proc(p trace.ProcID) *procHistory {
 	return ph
 }
 
-// transition appends a goroutine's change of state to its history.
-func (g *genReading) transition(ev trace.Event) {
-	st := ev.StateTransition()
-	if st.Resource.Kind != trace.ResourceGoroutine {
-		return
-	}
-	id := st.Resource.Goroutine()
-	from, to := st.Goroutine()
-	at := ev.Time()
+// change appends goroutine id's change of state, at the time at, to its
+// history; by is the goroutine that made it and proc the P it ran on (or
+// None), as the trace reader says. A block has the indexes of its reason
+// and stack.
+func (g *genReading) change(id trace.GoID, from, to trace.GoState, at trace.Time, by trace.GoID, proc trace.ProcID, reason, stack int) {
 	h := g.gs.get(int64(id))
 	if h == nil {
 		h = &history{first: at, last: at}
 		g.gs.set(int64(id), h)
 	}
 	f := stateIndex(to)
-	status := from == trace.GoUndetermined || from == to
-	if status {
+	if from == trace.GoUndetermined || from == to {
 		f |= flagStatus
 	}
 	if from == trace.GoNotExist {
 		f |= flagCreated
-		g.marks = append(g.marks, mark{kind: markCreate, at: at, g: ev.Goroutine(), id: uint64(id)})
+		g.marks = append(g.marks, mark{kind: markCreate, at: at, g: by, id: uint64(id)})
 	}
 	b := h.tape.next()
 	b = binary.AppendUvarint(b, uint64(at-h.last))
 	b = append(b, f)
 	h.last = at
 	if to == trace.GoWaiting {
-		b = binary.AppendUvarint(b, uint64(g.reason(st.Reason)))
-		if st.Stack != h.stack || h.stackIx == 0 {
-			h.stack, h.stackIx = st.Stack, g.stack(st.Stack)
-		}
-		b = binary.AppendUvarint(b, uint64(h.stackIx))
+		b = binary.AppendUvarint(b, uint64(reason))
+		b = binary.AppendUvarint(b, uint64(stack))
 	}
 	h.tape.put(b)
 	// The P's history: a running span ends when its goroutine leaves the
@@ -314,7 +348,16 @@ func (g *genReading) transition(ev trace.Event) {
 		g.proc(h.proc).add(h.since, at, id)
 		h.running = false
 	case !h.running && to == trace.GoRunning:
-		h.running, h.since, h.proc = true, at, ev.Proc()
+		h.running, h.since, h.proc = true, at, proc
+	}
+}
+
+// end closes the running spans the generation ended in, at last.
+func (g *genReading) end(last trace.Time) {
+	for id, h := range g.gs.all() {
+		if h.running {
+			g.proc(h.proc).add(h.since, last, trace.GoID(id))
+		}
 	}
 }
 
@@ -328,14 +371,6 @@ func (g *genReading) reason(r string) int {
 	return len(g.reasons) - 1
 }
 
-func (g *genReading) stack(s trace.Stack) int {
-	if s == trace.NoStack {
-		return 0
-	}
-	g.stacks = append(g.stacks, s)
-	return len(g.stacks) - 1
-}
-
 // The trace's framing, from the Go 1.26 format: a 16-byte header, then
 // batches, each generation ending with a one-byte marker.
 const (
@@ -345,21 +380,32 @@ const (
 	evEndOfGeneration   = 52
 )
 
-// generations splits a trace into its generations, each with the header,
-// readable on its own. A trace it does not know how to split is one piece.
-func generations(data []byte) []io.Reader {
-	whole := []io.Reader{bytes.NewReader(data)}
+// piece is one generation of a trace, or a whole trace that could not be
+// split (then header is nil).
+type piece struct {
+	header, body []byte
+}
+
+func (p piece) reader() io.Reader {
+	return io.MultiReader(bytes.NewReader(p.header), bytes.NewReader(p.body))
+}
+
+// generations splits a trace into its generations, each readable on its
+// own with the trace's header. A trace it does not know how to split is
+// one piece.
+func generations(data []byte) []piece {
+	whole := []piece{{body: data}}
 	if len(data) < headerLen || !bytes.HasPrefix(data, []byte("go 1.26 trace\x00")) {
 		return whole
 	}
 	header := data[:headerLen]
-	var pieces []io.Reader
+	var pieces []piece
 	start, i := headerLen, headerLen
 	for i < len(data) {
 		switch data[i] {
 		case evEndOfGeneration:
 			i++
-			pieces = append(pieces, io.MultiReader(bytes.NewReader(header), bytes.NewReader(data[start:i])))
+			pieces = append(pieces, piece{header, data[start:i]})
 			start = i
 			continue
 		case evExperimentalBatch:
@@ -384,7 +430,7 @@ func generations(data []byte) []io.Reader {
 	}
 	if start < len(data) || len(pieces) == 0 {
 		// A generation cut short: the reader says so.
-		pieces = append(pieces, io.MultiReader(bytes.NewReader(header), bytes.NewReader(data[start:])))
+		pieces = append(pieces, piece{header, data[start:]})
 	}
 	return pieces
 }

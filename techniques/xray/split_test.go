@@ -3,7 +3,6 @@ package xray
 import (
 	"bytes"
 	"context"
-	"io"
 	"maps"
 	"runtime/trace"
 	"sync"
@@ -52,11 +51,11 @@ func TestGenerationsReadAsOne(t *testing.T) {
 	if len(pieces) < 2 {
 		t.Fatalf("%d generations in a trace of %v, want several", len(pieces), 1500*time.Millisecond)
 	}
-	read := func(pieces []io.Reader) *Run {
+	read := func(pieces []piece) *Run {
 		var gens []*genReading
 		var events atomic.Int64
 		for _, p := range pieces {
-			g, err := decode(context.Background(), p, "split", &events)
+			g, err := decode(context.Background(), p.reader(), "split", &events)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +67,7 @@ func TestGenerationsReadAsOne(t *testing.T) {
 		}
 		return x
 	}
-	split, whole := read(pieces), read([]io.Reader{bytes.NewReader(data)})
+	split, whole := read(pieces), read([]piece{{body: data}})
 	if split.Total != whole.Total || split.Total < 5 || !maps.Equal(split.Blocked, whole.Blocked) {
 		t.Errorf("split: %d goroutines, blocked %v; whole: %d, %v; want the same, at least 5 goroutines (the task's and its four)", split.Total, split.Blocked, whole.Total, whole.Blocked)
 	}

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"runtime"
 	"slices"
 	"strings"
@@ -312,7 +313,7 @@ marks:
 				key := [2]int{o.gen, o.stack}
 				w, ok := where[key]
 				if !ok && o.stack != 0 {
-					w = firstUserFrame(g.stacks[o.stack])
+					w = g.where(o.stack)
 					where[key] = w
 				}
 				s.Where = w
@@ -441,8 +442,8 @@ func timeMap(times [nStates]time.Duration, seen uint8) map[string]time.Duration 
 }
 
 // firstUserFrame is the innermost function of the stack outside the runtime.
-func firstUserFrame(s trace.Stack) string {
-	for f := range s.Frames() {
+func firstUserFrame(frames iter.Seq[trace.StackFrame]) string {
+	for f := range frames {
 		if !strings.HasPrefix(f.Func, "runtime.") && !strings.HasPrefix(f.Func, "internal/") && !strings.HasPrefix(f.Func, "sync.") && !strings.HasPrefix(f.Func, "time.") {
 			return fmt.Sprintf("%s (%s:%d)", f.Func, shortFile(f.File), f.Line)
 		}
