@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -52,34 +54,12 @@ func TestFastReadsAsTheTraceReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pieces := generations(buf.Bytes())
-	if len(pieces) < 3 {
-		t.Fatalf("%d generations, want several", len(pieces))
+	if n := len(generations(buf.Bytes())); n < 3 {
+		t.Fatalf("%d generations, want several", n)
 	}
-	var fast, slow []*genReading
-	var events atomic.Int64
-	for i, p := range pieces {
-		f, err := readFast(context.Background(), p.body, "fast", &events)
-		if err != nil {
-			t.Fatalf("generation %d: the fast reader: %v", i, err)
-		}
-		s, err := decode(context.Background(), p.reader(), "fast", &events)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameReading(t, i, f, s)
-		fast, slow = append(fast, f), append(slow, s)
-	}
-	xf, err := assemble(context.Background(), fast, "fast")
+	xs, err := sameBothWays(buf.Bytes(), "fast")
 	if err != nil {
 		t.Fatal(err)
-	}
-	xs, err := assemble(context.Background(), slow, "fast")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(xf, xs) {
-		t.Errorf("the X-rays differ:\nfast %d goroutines, %v, %v\nslow %d goroutines, %v, %v", xf.Total, xf.Time, xf.Blocked, xs.Total, xs.Time, xs.Blocked)
 	}
 	if xs.Total < 50 || xs.Time[StateSyscall] == 0 || xs.Blocked["chan receive"] == 0 {
 		t.Errorf("the run: %d goroutines, %v, blocked %v; want its goroutines, system calls and channel waits", xs.Total, xs.Time, xs.Blocked)
@@ -143,11 +123,49 @@ func work(t *testing.T, ctx context.Context) {
 	wg.Wait()
 }
 
-// sameReading fails t unless both readings of generation i hold the same.
-func sameReading(t *testing.T, i int, f, s *genReading) {
-	t.Helper()
+// sameBothWays reads every generation of data with readFast and with
+// decode, and returns the X-ray, or how the two readings differ.
+func sameBothWays(data []byte, task string) (*Run, error) {
+	pieces := generations(data)
+	var fast, slow []*genReading
+	var events atomic.Int64
+	var diffs []string
+	for i, p := range pieces {
+		f, err := readFast(context.Background(), p.body, task, &events)
+		if err != nil {
+			return nil, fmt.Errorf("generation %d: the fast reader: %w", i, err)
+		}
+		s, err := decode(context.Background(), p.reader(), task, &events)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range diffReadings(f, s) {
+			diffs = append(diffs, fmt.Sprintf("generation %d: %s", i, d))
+		}
+		fast, slow = append(fast, f), append(slow, s)
+	}
+	xf, err := assemble(context.Background(), fast, task)
+	if err != nil {
+		return nil, err
+	}
+	xs, err := assemble(context.Background(), slow, task)
+	if err != nil {
+		return nil, err
+	}
+	if !reflect.DeepEqual(xf, xs) {
+		diffs = append(diffs, fmt.Sprintf("the X-rays differ:\nfast %d goroutines, %v, %v\nslow %d goroutines, %v, %v", xf.Total, xf.Time, xf.Blocked, xs.Total, xs.Time, xs.Blocked))
+	}
+	if len(diffs) > 0 {
+		return nil, errors.New(strings.Join(diffs[:min(len(diffs), 10)], "\n"))
+	}
+	return xs, nil
+}
+
+// diffReadings says how two readings of a generation differ.
+func diffReadings(f, s *genReading) []string {
+	var diffs []string
 	if !slices.Equal(f.marks, s.marks) {
-		t.Errorf("generation %d: marks differ: %d and %d", i, len(f.marks), len(s.marks))
+		diffs = append(diffs, fmt.Sprintf("marks differ: %d and %d", len(f.marks), len(s.marks)))
 	}
 	type step struct {
 		transition
@@ -156,8 +174,9 @@ func sameReading(t *testing.T, i int, f, s *genReading) {
 	steps := func(g *genReading, h *history) []step {
 		var out []step
 		for tr := range h.transitions() {
-			out = append(out, step{tr, g.reasons[tr.reason], g.where(tr.stack)})
-			out[len(out)-1].transition.reason, out[len(out)-1].transition.stack = 0, 0
+			st := step{tr, g.reasons[tr.reason], g.where(tr.stack)}
+			st.transition.reason, st.transition.stack = 0, 0
+			out = append(out, st)
 		}
 		return out
 	}
@@ -166,26 +185,27 @@ func sameReading(t *testing.T, i int, f, s *genReading) {
 		count++
 		fh := f.gs.get(id)
 		if fh == nil {
-			t.Errorf("generation %d: goroutine %d only in the slow reading", i, id)
+			diffs = append(diffs, fmt.Sprintf("goroutine %d only in the slow reading", id))
 			continue
 		}
 		if a, b := steps(f, fh), steps(s, h); !slices.Equal(a, b) {
-			t.Errorf("generation %d: goroutine %d: fast %d steps, slow %d; first ones %v / %v", i, id, len(a), len(b), a[:min(3, len(a))], b[:min(3, len(b))])
+			diffs = append(diffs, fmt.Sprintf("goroutine %d: fast %d steps, slow %d; first ones %v / %v", id, len(a), len(b), a[:min(3, len(a))], b[:min(3, len(b))]))
 		}
 	}
 	for id := range f.gs.all() {
 		if s.gs.get(id) == nil {
-			t.Errorf("generation %d: goroutine %d only in the fast reading", i, id)
+			diffs = append(diffs, fmt.Sprintf("goroutine %d only in the fast reading", id))
 		}
 	}
 	for p, ph := range s.procs.all() {
 		if a, b := slices.Collect(f.procs.get(p).spans()), slices.Collect(ph.spans()); !slices.Equal(a, b) {
-			t.Errorf("generation %d: P %d: fast %d spans, slow %d", i, p, len(a), len(b))
+			diffs = append(diffs, fmt.Sprintf("P %d: fast %d spans, slow %d", p, len(a), len(b)))
 		}
 	}
 	if count == 0 {
-		t.Errorf("generation %d: no goroutines", i)
+		diffs = append(diffs, "no goroutines")
 	}
+	return diffs
 }
 
 // TestFastLeavesWhatItDoesNotKnow: a generation the fast reader does not

@@ -316,6 +316,55 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// TestFastReadsTheLessonsAsTheTraceReader: the X-ray's own reader and
+// golang.org/x/exp/trace make the same of the race, goroutines and server
+// panels' runs (smaller than the panels' defaults), recorded as the app
+// records them.
+func TestFastReadsTheLessonsAsTheTraceReader(t *testing.T) {
+	runs := []struct {
+		task    string
+		inChild bool
+		work    func(ctx context.Context) error
+	}{
+		{"race", true, func(ctx context.Context) error {
+			return techniques.RunStrategies(ctx, techniques.RaceConfig{Pairs: 100, Updates: 100}, func(techniques.RaceResult) error { return nil })
+		}},
+		{"goroutines", true, func(ctx context.Context) error {
+			crowds := []techniques.Crowd{{Kind: techniques.Goroutines, N: 2000}, {Kind: techniques.Threads, N: 20}}
+			return techniques.ParkCrowds(ctx, crowds, func(techniques.ScaleReport) error { return nil })
+		}},
+		{"server", false, func(ctx context.Context) error {
+			s, err := techniques.StartServer()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			for _, m := range techniques.ServerModes {
+				s.SetConfig(techniques.ServerConfig{Mode: m, Workers: 4, DBConns: 4, Latency: 5 * time.Millisecond})
+				if _, err := techniques.Load(ctx, techniques.LoadConfig{URL: s.URL, Clients: 8, Requests: 2}, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	}
+	for _, run := range runs {
+		t.Run(run.task, func(t *testing.T) {
+			data, err := record(run.task, run.inChild, run.work)
+			if err != nil {
+				t.Skip(err)
+			}
+			x, err := xray.SameBothWays(data, run.task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x.Total < 2 {
+				t.Errorf("%d goroutines in the run, want its own", x.Total)
+			}
+		})
+	}
+}
+
 // TestReadStopsWhenCancelled: a reading cancelled returns ctx.Err() at
 // once, even while the trace reader takes in a generation of the trace
 // (megabytes at its first event), rather than when it has finished. The
