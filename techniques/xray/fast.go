@@ -26,8 +26,8 @@ import (
 // before when it would not come after it. TestFastReadsAsTheTraceReader
 // holds the two readers to the same result.
 //
-// Anything it does not expect (an event type it does not know, CPU
-// samples, a state it cannot follow) ends it with errNotFast: the caller
+// Anything it does not expect (an event type it does not know, a state it
+// cannot follow) ends it with errNotFast: the caller
 // then reads the generation with decode, which reads every valid trace or
 // says why it cannot.
 func readFast(ctx context.Context, body []byte, task string, events *atomic.Int64) (*genReading, error) {
@@ -74,8 +74,13 @@ func readFast(ctx context.Context, body []byte, task string, events *atomic.Int6
 		}
 		return true, nil
 	}
+	samples := make([]trace.Time, len(f.samples))
+	for i, t := range f.samples {
+		samples[i] = f.freq.at(t)
+	}
+	slices.Sort(samples)
 	n := 0
-	for ; len(frontier) > 0; n++ {
+	for ; len(frontier) > 0 || len(samples) > 0; n++ {
 		if n%1024 == 0 && n > 0 {
 			events.Add(1024)
 			if ctx.Err() != nil {
@@ -84,6 +89,11 @@ func readFast(ctx context.Context, body []byte, task string, events *atomic.Int6
 		}
 		if n%8192 == 0 && n > 0 {
 			runtime.Gosched() // as decode does
+		}
+		if len(samples) > 0 && (len(frontier) == 0 || samples[0] < frontier[0].time) {
+			r.emit(samples[0]) // a CPU sample comes next
+			samples = samples[1:]
+			continue
 		}
 		ok, err := advance(0)
 		if err != nil {
@@ -126,6 +136,7 @@ const (
 	evStrings             = 4
 	evString              = 5
 	evCPUSamples          = 6
+	evCPUSample           = 7
 	evFrequency           = 8
 	evProcsChange         = 9
 	evProcStart           = 10
@@ -202,6 +213,7 @@ type fastGen struct {
 	stacks  map[uint64][]uint64 // PCs by stack ID
 	frames  map[uint64]frame    // by PC
 	cursors []*cursor           // one per thread, in the order they first appear
+	samples []uint64            // the times of CPU profile samples
 }
 
 type frame struct {
@@ -254,7 +266,7 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		case evStacks:
 			err = f.readStacks(data[1:])
 		case evCPUSamples:
-			err = notFast("CPU samples")
+			err = f.readSamples(data[1:])
 		case evSync:
 			err = f.readSync(data[1:])
 		default:
@@ -338,6 +350,29 @@ func (f *fastGen) readStacks(b []byte) error {
 			}
 		}
 		f.stacks[id] = pcs
+	}
+	return nil
+}
+
+// readSamples keeps the times of CPU profile samples: the trace reader
+// puts them among the events, and they move the events' times on as
+// events do.
+func (f *fastGen) readSamples(b []byte) error {
+	for len(b) > 0 {
+		if b[0] != evCPUSample {
+			return notFast("not a sample in the samples")
+		}
+		b = b[1:]
+		for k := range 5 { // time, thread, P, goroutine, stack
+			v, n := binary.Uvarint(b)
+			if n <= 0 {
+				return notFast("a broken sample")
+			}
+			if k == 0 {
+				f.samples = append(f.samples, v)
+			}
+			b = b[n:]
+		}
 	}
 	return nil
 }
