@@ -242,7 +242,7 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		}
 		var hdr [4]uint64 // generation, thread, time, size
 		for k := range hdr {
-			v, n := binary.Uvarint(body[i:])
+			v, n := binary.Uvarint(body[min(i, len(body)):])
 			if n <= 0 {
 				return nil, notFast("a broken batch header")
 			}

@@ -235,3 +235,44 @@ func TestFastLeavesWhatItDoesNotKnow(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadFast: whatever the bytes, the fast reader returns a reading or
+// an error; it does not panic or loop for ever.
+func FuzzReadFast(f *testing.F) {
+	var buf bytes.Buffer
+	if err := trace.Start(&buf); err != nil {
+		f.Skip(err)
+	}
+	ctx, tk := trace.NewTask(context.Background(), "fuzz")
+	var wg sync.WaitGroup
+	ch := make(chan int)
+	for i := range 4 {
+		wg.Go(func() {
+			trace.WithRegion(ctx, "fuzz", func() {
+				if i%2 == 0 {
+					ch <- i
+				} else {
+					<-ch
+				}
+				runtime.Gosched()
+			})
+		})
+	}
+	wg.Wait()
+	tk.End()
+	trace.Stop()
+	for _, p := range generations(buf.Bytes()) {
+		if p.header == nil {
+			f.Skip("a trace this reader does not split")
+		}
+		f.Add(p.body)
+		f.Add(p.body[:len(p.body)/2])
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var events atomic.Int64
+		g, err := readFast(context.Background(), body, "fuzz", &events)
+		if (g == nil) == (err == nil) {
+			t.Fatalf("a reading %v and an error %v", g != nil, err)
+		}
+	})
+}
