@@ -44,7 +44,7 @@ func readFast(ctx context.Context, body []byte, task string, events *atomic.Int6
 		isTask: make([]bool, len(f.strings)),
 	}
 	for i, s := range f.strings {
-		r.isTask[i] = i > 0 && s == task
+		r.isTask[i] = s == task // [0] is "", as for the trace reader
 	}
 	// The generation's first event, for the reader, says where it begins.
 	r.emit(f.freq.at(f.minTs))
@@ -214,6 +214,7 @@ type fastGen struct {
 	frames  map[uint64]frame    // by PC
 	cursors []*cursor           // one per thread, in the order they first appear
 	samples []uint64            // the times of CPU profile samples
+	clocked bool                // whether it has its clock snapshot
 }
 
 type frame struct {
@@ -226,7 +227,7 @@ func scanGeneration(body []byte) (*fastGen, error) {
 	f := &fastGen{stacks: map[uint64][]uint64{}, frames: map[uint64]frame{}}
 	threads := map[uint64]*cursor{}
 	strs := map[uint64]string{}
-	ended := false
+	ended, gen := false, uint64(0)
 	for i := 0; i < len(body) && !ended; {
 		typ := body[i]
 		i++
@@ -235,6 +236,9 @@ func scanGeneration(body []byte) (*fastGen, error) {
 			ended = true
 			continue
 		case evExperimentalBatch:
+			if i >= len(body) || body[i] == 0 {
+				return nil, notFast("an experimental batch of no experiment")
+			}
 			i++ // its experiment
 		case evEventBatch:
 		default:
@@ -251,16 +255,22 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		if hdr[3] > uint64(len(body)-i) {
 			return nil, notFast("a batch cut short")
 		}
+		if gen == 0 {
+			gen = hdr[0]
+		}
+		if hdr[0] != gen || gen == 0 {
+			return nil, notFast("batches of different generations")
+		}
 		data := body[i : i+int(hdr[3])]
 		i += int(hdr[3])
 		if f.minTs == 0 || hdr[2] < f.minTs {
 			f.minTs = hdr[2]
 		}
-		if typ == evExperimentalBatch || len(data) == 0 {
+		if typ == evExperimentalBatch {
 			continue
 		}
 		var err error
-		switch data[0] {
+		switch firstByte(data) {
 		case evStrings:
 			err = readStrings(data[1:], strs)
 		case evStacks:
@@ -269,7 +279,11 @@ func scanGeneration(body []byte) (*fastGen, error) {
 			err = f.readSamples(data[1:])
 		case evSync:
 			err = f.readSync(data[1:])
+		case evEndOfGeneration:
+			err = notFast("a batch that ends the generation")
 		default:
+			// A thread's events. An empty batch too: its thread takes its
+			// place among the threads, as the trace reader does.
 			c := threads[hdr[1]]
 			if c == nil {
 				c = &cursor{m: hdr[1]}
@@ -282,8 +296,8 @@ func scanGeneration(body []byte) (*fastGen, error) {
 			return nil, err
 		}
 	}
-	if !ended || f.freq == 0 {
-		return nil, notFast("no end or no clock frequency")
+	if !ended || f.freq == 0 || !f.clocked {
+		return nil, notFast("no end, no clock frequency or no clock snapshot")
 	}
 	top := uint64(0)
 	for id := range strs {
@@ -297,6 +311,14 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		f.strings[id] = s
 	}
 	return f, nil
+}
+
+// firstByte is b's first byte, or 0 (no event type) if b is empty.
+func firstByte(b []byte) byte {
+	if len(b) == 0 {
+		return 0
+	}
+	return b[0]
 }
 
 func readStrings(b []byte, strs map[uint64]string) error {
@@ -349,6 +371,9 @@ func (f *fastGen) readStacks(b []byte) error {
 				f.frames[pc] = frame{fn, file, line}
 			}
 		}
+		if _, dup := f.stacks[id]; dup {
+			return notFast("a stack ID twice")
+		}
 		f.stacks[id] = pcs
 	}
 	return nil
@@ -382,12 +407,16 @@ func (f *fastGen) readSync(b []byte) error {
 		switch b[0] {
 		case evFrequency:
 			v, n := binary.Uvarint(b[1:])
-			if n <= 0 || v == 0 {
+			if n <= 0 || v == 0 || f.freq != 0 {
 				return notFast("a broken frequency")
 			}
 			f.freq = frequency(1.0 / (float64(v) / 1e9))
 			b = b[1+n:]
 		case evClockSnapshot:
+			if f.clocked {
+				return notFast("two clock snapshots")
+			}
+			f.clocked = true
 			b = b[1:]
 			for range 4 { // time, monotonic, seconds, nanoseconds
 				_, n := binary.Uvarint(b)
@@ -535,12 +564,7 @@ type mState struct {
 	p trace.ProcID
 }
 
-type gState struct {
-	status uint8
-	seq    uint64
-}
-
-type pState struct {
+type state struct {
 	status uint8
 	seq    uint64
 }
@@ -549,8 +573,8 @@ type fastReader struct {
 	gen    *genReading
 	f      *fastGen
 	ms     map[uint64]*mState
-	gs     byID[gState]
-	ps     byID[pState]
+	gs     byID[state]
+	ps     byID[state]
 	gcSeq  uint64
 	gcOn   int8 // -1 unknown, 0 off, 1 running
 	tasks  map[uint64]bool
@@ -574,15 +598,24 @@ func (r *fastReader) emit(at trace.Time) trace.Time {
 	return at
 }
 
-// change is an event that changes a goroutine's state.
+// change is an event that changes a goroutine's state; ctx is the thread's
+// goroutine and P before it.
 func (r *fastReader) change(at trace.Time, id trace.GoID, from, to trace.GoState, ctx mState, reason, stack uint64) {
 	r.gen.change(id, from, to, r.emit(at), ctx.g, ctx.p, int(reason), int(stack))
 }
 
-func (r *fastReader) g(id trace.GoID) *gState { return r.gs.get(int64(id)) }
+// inTurn is the state of goroutine or P id if it is in status want and
+// seq is its next sequence number: only then can the event come now.
+func inTurn(t *byID[state], id int64, want uint8, seq uint64) *state {
+	if s := t.get(id); s != nil && s.status == want && seq == s.seq+1 {
+		return s
+	}
+	return nil
+}
 
-// advance reads c's next event if it can come now (as order.go decides),
-// and returns false if it must wait for another thread's.
+// advance reads c's next event if it can come now, as order.go decides,
+// and returns false if it must wait for another thread's. Anything that
+// order.go would call a broken trace is errNotFast.
 func (r *fastReader) advance(c *cursor) (bool, error) {
 	if c.m == noThread {
 		c.ms = &mState{g: noG, p: noP} // events of no thread have none
@@ -592,12 +625,32 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 			r.ms[c.m] = c.ms
 		}
 	}
-	ms, a, at := c.ms, c.args, c.time
-	cur := *ms
+	switch c.typ {
+	case evProcStart, evProcStop, evProcSteal, evProcStatus:
+		return r.advanceProc(c)
+	case evGoCreate, evGoCreateBlocked, evGoCreateSyscall, evGoStatus, evGoStatusStack:
+		return r.advanceNew(c)
+	case evGoStart, evGoUnblock, evGoSwitch, evGoSwitchDestroy:
+		return r.advanceOther(c)
+	case evGoDestroy, evGoStop, evGoBlock, evGoSyscallBegin, evGoSyscallEnd, evGoSyscallEndBlocked, evGoDestroySyscall:
+		return r.advanceOwn(c)
+	case evGCActive, evGCBegin, evGCEnd:
+		return r.advanceGC(c)
+	case evUserTaskBegin, evUserTaskEnd, evUserRegionBegin:
+		return r.advanceTask(c)
+	}
+	r.emit(c.time) // an event the X-ray does not need: it takes its time
+	return true, nil
+}
+
+// advanceProc: a P starts, stops, is taken from a thread in a system call,
+// or has its status said at the generation's start.
+func (r *fastReader) advanceProc(c *cursor) (bool, error) {
+	ms, a := c.ms, c.args
 	switch c.typ {
 	case evProcStart:
-		p := r.ps.get(int64(a[0]))
-		if p == nil || p.status != procIdle || a[1] != p.seq+1 || ms.p != noP {
+		p := inTurn(&r.ps, int64(a[0]), procIdle, a[1])
+		if p == nil || ms.p != noP {
 			return false, nil
 		}
 		p.status, p.seq = procRunning, a[1]
@@ -610,8 +663,11 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 		p.status = procIdle
 		ms.p = noP
 	case evProcSteal:
-		p := r.ps.get(int64(a[0]))
-		if p == nil || (p.status != procSyscall && p.status != procAbandoned) || a[1] != p.seq+1 {
+		p := inTurn(&r.ps, int64(a[0]), procSyscall, a[1])
+		if p == nil {
+			p = inTurn(&r.ps, int64(a[0]), procAbandoned, a[1])
+		}
+		if p == nil {
 			return false, nil
 		}
 		old := p.status
@@ -622,14 +678,14 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 				from = r.ms[a[2]]
 			}
 			if from == nil || from.p != trace.ProcID(a[0]) {
-				return false, notFast("a P stolen from a thread that does not hold it")
+				return false, notFast("a P taken from a thread that does not hold it")
 			}
 			from.p = noP
 		}
 	case evProcStatus:
 		status := uint8(a[1])
-		if status < procRunning || status > procAbandoned {
-			return false, notFast("a P's unknown status")
+		if status < procRunning || status > procAbandoned || a[0] >= 1<<16 {
+			return false, notFast("a P's unknown status, or a P of an unlikely number")
 		}
 		if p := r.ps.get(int64(a[0])); p != nil {
 			if status != p.status && !(status == procAbandoned && (p.status == procSyscall || p.status == procAbandoned)) {
@@ -637,14 +693,25 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 			}
 			p.seq = 0
 		} else {
-			r.ps.set(int64(a[0]), &pState{status: status})
+			r.ps.set(int64(a[0]), &state{status: status})
 		}
 		if status == procRunning || status == procSyscall {
 			ms.p = trace.ProcID(a[0])
 		}
+	}
+	r.emit(c.time)
+	return true, nil
+}
+
+// advanceNew: a goroutine is created, or has its status said at the
+// generation's start.
+func (r *fastReader) advanceNew(c *cursor) (bool, error) {
+	ms, a, cur := c.ms, c.args, *c.ms
+	id := trace.GoID(a[0])
+	g := r.gs.get(int64(id))
+	switch c.typ {
 	case evGoCreate, evGoCreateBlocked, evGoCreateSyscall:
-		id := trace.GoID(a[0])
-		if r.g(id) != nil {
+		if g != nil {
 			return false, notFast("a goroutine created twice")
 		}
 		status, stack := uint8(goRunnable), uint64(0)
@@ -655,115 +722,27 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 			status = goSyscall
 			ms.g = id
 		}
-		r.gs.set(int64(id), &gState{status: status})
-		r.change(at, id, trace.GoNotExist, goStates[status], cur, 0, stack)
-		return true, nil
-	case evGoStart:
-		id := trace.GoID(a[0])
-		g := r.g(id)
-		if g == nil || g.status != goRunnable || a[1] != g.seq+1 {
-			return false, nil
-		}
-		g.status, g.seq = goRunning, a[1]
-		ms.g = id
-		r.change(at, id, trace.GoRunnable, trace.GoRunning, cur, 0, 0)
-		return true, nil
-	case evGoDestroy, evGoStop, evGoBlock:
-		g := r.g(ms.g)
-		if g == nil || g.status != goRunning {
-			return false, notFast("a goroutine stops that is not running")
-		}
-		to, reason, stack := trace.GoNotExist, uint64(0), uint64(0)
-		switch c.typ {
-		case evGoDestroy:
-			r.gs.set(int64(ms.g), nil)
-		case evGoStop:
-			g.status, to = goRunnable, trace.GoRunnable
-		case evGoBlock:
-			g.status, to, reason, stack = goWaiting, trace.GoWaiting, a[0], a[1]
-		}
-		ms.g = noG
-		r.change(at, cur.g, trace.GoRunning, to, cur, reason, stack)
-		return true, nil
-	case evGoDestroySyscall:
-		g := r.g(ms.g)
-		if g == nil || g.status != goSyscall {
-			return false, notFast("a goroutine ends in a system call it is not in")
-		}
-		r.gs.set(int64(ms.g), nil)
-		if ms.p != noP {
-			p := r.ps.get(int64(ms.p))
-			if p == nil || p.status != procSyscall {
-				return false, notFast("a P not in a system call")
-			}
-			p.status = procAbandoned
-			ms.p = noP
-			r.emit(at) // the reader adds a P stolen from itself
-		}
-		ms.g = noG
-		r.change(at, cur.g, trace.GoSyscall, trace.GoNotExist, cur, 0, 0)
-		return true, nil
-	case evGoUnblock:
-		id := trace.GoID(a[0])
-		g := r.g(id)
-		if g == nil || g.status != goWaiting || a[1] != g.seq+1 {
-			return false, nil
-		}
-		g.status, g.seq = goRunnable, a[1]
-		r.change(at, id, trace.GoWaiting, trace.GoRunnable, cur, 0, 0)
-		return true, nil
-	case evGoSyscallBegin:
-		g, p := r.g(ms.g), r.ps.get(int64(ms.p))
-		if g == nil || g.status != goRunning || p == nil || a[0] != p.seq+1 {
-			return false, notFast("a system call that cannot begin")
-		}
-		g.status = goSyscall
-		p.status, p.seq = procSyscall, a[0]
-		r.change(at, cur.g, trace.GoRunning, trace.GoSyscall, cur, 0, 0)
-		return true, nil
-	case evGoSyscallEnd:
-		g, p := r.g(ms.g), r.ps.get(int64(ms.p))
-		if g == nil || g.status != goSyscall || p == nil || p.status != procSyscall {
-			return false, notFast("a system call that cannot end")
-		}
-		g.status, p.status = goRunning, procRunning
-		r.change(at, cur.g, trace.GoSyscall, trace.GoRunning, cur, 0, 0)
-		return true, nil
-	case evGoSyscallEndBlocked:
-		if ms.p != noP {
-			p := r.ps.get(int64(ms.p))
-			if p == nil {
-				return false, notFast("an unknown P")
-			}
-			if p.status == procSyscall {
-				return false, nil // until the P is taken from it
-			}
-		}
-		g := r.g(ms.g)
-		if g == nil || g.status != goSyscall {
-			return false, notFast("a system call that cannot end")
-		}
-		g.status = goRunnable
-		ms.g = noG
-		r.change(at, cur.g, trace.GoSyscall, trace.GoRunnable, cur, 0, 0)
-		return true, nil
-	case evGoStatus, evGoStatusStack:
-		id, status := trace.GoID(a[0]), uint8(a[2])
+		r.gs.set(int64(id), &state{status: status})
+		r.change(c.time, id, trace.GoNotExist, goStates[status], cur, 0, stack)
+	default: // evGoStatus, evGoStatusStack
+		status := uint8(a[2])
 		if status < goRunnable || status > goWaiting {
 			return false, notFast("a goroutine's unknown status")
 		}
-		if g := r.g(id); g != nil {
+		if g != nil {
 			if g.status != status {
 				return false, notFast("a goroutine's status changes")
 			}
 			g.seq = 0
 		} else {
-			r.gs.set(int64(id), &gState{status: status})
+			r.gs.set(int64(id), &state{status: status})
 		}
 		switch status {
 		case goRunning:
 			ms.g = id
 		case goSyscall:
+			// In a system call on this thread, or on another that has
+			// been in it since before the generation began.
 			if a[1] == c.m {
 				ms.g = id
 			} else if other := r.ms[a[1]]; other == nil {
@@ -776,74 +755,183 @@ func (r *fastReader) advance(c *cursor) (bool, error) {
 		if c.typ == evGoStatusStack && status == goWaiting {
 			stack = a[3]
 		}
-		r.change(at, id, trace.GoUndetermined, goStates[status], cur, 0, stack)
-		return true, nil
-	case evGoSwitch, evGoSwitchDestroy:
-		g := r.g(ms.g)
+		r.change(c.time, id, trace.GoUndetermined, goStates[status], cur, 0, stack)
+	}
+	return true, nil
+}
+
+// advanceOther: a thread starts a goroutine, unblocks one, or switches to
+// one (iter.Pull's coroutines): events about a goroutine other than its
+// own, which wait for that goroutine's sequence number.
+func (r *fastReader) advanceOther(c *cursor) (bool, error) {
+	ms, a, cur := c.ms, c.args, *c.ms
+	id := trace.GoID(a[0])
+	switch c.typ {
+	case evGoStart:
+		g := inTurn(&r.gs, int64(id), goRunnable, a[1])
+		if g == nil {
+			return false, nil
+		}
+		g.status, g.seq = goRunning, a[1]
+		ms.g = id
+		r.change(c.time, id, trace.GoRunnable, trace.GoRunning, cur, 0, 0)
+	case evGoUnblock:
+		g := inTurn(&r.gs, int64(id), goWaiting, a[1])
+		if g == nil {
+			return false, nil
+		}
+		g.status, g.seq = goRunnable, a[1]
+		r.change(c.time, id, trace.GoWaiting, trace.GoRunnable, cur, 0, 0)
+	default: // evGoSwitch, evGoSwitchDestroy
+		g := r.gs.get(int64(ms.g))
 		if g == nil || g.status != goRunning {
 			return false, notFast("a switch from a goroutine that is not running")
 		}
-		id := trace.GoID(a[0])
-		next := r.g(id)
-		if next == nil || next.status != goWaiting || a[1] != next.seq+1 {
+		next := inTurn(&r.gs, int64(id), goWaiting, a[1])
+		if next == nil {
 			return false, nil
 		}
 		// The reader makes it three events: the next one unblocked, this
 		// one blocked (or ended), the next one running.
-		r.change(at, id, trace.GoWaiting, trace.GoRunnable, cur, 0, 0)
+		r.change(c.time, id, trace.GoWaiting, trace.GoRunnable, cur, 0, 0)
 		if c.typ == evGoSwitch {
 			g.status = goWaiting
-			r.change(at, cur.g, trace.GoRunning, trace.GoWaiting, cur, 0, 0)
+			r.change(c.time, cur.g, trace.GoRunning, trace.GoWaiting, cur, 0, 0)
 		} else {
 			r.gs.set(int64(ms.g), nil)
-			r.change(at, cur.g, trace.GoRunning, trace.GoNotExist, cur, 0, 0)
+			r.change(c.time, cur.g, trace.GoRunning, trace.GoNotExist, cur, 0, 0)
 		}
 		next.status, next.seq = goRunning, a[1]
 		ms.g = id
-		r.change(at, id, trace.GoRunnable, trace.GoRunning, mState{g: noG, p: cur.p}, 0, 0)
-		return true, nil
+		r.change(c.time, id, trace.GoRunnable, trace.GoRunning, mState{g: noG, p: cur.p}, 0, 0)
+	}
+	return true, nil
+}
+
+// advanceOwn: the thread's own goroutine stops, blocks, ends, or enters or
+// leaves a system call.
+func (r *fastReader) advanceOwn(c *cursor) (bool, error) {
+	ms, a, cur := c.ms, c.args, *c.ms
+	g, p := r.gs.get(int64(ms.g)), r.ps.get(int64(ms.p))
+	if c.typ == evGoSyscallEndBlocked && ms.p != noP && (p == nil || p.status == procSyscall) {
+		if p == nil {
+			return false, notFast("an unknown P")
+		}
+		return false, nil // until the P is taken from it
+	}
+	want := uint8(goRunning)
+	switch c.typ {
+	case evGoSyscallEnd, evGoSyscallEndBlocked, evGoDestroySyscall:
+		want = goSyscall
+	}
+	if g == nil || g.status != want {
+		return false, notFast("an event of a goroutine not in the state it needs")
+	}
+	from, to, reason, stack := goStates[want], trace.GoNotExist, uint64(0), uint64(0)
+	switch c.typ {
+	case evGoDestroy:
+		r.gs.set(int64(ms.g), nil)
+		ms.g = noG
+	case evGoStop:
+		g.status, to = goRunnable, trace.GoRunnable
+		ms.g = noG
+	case evGoBlock:
+		if a[0] >= uint64(len(r.f.strings)) {
+			return false, notFast("a reason not in the strings")
+		}
+		g.status, to, reason, stack = goWaiting, trace.GoWaiting, a[0], a[1]
+		ms.g = noG
+	case evGoSyscallBegin:
+		if p == nil || a[0] != p.seq+1 {
+			return false, notFast("a system call that cannot begin")
+		}
+		g.status, to = goSyscall, trace.GoSyscall
+		p.status, p.seq = procSyscall, a[0]
+	case evGoSyscallEnd:
+		if p == nil || p.status != procSyscall {
+			return false, notFast("a system call that cannot end")
+		}
+		g.status, to = goRunning, trace.GoRunning
+		p.status = procRunning
+	case evGoSyscallEndBlocked:
+		g.status, to = goRunnable, trace.GoRunnable
+		ms.g = noG
+	case evGoDestroySyscall:
+		r.gs.set(int64(ms.g), nil)
+		ms.g = noG
+		if ms.p != noP {
+			if p == nil || p.status != procSyscall {
+				return false, notFast("a P not in a system call")
+			}
+			p.status = procAbandoned
+			ms.p = noP
+			r.emit(c.time) // the reader adds the P taken from this thread
+		}
+	}
+	r.change(c.time, cur.g, from, to, cur, reason, stack)
+	return true, nil
+}
+
+// advanceGC: a collection is under way at the generation's start, begins,
+// or ends; each has the collection's sequence number.
+func (r *fastReader) advanceGC(c *cursor) (bool, error) {
+	seq := c.args[0]
+	switch c.typ {
 	case evGCActive:
 		if r.gcOn != -1 {
 			return false, notFast("a collection active after the first")
 		}
-		r.gcSeq, r.gcOn = a[0], 1
 	case evGCBegin:
-		if r.gcOn >= 0 {
-			if a[0] != r.gcSeq+1 {
-				return false, nil
-			}
-			if r.gcOn == 1 {
-				return false, notFast("a collection begins twice")
-			}
+		if r.gcOn >= 0 && seq != r.gcSeq+1 {
+			return false, nil
 		}
-		r.gcSeq, r.gcOn = a[0], 1
+		if r.gcOn == 1 {
+			return false, notFast("a collection begins twice")
+		}
 	case evGCEnd:
-		if a[0] != r.gcSeq+1 {
+		if seq != r.gcSeq+1 {
 			return false, nil
 		}
 		if r.gcOn != 1 {
 			return false, notFast("a collection ends that had not begun")
 		}
-		r.gcSeq, r.gcOn = a[0], 0
+	}
+	r.gcSeq, r.gcOn = seq, 1
+	if c.typ == evGCEnd {
+		r.gcOn = 0
+	}
+	r.emit(c.time)
+	return true, nil
+}
+
+// advanceTask: a task begins or ends, a region begins. The X-ray marks the
+// beginnings of its task, every end, and its task's regions.
+func (r *fastReader) advanceTask(c *cursor) (bool, error) {
+	a, g := c.args, c.ms.g
+	name := a[1] // a region's
+	switch c.typ {
 	case evUserTaskBegin:
 		if r.tasks[a[0]] {
 			return false, notFast("a task begins twice")
 		}
 		r.tasks[a[0]] = true
-		if a[2] < uint64(len(r.isTask)) && r.isTask[a[2]] {
-			r.gen.marks = append(r.gen.marks, mark{kind: markBegin, at: r.emit(at), g: cur.g, id: a[0]})
-			return true, nil
-		}
+		name = a[2]
 	case evUserTaskEnd:
 		delete(r.tasks, a[0])
-		r.gen.marks = append(r.gen.marks, mark{kind: markEnd, at: r.emit(at), id: a[0]})
+		r.gen.marks = append(r.gen.marks, mark{kind: markEnd, at: r.emit(c.time), id: a[0]})
 		return true, nil
-	case evUserRegionBegin:
-		if a[1] < uint64(len(r.isTask)) && r.isTask[a[1]] {
-			r.gen.marks = append(r.gen.marks, mark{kind: markRegion, at: r.emit(at), g: cur.g})
-			return true, nil
-		}
 	}
-	r.emit(at)
+	if name >= uint64(len(r.isTask)) {
+		return false, notFast("a name not in the strings")
+	}
+	if !r.isTask[name] {
+		r.emit(c.time)
+		return true, nil
+	}
+	m := mark{kind: markRegion, at: r.emit(c.time), g: g}
+	if c.typ == evUserTaskBegin {
+		m.kind, m.id = markBegin, a[0]
+	}
+	r.gen.marks = append(r.gen.marks, m)
 	return true, nil
 }

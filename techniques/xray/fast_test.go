@@ -3,6 +3,7 @@ package xray
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -219,6 +220,11 @@ func diffReadings(f, s *genReading) []string {
 			diffs = append(diffs, fmt.Sprintf("P %d: fast %d spans, slow %d", p, len(a), len(b)))
 		}
 	}
+	for p := range f.procs.all() {
+		if s.procs.get(p) == nil {
+			diffs = append(diffs, fmt.Sprintf("P %d only in the fast reading", p))
+		}
+	}
 	if count == 0 {
 		diffs = append(diffs, "no goroutines")
 	}
@@ -275,4 +281,97 @@ func FuzzReadFast(f *testing.F) {
 			t.Fatalf("a reading %v and an error %v", g != nil, err)
 		}
 	})
+}
+
+// A generation written by hand: the events of the tests below, each in
+// a thread's batch, after a sync batch and the strings.
+type handMade struct{ b []byte }
+
+func uvs(b []byte, vs ...uint64) []byte {
+	for _, v := range vs {
+		b = binary.AppendUvarint(b, v)
+	}
+	return b
+}
+
+func event(typ byte, args ...uint64) []byte { return uvs([]byte{typ}, args...) }
+
+func (h *handMade) batch(m, ts uint64, events ...[]byte) {
+	data := bytes.Join(events, nil)
+	h.b = append(uvs(append(h.b, evEventBatch), 1, m, ts, uint64(len(data))), data...)
+}
+
+func newHandMade(strs ...string) *handMade {
+	h := &handMade{}
+	h.batch(noThread, 100, []byte{evSync}, event(evFrequency, 1e9), event(evClockSnapshot, 0, 1, 2, 3))
+	s := []byte{evStrings}
+	for i, x := range strs {
+		s = append(uvs(append(s, evString), uint64(i+1), uint64(len(x))), x...)
+	}
+	h.batch(noThread, 100, s)
+	return h
+}
+
+func (h *handMade) end() []byte { return append(h.b, evEndOfGeneration) }
+
+var header126 = []byte("go 1.26 trace\x00\x00\x00")
+
+// TestFastAsTheTraceReaderOnHandMadeGenerations: what the runtime does not
+// write, or does rarely, read as golang.org/x/exp/trace reads it, or left
+// to it; never a crash.
+func TestFastAsTheTraceReaderOnHandMadeGenerations(t *testing.T) {
+	running := func(p, g uint64) []byte { return event(evGoStatus, 0, g, 0, goRunning) }
+	tests := []struct {
+		name    string
+		task    string
+		body    func() []byte
+		notFast bool
+	}{
+		{"an empty batch puts its thread first among events of the same time", "t", func() []byte {
+			h := newHandMade("t")
+			h.batch(1, 200)
+			h.batch(2, 200, event(evProcStatus, 0, 1, procRunning), event(evGoCreate, 0, 20, 0, 0))
+			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), event(evGoCreate, 0, 10, 0, 0))
+			return h.end()
+		}, false},
+		{"a task with no name", "", func() []byte {
+			h := newHandMade("x")
+			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(0, 5), event(evUserTaskBegin, 1, 7, 0, 0, 0), event(evGoCreate, 1, 6, 0, 0))
+			return h.end()
+		}, false},
+		{"a block whose reason is not in the strings", "t", func() []byte {
+			h := newHandMade("t")
+			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(0, 5), event(evUserTaskBegin, 1, 7, 0, 1, 0), event(evGoBlock, 1, 1<<40, 0))
+			return h.end()
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := tt.body()
+			var events atomic.Int64
+			f, err := readFast(context.Background(), body, tt.task, &events)
+			if tt.notFast {
+				if !errors.Is(err, errNotFast) {
+					t.Fatalf("the fast reader: %v, want errNotFast", err)
+				}
+				if _, err := ReadProgress(context.Background(), append(slices.Clone(header126), body...), tt.task, nil); err == nil {
+					t.Errorf("the whole reading read it; want the trace reader's error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("the fast reader: %v", err)
+			}
+			s, err := decode(context.Background(), piece{header126, body}.reader(), tt.task, &events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range diffReadings(f, s) {
+				t.Error(d)
+			}
+			if len(s.marks) == 0 {
+				t.Errorf("no marks read; want the task's")
+			}
+		})
+	}
 }
