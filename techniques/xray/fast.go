@@ -48,31 +48,9 @@ func readFast(ctx context.Context, body []byte, task string, events *atomic.Int6
 	}
 	// The generation's first event, for the reader, says where it begins.
 	r.emit(f.freq.at(f.minTs))
-	var frontier []*cursor
-	for _, c := range f.cursors {
-		ok, err := c.next(f.freq)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			frontier = heapInsert(frontier, c)
-		}
-	}
-	advance := func(i int) (bool, error) {
-		c := frontier[i]
-		if ok, err := r.advance(c); !ok || err != nil {
-			return ok, err
-		}
-		ok, err := c.next(f.freq)
-		if err != nil {
-			return false, err
-		}
-		if ok {
-			heapUpdate(frontier, i)
-		} else {
-			frontier = heapRemove(frontier, i)
-		}
-		return true, nil
+	frontier, err := f.frontier()
+	if err != nil {
+		return nil, err
 	}
 	samples := make([]trace.Time, len(f.samples))
 	for i, t := range f.samples {
@@ -93,31 +71,67 @@ func readFast(ctx context.Context, body []byte, task string, events *atomic.Int6
 		if len(samples) > 0 && (len(frontier) == 0 || samples[0] < frontier[0].time) {
 			r.emit(samples[0]) // a CPU sample comes next
 			samples = samples[1:]
-			continue
-		}
-		ok, err := advance(0)
-		if err != nil {
+		} else if frontier, err = r.step(frontier); err != nil {
 			return nil, err
-		}
-		if ok {
-			continue
-		}
-		// The earliest event must wait for another: try the others, in
-		// order of time.
-		slices.SortFunc(frontier, func(a, b *cursor) int { return cmp.Compare(a.time, b.time) })
-		for i := 1; i < len(frontier) && !ok; i++ {
-			if ok, err = advance(i); err != nil {
-				return nil, err
-			}
-		}
-		if !ok {
-			return nil, notFast("no event can come next")
 		}
 	}
 	events.Add(int64(n % 1024))
 	// The reader ends a generation with one more event, after the last.
 	r.gen.end(r.emit(r.last))
 	return r.gen, nil
+}
+
+// frontier is the threads that have events, in a heap by the time of the
+// next.
+func (f *fastGen) frontier() ([]*cursor, error) {
+	var heap []*cursor
+	for _, c := range f.cursors {
+		ok, err := c.next(f.freq)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			heap = heapInsert(heap, c)
+		}
+	}
+	return heap, nil
+}
+
+// step reads the next event: the earliest that can come now. It returns
+// the frontier without the thread, if that was its last.
+func (r *fastReader) step(frontier []*cursor) ([]*cursor, error) {
+	advance := func(i int) (bool, error) {
+		c := frontier[i]
+		if ok, err := r.advance(c); !ok || err != nil {
+			return ok, err
+		}
+		ok, err := c.next(r.f.freq)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			heapUpdate(frontier, i)
+		} else {
+			frontier = heapRemove(frontier, i)
+		}
+		return true, nil
+	}
+	ok, err := advance(0)
+	if ok || err != nil {
+		return frontier, err
+	}
+	// The earliest event must wait for another: try the others, in order
+	// of time.
+	slices.SortFunc(frontier, func(a, b *cursor) int { return cmp.Compare(a.time, b.time) })
+	for i := 1; i < len(frontier) && !ok; i++ {
+		if ok, err = advance(i); err != nil {
+			return frontier, err
+		}
+	}
+	if !ok {
+		return frontier, notFast("no event can come next")
+	}
+	return frontier, nil
 }
 
 var errNotFast = errors.New("not a trace the fast reader reads")
@@ -228,48 +242,29 @@ func scanGeneration(body []byte) (*fastGen, error) {
 	threads := map[uint64]*cursor{}
 	strs := map[uint64]string{}
 	ended, gen := false, uint64(0)
-	for i := 0; i < len(body) && !ended; {
-		typ := body[i]
-		i++
-		switch typ {
-		case evEndOfGeneration:
+	for len(body) > 0 && !ended {
+		if body[0] == evEndOfGeneration {
 			ended = true
 			continue
-		case evExperimentalBatch:
-			if i >= len(body) || body[i] == 0 {
-				return nil, notFast("an experimental batch of no experiment")
-			}
-			i++ // its experiment
-		case evEventBatch:
-		default:
-			return nil, notFast("a batch of an unknown kind")
 		}
-		var hdr [4]uint64 // generation, thread, time, size
-		for k := range hdr {
-			v, n := binary.Uvarint(body[min(i, len(body)):])
-			if n <= 0 {
-				return nil, notFast("a broken batch header")
-			}
-			hdr[k], i = v, i+n
+		typ := body[0]
+		hdr, data, rest, err := readBatch(body)
+		if err != nil {
+			return nil, err
 		}
-		if hdr[3] > uint64(len(body)-i) {
-			return nil, notFast("a batch cut short")
-		}
+		body = rest
 		if gen == 0 {
-			gen = hdr[0]
+			gen = hdr.gen
 		}
-		if hdr[0] != gen || gen == 0 {
+		if hdr.gen != gen || gen == 0 {
 			return nil, notFast("batches of different generations")
 		}
-		data := body[i : i+int(hdr[3])]
-		i += int(hdr[3])
-		if f.minTs == 0 || hdr[2] < f.minTs {
-			f.minTs = hdr[2]
+		if f.minTs == 0 || hdr.time < f.minTs {
+			f.minTs = hdr.time
 		}
 		if typ == evExperimentalBatch {
 			continue
 		}
-		var err error
 		switch firstByte(data) {
 		case evStrings:
 			err = readStrings(data[1:], strs)
@@ -284,13 +279,13 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		default:
 			// A thread's events. An empty batch too: its thread takes its
 			// place among the threads, as the trace reader does.
-			c := threads[hdr[1]]
+			c := threads[hdr.m]
 			if c == nil {
-				c = &cursor{m: hdr[1]}
-				threads[hdr[1]] = c
+				c = &cursor{m: hdr.m}
+				threads[hdr.m] = c
 				f.cursors = append(f.cursors, c)
 			}
-			c.batches = append(c.batches, batch{hdr[2], data})
+			c.batches = append(c.batches, batch{hdr.time, data})
 		}
 		if err != nil {
 			return nil, err
@@ -311,6 +306,39 @@ func scanGeneration(body []byte) (*fastGen, error) {
 		f.strings[id] = s
 	}
 	return f, nil
+}
+
+type batchHeader struct {
+	gen, m, time uint64 // its generation, its thread, its time
+}
+
+// readBatch reads the batch at the start of body: its header and data, and
+// what follows it.
+func readBatch(body []byte) (batchHeader, []byte, []byte, error) {
+	var h batchHeader
+	i := 1
+	switch body[0] {
+	case evExperimentalBatch:
+		if len(body) < 2 || body[1] == 0 {
+			return h, nil, nil, notFast("an experimental batch of no experiment")
+		}
+		i++ // its experiment
+	case evEventBatch:
+	default:
+		return h, nil, nil, notFast("a batch of an unknown kind")
+	}
+	var size uint64
+	for _, v := range []*uint64{&h.gen, &h.m, &h.time, &size} {
+		n := 0
+		if *v, n = binary.Uvarint(body[min(i, len(body)):]); n <= 0 {
+			return h, nil, nil, notFast("a broken batch header")
+		}
+		i += n
+	}
+	if size > uint64(len(body)-i) {
+		return h, nil, nil, notFast("a batch cut short")
+	}
+	return h, body[i : i+int(size)], body[i+int(size):], nil
 }
 
 // firstByte is b's first byte, or 0 (no event type) if b is empty.
