@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -113,9 +112,7 @@ func work(t *testing.T, ctx context.Context) {
 					case <-time.After(time.Millisecond):
 					}
 				case 4:
-					// A system call that blocks for long: its P is taken.
-					ts := syscall.NsecToTimespec(int64(2 * time.Millisecond))
-					syscall.Nanosleep(&ts, nil)
+					blockInSyscall(2 * time.Millisecond)
 					os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o600)
 				case 5:
 					next, stop := iter.Pull(func(yield func(int) bool) {
