@@ -27,9 +27,8 @@ import (
 // holds the two readers to the same result.
 //
 // Anything it does not expect (an event type it does not know, a state it
-// cannot follow) ends it with errNotFast: the caller
-// then reads the generation with decode, which reads every valid trace or
-// says why it cannot.
+// cannot follow) ends it with errNotFast: the caller then reads the
+// generation with decode, which reads every valid trace or says why not.
 func readFast(ctx context.Context, body []byte, task string, events *atomic.Int64) (*genReading, error) {
 	f, err := scanGeneration(body)
 	if err != nil {
