@@ -132,7 +132,7 @@ func NewXrayView(d *XrayDrawing, note string) fyne.CanvasObject {
 	// and so come first, in view at a laptop's window size.
 	key := wrapped(
 		"Goroutine lanes — green: running (executing Go code on a P) · orange: runnable (ready, waiting for a P) · light blue: blocked · dark blue: in a system call. " +
-			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run Go code: it is not a CPU core. " +
+			"A P is one of the Go scheduler's GOMAXPROCS slots, which a thread must hold to run goroutines: it is not a CPU core. " +
 			"P lanes are grey, never a state's colour: grey while a goroutine of the run holds the P, light and dark in turn as the P passes from one " +
 			"goroutine to the next (tap a lane to see which); a gap: no goroutine of this run held it. " +
 			"Zoomed out, or over a long run, one stripe stands for many turns and the short gaps between them, so a P lane looks busier than it was: " +

@@ -16,8 +16,8 @@ import (
 	"golang.org/x/exp/trace"
 )
 
-// A trace is a header and generations, each about a second of the
-// program's life and readable on its own (a flight recorder keeps whole
+// A trace is a header and generations, each at most about a second of the
+// program's life (a quarter second in a child's trace) and readable on its own (a flight recorder keeps whole
 // generations). A large run's trace holds ten million events: the
 // generations are read in parallel, each into what its goroutines and Ps
 // did, kept compact, and the run is put together afterwards. readFast

@@ -29,6 +29,8 @@ import (
 // Anything it does not expect (an event type it does not know, a state it
 // cannot follow) ends it with errNotFast: the caller then reads the
 // generation with decode, which reads every valid trace or says why not.
+// It does not check a trace as thoroughly as that reader: some broken ones
+// it reads rather than leaves.
 func readFast(ctx context.Context, body []byte, task string, events *atomic.Int64) (*genReading, error) {
 	f, err := scanGeneration(body)
 	if err != nil {
@@ -641,8 +643,9 @@ func inTurn(t *byID[state], id int64, want uint8, seq uint64) *state {
 }
 
 // advance reads c's next event if it can come now, as order.go decides,
-// and returns false if it must wait for another thread's. Anything that
-// order.go would call a broken trace is errNotFast.
+// and returns false if it must wait for another thread's. The states that
+// order.go calls a broken trace are errNotFast; its checks of each event's
+// context (a P, a goroutine on the thread) are not repeated here.
 func (r *fastReader) advance(c *cursor) (bool, error) {
 	if c.m == noThread {
 		c.ms = &mState{g: noG, p: noP} // events of no thread have none

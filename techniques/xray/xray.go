@@ -1,8 +1,8 @@
 // Package xray reads a run out of the Go runtime's own execution trace:
 // which goroutines it started, when each ran, was runnable (ready, waiting
 // for a P) or was blocked, and which P it held while it ran. A P is one of
-// the scheduler's GOMAXPROCS slots: an OS thread must hold one to execute Go
-// code. It is not a CPU core: the OS chooses the core that runs the thread,
+// the scheduler's GOMAXPROCS slots: an OS thread must hold one to run
+// goroutines. It is not a CPU core: the OS chooses the core that runs the thread,
 // and the trace does not record which.
 //
 // A run is a runtime/trace task: the goroutine that began it, every
@@ -84,7 +84,8 @@ type Progress struct {
 }
 
 // Read reads an execution trace and returns the last run of task found in
-// it. Cancelling ctx stops it promptly, even in the middle of a generation.
+// it. Cancelling ctx stops it promptly once r has been read in, even in the
+// middle of a generation.
 func Read(ctx context.Context, r io.Reader, task string) (*Run, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -94,8 +95,8 @@ func Read(ctx context.Context, r io.Reader, task string) (*Run, error) {
 }
 
 // ReadProgress is Read of the trace in data (not copied: 50 MB take a
-// tenth of a second to copy), telling progress how far it has got, a few
-// times a second. progress is called on the goroutine that called
+// tenth of a second to copy), telling progress how far it has got, about
+// twenty times a second. progress is called on the goroutine that called
 // ReadProgress, so never concurrently with itself; it must return quickly
 // (hand the news to the window with fyne.Do, say), as the reading waits
 // for it.
@@ -106,9 +107,10 @@ func ReadProgress(ctx context.Context, data []byte, task string, progress func(P
 		}
 	}
 	report(Progress{})
-	// First every generation of the trace (about a second of the program's
-	// life) is read, on a goroutine each, into what each goroutine and each
-	// P did; then the run is put together from those, in order.
+	// First the generations of the trace (at most about a second of the
+	// program's life each) are read, by as many goroutines as there are Ps,
+	// into what each goroutine and each P did; then the run is put together
+	// from those, in order.
 	gens, events, err := decodeAll(ctx, data, task, report)
 	if err != nil {
 		return nil, err
