@@ -317,7 +317,7 @@ var header126 = []byte("go 1.26 trace\x00\x00\x00")
 // write, or does rarely, read as golang.org/x/exp/trace reads it, or left
 // to it; never a crash.
 func TestFastAsTheTraceReaderOnHandMadeGenerations(t *testing.T) {
-	running := func(p, g uint64) []byte { return event(evGoStatus, 0, g, 0, goRunning) }
+	running := func(g uint64) []byte { return event(evGoStatus, 0, g, 0, goRunning) }
 	tests := []struct {
 		name    string
 		task    string
@@ -333,12 +333,12 @@ func TestFastAsTheTraceReaderOnHandMadeGenerations(t *testing.T) {
 		}, false},
 		{"a task with no name", "", func() []byte {
 			h := newHandMade("x")
-			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(0, 5), event(evUserTaskBegin, 1, 7, 0, 0, 0), event(evGoCreate, 1, 6, 0, 0))
+			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(5), event(evUserTaskBegin, 1, 7, 0, 0, 0), event(evGoCreate, 1, 6, 0, 0))
 			return h.end()
 		}, false},
 		{"a block whose reason is not in the strings", "t", func() []byte {
 			h := newHandMade("t")
-			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(0, 5), event(evUserTaskBegin, 1, 7, 0, 1, 0), event(evGoBlock, 1, 1<<40, 0))
+			h.batch(1, 200, event(evProcStatus, 0, 0, procRunning), running(5), event(evUserTaskBegin, 1, 7, 0, 1, 0), event(evGoBlock, 1, 1<<40, 0))
 			return h.end()
 		}, true},
 	}
